@@ -1,0 +1,107 @@
+# aslrboot - top-level Makefile.  One entry point:
+#   make            build everything that exists (host tools + tests, firmware images)
+#   make test       scripts/deps.sh, then gcc and clang host builds, all tests, fuzz smoke run
+#   make run        build and boot the demo kernel in QEMU/OVMF
+#   make fuzz       longer fuzzing runs (FUZZ_SECONDS, default 60)
+#   make CC=clang   build with clang instead of gcc
+# Objects go to build/<variant>/.
+
+CC ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+B := build
+# Host build directory for this compiler (build/host-gcc, build/host-clang).
+HB ?= $(B)/host-$(notdir $(CC))
+
+WARN := -Wall -Wextra -Werror
+HOST_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-DLDR_HOST_TEST -I. $(EXTRA_CFLAGS)
+HOST_LDFLAGS := -fsanitize=address,undefined
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -DLDR_HOST_TEST -DLDR_FUZZ -I.
+FUZZ_SECONDS ?= 60
+
+# Each fragment adds to: CORE_SRCS (portable, host-testable), HOST_TESTS
+# (test program names under tests/), SHELL_TESTS (scripts run by the test
+# runner), FUZZERS (names under tests/), HOST_TOOLS, TARGETS (firmware images).
+CORE_SRCS :=
+HOST_TESTS :=
+SHELL_TESTS :=
+FUZZERS :=
+HOST_TOOLS :=
+TARGETS :=
+TESTLIB_SRCS := tests/harness.c
+
+include elf/elf.mk
+include rand/rand.mk
+include loader/loader.mk
+-include efi/efi.mk
+-include multiboot/multiboot.mk
+include tests/tests.mk
+
+.PHONY: all host test run fuzz fuzz-smoke clean deps check-format targets
+all: host targets
+
+deps:
+	@scripts/deps.sh
+
+CORE_OBJS := $(patsubst %.c,$(HB)/%.o,$(CORE_SRCS))
+TESTLIB_OBJS := $(patsubst %.c,$(HB)/%.o,$(TESTLIB_SRCS))
+
+$(HB)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HB)/libcore.a: $(CORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(HB)/libtest.a: $(TESTLIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# tests/<name>.c + <name>_SRCS (extra files) + libtest + libcore + <name>_LDLIBS
+define host_test_rule
+$(HB)/tests/$(1): $(HB)/tests/$(1).o $(patsubst %.c,$(HB)/%.o,$($(1)_SRCS)) $(HB)/libtest.a $(HB)/libcore.a
+	$$(CC) $$(HOST_LDFLAGS) $$^ $$($(1)_LDLIBS) -o $$@
+endef
+$(foreach t,$(HOST_TESTS) $(HOST_TOOLS),$(eval $(call host_test_rule,$(t))))
+
+HOST_TEST_BINS := $(addprefix $(HB)/tests/,$(HOST_TESTS))
+HOST_TOOL_BINS := $(addprefix $(HB)/tests/,$(HOST_TOOLS))
+
+host: $(HOST_TEST_BINS) $(HOST_TOOL_BINS) host-extra
+targets: $(TARGETS)
+
+# Fuzzers: clang + libFuzzer, one per parser.
+FUZZ_BINS := $(addprefix $(B)/fuzz/,$(FUZZERS))
+$(B)/fuzz/%: tests/%.c $(CORE_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+	  mkdir -p $(B)/fuzz/corpus-$$(basename $$f); \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 $(B)/fuzz/corpus-$$(basename $$f) tests/fuzz-seeds/$$(basename $$f) || exit 1; \
+	done
+
+# make test: both compilers, then every test through one runner.
+test: deps
+	$(MAKE) host targets CC=gcc HB=$(B)/host-gcc
+	$(MAKE) host CC=clang HB=$(B)/host-clang
+	$(MAKE) $(FUZZ_BINS)
+	@B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-tests.sh \
+	  $(foreach t,$(HOST_TESTS),$(B)/host-gcc/tests/$(t) $(B)/host-clang/tests/$(t)) \
+	  $(SHELL_TESTS) \
+	  $(foreach f,$(FUZZERS),scripts/fuzz-smoke.sh:$(f))
+
+check-format:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h' | grep -v '^tests/fuzz-seeds/')
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

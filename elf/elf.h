@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Freestanding ELF64 validator, loader and relocator for aslrboot.
+ * Includes only <stdint.h>, <stddef.h>, <stdbool.h>, its own headers and
+ * loader/errors.h (the shared error codes).
+ *
+ * Validate, then commit: elf_parse() checks everything (headers, segments,
+ * dynamic section, every relocation entry and its target) and produces a
+ * struct elf_image.  Only then may the caller copy (elf_load) and relocate
+ * (elf_relocate); those two re-check bounds cheaply but cannot fail on an
+ * image elf_parse accepted.
+ */
+#ifndef ELF_ELF_H
+#define ELF_ELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../loader/errors.h"
+
+/* Compile-time caps (documented in PROTOCOL.md). */
+#define ELF_MAX_PHDRS 64                    /* B6 */
+#define ELF_MAX_LOAD 16                     /* loadable segments kept */
+#define ELF_MAX_SEG_SIZE (UINT64_C(1) << 30) /* C5: 1 GiB per segment */
+#define ELF_MAX_IMAGE_SPAN (UINT64_C(1) << 30) /* C6: 1 GiB span */
+#define ELF_MAX_ALIGN (UINT64_C(1) << 21)   /* C8: 2 MiB */
+#define ELF_MAX_RELOCS (UINT64_C(1) << 21)  /* D20: RELA entries + RELR words */
+
+/* Policy knobs; zero = the strict native protocol. */
+#define ELF_POL_ALLOW_EXEC_NORELOC (1u << 0) /* accept ET_EXEC without relocations (aslr=off only) */
+#define ELF_POL_LINUX64 (1u << 1)   /* self-relocating kernel: skip W^X and relocation rows (C12, C14, D13-D15) */
+#define ELF_POL_INSPECT (1u << 2)   /* differential tests: accept PT_INTERP/PT_TLS/DT_NEEDED/undefined symbols */
+
+#define ELF_PF_X 1u
+#define ELF_PF_W 2u
+#define ELF_PF_R 4u
+
+struct elf_seg {
+	uint64_t vaddr, memsz;   /* as in the file */
+	uint64_t offset, filesz;
+	uint64_t paddr;
+	uint64_t align;
+	uint32_t flags;          /* ELF_PF_* */
+	uint32_t phdr_index;
+	uint64_t page_start;     /* align_down(vaddr, 4K) */
+	uint64_t page_end;       /* align_up(vaddr + memsz, 4K) */
+};
+
+/* Relocation type counts, for aslrboot-inspect and tests. */
+struct elf_reloc_stats {
+	uint64_t relative, abs64, glob_dat, jump_slot; /* RELA by type */
+	uint64_t relr_words;                          /* RELR table words */
+	uint64_t relr_relocs;                         /* addresses the RELR table encodes */
+};
+
+struct elf_image {
+	const uint8_t *file;     /* the validated bytes (never re-read from disk) */
+	uint64_t file_size;
+	uint16_t type;           /* ET_DYN or ET_EXEC */
+	uint16_t machine;
+	uint64_t entry;          /* link-time e_entry */
+
+	uint32_t nsegs;          /* PT_LOADs with p_memsz > 0, ascending vaddr */
+	struct elf_seg segs[ELF_MAX_LOAD];
+	uint64_t link_base;      /* segs[0].page_start */
+	uint64_t link_end;       /* segs[nsegs-1].page_end */
+	uint64_t max_align;      /* largest p_align among PT_LOADs (>= 4096) */
+	uint32_t entry_seg;      /* index in segs[] holding e_entry */
+
+	bool has_relro;
+	uint64_t relro_start, relro_end; /* page-aligned RELRO range (link addresses) */
+	bool has_interp, has_tls;        /* only with ELF_POL_INSPECT */
+
+	/* Dynamic section (file offsets of validated tables). */
+	bool has_dynamic;
+	uint64_t rela_off, rela_count;   /* DT_RELA (+ DT_JMPREL merged separately) */
+	uint64_t jmprel_off, jmprel_count;
+	uint64_t relr_off, relr_count;   /* words */
+	uint64_t symtab_off, sym_count;  /* symbols addressable by relocations */
+	struct elf_reloc_stats stats;
+
+	/* aslrboot ELF note (PT_NOTE, name "aslrboot", type 1) */
+	bool has_note;
+	uint64_t note_stack_size, note_heap_size;
+	uint32_t note_flags;
+
+	uint32_t policy;
+};
+
+/* Validate `size` bytes at `buf` (A-E of malformed-elf.md) into *img.
+ * On failure returns the distinct code and fills *diag (may be NULL). */
+enum ldr_err elf_parse(const void *buf, uint64_t size, uint32_t policy, struct elf_image *img,
+		       struct ldr_diag *diag);
+
+/*
+ * Where each segment's pages live now: seg_mem[i] points to the loaded copy
+ * of [segs[i].page_start, segs[i].page_end) (page_end - page_start bytes).
+ * Segments may be placed at unrelated addresses.
+ */
+struct elf_placement {
+	uint8_t *seg_mem[ELF_MAX_LOAD];
+	uint64_t slide;          /* runtime vaddr = link vaddr + slide */
+};
+
+/* Copy file bytes, zero the rest of each segment's page span (8-byte moves). */
+enum ldr_err elf_load(const struct elf_image *img, const struct elf_placement *pl);
+
+/* Apply RELA, JMPREL and RELR relocations for `pl->slide`, reading the tables
+ * from img->file and writing into the loaded copies. */
+enum ldr_err elf_relocate(const struct elf_image *img, const struct elf_placement *pl,
+			  struct ldr_diag *diag);
+
+/* Index in img->segs of the segment containing link address `vaddr`, or -1. */
+int elf_seg_of(const struct elf_image *img, uint64_t vaddr);
+
+#endif

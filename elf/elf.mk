@@ -1,0 +1,2 @@
+# elf/: freestanding ELF64 validator/loader/relocator (leaf library).
+CORE_SRCS += $(wildcard elf/*.c)

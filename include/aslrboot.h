@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * aslrboot.h - the public boot-info ABI between aslrboot and the kernel it
+ * loads.  PROTOCOL.md is the prose version of this file; change both in the
+ * same commit.
+ *
+ * The block is self-describing: a fixed header followed by 8-byte-aligned
+ * records {type, size}, ending with an ASLRBOOT_REC_END record.  A reader
+ * checks magic and the major version, then walks records by `size` (which
+ * includes the record header and is a multiple of 8) and skips types it does
+ * not know.  New record types and new fields at the end of a record are minor
+ * revisions; anything else bumps the major version.
+ *
+ * Only <stdint.h> is needed; the header is valid C11 and C++11.
+ */
+#ifndef ASLRBOOT_H
+#define ASLRBOOT_H
+
+#include <stdint.h>
+
+#define ASLRBOOT_MAGIC UINT64_C(0x544f4f42524c5341) /* "ASLRBOOT" in memory */
+#define ASLRBOOT_VERSION_MAJOR 1
+#define ASLRBOOT_VERSION_MINOR 0
+#define ASLRBOOT_VERSION ((ASLRBOOT_VERSION_MAJOR << 16) | ASLRBOOT_VERSION_MINOR)
+
+/* Header at the start of the boot-info block (RDI at kernel entry). */
+struct aslrboot_info {
+	uint64_t magic;       /* ASLRBOOT_MAGIC */
+	uint32_t version;     /* major << 16 | minor */
+	uint32_t header_size; /* sizeof(struct aslrboot_info) for this version */
+	uint32_t total_size;  /* header + all records, including END */
+	uint32_t flags;       /* ASLRBOOT_INFO_F_* */
+	uint64_t info_phys;   /* physical address of this block */
+};
+
+#define ASLRBOOT_INFO_F_ASLR_OFF  (1u << 0) /* fixed placement was requested */
+#define ASLRBOOT_INFO_F_VERBOSE   (1u << 1) /* loader ran in verbose mode */
+#define ASLRBOOT_INFO_F_UEFI      (1u << 2) /* booted from UEFI (boot services exited) */
+#define ASLRBOOT_INFO_F_MULTIBOOT (1u << 3) /* booted through Multiboot 1 or 2 */
+
+/* Every record starts with this; size includes it and is a multiple of 8. */
+struct aslrboot_record {
+	uint32_t type;
+	uint32_t size;
+};
+
+enum aslrboot_record_type {
+	ASLRBOOT_REC_END = 0,
+	ASLRBOOT_REC_LOADER = 1,   /* struct aslrboot_rec_loader */
+	ASLRBOOT_REC_SEED = 2,     /* struct aslrboot_rec_seed */
+	ASLRBOOT_REC_MEMMAP = 3,   /* struct aslrboot_rec_memmap + entries */
+	ASLRBOOT_REC_LAYOUT = 4,   /* struct aslrboot_rec_layout + regions */
+	ASLRBOOT_REC_CMDLINE = 5,  /* struct aslrboot_rec_cmdline + NUL-terminated bytes */
+	ASLRBOOT_REC_MODULE = 6,   /* struct aslrboot_rec_module + NUL-terminated string; one per module */
+	ASLRBOOT_REC_ACPI_RSDP = 7,/* struct aslrboot_rec_acpi */
+	ASLRBOOT_REC_TIMINGS = 8,  /* struct aslrboot_rec_timings */
+	ASLRBOOT_REC_ENTROPY = 9,  /* struct aslrboot_rec_entropy + per-source entries */
+};
+
+struct aslrboot_rec_loader {
+	struct aslrboot_record hdr;
+	char name[16];    /* "aslrboot", NUL-padded */
+	char version[32]; /* loader version string, NUL-padded */
+};
+
+/* Entropy source identifiers; also bit numbers in the seed record's masks. */
+enum aslrboot_entropy_source {
+	ASLRBOOT_SRC_RDSEED = 0,
+	ASLRBOOT_SRC_RDRAND = 1,
+	ASLRBOOT_SRC_EFI_RNG = 2,
+	ASLRBOOT_SRC_SEED_FILE = 3,
+	ASLRBOOT_SRC_JITTER = 4,  /* TSC timing samples; never credited */
+	ASLRBOOT_SRC_RNDR = 5,    /* arm64 */
+	ASLRBOOT_SRC_FIXED = 6,   /* seed=... debug option: NOT random */
+	ASLRBOOT_SRC_COUNT = 7,
+};
+
+#define ASLRBOOT_SEED_F_WEAK  (1u << 0) /* credited_bits < 256 */
+#define ASLRBOOT_SEED_F_FIXED (1u << 1) /* a fixed debug seed was used: no entropy at all */
+#define ASLRBOOT_SEED_BYTES 64
+
+/*
+ * A seed for the kernel's own RNG, derived from the loader's pool by domain
+ * separation: it reveals nothing about the layout.  Use it, then wipe it.
+ */
+struct aslrboot_rec_seed {
+	struct aslrboot_record hdr;
+	uint32_t sources_used;   /* bit (1 << ASLRBOOT_SRC_*) per source mixed in */
+	uint32_t sources_failed; /* sources present but disabled by a health test */
+	uint32_t credited_bits;  /* sum of credits of healthy sources, capped at 512 */
+	uint32_t flags;          /* ASLRBOOT_SEED_F_* */
+	uint8_t seed[ASLRBOOT_SEED_BYTES];
+};
+
+/* Per-source detail, for logs and audits. */
+struct aslrboot_entropy_entry {
+	uint32_t source;        /* ASLRBOOT_SRC_* */
+	uint32_t status;        /* ASLRBOOT_ENT_* */
+	uint32_t bytes;         /* bytes mixed in */
+	uint32_t credited_bits; /* bits credited from this source */
+};
+
+enum aslrboot_entropy_status {
+	ASLRBOOT_ENT_OK = 0,
+	ASLRBOOT_ENT_ABSENT = 1,      /* not offered by CPU/firmware */
+	ASLRBOOT_ENT_FAILED = 2,      /* present, failed to deliver (retries exhausted) */
+	ASLRBOOT_ENT_UNHEALTHY = 3,   /* disabled by a health test */
+	ASLRBOOT_ENT_DISTRUSTED = 4,  /* mixed in but not credited by policy */
+	ASLRBOOT_ENT_UNCREDITED = 5,  /* mixed in, credited at 0 by design (jitter, read-only seed file) */
+};
+
+struct aslrboot_rec_entropy {
+	struct aslrboot_record hdr;
+	uint32_t count;    /* number of entries that follow */
+	uint32_t reserved;
+	/* struct aslrboot_entropy_entry entries[count]; */
+};
+
+enum aslrboot_mem_type {
+	ASLRBOOT_MEM_USABLE = 1,
+	ASLRBOOT_MEM_RESERVED = 2,
+	ASLRBOOT_MEM_ACPI_RECLAIMABLE = 3,
+	ASLRBOOT_MEM_ACPI_NVS = 4,
+	ASLRBOOT_MEM_BAD = 5,
+	ASLRBOOT_MEM_LOADER_RECLAIMABLE = 6, /* aslrboot's own code/data; free once the boot info is consumed */
+	ASLRBOOT_MEM_KERNEL = 7,             /* kernel image, stack, heap, page tables, boot info */
+	ASLRBOOT_MEM_MODULE = 8,
+	ASLRBOOT_MEM_FIRMWARE_RUNTIME = 9,   /* UEFI runtime services code/data */
+};
+
+struct aslrboot_mmap_entry {
+	uint64_t base;
+	uint64_t length;
+	uint32_t type; /* enum aslrboot_mem_type */
+	uint32_t reserved;
+};
+
+struct aslrboot_rec_memmap {
+	struct aslrboot_record hdr;
+	uint32_t count;
+	uint32_t entry_size; /* sizeof(struct aslrboot_mmap_entry); step by this */
+	/* struct aslrboot_mmap_entry entries[count]; sorted, non-overlapping */
+};
+
+enum aslrboot_region_kind {
+	ASLRBOOT_RGN_KERNEL_SEGMENT = 1, /* one per PT_LOAD of the kernel */
+	ASLRBOOT_RGN_STACK = 2,
+	ASLRBOOT_RGN_GUARD = 3,          /* unmapped on purpose */
+	ASLRBOOT_RGN_HEAP = 4,
+	ASLRBOOT_RGN_BOOT_INFO = 5,
+	ASLRBOOT_RGN_PAGE_TABLES = 6,
+	ASLRBOOT_RGN_DIRECT_MAP = 7,     /* all of physical memory at virt + phys */
+	ASLRBOOT_RGN_TRAMPOLINE = 8,     /* identity-mapped (virt == phys) loader page, RX */
+	ASLRBOOT_RGN_MODULE = 9,
+};
+
+#define ASLRBOOT_PROT_R (1u << 0)
+#define ASLRBOOT_PROT_W (1u << 1)
+#define ASLRBOOT_PROT_X (1u << 2)
+
+struct aslrboot_region {
+	uint64_t virt;   /* first mapped byte (page aligned) */
+	uint64_t phys;   /* first backing byte; 0 for GUARD */
+	uint64_t size;   /* bytes, page multiple */
+	uint32_t kind;   /* enum aslrboot_region_kind */
+	uint32_t prot;   /* ASLRBOOT_PROT_* as mapped; 0 for GUARD */
+	uint32_t virt_entropy_mbits; /* 1000 * log2(virtual slots it was chosen from) */
+	uint32_t phys_entropy_mbits; /* 1000 * log2(physical slots it was chosen from) */
+	char name[16];   /* "text", "rodata", "data", "stack", ... NUL-padded */
+};
+
+struct aslrboot_rec_layout {
+	struct aslrboot_record hdr;
+	uint32_t count;
+	uint32_t entry_size;   /* sizeof(struct aslrboot_region) */
+	uint64_t kernel_slide; /* runtime virtual address - link address */
+	uint64_t kernel_link_base; /* lowest PT_LOAD p_vaddr (page aligned) */
+	uint64_t cr3;          /* physical address of the top-level table */
+	/* struct aslrboot_region regions[count]; */
+};
+
+struct aslrboot_rec_cmdline {
+	struct aslrboot_record hdr;
+	uint32_t length;   /* bytes before the NUL */
+	uint32_t reserved;
+	/* char cmdline[length + 1]; */
+};
+
+struct aslrboot_rec_module {
+	struct aslrboot_record hdr;
+	uint64_t phys;    /* page aligned */
+	uint64_t virt;    /* address in the direct map */
+	uint64_t size;
+	uint32_t string_length;
+	uint32_t reserved;
+	/* char string[string_length + 1]; the module's name/command line */
+};
+
+struct aslrboot_rec_acpi {
+	struct aslrboot_record hdr;
+	uint64_t rsdp_phys;
+	uint32_t revision; /* 0: ACPI 1.0 RSDP, 2: XSDP */
+	uint32_t reserved;
+};
+
+enum aslrboot_phase {
+	ASLRBOOT_PHASE_ENTRY = 0,     /* loader entry */
+	ASLRBOOT_PHASE_FILE_READ = 1, /* kernel, modules and config read */
+	ASLRBOOT_PHASE_ENTROPY = 2,
+	ASLRBOOT_PHASE_VALIDATE = 3,
+	ASLRBOOT_PHASE_PLAN = 4,
+	ASLRBOOT_PHASE_COPY = 5,
+	ASLRBOOT_PHASE_RELOCATE = 6,
+	ASLRBOOT_PHASE_PAGE_TABLES = 7,
+	ASLRBOOT_PHASE_FW_EXIT = 8,
+	ASLRBOOT_PHASE_KERNEL_ENTRY = 9, /* last TSC read before the jump */
+	ASLRBOOT_PHASE_COUNT = 10,
+};
+
+struct aslrboot_rec_timings {
+	struct aslrboot_record hdr;
+	uint32_t count;     /* ASLRBOOT_PHASE_COUNT for this version */
+	uint32_t reserved;
+	uint64_t tsc_hz;    /* 0 if unknown */
+	uint64_t tsc[ASLRBOOT_PHASE_COUNT]; /* serialized RDTSC at the end of each phase; 0 = not measured */
+};
+
+/* The ELF note a kernel may carry: PT_NOTE, name "aslrboot", type 1. */
+#define ASLRBOOT_NOTE_NAME "aslrboot"
+#define ASLRBOOT_NOTE_TYPE_PARAMS 1
+struct aslrboot_note_params {
+	uint32_t version;      /* 1 */
+	uint32_t flags;        /* reserved, must be 0 */
+	uint64_t stack_size;   /* 0: default (64 KiB) */
+	uint64_t heap_size;    /* 0: default (1 MiB) */
+};
+
+#define ASLRBOOT_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#ifndef __cplusplus
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_info) == 32, "info header");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_record) == 8, "record header");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_loader) == 56, "loader record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_seed) == 88, "seed record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_entropy_entry) == 16, "entropy entry");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_entropy) == 16, "entropy record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_mmap_entry) == 24, "mmap entry");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_memmap) == 16, "memmap record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_region) == 56, "region");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_layout) == 40, "layout record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_cmdline) == 16, "cmdline record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_module) == 40, "module record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_acpi) == 24, "acpi record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_timings) == 24 + 8 * ASLRBOOT_PHASE_COUNT, "timings record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_note_params) == 24, "note params");
+ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_info, total_size) == 16, "total_size offset");
+ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_seed, seed) == 24, "seed offset");
+ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_region, name) == 40, "region name offset");
+ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_layout, cr3) == 32, "cr3 offset");
+#endif
+
+#endif /* ASLRBOOT_H */

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One distinct error code per check (malformed-elf.md G1).  Shared by
+ * loader/, elf/ and rand/.  Add new codes at the end of their group; the
+ * numeric values are not ABI but the names are used in messages and tests.
+ */
+#ifndef LDR_ERRORS_H
+#define LDR_ERRORS_H
+
+#include <stdint.h>
+
+#define LDR_ERRORS(X)                                                          \
+	X(OK, "ok")                                                            \
+	/* A. file and ELF header */                                           \
+	X(E_TRUNCATED, "file shorter than an ELF64 header")                    \
+	X(E_NOT_ELF, "bad ELF magic")                                          \
+	X(E_CLASS, "not ELFCLASS64")                                           \
+	X(E_ENDIAN, "not little-endian")                                       \
+	X(E_VERSION, "bad ELF version")                                        \
+	X(E_MACHINE, "wrong e_machine for this loader")                        \
+	X(E_TYPE, "e_type is not ET_DYN (or relocatable ET_EXEC)")             \
+	X(E_EHSIZE, "e_ehsize too small")                                      \
+	/* B. program headers */                                               \
+	X(E_NO_PHDRS, "no program headers")                                    \
+	X(E_PHNUM_XNUM, "extended program header numbering unsupported")       \
+	X(E_PHENTSIZE, "e_phentsize is not 56")                                \
+	X(E_PHDR_RANGE, "program header table outside the file")               \
+	X(E_TOO_MANY_PHDRS, "too many program headers")                        \
+	/* C. segments */                                                      \
+	X(E_NO_LOAD, "no loadable segment")                                    \
+	X(E_FILESZ, "p_filesz > p_memsz")                                      \
+	X(E_SEG_FILE_RANGE, "segment file range outside the file")             \
+	X(E_SEG_VADDR_RANGE, "segment address range wraps")                    \
+	X(E_SEG_TOO_BIG, "segment larger than the cap")                        \
+	X(E_IMAGE_TOO_BIG, "image span larger than the cap")                   \
+	X(E_ALIGN, "p_align is not a power of two")                            \
+	X(E_ALIGN_TOO_BIG, "p_align larger than the cap")                      \
+	X(E_ALIGN_CONGRUENCE, "p_vaddr and p_offset not congruent mod p_align")\
+	X(E_ALIGN_SMALL, "p_align smaller than 4 KiB")                         \
+	X(E_OVERLAP, "loadable segments overlap")                              \
+	X(E_PERM_SHARE, "segments with different permissions share a page")    \
+	X(E_ORDER, "loadable segments not in ascending p_vaddr order")         \
+	X(E_WX, "segment is both writable and executable")                     \
+	X(E_INTERP, "PT_INTERP present (no dynamic linker here)")              \
+	X(E_TLS, "PT_TLS unsupported")                                         \
+	X(E_STACK_EXEC, "PT_GNU_STACK asks for an executable stack")           \
+	X(E_RELRO, "PT_GNU_RELRO not inside one writable segment")             \
+	X(E_NO_SPACE, "no room for the image in memory")                       \
+	X(E_PHDR_TYPE, "unknown program header type")                          \
+	/* D. dynamic section and relocations */                               \
+	X(E_NO_DYNAMIC, "relocations needed but no PT_DYNAMIC")                \
+	X(E_DYN_SIZE, "bad dynamic table size")                                \
+	X(E_DYN_RANGE, "PT_DYNAMIC outside a loaded file range")               \
+	X(E_DYN_UNTERMINATED, "no DT_NULL in PT_DYNAMIC")                      \
+	X(E_DYN_DUP, "dynamic tag repeated with different values")             \
+	X(E_DYN_INCOMPLETE, "relocation table without its size or entry size") \
+	X(E_DYN_ENTSIZE, "bad relocation or symbol entry size")                \
+	X(E_RELTAB_RANGE, "relocation table outside a loaded file range")      \
+	X(E_REL_UNSUPPORTED, "DT_REL relocations unsupported")                 \
+	X(E_PLTREL, "DT_PLTREL is not DT_RELA")                                \
+	X(E_NEEDED, "DT_NEEDED present (no shared libraries here)")            \
+	X(E_TEXTREL, "text relocations present")                               \
+	X(E_RELOC_RANGE, "relocation target outside every loaded segment")     \
+	X(E_RELOC_RO, "relocation target in a read-only segment")              \
+	X(E_RELOC_ALIGN, "relocation target not 8-byte aligned")               \
+	X(E_RELOC_TYPE, "unsupported relocation type")                         \
+	X(E_SYM_RANGE, "relocation symbol index out of range")                 \
+	X(E_SYM_UNDEF, "relocation against an undefined symbol")               \
+	X(E_RELR, "malformed RELR table")                                      \
+	X(E_TOO_MANY_RELOCS, "too many relocations")                           \
+	X(E_SYMTAB_RANGE, "symbol table outside a loaded file range")          \
+	/* E. entry, notes, sections */                                        \
+	X(E_ENTRY, "entry point not in an executable segment")                 \
+	X(E_ENTRY_BSS, "entry point in the zero-filled tail of a segment")     \
+	X(E_SHDR_RANGE, "section header table inconsistent")                   \
+	X(E_NOTE, "malformed ELF note")                                        \
+	X(E_NOTE_PARAMS, "bad aslrboot note parameters")                       \
+	/* F. boot protocol inputs */                                          \
+	X(E_MBI, "malformed multiboot information")                            \
+	X(E_MEMMAP, "malformed firmware memory map")                           \
+	X(E_MODULE, "bad module")                                              \
+	X(E_CMDLINE, "bad command line")                                       \
+	X(E_NO_KERNEL, "no kernel image")                                      \
+	X(E_CONFIG, "bad configuration")                                       \
+	/* loader core */                                                      \
+	X(E_NOMEM, "out of memory")                                            \
+	X(E_RANGE, "address range invalid or overflows")                       \
+	X(E_LAYOUT, "layout plan inconsistent")                                \
+	X(E_PT_WX, "mapping both writable and executable refused")             \
+	X(E_PT_MAP, "page-table mapping failed")                               \
+	X(E_WX_VERIFY, "page-table verification failed")                       \
+	X(E_HANDOFF, "boot-info block does not fit")                           \
+	X(E_FIRMWARE, "firmware call failed")                                  \
+	X(E_CPU, "CPU lacks a required feature")                               \
+	X(E_UNSUPPORTED, "unsupported")                                        \
+	/* rand */                                                             \
+	X(E_ENTROPY, "not enough entropy for the policy")                      \
+	X(E_RNG_ABSENT, "entropy source absent")                               \
+	X(E_RNG_FAILED, "entropy source failed")                               \
+	X(E_RNG_HEALTH, "entropy source failed a health test")                 \
+	X(E_SEED_FILE, "seed file unusable")
+
+enum ldr_err {
+#define LDR_ERR_ENUM(name, text) LDR_##name,
+	LDR_ERRORS(LDR_ERR_ENUM)
+#undef LDR_ERR_ENUM
+	LDR_ERR_COUNT
+};
+
+/* "E_FILESZ" for LDR_E_FILESZ; "E_UNKNOWN" out of range. */
+const char *ldr_errname(enum ldr_err e);
+/* Short human text ("p_filesz > p_memsz"). */
+const char *ldr_strerror(enum ldr_err e);
+
+/*
+ * Where a check fired: the field and its value, for one LLVM-style line:
+ *   error: kernel.elf: program header 3: p_filesz = 0x2000: p_filesz > p_memsz [E_FILESZ]
+ * Parsers fill this instead of printing (errors are values).
+ */
+struct ldr_diag {
+	enum ldr_err err;
+	const char *what;  /* context, e.g. "program header" / "relocation"; may be NULL */
+	int64_t index;     /* index within `what`, -1 if none */
+	const char *field; /* field name, e.g. "p_filesz"; may be NULL */
+	uint64_t value;    /* the offending value */
+};
+
+/* Record err/field/value in *d (if d != NULL) and return err. */
+static inline enum ldr_err ldr_fail(struct ldr_diag *d, enum ldr_err err, const char *what,
+				    int64_t index, const char *field, uint64_t value)
+{
+	if (d) {
+		d->err = err;
+		d->what = what;
+		d->index = index;
+		d->field = field;
+		d->value = value;
+	}
+	return err;
+}
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The only firmware surface the core sees (FreeBSD's struct arch_switch,
+ * Linux's ident_map alloc callback).  Host tests implement it over a malloc'd
+ * arena (tests/fake_platform.c).
+ */
+#ifndef LDR_PLATFORM_H
+#define LDR_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+#include "addr.h"
+#include "errors.h"
+#include "boot_env.h"
+
+/* What the core hands to platform_ops.enter. */
+struct entry_state {
+	paddr_t cr3;          /* top-level table of the new page tables */
+	vaddr_t entry;        /* kernel entry, virtual */
+	vaddr_t stack_top;    /* RSP at entry (a zero return address is pushed first) */
+	vaddr_t info;         /* RDI at entry: the boot-info block, virtual */
+	paddr_t trampoline;   /* identity-mapped page holding the switch code */
+};
+
+struct platform_ops {
+	void *ctx;
+	/* Claim exactly [pa, pa + pages*4K) for the kernel; LDR_E_NOMEM if the
+	 * firmware disagrees it is free. */
+	enum ldr_err (*alloc_at)(void *ctx, paddr_t pa, uint64_t pages);
+	/* Loader scratch memory, anywhere. */
+	enum ldr_err (*alloc_any)(void *ctx, uint64_t pages, paddr_t *out);
+	/* A pointer through which the loader can access [pa, pa+len) now.
+	 * Identity on firmware; an arena offset in host tests.  NULL if the
+	 * range is not accessible. */
+	void *(*phys_ptr)(void *ctx, paddr_t pa, uint64_t len);
+	void (*console_write)(void *ctx, const char *s, size_t n);
+	/* Leave the firmware (ExitBootServices); refresh env->mmap with the
+	 * final map if it changed.  After success, no other op but phys_ptr,
+	 * console_write (serial only), enter and halt may be called. */
+	enum ldr_err (*exit_firmware)(void *ctx, struct boot_env *env);
+	/* Copy the trampoline into `st->trampoline`, switch CR3, jump.  Never
+	 * returns (host tests longjmp out). */
+	noreturn void (*enter)(void *ctx, const struct entry_state *st);
+	/* Stop for good after an error: print nothing more, return to firmware
+	 * if still possible (EFI_LOAD_ERROR) or halt the CPU. */
+	noreturn void (*halt)(void *ctx, enum ldr_err err);
+	/* Serialized timestamp counter (RDTSC on x86); may be NULL. */
+	uint64_t (*timestamp)(void *ctx);
+};
+
+#endif
