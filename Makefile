@@ -78,9 +78,12 @@ targets: $(TARGETS)
 
 # Fuzzers: clang + libFuzzer, one per parser.
 FUZZ_BINS := $(addprefix $(B)/fuzz/,$(FUZZERS))
-$(B)/fuzz/%: tests/%.c $(CORE_SRCS)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@
+define fuzz_rule
+$(B)/fuzz/$(1): tests/$(1).c $($(1)_SRCS) $(CORE_SRCS)
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$^ -o $$@
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \

@@ -6,10 +6,12 @@
  *
  * The block is self-describing: a fixed header followed by 8-byte-aligned
  * records {type, size}, ending with an ASLRBOOT_REC_END record.  A reader
- * checks magic and the major version, then walks records by `size` (which
- * includes the record header and is a multiple of 8) and skips types it does
- * not know.  New record types and new fields at the end of a record are minor
- * revisions; anything else bumps the major version.
+ * checks magic and the major version, starts at offset header_size, walks
+ * records by `size` (which includes the record header and is a multiple of
+ * 8), skips types it does not know, and steps through tables by their
+ * entry_size.  loader/handoff_read.c is a freestanding reader to copy.
+ * New record types and new fields at the end of a record are minor
+ * revisions; anything else bumps the major version (PROTOCOL.md section 9).
  *
  * Only <stdint.h> is needed; the header is valid C11 and C++11.
  */
@@ -60,7 +62,7 @@ enum aslrboot_record_type {
 struct aslrboot_rec_loader {
 	struct aslrboot_record hdr;
 	char name[16];    /* "aslrboot", NUL-padded */
-	char version[32]; /* loader version string, NUL-padded */
+	char version[32]; /* loader version string, NUL-padded (always NUL-terminated) */
 };
 
 /* Entropy source identifiers; also bit numbers in the seed record's masks. */
@@ -166,7 +168,7 @@ struct aslrboot_region {
 	uint32_t prot;   /* ASLRBOOT_PROT_* as mapped; 0 for GUARD */
 	uint32_t virt_entropy_mbits; /* 1000 * log2(virtual slots it was chosen from) */
 	uint32_t phys_entropy_mbits; /* 1000 * log2(physical slots it was chosen from) */
-	char name[16];   /* "text", "rodata", "data", "stack", ... NUL-padded */
+	char name[16];   /* "text", "rodata", "data", "stack", ... NUL-padded (<= 15 chars) */
 };
 
 struct aslrboot_rec_layout {

@@ -58,8 +58,13 @@ struct boot_entropy_input {
 	uint32_t status;   /* ASLRBOOT_ENT_* (OK if bytes are valid) */
 	uint32_t credit_bits; /* what the front end believes it is worth, before policy */
 	uint32_t len;
-	uint8_t bytes[64];
+	bool read_only;    /* seed file that cannot be replaced: mixed, not credited */
+	const void *data;  /* if non-NULL, the len bytes are here (seed file) ... */
+	uint8_t bytes[64]; /* ... else here (firmware RNG output) */
 };
+
+#define BOOT_CPU_1G_PAGES (1u << 0) /* CPUID 0x80000001 EDX.26 */
+#define BOOT_CPU_NX (1u << 1)       /* CPUID 0x80000001 EDX.20: required */
 
 struct boot_env {
 	const char *loader_name; /* "aslrboot-efi", "aslrboot-mb", "host-test" */
@@ -93,6 +98,8 @@ struct boot_env {
 	uint32_t entropy_count;
 
 	struct boot_options opts;
+
+	uint32_t cpu_features;    /* BOOT_CPU_* the front end detected */
 
 	uint64_t tsc[ASLRBOOT_PHASE_COUNT]; /* phases the front end already timed */
 	uint64_t tsc_hz;

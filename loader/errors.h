@@ -47,6 +47,8 @@
 	X(E_RELRO, "PT_GNU_RELRO not inside one writable segment")             \
 	X(E_NO_SPACE, "no room for the image in memory")                       \
 	X(E_PHDR_TYPE, "unknown program header type")                          \
+	X(E_TOO_MANY_LOADS, "too many loadable segments")                      \
+	X(E_PHDR_DUP, "program header type that must be unique repeated")      \
 	/* D. dynamic section and relocations */                               \
 	X(E_NO_DYNAMIC, "relocations needed but no PT_DYNAMIC")                \
 	X(E_DYN_SIZE, "bad dynamic table size")                                \
@@ -69,6 +71,7 @@
 	X(E_RELR, "malformed RELR table")                                      \
 	X(E_TOO_MANY_RELOCS, "too many relocations")                           \
 	X(E_SYMTAB_RANGE, "symbol table outside a loaded file range")          \
+	X(E_HASH, "malformed DT_HASH or DT_GNU_HASH table")                    \
 	/* E. entry, notes, sections */                                        \
 	X(E_ENTRY, "entry point not in an executable segment")                 \
 	X(E_ENTRY_BSS, "entry point in the zero-filled tail of a segment")     \
@@ -82,6 +85,25 @@
 	X(E_CMDLINE, "bad command line")                                       \
 	X(E_NO_KERNEL, "no kernel image")                                      \
 	X(E_CONFIG, "bad configuration")                                       \
+	X(E_MBI_MAGIC, "bad multiboot magic in EAX")                           \
+	X(E_MBI_ALIGN, "multiboot2 information not 8-byte aligned")            \
+	X(E_MBI_TOTAL, "multiboot2 total_size too small or above the cap")     \
+	X(E_MBI_TAG_SIZE, "multiboot2 tag smaller than its type needs")        \
+	X(E_MBI_TAG_RANGE, "multiboot2 tag past total_size")                   \
+	X(E_MBI_NO_END, "multiboot2 tag list without an END tag")              \
+	X(E_MBI_TAG_DUP, "multiboot2 tag that must be unique repeated")        \
+	X(E_MMAP_ABSENT, "no memory map from the boot loader")                 \
+	X(E_MMAP_LENGTH, "memory-map buffer larger than the cap")              \
+	X(E_MMAP_ENTRY_SIZE, "memory-map entry size too small")                \
+	X(E_MMAP_ENTRY_RANGE, "memory-map entry past the end of the map")      \
+	X(E_MMAP_TOO_MANY, "more memory-map entries than the cap")             \
+	X(E_MOD_COUNT, "more modules than the cap")                            \
+	X(E_MOD_EMPTY, "module size is zero")                                  \
+	X(E_MOD_ORDER, "module ends before it starts")                         \
+	X(E_MOD_TOO_BIG, "module larger than the cap")                         \
+	X(E_MOD_RANGE, "module outside accessible memory")                     \
+	X(E_MOD_OVERLAP, "module overlaps the loader or another module")       \
+	X(E_STR_RANGE, "string outside accessible memory")                     \
 	/* loader core */                                                      \
 	X(E_NOMEM, "out of memory")                                            \
 	X(E_RANGE, "address range invalid or overflows")                       \
@@ -93,12 +115,29 @@
 	X(E_FIRMWARE, "firmware call failed")                                  \
 	X(E_CPU, "CPU lacks a required feature")                               \
 	X(E_UNSUPPORTED, "unsupported")                                        \
+	X(E_HANDOFF_INPUT, "boot-info writer input inconsistent")              \
+	X(E_INFO_ALIGN, "boot-info block not 8-byte aligned")                  \
+	X(E_INFO_MAGIC, "boot-info magic mismatch")                            \
+	X(E_INFO_VERSION, "boot-info major version unsupported")               \
+	X(E_INFO_HEADER, "boot-info header_size or total_size invalid")        \
+	X(E_INFO_REC_SIZE, "boot-info record size < 8 or not a multiple of 8") \
+	X(E_INFO_REC_RANGE, "boot-info record past total_size")                \
+	X(E_INFO_REC_SHORT, "boot-info record too short for its contents")     \
+	X(E_INFO_END, "boot-info END record missing or not last")              \
 	/* rand */                                                             \
 	X(E_ENTROPY, "not enough entropy for the policy")                      \
 	X(E_RNG_ABSENT, "entropy source absent")                               \
 	X(E_RNG_FAILED, "entropy source failed")                               \
 	X(E_RNG_HEALTH, "entropy source failed a health test")                 \
-	X(E_SEED_FILE, "seed file unusable")
+	X(E_SEED_FILE, "seed file unusable")                                   \
+	X(E_RNG_REPEAT, "repetition count test failed")                        \
+	X(E_RNG_APT, "adaptive proportion test failed")                        \
+	X(E_RNG_STUCK, "RNG word all-zero or all-ones")                        \
+	X(E_SEED_TOO_SMALL, "seed file shorter than 32 bytes")                 \
+	X(E_SEED_TOO_BIG, "seed file larger than 32 KiB")                      \
+	X(E_SEED_READ_ONLY, "seed file not refreshable: not credited")         \
+	X(E_RAND_ORDER, "entropy outputs derived out of order")                \
+	X(E_RNG_INPUT, "bad entropy input descriptor")
 
 enum ldr_err {
 #define LDR_ERR_ENUM(name, text) LDR_##name,

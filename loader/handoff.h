@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The boot-info block (include/aslrboot.h): one serializer run twice,
- * measure (buf == NULL) then write, and a bounds-checked reader.
+ * The boot-info block (include/aslrboot.h, PROTOCOL.md): one serializer run
+ * twice, measure (buf == NULL) then write, and a bounds-checked reader
+ * (handoff_read.h).
  */
 #ifndef LDR_HANDOFF_H
 #define LDR_HANDOFF_H
@@ -12,35 +13,43 @@
 #include "../include/aslrboot.h"
 #include "boot_env.h"
 #include "errors.h"
+#include "handoff_read.h"
 #include "layout.h"
 #include "memmap.h"
 
+#define HANDOFF_MAX_ENTROPY 16 /* entropy entries accepted (rand_pool reports ASLRBOOT_SRC_COUNT) */
+#define HANDOFF_MAX_STRING BOOT_MAX_CMDLINE /* cmdline / module strings are cut to this many bytes */
+
 struct handoff_input {
-	const struct boot_env *env;        /* cmdline, modules, ACPI, flags */
-	const struct layout_plan *plan;
+	const struct boot_env *env;        /* cmdline, modules, ACPI, flags, options */
+	const struct layout_plan *plan;    /* regions, slide, direct map, info_phys */
 	const struct memmap *mm;           /* final map, allocations already marked */
-	const struct aslrboot_rec_seed *seed;
+	const struct aslrboot_rec_seed *seed; /* hdr ignored; the rest copied as is */
 	const struct aslrboot_entropy_entry *entropy;
-	uint32_t entropy_count;
-	const uint64_t *tsc;               /* ASLRBOOT_PHASE_COUNT values */
+	uint32_t entropy_count;            /* <= HANDOFF_MAX_ENTROPY */
+	const uint64_t *tsc;               /* ASLRBOOT_PHASE_COUNT values; NULL = none */
 	uint64_t tsc_hz;
 	uint64_t cr3;
-	const char *loader_version;
+	uint64_t kernel_link_base;         /* elf_image.link_base (lowest PT_LOAD page) */
+	const char *loader_version;        /* NULL = ASLRBOOT_VERSION_STRING */
 };
 
-/* buf == NULL: only compute *size.  E_HANDOFF if the block exceeds cap. */
+/*
+ * Serialize the block.  buf == NULL: only compute *size (cap ignored).
+ * Otherwise write exactly *size bytes to buf, or nothing at all if the block
+ * would exceed cap (E_HANDOFF; *size still tells the size needed).  size may
+ * be NULL.  E_HANDOFF_INPUT for a missing pointer, a count above its cap
+ * or a module whose direct-map address wraps.
+ * Records: LOADER, SEED, ENTROPY, MEMMAP, LAYOUT, CMDLINE, MODULE..., ACPI_RSDP
+ * (if env->acpi_rsdp), TIMINGS, END; each 8-byte aligned, padding zeroed.
+ */
 enum ldr_err handoff_write(const struct handoff_input *in, void *buf, uint64_t cap, uint64_t *size);
 
 /* Upper bound on the block size before the final map is known: the map may
- * grow by `extra_mm` entries (allocations split entries, firmware changes). */
+ * grow by `extra_mm` entries (allocations split entries, firmware changes).
+ * True for any input handoff_write accepts with plan->count <= nregions and
+ * mm->count <= mm_entries + extra_mm. */
 uint64_t handoff_size_bound(const struct boot_env *env, uint32_t nregions, uint32_t mm_entries,
 			    uint32_t extra_mm);
-
-/* Reader: check header and every record header fit in len; E_HANDOFF if not. */
-enum ldr_err handoff_check(const void *info, uint64_t len);
-/* Next record of `type` after `prev` (NULL = first); NULL at END. Assumes
- * handoff_check passed. */
-const struct aslrboot_record *handoff_find(const void *info, uint32_t type,
-					   const struct aslrboot_record *prev);
 
 #endif

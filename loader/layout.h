@@ -33,8 +33,12 @@
 #define LAYOUT_MAX_STACK (UINT64_C(64) << 20)
 #define LAYOUT_MAX_HEAP (UINT64_C(1) << 30)
 #define LAYOUT_GUARD_PAGES 4   /* unmapped pages below and above the stack */
+#define LAYOUT_MAX_INFO (UINT64_C(16) << 20)
 #define LAYOUT_MAX_REGIONS 48
-#define LAYOUT_MAX_MAPPINGS (MEMMAP_MAX + 64)
+#define LAYOUT_MAX_AVOID 64    /* req->avoid entries */
+/* Direct-map pieces (<= one per RAM-like memmap entry, +2 per read-only
+ * kernel region or trampoline that splits one) plus one per backed region. */
+#define LAYOUT_MAX_MAPPINGS (MEMMAP_MAX + 3 * LAYOUT_MAX_REGIONS)
 
 struct layout_region {
 	uint32_t kind;   /* ASLRBOOT_RGN_* */
@@ -77,6 +81,13 @@ struct layout_plan {
 	uint32_t map_count;
 };
 
+/*
+ * Fill *plan (see layout.c for the placement order).  rng may be NULL only
+ * with req->aslr_off.  E_NO_SPACE (diag: region name, "virtual size" or
+ * "physical size", the size) when a region has no slot; E_CONFIG for bad
+ * sizes or avoid lists; E_LAYOUT for a broken invariant.  Uses ~13 KiB of
+ * stack for the free lists.
+ */
 enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *mm,
 			 struct rand_drbg *rng, struct layout_plan *plan, struct ldr_diag *diag);
 

@@ -33,14 +33,25 @@ struct pt_pool {
 	bool allow_1g;  /* CPU has 1 GiB pages (CPUID 0x80000001 EDX.26) */
 };
 
-/* Exact number of 4 KiB table pages pt_build() uses for these mappings
- * (mappings must not overlap in va). */
+/*
+ * Check mappings the way pt_build() does, writing nothing: prot has R, only
+ * R/W/X bits, not W|X (E_PT_WX); va, pa, len page aligned, len > 0, neither
+ * range wraps, va range canonical and on one side of the hole, pa range below
+ * 2^52, no two va ranges overlap (E_PT_MAP).  diag: what = "mapping", index,
+ * field = "prot" / "va" / "pa" / "len" / "canonical" / "overlap".  O(n^2).
+ */
+enum ldr_err pt_check(const struct pt_mapping *m, size_t n, struct ldr_diag *diag);
+
+/* Exact number of 4 KiB table pages pt_build() uses for these mappings,
+ * including the top-level table.  Meaningful only for mappings pt_check()
+ * accepts (invalid ones are skipped).  O(n^2), no allocation. */
 uint64_t pt_count_tables(const struct pt_mapping *m, size_t n, bool allow_1g);
 
 /* Build tables for the mappings: largest page size whose alignment and
  * length allow it, NX unless X, RW only if W, supervisor only.  E_PT_WX for
- * a W|X mapping, E_PT_MAP for overlap / misalignment / non-canonical va,
- * E_NOMEM when the pool is exhausted.  Nothing is written before checking. */
+ * a W|X mapping, E_PT_MAP for overlap / misalignment / non-canonical va
+ * (pt_check), E_NOMEM when the pool has fewer than pt_count_tables() free
+ * pages.  Nothing is written before every check has passed. */
 enum ldr_err pt_build(const struct pt_mapping *m, size_t n, struct pt_pool *pool, paddr_t *cr3,
 		      struct ldr_diag *diag);
 
@@ -51,14 +62,33 @@ struct pt_leaf {
 	uint64_t size;   /* 4 KiB, 2 MiB or 1 GiB */
 	uint32_t prot;   /* decoded ASLRBOOT_PROT_* */
 	int level;       /* 1 = 4 KiB PTE ... */
+	bool user;       /* user-accessible (US = 1 at every level) */
+	uint64_t raw;    /* the leaf entry as stored */
 };
 typedef bool (*pt_leaf_fn)(void *arg, const struct pt_leaf *leaf); /* false stops */
-enum ldr_err pt_walk(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, pt_leaf_fn fn, void *arg);
+
+/* The walker refuses to visit more tables than this (corrupted tables can
+ * alias one table everywhere): 256 MiB of tables. */
+#define PT_WALK_MAX_TABLES (UINT32_C(1) << 16)
+
+/*
+ * prot is the effective permission: W only if RW at every level, X only if
+ * NX is clear at every level.  cr3's low 12 bits (PCID/PWT/PCD) are ignored.
+ * E_WX_VERIFY for a table phys_ptr cannot resolve (diag field "table"), a
+ * reserved bit / PS in a PML4E ("entry") or too many tables ("tables");
+ * diag->value = the va the entry covers.  A callback returning false ends
+ * the walk with LDR_OK.
+ */
+enum ldr_err pt_walk(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, pt_leaf_fn fn, void *arg,
+		     struct ldr_diag *diag);
 
 /*
  * Prove the finished tables: no W+X leaf, every mapping present with exactly
  * its prot and physical frames, and nothing mapped that is not in m[].
- * E_WX_VERIFY with diag->value = the first offending va.
+ * E_WX_VERIFY with diag->value = the first offending va and diag->field =
+ * "leaf" (W+X), "user", "prot", "frame", "extra" (mapped, not in m[]),
+ * "missing" (in m[], not mapped), or pt_walk's field.  m[] must pass
+ * pt_check() (its error is returned otherwise).
  */
 enum ldr_err wx_verify(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, const struct pt_mapping *m,
 		       size_t n, struct ldr_diag *diag);

@@ -42,10 +42,14 @@ struct platform_ops {
 	enum ldr_err (*exit_firmware)(void *ctx, struct boot_env *env);
 	/* Copy the trampoline into `st->trampoline`, switch CR3, jump.  Never
 	 * returns (host tests longjmp out). */
-	noreturn void (*enter)(void *ctx, const struct entry_state *st);
+	void (*enter)(void *ctx, const struct entry_state *st) __attribute__((__noreturn__));
 	/* Stop for good after an error: print nothing more, return to firmware
 	 * if still possible (EFI_LOAD_ERROR) or halt the CPU. */
-	noreturn void (*halt)(void *ctx, enum ldr_err err);
+	void (*halt)(void *ctx, enum ldr_err err) __attribute__((__noreturn__));
+	/* Persist the next seed file (UEFI: \EFI\aslrboot\random-seed, written
+	 * and flushed).  Called before the kernel's seed is derived; NULL where
+	 * there is no writable storage.  An error only costs the file's credit. */
+	enum ldr_err (*store_seed)(void *ctx, const uint8_t *seed, size_t len);
 	/* Serialized timestamp counter (RDTSC on x86); may be NULL. */
 	uint64_t (*timestamp)(void *ctx);
 };

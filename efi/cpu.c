@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* The x86-64 pieces the UEFI front end needs: CPUID, TSC, COM1, halting,
+ * and one edit to the firmware's page tables before the final jump. */
+#include "efi_fe.h"
+
+#define COM1 0x3f8
+#define CR0_WP (UINT64_C(1) << 16)
+#define CR4_LA57 (UINT64_C(1) << 12)
+#define PTE_P UINT64_C(1)
+#define PTE_PS (UINT64_C(1) << 7)
+#define PTE_NX (UINT64_C(1) << 63)
+#define PTE_ADDR UINT64_C(0x000ffffffffff000)
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	__asm__ __volatile__("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+uint64_t efi_rdtsc(void *ctx)
+{
+	uint32_t lo, hi;
+
+	(void)ctx;
+	__asm__ __volatile__("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+uint32_t efi_cpu_features(void)
+{
+	uint32_t a, b, c, d, f = 0;
+
+	cpuid(0x80000000u, &a, &b, &c, &d);
+	if (a < 0x80000001u)
+		return 0;
+	cpuid(0x80000001u, &a, &b, &c, &d);
+	if (d & (1u << 20))
+		f |= BOOT_CPU_NX;
+	if (d & (1u << 26))
+		f |= BOOT_CPU_1G_PAGES;
+	return f;
+}
+
+/* 5-level paging cannot be left without leaving long mode; the core
+ * builds 4-level tables. */
+bool efi_cpu_la57(void)
+{
+	uint64_t cr4;
+
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+	return (cr4 & CR4_LA57) != 0;
+}
+
+/* 115200 8N1, FIFOs on; only when the firmware does not own the port. */
+void efi_serial_init(void)
+{
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x80);
+	outb(COM1 + 0, 0x01);
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x03);
+	outb(COM1 + 2, 0xc7);
+	outb(COM1 + 4, 0x03);
+}
+
+/* Bounded wait: a missing UART reads 0xff (THR empty), a stuck one must
+ * not hang the boot. */
+void efi_serial_putc(char ch)
+{
+	for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+		__asm__ __volatile__("pause");
+	outb(COM1, (uint8_t)ch);
+}
+
+/*
+ * The trampoline page is EfiLoaderData, which firmware with DXE memory
+ * protection (edk2 PcdDxeNxMemoryProtectionPolicy) maps NX.  Its first
+ * instructions run on the firmware's tables, so clear XD on the path to
+ * it.  Only after ExitBootServices: the tables are ours then.  False if the
+ * page is not mapped (or 5-level paging is on).
+ */
+bool efi_make_executable(uint64_t pa)
+{
+	uint64_t cr0, cr3, *table;
+	bool ok = false;
+
+	if (efi_cpu_la57())
+		return false;
+	__asm__ __volatile__("mov %%cr0, %0\n\tmov %%cr3, %1" : "=r"(cr0), "=r"(cr3));
+	/* The tables may themselves be read-only. */
+	__asm__ __volatile__("mov %0, %%cr0" : : "r"(cr0 & ~CR0_WP) : "memory");
+	table = (uint64_t *)(uintptr_t)(cr3 & PTE_ADDR);
+	for (int level = 4; level >= 1; level--) {
+		uint64_t *e = &table[(pa >> (12 + 9 * (level - 1))) & 511];
+		if (!(*e & PTE_P))
+			break;
+		*e &= ~PTE_NX;
+		if (level == 1 || (level <= 3 && (*e & PTE_PS))) {
+			ok = true;
+			break;
+		}
+		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	}
+	__asm__ __volatile__("invlpg (%0)\n\tmov %1, %%cr0" : : "r"(pa), "r"(cr0) : "memory");
+	return ok;
+}
+
+noreturn void efi_cpu_halt(void)
+{
+	for (;;)
+		__asm__ __volatile__("cli\n\thlt");
+}

@@ -1,0 +1,53 @@
+# efi/: the UEFI front end, linked with gnu-efi into build/aslrboot.efi.
+# Every CORE_SRCS file, loader/libc.c, efi/*.c and loader/x86_64/*.asm are
+# compiled for the firmware into build/efi/ (gcc or clang: CC=...).
+TARGETS += $(B)/aslrboot.efi
+SHELL_TESTS += scripts/check-efi.sh
+
+EFI_B := $(B)/efi
+EFI_INC := /usr/include/efi
+EFI_LIB := /usr/lib
+# GNU_EFI_USE_MS_ABI: EFIAPI = __attribute__((ms_abi)), so firmware calls
+# are plain calls (no uefi_call_wrapper).  -mgeneral-regs-only: no SSE
+# state is touched before the kernel owns the FPU.
+EFI_CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fpic -fshort-wchar -mno-red-zone \
+	-mgeneral-regs-only -fno-stack-protector -fno-strict-aliasing \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fvisibility=hidden \
+	-DGNU_EFI_USE_MS_ABI -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I.
+ifneq ($(findstring clang,$(notdir $(CC))),clang)
+EFI_CFLAGS += -maccumulate-outgoing-args
+endif
+EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
+	-L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
+
+EFI_C_SRCS := $(CORE_SRCS) loader/libc.c $(wildcard efi/*.c)
+EFI_ASM_SRCS := $(wildcard loader/x86_64/*.asm)
+EFI_OBJS := $(patsubst %.c,$(EFI_B)/%.o,$(EFI_C_SRCS)) $(patsubst %.asm,$(EFI_B)/%.asm.o,$(EFI_ASM_SRCS))
+
+# Objects remember the compiler: switching CC rebuilds them.
+EFI_CC_STAMP := $(EFI_B)/.cc-$(notdir $(CC))
+$(EFI_CC_STAMP):
+	@mkdir -p $(dir $@)
+	@rm -f $(EFI_B)/.cc-*
+	@touch $@
+
+$(EFI_B)/%.o: %.c $(EFI_CC_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(EFI_B)/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	nasm -f elf64 -Werror $< -o $@
+
+# The .so keeps its symbol table: check-efi.sh looks for undefined symbols.
+$(EFI_B)/aslrboot.so: $(EFI_OBJS)
+	ld $(EFI_LDFLAGS) $(EFI_OBJS) -lefi -lgnuefi -o $@
+
+$(B)/aslrboot.efi: $(EFI_B)/aslrboot.so scripts/pe-nxcompat.sh
+	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@.tmp
+	scripts/pe-nxcompat.sh $@.tmp
+	mv $@.tmp $@
+
+.PHONY: efi
+efi: $(B)/aslrboot.efi

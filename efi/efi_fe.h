@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The UEFI front end (efi/): firmware facts -> struct boot_env, and the
+ * platform_ops the core calls.  Internal to efi/; the core never sees it.
+ */
+#ifndef EFI_FE_H
+#define EFI_FE_H
+
+#include <efi.h>
+
+#include "../loader/boot_env.h"
+#include "../loader/config.h"
+#include "../loader/platform.h"
+
+#define EFI_FE_MAX_ALLOCS 128        /* pages we free when returning to firmware */
+#define EFI_FE_MAX_FILE (UINT64_C(1) << 30) /* F4: kernel/module size cap */
+#define EFI_FE_MMAP_SLACK 64         /* spare descriptors for map growth */
+
+/* A raw GetMemoryMap buffer, allocated once and reused at exit. */
+struct efi_mmap {
+	void *buf;
+	UINTN cap;       /* bytes */
+	UINTN size;      /* bytes filled by the last GetMemoryMap */
+	UINTN key;
+	UINTN desc_size;
+	UINT32 desc_ver;
+};
+
+enum efi_mm_mode {
+	EFI_MM_PLAN,  /* boot services live: only free (Conventional) memory is usable */
+	EFI_MM_FINAL, /* after ExitBootServices: boot-services memory is usable too */
+};
+
+struct efi_alloc {
+	EFI_PHYSICAL_ADDRESS pa;
+	UINTN pages;
+};
+
+struct efi_ctx {
+	EFI_HANDLE image;
+	EFI_SYSTEM_TABLE *st;
+	EFI_BOOT_SERVICES *bs;
+	EFI_LOADED_IMAGE *li;
+	bool ebs_called;          /* boot services may be gone: no ConOut, no return */
+	bool fw_serial;           /* firmware mirrors ConOut to a serial port */
+	struct efi_alloc allocs[EFI_FE_MAX_ALLOCS];
+	uint32_t alloc_count;
+	struct efi_mmap mmap;
+	struct mm_entry mm[BOOT_MAX_MMAP];
+	struct boot_env env;
+	struct boot_config cfg;
+	struct platform_ops ops;
+};
+
+/* main.c: called by gnu-efi's crt0 (System V ABI) after self-relocation. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
+/* platform.c (efi_halt_jb, for main.c's setjmp, is in efi_halt.h) */
+void efi_platform_init(struct efi_ctx *c);
+EFI_STATUS efi_alloc_pages(struct efi_ctx *c, EFI_ALLOCATE_TYPE type, UINTN pages,
+			   EFI_PHYSICAL_ADDRESS *pa);
+void efi_free_all(struct efi_ctx *c);
+
+/* console.c: ConOut (before ExitBootServices) and COM1. */
+void efi_console_init(struct efi_ctx *c);
+void efi_console_write(void *ctx, const char *s, size_t n);
+const char *efi_status_str(EFI_STATUS s);
+/* One line: "aslrboot: error: <file>: <what>: <detail> [<E_CODE>]" */
+void efi_error(const char *file, const char *what, const char *detail, enum ldr_err err);
+
+/* file.c */
+EFI_STATUS efi_file_read(struct efi_ctx *c, const char *path, uint64_t max, void **data,
+			 uint64_t *size);
+
+/* memmap.c */
+EFI_STATUS efi_mmap_alloc(struct efi_ctx *c);
+EFI_STATUS efi_mmap_get(EFI_BOOT_SERVICES *bs, struct efi_mmap *m);
+enum ldr_err efi_mmap_translate(const struct efi_mmap *m, enum efi_mm_mode mode,
+				struct mm_entry *out, uint32_t cap, uint32_t *count,
+				struct ldr_diag *diag);
+
+/* exit.c */
+EFI_STATUS efi_exit_boot_services(EFI_BOOT_SERVICES *bs, EFI_HANDLE image, struct efi_mmap *m);
+
+/* rng.c */
+void efi_rng_collect(struct efi_ctx *c, struct boot_entropy_input *in);
+
+/* tables.c */
+void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);
+
+/* cpu.c: x86-64 specifics. */
+uint64_t efi_rdtsc(void *ctx);
+uint32_t efi_cpu_features(void);
+bool efi_cpu_la57(void);
+void efi_serial_putc(char ch);
+void efi_serial_init(void);
+bool efi_make_executable(uint64_t pa);
+noreturn void efi_cpu_halt(void);
+
+#endif

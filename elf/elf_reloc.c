@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Relocation entries (rows D14-D19, D21).  One evaluator serves both passes:
+ * elf_parse() runs it without a placement (validate, count), elf_relocate()
+ * runs it again with one and writes, so the write pass cannot meet an entry
+ * the validation pass did not accept.  Tables are read from img->file (the
+ * validated copy, D22); targets are written through pl->seg_mem[].
+ */
+#include "elf_int.h"
+
+struct pass {
+	struct elf_image *img;           /* stats are counted when pl == NULL */
+	const struct elf_placement *pl;  /* NULL: validate only */
+	uint64_t slide;
+	struct ldr_diag *d;
+};
+
+/* [v, v + len) inside one writable segment (RELRO included: it is still RW here). */
+static enum ldr_err target(const struct pass *ps, uint64_t v, uint64_t len, enum ldr_err range,
+			   const char *what, int64_t n, uint32_t *seg)
+{
+	const struct elf_image *img = ps->img;
+	int s = elf_seg_of(img, v);
+
+	if (s < 0 || img->segs[s].memsz - (v - img->segs[s].vaddr) < len)
+		return ldr_fail(ps->d, range, what, n, "r_offset", v);
+	if (!(img->segs[s].flags & ELF_PF_W))
+		return ldr_fail(ps->d, LDR_E_RELOC_RO, what, n, "r_offset", v);
+	*seg = (uint32_t)s;
+	return LDR_OK;
+}
+
+static uint8_t *where(const struct pass *ps, uint32_t seg, uint64_t v)
+{
+	return ps->pl->seg_mem[seg] + (v - ps->img->segs[seg].page_start);
+}
+
+/* S for symbol index `sym` (D18); STN_UNDEF (0) means S = 0 (gABI). */
+static enum ldr_err sym_value(const struct pass *ps, uint32_t sym, int64_t n, uint64_t *S)
+{
+	const struct elf_image *img = ps->img;
+	const uint8_t *p;
+	uint16_t shndx;
+
+	*S = 0;
+	if (sym == 0)
+		return LDR_OK;
+	if (sym >= img->sym_count)
+		return ldr_fail(ps->d, LDR_E_SYM_RANGE, "relocation", n, "r_sym", sym);
+	p = img->file + img->symtab_off + (uint64_t)sym * sizeof(Elf64_Sym);
+	shndx = elf_rd16(p + 6);
+	if (shndx == SHN_UNDEF) {
+		if (ELF64_ST_BIND(p[4]) == STB_WEAK || (img->policy & ELF_POL_INSPECT))
+			return LDR_OK;
+		return ldr_fail(ps->d, LDR_E_SYM_UNDEF, "relocation", n, "r_sym", sym);
+	}
+	*S = elf_rd64(p + 8) + (shndx == SHN_ABS ? 0 : ps->slide);
+	return LDR_OK;
+}
+
+static void count(struct elf_image *img, uint32_t type)
+{
+	struct elf_reloc_stats *st = &img->stats;
+
+	if (type == R_X86_64_RELATIVE)
+		st->relative++;
+	else if (type == R_X86_64_64)
+		st->abs64++;
+	else if (type == R_X86_64_GLOB_DAT)
+		st->glob_dat++;
+	else if (type == R_X86_64_JUMP_SLOT)
+		st->jump_slot++;
+}
+
+/* One Elf64_Rela: allow-list (D17, D21), alignment (D16), target (D14, D15), symbol (D18). */
+static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
+{
+	uint64_t off = elf_rd64(e), info = elf_rd64(e + 8), add = elf_rd64(e + 16), S, val;
+	uint32_t type = ELF64_R_TYPE(info), seg;
+	enum ldr_err err;
+
+	switch (type) {
+	case R_X86_64_NONE:
+		return LDR_OK;
+	case R_X86_64_RELATIVE:
+	case R_X86_64_64:
+	case R_X86_64_GLOB_DAT:
+	case R_X86_64_JUMP_SLOT:
+		break;
+	default:
+		return ldr_fail(ps->d, LDR_E_RELOC_TYPE, "relocation", n, "r_type", type);
+	}
+	if (off % 8)
+		return ldr_fail(ps->d, LDR_E_RELOC_ALIGN, "relocation", n, "r_offset", off);
+	if ((err = target(ps, off, 8, LDR_E_RELOC_RANGE, "relocation", n, &seg)))
+		return err;
+	if (type == R_X86_64_RELATIVE)
+		val = ps->slide + add; /* B + A, modulo 2^64 as in the psABI */
+	else if ((err = sym_value(ps, ELF64_R_SYM(info), n, &S)))
+		return err;
+	else
+		val = type == R_X86_64_64 ? S + add : S;
+	if (ps->pl)
+		__builtin_memcpy(where(ps, seg, off), &val, sizeof(val));
+	else
+		count(ps->img, type);
+	return LDR_OK;
+}
+
+static enum ldr_err rela_table(const struct pass *ps, uint64_t off, uint64_t n, int64_t first)
+{
+	enum ldr_err err;
+
+	for (uint64_t i = 0; i < n; i++)
+		if ((err = rela_one(ps, ps->img->file + off + i * sizeof(Elf64_Rela),
+				    first + (int64_t)i)))
+			return err;
+	return LDR_OK;
+}
+
+static void relr_add(const struct pass *ps, uint32_t seg, uint64_t v)
+{
+	uint8_t *p = where(ps, seg, v);
+	uint64_t w;
+
+	__builtin_memcpy(&w, p, sizeof(w));
+	w += ps->slide;
+	__builtin_memcpy(p, &w, sizeof(w));
+}
+
+/*
+ * One RELR bitmap (bit k, 1 <= k <= 63, relocates base + (k-1)*8).  All set
+ * bits lie between the lowest and highest, so checking those two against one
+ * segment covers the word: O(1) validation per word whatever the bitmap.
+ */
+static enum ldr_err relr_bitmap(const struct pass *ps, uint64_t base, uint64_t w, int64_t n)
+{
+	uint64_t bits = w >> 1, lo, hi;
+	uint32_t seg;
+	enum ldr_err err;
+
+	if (!bits)
+		return LDR_OK;
+	lo = base + (uint64_t)__builtin_ctzll(bits) * 8;
+	if (!elf_end(base, (uint64_t)(63 - __builtin_clzll(bits)) * 8, &hi))
+		return ldr_fail(ps->d, LDR_E_RELR, "RELR word", n, "bitmap", w);
+	if ((err = target(ps, lo, hi + 8 - lo, LDR_E_RELR, "RELR word", n, &seg)))
+		return err;
+	if (!ps->pl) {
+		for (uint64_t b = bits; b; b &= b - 1) /* no __popcountdi2 in firmware */
+			ps->img->stats.relr_relocs++;
+		return LDR_OK;
+	}
+	for (uint64_t b = bits, v = base; b; b >>= 1, v += 8)
+		if (b & 1)
+			relr_add(ps, seg, v);
+	return LDR_OK;
+}
+
+/* D19: an address word (even) starts a run; bitmaps (odd) extend it. */
+static enum ldr_err relr_table(const struct pass *ps)
+{
+	const struct elf_image *img = ps->img;
+	uint64_t next = 0; /* address the next bitmap's bit 1 stands for */
+	bool have_base = false, wrapped = false;
+	enum ldr_err err;
+
+	for (uint64_t i = 0; i < img->relr_count; i++) {
+		uint64_t w = elf_rd64(img->file + img->relr_off + i * 8);
+		uint32_t seg;
+
+		if (w & 1) {
+			if (!have_base || wrapped)
+				return ldr_fail(ps->d, LDR_E_RELR, "RELR word", (int64_t)i, "bitmap", w);
+			if ((err = relr_bitmap(ps, next, w, (int64_t)i)))
+				return err;
+			wrapped = __builtin_add_overflow(next, 63 * 8, &next);
+			continue;
+		}
+		if (w % 8)
+			return ldr_fail(ps->d, LDR_E_RELR, "RELR word", (int64_t)i, "address", w);
+		if ((err = target(ps, w, 8, LDR_E_RELR, "RELR word", (int64_t)i, &seg)))
+			return err;
+		if (ps->pl)
+			relr_add(ps, seg, w);
+		else
+			ps->img->stats.relr_relocs++;
+		next = w + 8; /* w + 8 <= segment end: no wrap */
+		have_base = true;
+		wrapped = false;
+	}
+	return LDR_OK;
+}
+
+static enum ldr_err run(const struct pass *ps)
+{
+	const struct elf_image *img = ps->img;
+	enum ldr_err err;
+
+	if ((err = rela_table(ps, img->rela_off, img->rela_count, 0)) ||
+	    (err = rela_table(ps, img->jmprel_off, img->jmprel_count, (int64_t)img->rela_count)))
+		return err;
+	return relr_table(ps);
+}
+
+enum ldr_err elf_reloc_validate(struct elf_image *img, struct ldr_diag *d)
+{
+	struct pass ps = { .img = img, .pl = NULL, .slide = 0, .d = d };
+
+	__builtin_memset(&img->stats, 0, sizeof(img->stats));
+	img->stats.relr_words = img->relr_count;
+	return run(&ps);
+}
+
+enum ldr_err elf_relocate(const struct elf_image *img, const struct elf_placement *pl,
+			  struct ldr_diag *diag)
+{
+	/* The pass only writes img->stats when pl == NULL, so the cast is never written through. */
+	struct pass ps = { .img = (struct elf_image *)img, .pl = pl, .slide = pl->slide, .d = diag };
+
+	if (img->policy & ELF_POL_LINUX64)
+		return LDR_OK; /* the kernel relocates itself */
+	for (uint32_t i = 0; i < img->nsegs; i++)
+		if (!pl->seg_mem[i])
+			return ldr_fail(diag, LDR_E_RANGE, "placement", i, "seg_mem", 0);
+	return run(&ps);
+}

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Config file and load-option parser (config.h).  Pure and bounded: no
+ * allocation, every copy checked against its destination, malformed-elf.md
+ * F5 for the command line (too long is an error, never silently cut).
+ */
+#include "config.h"
+#include "libc.h"
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+/* Where an error is reported: "line" N or "option" N. */
+struct where {
+	const char *what;
+	int64_t index;
+};
+
+struct parse_ctx {
+	struct boot_config *c;
+	struct ldr_diag *diag;
+	struct where at;
+	bool replace_modules; /* options: the first module= drops the file's list */
+};
+
+void config_init(struct boot_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	memcpy(c->kernel, CONFIG_DEFAULT_KERNEL, sizeof(CONFIG_DEFAULT_KERNEL));
+	c->opts.entropy_policy = BOOT_ENTROPY_DEFAULT;
+}
+
+static bool is_space(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Separators between load-option tokens. */
+static bool is_sep(char ch)
+{
+	return is_space(ch) || ch == '\r' || ch == '\n';
+}
+
+static bool has_nul(struct span s)
+{
+	for (size_t i = 0; i < s.n; i++)
+		if (!s.p[i])
+			return true;
+	return false;
+}
+
+static struct span trim(struct span s)
+{
+	while (s.n && is_space(s.p[0])) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && (is_space(s.p[s.n - 1]) || s.p[s.n - 1] == '\r'))
+		s.n--;
+	return s;
+}
+
+static bool span_is(struct span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static enum ldr_err fail(struct parse_ctx *x, struct span key, const char *why, uint64_t value)
+{
+	struct boot_config *c = x->c;
+	size_t n = key.n < CONFIG_MAX_KEY ? key.n : CONFIG_MAX_KEY;
+
+	memcpy(c->err_key, key.p, n);
+	c->err_key[n] = '\0';
+	c->err_why = why;
+	return ldr_fail(x->diag, LDR_E_CONFIG, x->at.what, x->at.index, c->err_key, value);
+}
+
+/* Printable ASCII only (paths become UCS-2 file names); `text` also admits
+ * tabs and bytes >= 0x80 (UTF-8 in a command line). */
+static bool valid_chars(struct span v, bool text)
+{
+	for (size_t i = 0; i < v.n; i++) {
+		unsigned char ch = (unsigned char)v.p[i];
+		if (ch >= 0x20 && ch < 0x7f)
+			continue;
+		if (text && (ch == '\t' || ch >= 0x80))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* Copy v into dst[cap] (cap includes the NUL). */
+static enum ldr_err copy_str(struct parse_ctx *x, struct span key, struct span v, char *dst,
+			     size_t cap, bool text)
+{
+	if (v.n >= cap)
+		return fail(x, key, "value too long", v.n);
+	if (!valid_chars(v, text))
+		return fail(x, key, "control or non-ASCII character in value", v.n);
+	memcpy(dst, v.p, v.n);
+	dst[v.n] = '\0';
+	return LDR_OK;
+}
+
+static enum ldr_err parse_bool(struct parse_ctx *x, struct span key, struct span v, bool *out)
+{
+	if (span_is(v, "1") || span_is(v, "on") || span_is(v, "yes") || span_is(v, "true"))
+		*out = true;
+	else if (span_is(v, "0") || span_is(v, "off") || span_is(v, "no") || span_is(v, "false"))
+		*out = false;
+	else
+		return fail(x, key, "expected 0/1 or on/off", v.n);
+	return LDR_OK;
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+static enum ldr_err parse_seed(struct parse_ctx *x, struct span key, struct span v)
+{
+	struct boot_options *o = &x->c->opts;
+
+	if (v.n != 2 * sizeof(o->fixed_seed))
+		return fail(x, key, "expected 64 hex digits", v.n);
+	for (size_t i = 0; i < v.n; i++)
+		if (hexval(v.p[i]) < 0)
+			return fail(x, key, "expected 64 hex digits", i);
+	for (size_t i = 0; i < sizeof(o->fixed_seed); i++)
+		o->fixed_seed[i] = (uint8_t)(hexval(v.p[2 * i]) << 4 | hexval(v.p[2 * i + 1]));
+	o->fixed_seed_set = true;
+	return LDR_OK;
+}
+
+/* module=<path> [args]: the path ends at the first blank. */
+static enum ldr_err parse_module(struct parse_ctx *x, struct span key, struct span v)
+{
+	struct boot_config *c = x->c;
+	struct span path = v, args = { v.p + v.n, 0 };
+	struct config_module *m;
+	enum ldr_err err;
+
+	if (x->replace_modules) {
+		c->module_count = 0;
+		x->replace_modules = false;
+	}
+	for (size_t i = 0; i < v.n; i++) {
+		if (is_space(v.p[i])) {
+			path.n = i;
+			args = trim((struct span){ v.p + i, v.n - i });
+			break;
+		}
+	}
+	if (!path.n)
+		return fail(x, key, "empty module path", 0);
+	if (c->module_count >= BOOT_MAX_MODULES)
+		return fail(x, key, "too many modules", c->module_count);
+	m = &c->modules[c->module_count];
+	if ((err = copy_str(x, key, path, m->path, sizeof(m->path), false)) ||
+	    (err = copy_str(x, key, args, m->args, sizeof(m->args), true)))
+		return err;
+	c->module_count++;
+	return LDR_OK;
+}
+
+static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
+{
+	struct boot_config *c = x->c;
+	struct boot_options *o = &c->opts;
+	bool b;
+	enum ldr_err err;
+
+	if (span_is(key, "cmdline"))
+		return copy_str(x, key, v, c->cmdline, sizeof(c->cmdline), true);
+	if (span_is(key, "module"))
+		return parse_module(x, key, v);
+	if (span_is(key, "seed"))
+		return parse_seed(x, key, v);
+	if (span_is(key, "kernel")) {
+		if (!v.n)
+			return fail(x, key, "empty kernel path", 0);
+		return copy_str(x, key, v, c->kernel, sizeof(c->kernel), false);
+	}
+	if (span_is(key, "entropy")) {
+		if (span_is(v, "default"))
+			o->entropy_policy = BOOT_ENTROPY_DEFAULT;
+		else if (span_is(v, "strict"))
+			o->entropy_policy = BOOT_ENTROPY_STRICT;
+		else
+			return fail(x, key, "expected default or strict", v.n);
+		return LDR_OK;
+	}
+	if (!span_is(key, "verbose") && !span_is(key, "aslr") && !span_is(key, "trust_cpu_rng") &&
+	    !span_is(key, "trust_fw_rng"))
+		return fail(x, key, "unknown key", key.n);
+	if ((err = parse_bool(x, key, v, &b)))
+		return err;
+	if (span_is(key, "verbose"))
+		o->verbose = b;
+	else if (span_is(key, "aslr"))
+		o->aslr_off = !b;
+	else if (span_is(key, "trust_cpu_rng"))
+		o->distrust_cpu_rng = !b;
+	else
+		o->distrust_fw_rng = !b;
+	return LDR_OK;
+}
+
+/* "key=value" (already trimmed) -> set_key. */
+static enum ldr_err assign(struct parse_ctx *x, struct span kv)
+{
+	for (size_t i = 0; i < kv.n; i++) {
+		if (kv.p[i] != '=')
+			continue;
+		struct span key = trim((struct span){ kv.p, i });
+		struct span v = trim((struct span){ kv.p + i + 1, kv.n - i - 1 });
+		if (!key.n)
+			return fail(x, key, "empty key", i);
+		return set_key(x, key, v);
+	}
+	return fail(x, kv, "expected key=value", kv.n);
+}
+
+enum ldr_err config_parse_file(struct boot_config *c, const char *text, size_t len,
+			       struct ldr_diag *diag)
+{
+	struct parse_ctx x = { c, diag, { "line", 0 }, false };
+	size_t pos = 0;
+
+	if (len > CONFIG_MAX_INPUT)
+		return fail(&x, (struct span){ "size", 4 }, "config file too large", len);
+	while (pos < len) {
+		size_t end = pos;
+		enum ldr_err err;
+
+		while (end < len && text[end] != '\n')
+			end++;
+		x.at.index++;
+		struct span line = trim((struct span){ text + pos, end - pos });
+		pos = end + 1;
+		if (has_nul(line))
+			return fail(&x, (struct span){ "", 0 }, "NUL byte in config file", 0);
+		if (!line.n || line.p[0] == '#')
+			continue;
+		if ((err = assign(&x, line)))
+			return err;
+	}
+	return LDR_OK;
+}
+
+/* One token of the options: [key=]value with an optional "quoted" value.
+ * *pos moves past the token; an unterminated quote fails. */
+static enum ldr_err next_token(struct parse_ctx *x, struct span in, size_t *pos,
+			       struct span *key, struct span *val, bool *has_eq)
+{
+	size_t i = *pos, start = i;
+
+	while (i < in.n && !is_sep(in.p[i]) && in.p[i] != '=')
+		i++;
+	*key = (struct span){ in.p + start, i - start };
+	*has_eq = i < in.n && in.p[i] == '=';
+	if (!*has_eq) {
+		*val = (struct span){ in.p + i, 0 };
+		*pos = i;
+		return LDR_OK;
+	}
+	i++;
+	if (i < in.n && in.p[i] == '"') {
+		size_t q = ++i;
+		while (i < in.n && in.p[i] != '"')
+			i++;
+		if (i >= in.n)
+			return fail(x, *key, "unterminated quote", i - q);
+		*val = (struct span){ in.p + q, i - q };
+		i++;
+		if (i < in.n && !is_sep(in.p[i]))
+			return fail(x, *key, "text after closing quote", i);
+	} else {
+		size_t v = i;
+		while (i < in.n && !is_sep(in.p[i]))
+			i++;
+		*val = (struct span){ in.p + v, i - v };
+	}
+	*pos = i;
+	return LDR_OK;
+}
+
+enum ldr_err config_parse_options(struct boot_config *c, const char *text, size_t len,
+				  struct ldr_diag *diag)
+{
+	struct parse_ctx x = { c, diag, { "option", -1 }, true };
+	struct span in = { text, 0 };
+	size_t pos = 0;
+
+	while (in.n < len && text[in.n])
+		in.n++;
+	if (in.n > CONFIG_MAX_INPUT)
+		return fail(&x, (struct span){ "size", 4 }, "load options too large", in.n);
+	for (;;) {
+		struct span key, val;
+		bool has_eq;
+		enum ldr_err err;
+
+		while (pos < in.n && is_sep(in.p[pos]))
+			pos++;
+		if (pos >= in.n)
+			return LDR_OK;
+		x.at.index++;
+		if ((err = next_token(&x, in, &pos, &key, &val, &has_eq)))
+			return err;
+		if (!has_eq) {
+			/* The UEFI shell and GRUB pass the image path first. */
+			if (x.at.index == 0)
+				continue;
+			return fail(&x, key, "expected key=value", key.n);
+		}
+		if (!key.n)
+			return fail(&x, key, "empty key", pos);
+		if ((err = set_key(&x, key, val)))
+			return err;
+	}
+}
+
+void config_apply(const struct boot_config *c, struct boot_env *env)
+{
+	env->opts = c->opts;
+	env->cmdline = c->cmdline;
+	env->kernel_name = c->kernel;
+}

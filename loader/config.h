@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot configuration: the config file (\EFI\aslrboot\aslrboot.cfg) and the
+ * image's load options (or a Multiboot command line), parsed into one struct
+ * the front ends fill struct boot_env from.  Syntax (docs-efi.md):
+ *
+ *   file:     one `key=value` per line; lines starting with `#` are comments
+ *   options:  space-separated `key=value` tokens; `key="a b c"` quotes a value;
+ *             a leading token without `=` (the image's own path) is skipped
+ *
+ * Keys: kernel, cmdline, module (path + optional args; repeatable), verbose,
+ * aslr, entropy, trust_cpu_rng, trust_fw_rng, seed.  The options override
+ * the file key by key (a module= in the options replaces the file's list).
+ * Input is untrusted: every length is bounded, nothing is assumed
+ * NUL-terminated, and each failure is E_CONFIG with the key in the diag.
+ */
+#ifndef LDR_CONFIG_H
+#define LDR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot_env.h"
+#include "errors.h"
+
+#define CONFIG_MAX_PATH 255           /* bytes of a kernel or module path */
+#define CONFIG_MAX_MODULE_ARGS 255    /* bytes of a module's argument string */
+#define CONFIG_MAX_INPUT (64u << 10)  /* config file / options size cap */
+#define CONFIG_MAX_KEY 31
+#define CONFIG_DEFAULT_KERNEL "\\EFI\\aslrboot\\kernel.elf"
+
+struct config_module {
+	char path[CONFIG_MAX_PATH + 1];
+	char args[CONFIG_MAX_MODULE_ARGS + 1];
+};
+
+struct boot_config {
+	char kernel[CONFIG_MAX_PATH + 1];
+	char cmdline[BOOT_MAX_CMDLINE + 1];
+	struct config_module modules[BOOT_MAX_MODULES];
+	uint32_t module_count;
+	struct boot_options opts;
+	/* Last error: the key (diag->field points here) and why it failed. */
+	char err_key[CONFIG_MAX_KEY + 1];
+	const char *err_why;
+};
+
+/* Defaults: CONFIG_DEFAULT_KERNEL, empty cmdline, no modules, aslr on,
+ * verbose off, entropy=default, both RNGs trusted, no fixed seed. */
+void config_init(struct boot_config *c);
+
+/*
+ * Parse a config file of `len` bytes (no NUL needed; a NUL byte is an
+ * error).  On error *c may hold the keys before the bad line; diag names the
+ * line (what = "line", index = 1-based line number) and the key.
+ */
+enum ldr_err config_parse_file(struct boot_config *c, const char *text, size_t len,
+			       struct ldr_diag *diag);
+
+/*
+ * Parse load options / a command line of `len` bytes on top of *c.  Parsing
+ * stops at the first NUL.  diag: what = "option", index = 0-based token.
+ */
+enum ldr_err config_parse_options(struct boot_config *c, const char *text, size_t len,
+				  struct ldr_diag *diag);
+
+/* Copy options and cmdline into env (cmdline pointer into *c). */
+void config_apply(const struct boot_config *c, struct boot_env *env);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bounds-checked reader for the boot-info block (include/aslrboot.h).
+ * Freestanding and dependency-free (no libc, no other loader module), so the
+ * test kernel and any kernel that wants it can compile loader/handoff_read.c
+ * as is.
+ */
+#ifndef LDR_HANDOFF_READ_H
+#define LDR_HANDOFF_READ_H
+
+#include <stdint.h>
+
+#include "../include/aslrboot.h"
+#include "errors.h"
+
+/*
+ * Check the header and every record in the first `len` bytes at `info`
+ * (8-byte aligned): magic, major version, header_size/total_size, every
+ * record's size (>= 8, multiple of 8, inside total_size), END last, and for
+ * the record types this version knows, that counts, entry sizes and string
+ * lengths fit inside the record (strings NUL-terminated).  After LDR_OK a
+ * reader may index every known record's arrays up to `count` and read its
+ * strings without further checks.  *diag (may be NULL) gets the offending
+ * field and value; diag->index is the record's byte offset in the block.
+ */
+enum ldr_err handoff_check(const void *info, uint64_t len, struct ldr_diag *diag);
+
+/*
+ * Next record of `type` after `prev` (NULL = first), or NULL once END is
+ * reached (type ASLRBOOT_REC_END finds the END record itself).  Meant for a
+ * block that passed handoff_check; it still never steps outside total_size.
+ */
+const struct aslrboot_record *handoff_find(const void *info, uint32_t type,
+					   const struct aslrboot_record *prev);
+
+#endif

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The mapping list: everything the page tables must contain and nothing
+ * else, sorted by va.  The direct map covers every RAM-like page RW+NX,
+ * except the frames of read-only kernel regions and of the trampoline,
+ * which it maps R: no writable alias of code, no executable alias at all.
+ */
+#include "layout_int.h"
+
+#include "libc.h"
+
+#define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
+#define CANON_LO_END (UINT64_C(1) << 47)
+
+static bool ram_like(uint32_t type)
+{
+	return type != ASLRBOOT_MEM_RESERVED && type != ASLRBOOT_MEM_BAD;
+}
+
+/* Regions whose frames the direct map must not alias writably. */
+static bool ro_frames(const struct layout_region *r)
+{
+	return (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT && !(r->prot & ASLRBOOT_PROT_W)) ||
+	       r->kind == ASLRBOOT_RGN_TRAMPOLINE;
+}
+
+static bool backed(const struct layout_region *r)
+{
+	switch (r->kind) {
+	case ASLRBOOT_RGN_KERNEL_SEGMENT:
+	case ASLRBOOT_RGN_STACK:
+	case ASLRBOOT_RGN_HEAP:
+	case ASLRBOOT_RGN_BOOT_INFO:
+	case ASLRBOOT_RGN_PAGE_TABLES:
+	case ASLRBOOT_RGN_TRAMPOLINE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum ldr_err emit(struct layout_plan *p, uint64_t va, uint64_t pa, uint64_t len,
+			 uint32_t prot)
+{
+	if (!len)
+		return LDR_OK;
+	if (p->map_count == LAYOUT_MAX_MAPPINGS)
+		return LDR_E_LAYOUT;
+	p->map[p->map_count++] = (struct pt_mapping){ va_init(va), pa_init(pa), len, prot };
+	return LDR_OK;
+}
+
+static void sort_frames(struct frange *f, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		struct frange t = f[i];
+		uint32_t j = i;
+		for (; j > 0 && f[j - 1].lo > t.lo; j--)
+			f[j] = f[j - 1];
+		f[j] = t;
+	}
+}
+
+/* One RAM-like piece [lo, hi), with the read-only frames carved out. */
+static enum ldr_err emit_piece(struct layout_plan *p, uint64_t lo, uint64_t hi,
+			       const struct frange *ro, uint32_t nro, uint32_t *next)
+{
+	uint64_t dm = va_addr(p->direct_map);
+	enum ldr_err err;
+
+	for (; *next < nro && ro[*next].lo < hi; (*next)++) {
+		const struct frange *f = &ro[*next];
+		if (f->lo < lo || f->hi > hi)
+			return LDR_E_LAYOUT; /* a kernel frame outside RAM */
+		if ((err = emit(p, dm + lo, lo, f->lo - lo, PROT_RW)) ||
+		    (err = emit(p, dm + f->lo, f->lo, f->hi - f->lo, ASLRBOOT_PROT_R)))
+			return err;
+		lo = f->hi;
+	}
+	return emit(p, dm + lo, lo, hi - lo, PROT_RW);
+}
+
+/* Direct-map pieces, ascending: RAM-like entries rounded out to pages. */
+static enum ldr_err map_direct(struct layout_plan *p, const struct memmap *mm)
+{
+	struct frange ro[LAYOUT_MAX_REGIONS];
+	uint32_t nro = 0, next = 0;
+	uint64_t lo = 0, hi = 0;
+	enum ldr_err err;
+
+	for (uint32_t i = 0; i < p->count; i++)
+		if (ro_frames(&p->r[i]))
+			ro[nro++] = (struct frange){ pa_addr(p->r[i].phys),
+						     pa_addr(p->r[i].phys) + p->r[i].size };
+	sort_frames(ro, nro);
+	for (uint32_t i = 0; i < mm->count; i++) {
+		const struct mm_entry *e = &mm->e[i];
+		uint64_t b = align_down(e->base, PAGE_SIZE), end;
+		if (!ram_like(e->type))
+			continue;
+		if (!align_up_checked(e->base + e->len, PAGE_SIZE, &end))
+			return LDR_E_RANGE;
+		if (hi && b <= hi) { /* touches or overlaps the previous piece */
+			hi = end > hi ? end : hi;
+			continue;
+		}
+		if (hi && (err = emit_piece(p, lo, hi, ro, nro, &next)))
+			return err;
+		lo = b;
+		hi = end;
+	}
+	if (hi && (err = emit_piece(p, lo, hi, ro, nro, &next)))
+		return err;
+	return next == nro ? LDR_OK : LDR_E_LAYOUT;
+}
+
+static void sort_maps(struct pt_mapping *m, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		struct pt_mapping t = m[i];
+		uint32_t j = i;
+		for (; j > 0 && va_addr(m[j - 1].va) > va_addr(t.va); j--)
+			m[j] = m[j - 1];
+		m[j] = t;
+	}
+}
+
+enum ldr_err map_build(struct layout_plan *p, const struct memmap *mm, struct ldr_diag *diag)
+{
+	struct pt_mapping o[LAYOUT_MAX_REGIONS];
+	uint32_t n = 0, d, i, j, w;
+	enum ldr_err err;
+
+	p->map_count = 0;
+	if ((err = map_direct(p, mm)))
+		return ldr_fail(diag, err, "direct map", -1, "pieces", p->map_count);
+	for (i = 0; i < p->count; i++)
+		if (backed(&p->r[i]))
+			o[n++] = (struct pt_mapping){ p->r[i].virt, p->r[i].phys, p->r[i].size,
+						      p->r[i].prot };
+	sort_maps(o, n);
+	d = p->map_count;
+	if (d + n > LAYOUT_MAX_MAPPINGS)
+		return ldr_fail(diag, LDR_E_LAYOUT, "mapping list", -1, "count", d + n);
+	/* Merge the two sorted lists from the back, in place. */
+	for (i = d, j = n, w = d + n; j > 0; w--) {
+		if (i > 0 && va_addr(p->map[i - 1].va) > va_addr(o[j - 1].va))
+			p->map[w - 1] = p->map[--i];
+		else
+			p->map[w - 1] = o[--j];
+	}
+	p->map_count = d + n;
+	return LDR_OK;
+}
+
+#define SLOT_512G (UINT64_C(1) << 39) /* what one top-level entry covers */
+#define POOL_MAX_ITER 16
+
+/*
+ * The pool mapping can share a table only with mappings in the same 512
+ * GiB slots, a contiguous run [*i0, *i1) of the sorted list: counting that
+ * run with and without it gives the tables it adds, exactly, without the
+ * quadratic count over the whole list.  Inclusive ends: no wrap at 2^64.
+ */
+static void slot_run(const struct layout_plan *p, const struct pt_mapping *m, uint32_t *i0,
+		     uint32_t *i1)
+{
+	uint64_t lo = align_down(va_addr(m->va), SLOT_512G);
+	uint64_t hi = align_down(va_addr(m->va) + m->len - 1, SLOT_512G) + (SLOT_512G - 1);
+	uint32_t i = 0, j;
+
+	while (i < p->map_count && va_addr(p->map[i].va) + (p->map[i].len - 1) < lo)
+		i++;
+	for (j = i; j < p->map_count && va_addr(p->map[j].va) <= hi; j++)
+		;
+	*i0 = i;
+	*i1 = j;
+}
+
+/*
+ * Shrinking the pool only drops tables, except where it breaks a large
+ * page; the loop is bounded and never grows past the reserved bound.
+ */
+enum ldr_err map_add_pool(struct layout_plan *p, const struct pt_mapping *pool, uint64_t n0,
+			  bool allow_1g, uint64_t *pages)
+{
+	uint64_t big = pool->len / PAGE_SIZE, g = big, n, s0;
+	uint32_t i0, i1, idx;
+
+	*pages = 0;
+	if (p->map_count == LAYOUT_MAX_MAPPINGS)
+		return LDR_E_LAYOUT;
+	slot_run(p, pool, &i0, &i1);
+	s0 = pt_count_tables(&p->map[i0], i1 - i0, allow_1g);
+	for (idx = p->map_count; idx > 0 && va_addr(p->map[idx - 1].va) > va_addr(pool->va); idx--)
+		p->map[idx] = p->map[idx - 1];
+	p->map[idx] = *pool;
+	p->map_count++;
+	for (int iter = 0;; iter++) {
+		n = n0 + pt_count_tables(&p->map[i0], i1 + 1 - i0, allow_1g) - s0;
+		if (n == g)
+			break;
+		if (n == 0 || n > big || iter == POOL_MAX_ITER)
+			return LDR_E_LAYOUT;
+		g = n;
+		p->map[idx].len = g * PAGE_SIZE;
+	}
+	*pages = g;
+	return LDR_OK;
+}
+
+static bool mapping_ok(const struct pt_mapping *m)
+{
+	uint64_t va = va_addr(m->va), end, pend;
+
+	if (!m->len || !is_aligned(va | pa_addr(m->pa) | m->len, PAGE_SIZE))
+		return false;
+	if ((m->prot & ASLRBOOT_PROT_W) && (m->prot & ASLRBOOT_PROT_X))
+		return false;
+	if (!range_end(pa_addr(m->pa), m->len, &pend) || !range_end(va, m->len, &end))
+		return false;
+	if (va < PAGE_SIZE) /* page 0 stays unmapped: NULL dereferences fault */
+		return false;
+	/* Entirely in one canonical half. */
+	return va >= LAYOUT_VWIN_LO ? end <= LAYOUT_VWIN_HI : end <= CANON_LO_END;
+}
+
+enum ldr_err map_check(const struct layout_plan *p, struct ldr_diag *diag)
+{
+	for (uint32_t i = 0; i < p->map_count; i++) {
+		const struct pt_mapping *m = &p->map[i];
+		if (!mapping_ok(m))
+			return ldr_fail(diag, LDR_E_LAYOUT, "mapping", i, "va", va_addr(m->va));
+		if (i && va_addr(p->map[i - 1].va) + p->map[i - 1].len > va_addr(m->va))
+			return ldr_fail(diag, LDR_E_LAYOUT, "mapping", i, "overlap", va_addr(m->va));
+	}
+	return LDR_OK;
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Randomize by counting slots (entropy.md "Choosing a slot"; the shape of
+ * Linux libstub randomalloc.c): count every aligned address where the block
+ * fits, draw k uniformly with rand_uniform (rejection sampling, no modulo
+ * bias), walk to the k-th slot, re-validate it, take it out of the free set.
+ */
+#include "layout_int.h"
+
+#include "libc.h"
+
+enum ldr_err fs_append(struct free_set *s, uint64_t lo, uint64_t hi)
+{
+	if (lo >= hi)
+		return LDR_OK;
+	if (s->count && s->r[s->count - 1].hi > lo)
+		return LDR_E_LAYOUT; /* callers append in ascending order */
+	if (s->count == s->cap)
+		return LDR_E_LAYOUT;
+	s->r[s->count++] = (struct frange){ lo, hi };
+	return LDR_OK;
+}
+
+static void fs_delete(struct free_set *s, uint32_t i)
+{
+	memmove(&s->r[i], &s->r[i + 1], (s->count - i - 1) * sizeof(s->r[0]));
+	s->count--;
+}
+
+enum ldr_err fs_remove(struct free_set *s, uint64_t lo, uint64_t hi)
+{
+	uint32_t i = 0;
+
+	if (lo >= hi)
+		return LDR_OK;
+	while (i < s->count && s->r[i].hi <= lo)
+		i++;
+	while (i < s->count && s->r[i].lo < hi) {
+		struct frange *r = &s->r[i];
+		if (r->lo < lo && r->hi > hi) { /* split in two */
+			if (s->count == s->cap)
+				return LDR_E_LAYOUT;
+			memmove(&s->r[i + 1], &s->r[i], (s->count - i) * sizeof(s->r[0]));
+			s->count++;
+			s->r[i].hi = lo;
+			s->r[i + 1].lo = hi;
+			return LDR_OK;
+		}
+		if (r->lo < lo) {
+			r->hi = lo;
+			i++;
+		} else if (r->hi > hi) {
+			r->lo = hi;
+			i++;
+		} else {
+			fs_delete(s, i);
+		}
+	}
+	return LDR_OK;
+}
+
+/*
+ * Slots of q in r for addresses >= from: first one in *first.  Every step is
+ * checked, so a range at the top of the address space cannot wrap.
+ */
+static uint64_t range_slots(const struct frange *r, const struct slot_req *q, uint64_t from,
+			    uint64_t *first)
+{
+	uint64_t lo = r->lo > q->lo ? r->lo : q->lo;
+	uint64_t hi = r->hi < q->hi ? r->hi : q->hi;
+	uint64_t a, tail, last;
+
+	if (lo >= hi || __builtin_add_overflow(lo, q->pre, &lo))
+		return 0;
+	if (lo < from)
+		lo = from;
+	if (__builtin_add_overflow(lo, (q->phase - lo) & (q->align - 1), &a))
+		return 0;
+	if (__builtin_add_overflow(q->size, q->post, &tail) || hi < tail)
+		return 0;
+	last = hi - tail;
+	if (a > last)
+		return 0;
+	*first = a;
+	return (last - a) / q->align + 1;
+}
+
+/* The block of a fits in r and in the window, a has the right phase. */
+static bool slot_valid(const struct frange *r, const struct slot_req *q, uint64_t a)
+{
+	uint64_t lo, hi;
+
+	if ((a & (q->align - 1)) != (q->phase & (q->align - 1)) || a < q->pre)
+		return false;
+	lo = a - q->pre;
+	if (__builtin_add_overflow(a, q->size, &hi) || __builtin_add_overflow(hi, q->post, &hi))
+		return false;
+	return lo >= r->lo && hi <= r->hi && lo >= q->lo && hi <= q->hi;
+}
+
+/* aslr=off: lowest slot at or above the hint, else the lowest of all. */
+static bool pick_fixed(const struct free_set *s, const struct slot_req *q, uint32_t *ri,
+		       uint64_t *a)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < s->count; i++) {
+			if (range_slots(&s->r[i], q, pass ? 0 : q->hint, a)) {
+				*ri = i;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static bool pick_random(const struct free_set *s, const struct slot_req *q, struct rand_drbg *rng,
+			uint64_t total, uint32_t *ri, uint64_t *a)
+{
+	uint64_t k = rand_uniform(rng, total), first = 0;
+
+	for (uint32_t i = 0; i < s->count; i++) {
+		uint64_t n = range_slots(&s->r[i], q, 0, &first);
+		if (k < n) {
+			*ri = i;
+			*a = first + k * q->align;
+			return true;
+		}
+		k -= n;
+	}
+	return false;
+}
+
+enum ldr_err slot_choose(struct free_set *s, const struct slot_req *q, struct rand_drbg *rng,
+			 uint64_t *addr, uint32_t *mbits)
+{
+	uint64_t total = 0, first, a = 0;
+	uint32_t ri = 0;
+	bool found;
+
+	if (!is_pow2(q->align) || q->size == 0)
+		return LDR_E_LAYOUT;
+	for (uint32_t i = 0; i < s->count; i++)
+		if (__builtin_add_overflow(total, range_slots(&s->r[i], q, 0, &first), &total))
+			return LDR_E_LAYOUT; /* disjoint slots of >= 1 byte cannot exceed 2^64 */
+	if (!total)
+		return LDR_E_NO_SPACE;
+	found = rng ? pick_random(s, q, rng, total, &ri, &a) : pick_fixed(s, q, &ri, &a);
+	if (!found || !slot_valid(&s->r[ri], q, a))
+		return LDR_E_LAYOUT;
+	*addr = a;
+	*mbits = rng ? layout_mbits(total) : 0;
+	return fs_remove(s, a - q->pre, a + q->size + q->post);
+}
+
+/*
+ * 1000 * log2(n): integer part from the top bit, 20 fractional bits by
+ * repeated squaring of the mantissa (Q1.30), then scaled and rounded.
+ */
+uint32_t layout_mbits(uint64_t n)
+{
+	uint32_t ip, frac = 0;
+	uint64_t m;
+
+	if (n <= 1)
+		return 0;
+	ip = 63 - (uint32_t)__builtin_clzll(n);
+	m = ip >= 30 ? n >> (ip - 30) : n << (30 - ip); /* [2^30, 2^31) */
+	for (int i = 0; i < 20; i++) {
+		m = (m * m) >> 30;
+		frac <<= 1;
+		if (m >= (UINT64_C(1) << 31)) {
+			m >>= 1;
+			frac |= 1;
+		}
+	}
+	return ip * 1000 + (uint32_t)(((uint64_t)frac * 1000 + (1u << 19)) >> 20);
+}

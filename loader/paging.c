@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Level-generic page-table builder (Linux ident_map_64.c, Hafnium mm.c):
+ * every level is handled by one function driven by pte_x86_64.h.  Each
+ * mapping uses the largest page whose va, pa and remaining length allow it.
+ * Validate (pt_check, pool size from pt_count_tables), then write.
+ */
+#include "paging.h"
+
+#include "libc.h"
+#include "pte_x86_64.h"
+#include "../include/aslrboot.h"
+
+#define PROT_ALL (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X)
+
+/* One stretch of a mapping that uses a single page size. */
+struct pt_run {
+	uint64_t va, pa, len;
+	int level;
+};
+/* Page sizes rise then fall along a mapping: 4K 2M 1G 2M 4K. */
+#define PT_MAX_RUNS (2 * (PTE_LEVELS - 1) - 1)
+
+static enum ldr_err check_one(const struct pt_mapping *m, size_t i, struct ldr_diag *d)
+{
+	uint64_t va = va_addr(m->va), pa = pa_addr(m->pa), vlast, plast;
+	int64_t idx = (int64_t)i;
+
+	if ((m->prot & ASLRBOOT_PROT_W) && (m->prot & ASLRBOOT_PROT_X))
+		return ldr_fail(d, LDR_E_PT_WX, "mapping", idx, "prot", m->prot);
+	if ((m->prot & ~PROT_ALL) || !(m->prot & ASLRBOOT_PROT_R))
+		return ldr_fail(d, LDR_E_PT_MAP, "mapping", idx, "prot", m->prot);
+	if (!is_aligned(va, PAGE_SIZE))
+		return ldr_fail(d, LDR_E_PT_MAP, "mapping", idx, "va", va);
+	if (!is_aligned(pa, PAGE_SIZE))
+		return ldr_fail(d, LDR_E_PT_MAP, "mapping", idx, "pa", pa);
+	if (!m->len || !is_aligned(m->len, PAGE_SIZE) ||
+	    __builtin_add_overflow(va, m->len - 1, &vlast))
+		return ldr_fail(d, LDR_E_PT_MAP, "mapping", idx, "len", m->len);
+	/* Both ends canonical and in the same half: the hole lies between. */
+	if (!pte_va_canonical(va) || !pte_va_canonical(vlast) || ((va ^ vlast) >> 63))
+		return ldr_fail(d, LDR_E_PT_MAP, "mapping", idx, "canonical", va);
+	if (__builtin_add_overflow(pa, m->len - 1, &plast) || plast >= PTE_PA_LIMIT)
+		return ldr_fail(d, LDR_E_PT_MAP, "mapping", idx, "pa", pa);
+	return LDR_OK;
+}
+
+enum ldr_err pt_check(const struct pt_mapping *m, size_t n, struct ldr_diag *diag)
+{
+	enum ldr_err err;
+
+	for (size_t i = 0; i < n; i++)
+		if ((err = check_one(&m[i], i, diag)))
+			return err;
+	/* Ends cannot wrap now, so last = va + len - 1 is exact. */
+	for (size_t j = 1; j < n; j++) {
+		uint64_t vj = va_addr(m[j].va), lj = vj + m[j].len - 1;
+
+		for (size_t i = 0; i < j; i++) {
+			uint64_t vi = va_addr(m[i].va), li = vi + m[i].len - 1;
+
+			if (vi <= lj && vj <= li)
+				return ldr_fail(diag, LDR_E_PT_MAP, "mapping", (int64_t)j, "overlap", vj);
+		}
+	}
+	return LDR_OK;
+}
+
+/* Largest leaf level whose page size va, pa and len all allow. */
+static int best_level(uint64_t va, uint64_t pa, uint64_t len, bool allow_1g)
+{
+	int best = 1;
+
+	for (int l = 2; l <= PTE_LEVELS; l++) {
+		uint64_t sz = pte_level_size(l);
+
+		if (pte_level_can_leaf(l, allow_1g) && is_aligned(va | pa, sz) && len >= sz)
+			best = l;
+	}
+	return best;
+}
+
+/*
+ * The page sizes map_range() will pick, as runs (greedy largest page).  A
+ * run stops where the next larger page size congruent with va - pa could
+ * start, or where the remaining length is shorter than its page.
+ */
+static size_t pt_split(const struct pt_mapping *m, bool allow_1g, struct pt_run *out)
+{
+	uint64_t va = va_addr(m->va), pa = pa_addr(m->pa), len = m->len;
+	size_t k = 0;
+
+	while (len) {
+		int l = best_level(va, pa, len, allow_1g);
+		uint64_t take = align_down(len, pte_level_size(l));
+
+		for (int u = l + 1; u <= PTE_LEVELS; u++) {
+			uint64_t usz = pte_level_size(u), to = (usz - (va & (usz - 1))) & (usz - 1);
+
+			if (!pte_level_can_leaf(u, allow_1g) || !is_aligned(va ^ pa, usz))
+				continue;
+			if (to && to < take)
+				take = to;
+			break;
+		}
+		if (k && out[k - 1].level == l)
+			out[k - 1].len += take;
+		else if (k < PT_MAX_RUNS)
+			out[k++] = (struct pt_run){ va, pa, take, l };
+		va += take;
+		pa += take;
+		len -= take;
+	}
+	return k;
+}
+
+/* Indices of the regions that tables at `level` cover, touched by run r. */
+static void run_span(const struct pt_run *r, int level, uint64_t *first, uint64_t *last)
+{
+	unsigned g = pte_level_shift(level + 1);
+
+	*first = r->va >> g;
+	*last = (r->va + r->len - 1) >> g;
+}
+
+/* Mark which end regions of run r (per table level) runs o[] also touch. */
+static void mark_seen(const struct pt_run *r, bool seen[PTE_LEVELS][2], const struct pt_run *o,
+		      size_t ko)
+{
+	for (size_t b = 0; b < ko; b++) {
+		int lo = r->level > o[b].level ? r->level : o[b].level;
+
+		for (int L = lo; L < PTE_LEVELS; L++) {
+			uint64_t f, l, of, ol;
+
+			run_span(r, L, &f, &l);
+			run_span(&o[b], L, &of, &ol);
+			seen[L][0] |= of <= f && f <= ol;
+			seen[L][1] |= of <= l && l <= ol;
+		}
+	}
+}
+
+/*
+ * Tables mapping i needs that no earlier run needs.  A table at level L
+ * serves one region of 2^shift(L+1) bytes and is needed iff a leaf of level
+ * <= L lies in it.  Runs are disjoint, so two runs' region spans can share
+ * only end regions (an interior region is covered whole by its run): count
+ * each span minus the ends an earlier run already touches.
+ */
+static uint64_t count_new(const struct pt_mapping *m, size_t i, bool allow_1g)
+{
+	struct pt_run r[PT_MAX_RUNS], o[PT_MAX_RUNS];
+	bool seen[PT_MAX_RUNS][PTE_LEVELS][2];
+	size_t k = pt_split(&m[i], allow_1g, r);
+	uint64_t total = 0;
+
+	memset(seen, 0, sizeof(seen));
+	for (size_t a = 0; a < k; a++)
+		mark_seen(&r[a], seen[a], r, a);
+	for (size_t j = 0; j < i; j++) {
+		size_t ko;
+
+		if (check_one(&m[j], j, NULL))
+			continue;
+		ko = pt_split(&m[j], allow_1g, o);
+		for (size_t a = 0; a < k; a++)
+			mark_seen(&r[a], seen[a], o, ko);
+	}
+	for (size_t a = 0; a < k; a++) {
+		for (int L = r[a].level; L < PTE_LEVELS; L++) {
+			uint64_t f, l;
+
+			run_span(&r[a], L, &f, &l);
+			total += l - f + 1 - seen[a][L][0] - (l != f && seen[a][L][1]);
+		}
+	}
+	return total;
+}
+
+uint64_t pt_count_tables(const struct pt_mapping *m, size_t n, bool allow_1g)
+{
+	uint64_t total = 1; /* the top-level table */
+
+	for (size_t i = 0; i < n; i++)
+		if (!check_one(&m[i], i, NULL))
+			total += count_new(m, i, allow_1g);
+	return total;
+}
+
+struct pt_builder {
+	struct pt_pool *pool;
+	struct ldr_diag *diag;
+	int64_t index; /* mapping being written, for diag */
+};
+
+static enum ldr_err pt_alloc(struct pt_builder *b, paddr_t *pa)
+{
+	struct pt_pool *p = b->pool;
+	void *t;
+
+	if (p->used >= p->pages)
+		return ldr_fail(b->diag, LDR_E_NOMEM, "page table", -1, "pool", p->pages);
+	*pa = pa_add(p->base, p->used * PAGE_SIZE);
+	t = p->phys_ptr(p->ctx, *pa, PTE_TABLE_SIZE);
+	if (!t)
+		return ldr_fail(b->diag, LDR_E_PT_MAP, "page table", -1, "pool", pa_addr(*pa));
+	memset(t, 0, PTE_TABLE_SIZE);
+	p->used++;
+	return LDR_OK;
+}
+
+/* Map [va, va+len) -> pa in the table at `level`, descending as needed. */
+static enum ldr_err map_range(struct pt_builder *b, paddr_t table, int level, uint64_t va,
+			      uint64_t pa, uint64_t len, uint32_t prot)
+{
+	uint64_t *t = b->pool->phys_ptr(b->pool->ctx, table, PTE_TABLE_SIZE);
+	uint64_t sz = pte_level_size(level);
+	enum ldr_err err;
+
+	if (!t)
+		return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "table", va);
+	while (len) {
+		uint64_t *e = &t[pte_index(va, level)], chunk = sz - (va & (sz - 1));
+		struct pte_info info;
+		paddr_t next;
+
+		if (chunk > len)
+			chunk = len;
+		if (pte_level_can_leaf(level, b->pool->allow_1g) && chunk == sz &&
+		    is_aligned(pa, sz)) {
+			/* pt_check() ruled out overlap and bad prot: belt and braces. */
+			if (*e & PTE_P || !(*e = pte_leaf(level, pa_init(pa), prot)))
+				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);
+		} else {
+			switch (pte_decode(level, *e, &info)) {
+			case PTE_EMPTY:
+				if ((err = pt_alloc(b, &next)))
+					return err;
+				*e = pte_table(next);
+				break;
+			case PTE_TABLE:
+				next = info.pa;
+				break;
+			default:
+				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);
+			}
+			if ((err = map_range(b, next, level - 1, va, pa, chunk, prot)))
+				return err;
+		}
+		va += chunk; /* may wrap to 0 after the top page: len is 0 then */
+		pa += chunk;
+		len -= chunk;
+	}
+	return LDR_OK;
+}
+
+static enum ldr_err check_pool(const struct pt_pool *p, struct ldr_diag *diag)
+{
+	uint64_t bytes, end;
+
+	if (!p->phys_ptr || !is_aligned(pa_addr(p->base), PAGE_SIZE) || p->used > p->pages ||
+	    __builtin_mul_overflow(p->pages, PAGE_SIZE, &bytes) ||
+	    __builtin_add_overflow(pa_addr(p->base), bytes, &end) || end > PTE_PA_LIMIT)
+		return ldr_fail(diag, LDR_E_PT_MAP, "page table", -1, "pool", pa_addr(p->base));
+	return LDR_OK;
+}
+
+enum ldr_err pt_build(const struct pt_mapping *m, size_t n, struct pt_pool *pool, paddr_t *cr3,
+		      struct ldr_diag *diag)
+{
+	struct pt_builder b = { pool, diag, -1 };
+	uint64_t need;
+	paddr_t root;
+	enum ldr_err err;
+
+	if ((err = pt_check(m, n, diag)) || (err = check_pool(pool, diag)))
+		return err;
+	need = pt_count_tables(m, n, pool->allow_1g);
+	if (need > pool->pages - pool->used)
+		return ldr_fail(diag, LDR_E_NOMEM, "page table", -1, "pool", need);
+	if ((err = pt_alloc(&b, &root)))
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		b.index = (int64_t)i;
+		err = map_range(&b, root, PTE_LEVELS, va_addr(m[i].va), pa_addr(m[i].pa), m[i].len,
+				m[i].prot);
+		if (err)
+			return err;
+	}
+	*cr3 = root;
+	return LDR_OK;
+}

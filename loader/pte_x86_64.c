@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* x86-64 PTE encode/decode (Intel SDM Vol. 3A, 4.5). */
+#include "pte_x86_64.h"
+
+#include "../include/aslrboot.h"
+
+#define PROT_ALL (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X)
+
+/* The whole level description the generic code relies on. */
+static const struct {
+	uint8_t shift;
+	bool leaf;      /* may map a page */
+	bool needs_1g;  /* ... only if the CPU has 1 GiB pages */
+} levels[PTE_LEVELS + 1] = {
+	[1] = { 12, true, false },
+	[2] = { 21, true, false },
+	[3] = { 30, true, true },
+	[4] = { 39, false, false },
+};
+
+static bool level_ok(int level)
+{
+	return level >= 1 && level <= PTE_LEVELS;
+}
+
+unsigned pte_level_shift(int level)
+{
+	return level_ok(level) ? levels[level].shift : 0;
+}
+
+bool pte_level_can_leaf(int level, bool allow_1g)
+{
+	if (!level_ok(level) || !levels[level].leaf)
+		return false;
+	return allow_1g || !levels[level].needs_1g;
+}
+
+uint64_t pte_va_sign_extend(uint64_t va)
+{
+	const unsigned s = 64 - PTE_VA_BITS;
+
+	return (uint64_t)((int64_t)(va << s) >> s);
+}
+
+bool pte_va_canonical(uint64_t va)
+{
+	return pte_va_sign_extend(va) == va;
+}
+
+uint64_t pte_table(paddr_t table)
+{
+	uint64_t pa = pa_addr(table);
+
+	if (!is_aligned(pa, PTE_TABLE_SIZE) || pa >= PTE_PA_LIMIT)
+		return 0;
+	return pa | PTE_P | PTE_RW;
+}
+
+uint64_t pte_leaf(int level, paddr_t pa, uint32_t prot)
+{
+	uint64_t a = pa_addr(pa), e = PTE_P;
+
+	if (!pte_level_can_leaf(level, true) || !is_aligned(a, pte_level_size(level)) ||
+	    a >= PTE_PA_LIMIT)
+		return 0;
+	if ((prot & ~PROT_ALL) || !(prot & ASLRBOOT_PROT_R))
+		return 0;
+	if ((prot & ASLRBOOT_PROT_W) && (prot & ASLRBOOT_PROT_X))
+		return 0;
+	if (prot & ASLRBOOT_PROT_W)
+		e |= PTE_RW;
+	if (!(prot & ASLRBOOT_PROT_X))
+		e |= PTE_NX;
+	if (level > 1)
+		e |= PTE_PS;
+	return e | a;
+}
+
+/* Bits 29:13 (1 GiB) or 20:13 (2 MiB) of a large leaf are reserved; bit 12
+ * is PAT (SDM tables 4-16, 4-18). */
+static uint64_t large_reserved(int level)
+{
+	return (pte_level_size(level) - 1) & ~UINT64_C(0x1fff);
+}
+
+enum pte_kind pte_decode(int level, uint64_t e, struct pte_info *out)
+{
+	enum pte_kind kind;
+	uint64_t addr = e & PTE_ADDR_MASK;
+
+	if (!level_ok(level))
+		return PTE_BAD;
+	if (!(e & PTE_P))
+		return PTE_EMPTY;
+	if (level == 1) {
+		kind = PTE_LEAF;
+	} else if (!(e & PTE_PS)) {
+		kind = PTE_TABLE;
+	} else if (!levels[level].leaf) {
+		return PTE_BAD; /* PS is reserved in a PML4E */
+	} else {
+		if (e & large_reserved(level))
+			return PTE_BAD;
+		kind = PTE_LEAF;
+		addr &= ~(pte_level_size(level) - 1);
+	}
+	out->pa = pa_init(addr);
+	out->w = (e & PTE_RW) != 0;
+	out->x = (e & PTE_NX) == 0;
+	out->user = (e & PTE_US) != 0;
+	return kind;
+}

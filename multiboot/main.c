@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mb_main: the boot loader's information -> struct boot_env, then the core.
+ *   - the first module is the kernel; its string is "path args": path names
+ *     it in messages, args are its command line; further modules are passed on
+ *   - aslrboot's own command line (after the image path) holds the options
+ *     of loader/config.h (verbose=1 aslr=off entropy=strict seed=...)
+ *   - env->reserved[]: page 0, this image (code, data, stack, page tables),
+ *     the information structure and the kernel module; the other modules
+ *     are avoided by the core as modules.  Strings are copied into .bss.
+ *   - the ACPI RSDP: a Multiboot 2 copy, else the BIOS scan
+ *   - no firmware entropy: the core draws on the CPU RNG itself
+ */
+#include "mb.h"
+
+#include "../loader/libc.h"
+#include "../loader/loader.h"
+#include "../loader/log.h"
+#include "cpu.h"
+#include "idmap.h"
+#include "serial.h"
+
+extern const char __image_start[], __image_end[];
+extern uint64_t mb_entry_tsc, mb_ebda_base;
+
+static struct mb_ctx ctx;
+static char strings[MB_MAX_MODS][MB_MAX_STRING + 1];
+static char kernel_name[MB_MAX_STRING + 1];
+
+static enum ldr_err fail(enum ldr_err err, const char *what, const char *field, uint64_t v)
+{
+	struct ldr_diag d = { err, what, -1, field, v };
+	log_diag("multiboot", &d);
+	return err;
+}
+
+static void reserve(struct boot_env *env, uint64_t base, uint64_t len)
+{
+	if (len && env->reserved_count < BOOT_MAX_RESERVED)
+		env->reserved[env->reserved_count++] = (struct boot_range){ base, len };
+}
+
+/* Only loader options here: the kernel and its modules come from the boot
+ * loader, so the UEFI keys kernel=, module= and cmdline= are refused. */
+static enum ldr_err read_options(struct mb_ctx *c)
+{
+	const char *s = c->info.cmdline;
+	struct ldr_diag d = { 0 };
+
+	config_init(&c->cfg);
+	if (s && config_parse_options(&c->cfg, s, strlen(s), &d)) {
+		log_printf("error: multiboot command line: %s %lld: %s: %s [%s]\n", d.what,
+			   (long long)d.index, d.field ? d.field : "", c->cfg.err_why,
+			   ldr_errname(d.err));
+		return d.err;
+	}
+	if (c->cfg.module_count || c->cfg.cmdline[0] || strcmp(c->cfg.kernel, CONFIG_DEFAULT_KERNEL))
+		return fail(LDR_E_CONFIG, "command line: kernel=, module= and cmdline= are UEFI options; "
+				"pass the kernel as the first module", NULL, 0);
+	config_apply(&c->cfg, &c->env);
+	return LDR_OK;
+}
+
+/* "path args" -> kernel_name = path, cmdline = args (both copies). */
+static void split_kernel_string(struct boot_env *env, const char *s)
+{
+	size_t i = 0, n;
+
+	while (s[i] == ' ' || s[i] == '\t')
+		i++;
+	for (n = 0; s[i + n] && s[i + n] != ' ' && s[i + n] != '\t'; n++)
+		kernel_name[n] = s[i + n];
+	kernel_name[n] = 0;
+	i += n;
+	while (s[i] == ' ' || s[i] == '\t')
+		i++;
+	memcpy(strings[0], s + i, strlen(s + i) + 1);
+	env->kernel_name = n ? kernel_name : "kernel";
+	env->cmdline = strings[0];
+}
+
+/* The loader image, page 0 and each other module are off limits (F4). */
+static enum ldr_err check_module(const struct mb_info *in, uint32_t i)
+{
+	const struct mb_module *m = &in->mods[i];
+	uint64_t img = (uintptr_t)__image_start, img_len = (uintptr_t)__image_end - img;
+
+	if (ranges_overlap(m->start, m->size, img, img_len))
+		return fail(LDR_E_MOD_OVERLAP, "module overlaps aslrboot", "mod_start", m->start);
+	for (uint32_t j = 0; j < i; j++)
+		if (ranges_overlap(m->start, m->size, in->mods[j].start, in->mods[j].size))
+			return fail(LDR_E_MOD_OVERLAP, "modules overlap", "mod_start", m->start);
+	return LDR_OK;
+}
+
+static enum ldr_err take_modules(struct mb_ctx *c)
+{
+	struct boot_env *env = &c->env;
+	const struct mb_info *in = &c->info;
+	enum ldr_err err;
+
+	if (!in->mod_count)
+		return fail(LDR_E_NO_KERNEL, "no module: load the kernel as the first module", NULL, 0);
+	for (uint32_t i = 0; i < in->mod_count; i++)
+		if ((err = check_module(in, i)))
+			return err;
+	env->kernel = (const uint8_t *)(uintptr_t)in->mods[0].start;
+	env->kernel_size = in->mods[0].size;
+	reserve(env, in->mods[0].start, in->mods[0].size);
+	split_kernel_string(env, in->mods[0].string);
+	for (uint32_t i = 1; i < in->mod_count; i++) {
+		const char *s = in->mods[i].string;
+		memcpy(strings[i], s, strlen(s) + 1);
+		env->modules[i - 1] = (struct boot_module){ in->mods[i].start, in->mods[i].size,
+							    strings[i] };
+	}
+	env->module_count = in->mod_count - 1;
+	return LDR_OK;
+}
+
+/* Prefer the firmware's own RSDP (it outlives the information structure)
+ * when it matches the boot loader's copy; else the copy; else the scan. */
+static void find_rsdp(struct mb_ctx *c)
+{
+	uint32_t rev = 0;
+	uint64_t scan = mb_rsdp_scan(mb_ebda_base, mb_phys_access, NULL, &rev);
+	const struct mb_info *in = &c->info;
+
+	if (in->rsdp && !(scan && rev == in->rsdp_rev &&
+			  !memcmp((const void *)(uintptr_t)scan, (const void *)(uintptr_t)in->rsdp, 20))) {
+		c->env.acpi_rsdp = in->rsdp;
+		c->env.acpi_revision = in->rsdp_rev;
+	} else {
+		c->env.acpi_rsdp = scan;
+		c->env.acpi_revision = rev;
+	}
+}
+
+static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
+{
+	struct boot_env *env = &c->env;
+	struct ldr_diag d = { 0 };
+	enum ldr_err err;
+
+	env->loader_name = "aslrboot-mb";
+	env->info_flags = ASLRBOOT_INFO_F_MULTIBOOT;
+	env->phys_limit = MB_IDMAP_LIMIT;
+	env->tsc[ASLRBOOT_PHASE_ENTRY] = mb_entry_tsc;
+	reserve(env, 0, PAGE_SIZE);
+	reserve(env, (uintptr_t)__image_start, (uintptr_t)__image_end - (uintptr_t)__image_start);
+	if ((err = mb_parse(magic, mbi, mb_phys_access, NULL, &c->info, &d))) {
+		log_diag("multiboot information", &d);
+		return err;
+	}
+	for (uint32_t i = 0; i < c->info.span_count; i++)
+		reserve(env, c->info.spans[i].base, c->info.spans[i].len);
+	if ((err = read_options(c)) || (err = take_modules(c)))
+		return err;
+	env->mmap = c->info.mmap;
+	env->mmap_count = c->info.mmap_count;
+	if (c->info.mmap_dropped)
+		log_printf("warning: memory map: %u zero-length or wrapping entries ignored\n",
+			   c->info.mmap_dropped);
+	env->tsc[ASLRBOOT_PHASE_FILE_READ] = rdtsc_serialized();
+	find_rsdp(c);
+	env->cpu_features = mb_cpu_features();
+	env->tsc_hz = mb_tsc_hz();
+	if (env->opts.verbose)
+		log_printf("aslrboot %s (Multiboot %u): kernel %s (%llu bytes), %u module(s), %u map entries%s, ACPI %s\n",
+			   ASLRBOOT_VERSION_STRING, c->info.proto, env->kernel_name,
+			   (unsigned long long)env->kernel_size, env->module_count, env->mmap_count,
+			   c->info.mmap_from_meminfo ? " (from mem_lower/mem_upper)" : "",
+			   env->acpi_rsdp ? "found" : "absent");
+	return LDR_OK;
+}
+
+noreturn void mb_main(uint32_t magic, uint32_t mbi)
+{
+	struct mb_ctx *c = &ctx;
+
+	serial_init();
+	mb_trap_init();
+	mb_idmap_init();
+	mb_platform_init(c);
+	log_init(&c->ops);
+	if (gather(c, magic, mbi))
+		c->ops.halt(c, LDR_E_MBI);
+	loader_main(&c->env, &c->ops);
+}

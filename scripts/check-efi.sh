@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Guards on the UEFI binary (issue 3; OpenBSD efiboot / Linux libstub do
+# the same): PE32+, 4 KiB section alignment, no section both writable and
+# executable, NX_COMPAT set, and in the pre-objcopy .so no undefined symbol
+# and no relocation gnu-efi's _relocate cannot apply (only RELATIVE).
+# Reads the PE headers with od, independently of the tools that wrote them.
+set -uo pipefail
+B=${B:-build}
+efi=${1:-$B/aslrboot.efi}
+so=${2:-$B/efi/aslrboot.so}
+passed=0 failed=0
+check() { # name, then a command that succeeds when the check holds
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "ok $name"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name"
+	fi
+}
+u() { od -An -t "u$2" --endian=little -j "$1" -N "$2" "$efi" | tr -d ' \n'; }
+
+if [ ! -f "$efi" ] || [ ! -f "$so" ]; then
+	echo "FAIL $efi or $so missing (make $efi)"
+	echo "RESULT passed=0 failed=1"
+	exit 1
+fi
+lfanew=$(u 60 4)
+opt=$((lfanew + 24))
+check "PE signature" [ "$(od -An -t x1 -j "$lfanew" -N 4 "$efi" | tr -d ' \n')" = 50450000 ]
+check "PE32+ (magic 0x20b)" [ "$(u "$opt" 2)" = 523 ]
+check "EFI application subsystem (10)" [ "$(u $((opt + 68)) 2)" = 10 ]
+check "SectionAlignment is 4 KiB" [ "$(u $((opt + 32)) 4)" = 4096 ]
+check "NX_COMPAT DLL characteristic" [ $(( $(u $((opt + 70)) 2) & 0x100 )) -ne 0 ]
+
+nsec=$(u $((lfanew + 6)) 2)
+sec=$((opt + $(u $((lfanew + 20)) 2)))
+wx=
+for ((i = 0; i < nsec; i++)); do
+	c=$(u $((sec + 40 * i + 36)) 4)
+	name=$(dd if="$efi" bs=1 skip=$((sec + 40 * i)) count=8 status=none | tr -d '\0')
+	# IMAGE_SCN_MEM_EXECUTE 0x20000000, IMAGE_SCN_MEM_WRITE 0x80000000
+	if (( (c & 0x20000000) && (c & 0x80000000) )); then wx="$wx $name"; fi
+done
+check "no section both writable and executable ($nsec sections)${wx:+:$wx}" [ -z "$wx" ]
+
+und=$(nm -u "$so" | awk '{print $2}' | tr '\n' ' ')
+check "no undefined symbols in $(basename "$so")${und:+: $und}" [ -z "$und" ]
+rel=$(readelf -rW "$so" | awk '/R_X86_64_/ && $3 != "R_X86_64_RELATIVE" {print $3}' | sort -u | tr '\n' ' ')
+check "only R_X86_64_RELATIVE relocations${rel:+: $rel}" [ -z "$rel" ]
+
+echo "RESULT passed=$passed failed=$failed"
+[ "$failed" -eq 0 ]

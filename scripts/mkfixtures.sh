@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Build real PIE fixtures with the host toolchains into $1 (build/fixtures):
+#   gcc-static-pie.elf    gcc + GNU ld, -static-pie (RELATIVE only)
+#   gcc-exec-pie.elf      gcc + GNU ld, -static-pie at a non-zero base (ET_EXEC + relocations)
+#   gcc-shared.elf        gcc + GNU ld, -shared (64, GLOB_DAT, JUMP_SLOT, weak undefined)
+#   clang-static-pie.elf  clang + lld, -static-pie
+#   clang-relr.elf        clang + lld, --pack-dyn-relocs=relr (DT_RELR)
+#   clang-shared.elf      clang + lld, -shared
+# and real.list (one file name per line).  Every image uses the flags the
+# native protocol asks for: 4 KiB pages, separate code, no text relocations.
+set -euo pipefail
+out=${1:?usage: mkfixtures.sh <dir>}
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cat >"$tmp/pie.c" <<'EOF'
+/* Pointers in data, RELRO and arrays: RELATIVE relocations (RELR runs). */
+typedef unsigned long u64;
+static int counter;
+int global_data = 42;
+static const char msg[] = "hello, aslrboot";
+static void f1(void) { counter++; }
+static void f2(void) { counter += 2; }
+void (*const fn_ro[])(void) = { f1, f2, f1 };           /* RELRO */
+const char *ptrs[] = { msg, msg + 3, (const char *)&counter, (const char *)&global_data };
+void *dense[80] = { [0 ... 79] = (void *)msg };         /* long RELR bitmaps */
+void *sparse[40] = { [0] = &counter, [9] = &counter, [39] = &global_data };
+u64 plain[16] = { 1, 2, 3, 0xdeadbeef };                /* not relocated */
+static char bss[8192];
+void _start(void)
+{
+	for (unsigned i = 0; i < 3; i++)
+		fn_ro[i]();
+	bss[counter] = (char)(u64)ptrs[0];
+	for (;;)
+		__asm__ volatile("hlt");
+}
+EOF
+
+cat >"$tmp/shared.c" <<'EOF'
+/* Preemptible symbols in a -shared link: symbol relocations. */
+extern int ext_weak __attribute__((weak));    /* undefined weak: GLOB_DAT -> 0 */
+int exported = 5;
+int *p_exported = &exported;                  /* R_X86_64_64 */
+int *p_weak = &ext_weak;                      /* R_X86_64_64, weak undefined */
+static int local;
+int *p_local = &local;                        /* RELATIVE */
+__attribute__((noinline)) int callee(int x) { return x + exported; }
+__attribute__((noinline)) int get(void) { return exported + (&ext_weak ? ext_weak : 0); } /* GLOB_DAT */
+void _start(void)
+{
+	local = callee(get());                    /* JUMP_SLOT */
+	for (;;)
+		__asm__ volatile("hlt");
+}
+EOF
+
+common=(-O2 -ffreestanding -nostdlib -fno-stack-protector -fcf-protection=none
+	-Wl,-z,max-page-size=4096 -Wl,-z,separate-code -Wl,-z,text -Wl,-z,noexecstack
+	-Wl,--build-id=none)
+list=()
+build() { # name cc extra-flags...
+	local name=$1 cc=$2
+	shift 2
+	"$cc" "${common[@]}" "$@" -o "$out/$name"
+	list+=("$name")
+}
+
+build gcc-static-pie.elf gcc -fpie -static-pie "$tmp/pie.c"
+build gcc-exec-pie.elf gcc -fpie -static-pie -Wl,-Ttext-segment=0x200000 "$tmp/pie.c"
+build gcc-shared.elf gcc -fpic -shared -Wl,-e,_start -Wl,-z,now "$tmp/shared.c"
+build clang-static-pie.elf clang -fuse-ld=lld -fpie -static-pie "$tmp/pie.c"
+build clang-relr.elf clang -fuse-ld=lld -fpie -static-pie -Wl,--pack-dyn-relocs=relr "$tmp/pie.c"
+build clang-shared.elf clang -fuse-ld=lld -fpic -shared -Wl,-e,_start "$tmp/shared.c"
+
+printf '%s\n' "${list[@]}" >"$out/real.list"

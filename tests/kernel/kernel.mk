@@ -1,0 +1,33 @@
+# tests/kernel/: the test kernel (also the example kernel users copy).
+# A static PIE: position-independent code, relative relocations only, one
+# page per segment permission (-z separate-code), no text relocations.
+TARGETS += $(B)/kernel/test-kernel.elf
+
+KERNEL_CC ?= gcc
+KERNEL_CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fpie -fvisibility=hidden \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-builtin -I.
+KERNEL_LDFLAGS := -static-pie -nostdlib -Wl,-z,max-page-size=4096 -Wl,-z,separate-code \
+	-Wl,-z,text -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack -Wl,--no-dynamic-linker \
+	-Wl,--build-id=none
+# The loader's own freestanding reader, walker and printf: the kernel checks
+# its tables with the same code the loader verified them with.
+KERNEL_SRCS := tests/kernel/start.S tests/kernel/kmain.c tests/kernel/check.c \
+	loader/handoff_read.c loader/paging.c loader/pte_x86_64.c loader/wx_verify.c \
+	loader/log.c loader/errors.c loader/libc.c
+KERNEL_OBJS := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
+
+$(B)/kernel/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(KERNEL_CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(B)/kernel/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(KERNEL_CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/kernel/test-kernel.elf: $(KERNEL_OBJS)
+	$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $^ -o $@
+
+# A kernel whose image cannot fit in 128 MiB (negative boot with -m 128).
+$(B)/kernel/big-kernel.elf: $(KERNEL_OBJS) $(B)/kernel/tests/kernel/big.c.o
+	$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $^ -o $@

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The aslrboot test kernel, and the example kernel to copy (README, PROTOCOL.md).
+ * It checks from inside what the loader promised, prints ONE result line on
+ * COM1 and leaves QEMU through isa-debug-exit (0x10 -> exit code 33 = pass,
+ * 0x11 -> 35 = fail).  The word `verbose` on its command line first prints
+ * the layout and the loader's phase timings.
+ */
+#include <stdarg.h>
+
+#include "kernel.h"
+#include "../../loader/handoff_read.h"
+#include "../../loader/log.h"
+
+#define COM1 0x3f8
+#define DEBUG_EXIT 0xf4
+
+/* Ask for a 64 KiB stack and a 1 MiB heap (include/aslrboot.h, PT_NOTE). */
+__asm__(".pushsection .note.aslrboot, \"a\", @note\n"
+	".balign 4\n"
+	".long 9, 24, 1\n"          /* namesz ("aslrboot\0"), descsz, type PARAMS */
+	".asciz \"aslrboot\"\n"
+	".balign 4\n"
+	".long 1, 0\n"              /* version, flags */
+	".quad 0x10000, 0x100000\n" /* stack_size, heap_size */
+	".popsection");
+
+struct entry_regs entry_regs;
+static uint64_t bss_probe[512]; /* must be zero: the loader clears .bss */
+
+static void outb(uint16_t port, uint8_t v)
+{
+	__asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+void kputs(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			kputs("\r");
+		for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+			;
+		outb(COM1, (uint8_t)*s);
+	}
+}
+
+void kprintf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	ldr_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kputs(buf);
+}
+
+/* First region of `kind` containing va (any, if va == 0). */
+const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, uint64_t va)
+{
+	for (uint32_t i = 0; i < k->layout->count; i++) {
+		const struct aslrboot_region *r = &k->rgn[i];
+		if (r->kind == kind && (!va || (va >= r->virt && va - r->virt < r->size)))
+			return r;
+	}
+	return 0;
+}
+
+/* Is `w` one of the space-separated words of s? */
+static bool has_word(const char *s, const char *w)
+{
+	while (s && *s) {
+		size_t i = 0;
+		while (w[i] && s[i] == w[i])
+			i++;
+		if (!w[i] && (s[i] == ' ' || !s[i]))
+			return true;
+		while (*s && *s != ' ')
+			s++;
+		while (*s == ' ')
+			s++;
+	}
+	return false;
+}
+
+static void print_layout(const struct kinfo *k)
+{
+	const struct aslrboot_record *r = handoff_find(k->info, ASLRBOOT_REC_TIMINGS, 0);
+
+	kprintf("aslrboot-test-kernel: %u regions, slide 0x%llx, seed flags 0x%x, %u credited bits\n",
+		k->layout->count, (unsigned long long)k->layout->kernel_slide, k->seed->flags,
+		k->seed->credited_bits);
+	for (uint32_t i = 0; i < k->layout->count; i++) {
+		const struct aslrboot_region *g = &k->rgn[i];
+		kprintf("  %s: virt 0x%016llx phys 0x%010llx size 0x%09llx %c%c%c\n", g->name,
+			(unsigned long long)g->virt, (unsigned long long)g->phys,
+			(unsigned long long)g->size, g->prot & ASLRBOOT_PROT_R ? 'r' : '-',
+			g->prot & ASLRBOOT_PROT_W ? 'w' : '-', g->prot & ASLRBOOT_PROT_X ? 'x' : '-');
+	}
+	if (r) {
+		const struct aslrboot_rec_timings *t = (const void *)r;
+		uint64_t prev = t->tsc[0], mhz = t->tsc_hz / 1000000;
+		for (uint32_t i = 1; i < t->count && i < ASLRBOOT_PHASE_COUNT && mhz; i++) {
+			if (!t->tsc[i])
+				continue;
+			kprintf("  phase %u: %llu us\n", i, (unsigned long long)((t->tsc[i] - prev) / mhz));
+			prev = t->tsc[i];
+		}
+	}
+}
+
+/* The heap is writable and .bss was zeroed. */
+static const char *check_memory(const struct kinfo *k)
+{
+	const struct aslrboot_region *h = find_region(k, ASLRBOOT_RGN_HEAP, 0);
+	volatile uint64_t *first, *last;
+
+	for (unsigned i = 0; i < sizeof(bss_probe) / sizeof(bss_probe[0]); i++)
+		if (bss_probe[i])
+			return ".bss is not zero";
+	if (!h || !(h->prot & ASLRBOOT_PROT_W))
+		return "no writable heap region";
+	first = (volatile uint64_t *)(uintptr_t)h->virt;
+	last = (volatile uint64_t *)(uintptr_t)(h->virt + h->size - 8);
+	*first = 0x5a5a5a5a5a5a5a5a;
+	*last = ~*first;
+	return *first + *last == ~UINT64_C(0) ? 0 : "heap does not keep what was written";
+}
+
+static void exit_qemu(bool pass)
+{
+	outb(DEBUG_EXIT, pass ? 0x10 : 0x11);
+	for (;;) /* real hardware: no debug-exit device */
+		__asm__ __volatile__("cli; hlt");
+}
+
+void kmain(const struct aslrboot_info *info)
+{
+	struct kinfo k = { 0 };
+	const char *why = check_info(info, &k);
+	const struct aslrboot_region *base;
+
+	if (!why && has_word(k.cmdline, "verbose"))
+		print_layout(&k);
+	if (!why)
+		why = check_entry_state(&k);
+	if (!why)
+		why = check_page_tables(&k);
+	if (!why)
+		why = check_self(&k);
+	if (!why)
+		why = check_memory(&k);
+	if (why) {
+		kprintf("aslrboot-test-kernel: FAIL %s\n", why);
+		exit_qemu(false);
+	}
+	base = find_region(&k, ASLRBOOT_RGN_KERNEL_SEGMENT,
+			   k.layout->kernel_link_base + k.layout->kernel_slide);
+	kprintf("aslrboot-test-kernel: PASS virt=0x%llx phys=0x%llx seed_flags=0x%x\n",
+		(unsigned long long)base->virt, (unsigned long long)base->phys, k.seed->flags);
+	exit_qemu(true);
+}

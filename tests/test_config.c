@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/* loader/config.c: config file and load-option parsing (config.h). */
+#include <string.h>
+
+#include "harness.h"
+#include "loader/config.h"
+
+static struct boot_config cfg;
+static struct ldr_diag diag;
+
+static enum ldr_err file(const char *text)
+{
+	config_init(&cfg);
+	memset(&diag, 0, sizeof(diag));
+	return config_parse_file(&cfg, text, strlen(text), &diag);
+}
+
+static enum ldr_err opts(const char *text)
+{
+	memset(&diag, 0, sizeof(diag));
+	return config_parse_options(&cfg, text, strlen(text), &diag);
+}
+
+static void test_defaults(void)
+{
+	EXPECT_ERR(file(""), LDR_OK);
+	EXPECT(strcmp(cfg.kernel, CONFIG_DEFAULT_KERNEL) == 0);
+	EXPECT(cfg.cmdline[0] == '\0');
+	EXPECT_EQ(cfg.module_count, 0);
+	EXPECT(!cfg.opts.verbose && !cfg.opts.aslr_off && !cfg.opts.fixed_seed_set);
+	EXPECT(!cfg.opts.distrust_cpu_rng && !cfg.opts.distrust_fw_rng);
+	EXPECT_EQ(cfg.opts.entropy_policy, BOOT_ENTROPY_DEFAULT);
+}
+
+static void test_full_file(void)
+{
+	const char *t = "# aslrboot config\r\n"
+			"kernel=\\EFI\\k\\unikernel.elf\r\n"
+			"   \n"
+			"cmdline = console=ttyS0 root=x # not a comment \n"
+			"module=\\m\\a.bin  arg1 arg2\n"
+			"module=\\m\\b.bin\n"
+			"verbose=1\n aslr=off\n entropy=strict\n"
+			"trust_cpu_rng=0\ntrust_fw_rng=no\n"
+			"seed=000102030405060708090a0b0c0d0e0f101112131415161718191A1B1C1D1E1F";
+	EXPECT_ERR(file(t), LDR_OK);
+	EXPECT(strcmp(cfg.kernel, "\\EFI\\k\\unikernel.elf") == 0);
+	EXPECT(strcmp(cfg.cmdline, "console=ttyS0 root=x # not a comment") == 0);
+	REQUIRE(cfg.module_count == 2);
+	EXPECT(strcmp(cfg.modules[0].path, "\\m\\a.bin") == 0);
+	EXPECT(strcmp(cfg.modules[0].args, "arg1 arg2") == 0);
+	EXPECT(strcmp(cfg.modules[1].path, "\\m\\b.bin") == 0);
+	EXPECT(cfg.modules[1].args[0] == '\0');
+	EXPECT(cfg.opts.verbose && cfg.opts.aslr_off);
+	EXPECT_EQ(cfg.opts.entropy_policy, BOOT_ENTROPY_STRICT);
+	EXPECT(cfg.opts.distrust_cpu_rng && cfg.opts.distrust_fw_rng);
+	REQUIRE(cfg.opts.fixed_seed_set);
+	for (unsigned i = 0; i < 32; i++)
+		EXPECT_EQ(cfg.opts.fixed_seed[i], i);
+}
+
+/* Each bad line: the error, its 1-based line number and the key named. */
+static void test_file_errors(void)
+{
+	static const struct {
+		const char *text;
+		int64_t line;
+		const char *key;
+	} rows[] = {
+		{ "verbose=1\nfoo=1\n", 2, "foo" },
+		{ "just words\n", 1, "just words" },
+		{ "=1\n", 1, "" },
+		{ "verbose=2\n", 1, "verbose" },
+		{ "aslr=\n", 1, "aslr" },
+		{ "entropy=lax\n", 1, "entropy" },
+		{ "kernel=\n", 1, "kernel" },
+		{ "kernel=a\x01b\n", 1, "kernel" },
+		{ "kernel=caf\xc3\xa9.elf\n", 1, "kernel" },
+		{ "module=\n", 1, "module" },
+		{ "seed=00\n", 1, "seed" },
+		{ "seed=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1g\n", 1, "seed" },
+		{ "\n\n#c\ncmdline=a\x7f\n", 4, "cmdline" },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		EXPECT_ERR(file(rows[i].text), LDR_E_CONFIG);
+		EXPECT_EQ(diag.err, LDR_E_CONFIG);
+		EXPECT(diag.what && strcmp(diag.what, "line") == 0);
+		EXPECT_EQ(diag.index, rows[i].line);
+		EXPECT(diag.field && strcmp(diag.field, rows[i].key) == 0);
+		EXPECT(cfg.err_why != NULL);
+	}
+}
+
+static void test_nul_and_size(void)
+{
+	static char big[CONFIG_MAX_INPUT + 2];
+	const char t[] = "verbose=1\nkern\0el=x\n";
+
+	config_init(&cfg);
+	EXPECT_ERR(config_parse_file(&cfg, t, sizeof(t) - 1, &diag), LDR_E_CONFIG);
+	EXPECT_EQ(diag.index, 2);
+	memset(big, '#', sizeof(big));
+	EXPECT_ERR(config_parse_file(&cfg, big, sizeof(big), &diag), LDR_E_CONFIG);
+	EXPECT_EQ(diag.value, sizeof(big));
+	/* Exactly the cap is fine: one long comment line. */
+	EXPECT_ERR(config_parse_file(&cfg, big, CONFIG_MAX_INPUT, &diag), LDR_OK);
+}
+
+/* F5: a command line longer than BOOT_MAX_CMDLINE is refused, not cut. */
+static void test_length_caps(void)
+{
+	static char t[BOOT_MAX_CMDLINE + 64];
+	size_t n = strlen("cmdline=");
+
+	memcpy(t, "cmdline=", n);
+	memset(t + n, 'a', BOOT_MAX_CMDLINE);
+	t[n + BOOT_MAX_CMDLINE] = '\0';
+	EXPECT_ERR(file(t), LDR_OK);
+	EXPECT_EQ(strlen(cfg.cmdline), BOOT_MAX_CMDLINE);
+	t[n + BOOT_MAX_CMDLINE] = 'a';
+	t[n + BOOT_MAX_CMDLINE + 1] = '\0';
+	EXPECT_ERR(file(t), LDR_E_CONFIG);
+	EXPECT(strcmp(diag.field, "cmdline") == 0);
+	EXPECT_EQ(diag.value, BOOT_MAX_CMDLINE + 1);
+
+	memcpy(t, "kernel=", 7);
+	memset(t + 7, 'k', CONFIG_MAX_PATH);
+	t[7 + CONFIG_MAX_PATH] = '\0';
+	EXPECT_ERR(file(t), LDR_OK);
+	t[7 + CONFIG_MAX_PATH] = 'k';
+	t[8 + CONFIG_MAX_PATH] = '\0';
+	EXPECT_ERR(file(t), LDR_E_CONFIG);
+}
+
+static void test_module_cap(void)
+{
+	char t[64 * (BOOT_MAX_MODULES + 1)];
+	size_t n = 0;
+
+	for (int i = 0; i < BOOT_MAX_MODULES; i++)
+		n += (size_t)snprintf(t + n, sizeof(t) - n, "module=\\m%d x\n", i);
+	EXPECT_ERR(file(t), LDR_OK);
+	EXPECT_EQ(cfg.module_count, BOOT_MAX_MODULES);
+	snprintf(t + n, sizeof(t) - n, "module=\\one-too-many\n");
+	EXPECT_ERR(file(t), LDR_E_CONFIG);
+	EXPECT_EQ(diag.index, BOOT_MAX_MODULES + 1);
+	EXPECT_EQ(cfg.module_count, BOOT_MAX_MODULES);
+}
+
+static void test_options_override(void)
+{
+	EXPECT_ERR(file("kernel=\\a.elf\ncmdline=from file\nmodule=\\f1\nmodule=\\f2\nverbose=1\n"),
+		   LDR_OK);
+	EXPECT_ERR(opts("\\EFI\\BOOT\\BOOTX64.EFI kernel=\\b.elf cmdline=\"x y  z\" verbose=0 "
+			"module=\"\\o1 a b\" module=\\o2 aslr=off"),
+		   LDR_OK);
+	EXPECT(strcmp(cfg.kernel, "\\b.elf") == 0);
+	EXPECT(strcmp(cfg.cmdline, "x y  z") == 0);
+	EXPECT(!cfg.opts.verbose && cfg.opts.aslr_off);
+	REQUIRE(cfg.module_count == 2);
+	EXPECT(strcmp(cfg.modules[0].path, "\\o1") == 0);
+	EXPECT(strcmp(cfg.modules[0].args, "a b") == 0);
+	EXPECT(strcmp(cfg.modules[1].path, "\\o2") == 0);
+}
+
+static void test_options_keep_file_modules(void)
+{
+	EXPECT_ERR(file("module=\\f1\n"), LDR_OK);
+	EXPECT_ERR(opts("  verbose=1\t\r\n cmdline=\"\"  "), LDR_OK);
+	EXPECT_EQ(cfg.module_count, 1);
+	EXPECT(cfg.opts.verbose);
+	EXPECT(cfg.cmdline[0] == '\0');
+	/* Options stop at the first NUL (UCS-2 strings converted by the caller). */
+	config_init(&cfg);
+	EXPECT_ERR(config_parse_options(&cfg, "verbose=1\0garbage", 17, &diag), LDR_OK);
+	EXPECT(cfg.opts.verbose);
+	EXPECT_ERR(opts(""), LDR_OK);
+}
+
+static void test_options_errors(void)
+{
+	static const struct {
+		const char *text;
+		int64_t index;
+		const char *key;
+	} rows[] = {
+		{ "prog verbose", 1, "verbose" },
+		{ "cmdline=\"unterminated", 0, "cmdline" },
+		{ "a.efi cmdline=\"x\"y", 1, "cmdline" },
+		{ "=1", 0, "" },
+		{ "prog aslr=maybe", 1, "aslr" },
+		{ "bogus=1", 0, "bogus" },
+		{ "seed=abc", 0, "seed" },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		config_init(&cfg);
+		EXPECT_ERR(opts(rows[i].text), LDR_E_CONFIG);
+		EXPECT(diag.what && strcmp(diag.what, "option") == 0);
+		EXPECT_EQ(diag.index, rows[i].index);
+		EXPECT(diag.field && strcmp(diag.field, rows[i].key) == 0);
+	}
+}
+
+static void test_apply(void)
+{
+	struct boot_env env;
+
+	memset(&env, 0, sizeof(env));
+	EXPECT_ERR(file("cmdline=hello\nverbose=1\nkernel=\\k.elf\n"), LDR_OK);
+	config_apply(&cfg, &env);
+	EXPECT(env.opts.verbose);
+	EXPECT(env.cmdline && strcmp(env.cmdline, "hello") == 0);
+	EXPECT(env.kernel_name && strcmp(env.kernel_name, "\\k.elf") == 0);
+}
+
+int main(void)
+{
+	RUN(test_defaults);
+	RUN(test_full_file);
+	RUN(test_file_errors);
+	RUN(test_nul_and_size);
+	RUN(test_length_caps);
+	RUN(test_module_cap);
+	RUN(test_options_override);
+	RUN(test_options_keep_file_modules);
+	RUN(test_options_errors);
+	RUN(test_apply);
+	return harness_done();
+}

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: MIT
+/*
+ * elf_load + elf_relocate: exact values on elfgen images (RELA, JMPREL,
+ * RELR, symbol kinds), rejected targets and types, and a differential test on
+ * real PIEs built by scripts/mkfixtures.sh: each is loaded at two slides into
+ * separate malloc'd segment buffers and compared with tests/elf_ref.c (a
+ * section-header-driven reference) and with each other.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf/elf.h"
+#include "elf_ref.h"
+#include "elfgen.h"
+#include "harness.h"
+
+#define SLIDE_A UINT64_C(0x40000000)
+#define SLIDE_B UINT64_C(0xffffffff80000000) /* a higher-half placement */
+
+struct loaded {
+	struct elf_image img;
+	struct elf_placement pl;
+};
+
+static void unload(struct loaded *l)
+{
+	for (int i = 0; i < ELF_MAX_LOAD; i++)
+		free(l->pl.seg_mem[i]);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Parse, then copy every segment into its own buffer (pre-filled with junk so
+ * elf_load's zeroing is observable) and relocate. */
+static enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol,
+			    struct loaded *l, struct ldr_diag *d)
+{
+	enum ldr_err e;
+
+	memset(l, 0, sizeof(*l));
+	if ((e = elf_parse(f, sz, pol, &l->img, d)))
+		return e;
+	l->pl.slide = slide;
+	for (uint32_t i = 0; i < l->img.nsegs; i++) {
+		size_t n = l->img.segs[i].page_end - l->img.segs[i].page_start;
+
+		if (!(l->pl.seg_mem[i] = malloc(n)))
+			return LDR_E_NOMEM;
+		memset(l->pl.seg_mem[i], 0xa5, n);
+	}
+	if ((e = elf_load(&l->img, &l->pl)))
+		return e;
+	return elf_relocate(&l->img, &l->pl, d);
+}
+
+/* The loaded word at link address v. */
+static uint64_t word(const struct loaded *l, uint64_t v)
+{
+	int s = elf_seg_of(&l->img, v);
+	uint64_t w = 0;
+
+	if (s >= 0)
+		memcpy(&w, l->pl.seg_mem[s] + (v - l->img.segs[s].page_start), 8);
+	else
+		harness_fail(__FILE__, __LINE__, "no segment at 0x%" PRIx64, v);
+	return w;
+}
+
+static uint64_t pattern_word(uint64_t data_off)
+{
+	uint64_t w = 0;
+
+	for (int i = 7; i >= 0; i--)
+		w = w << 8 | ELFGEN_PATTERN(data_off + (uint64_t)i);
+	return w;
+}
+
+static void check_default_values(uint64_t base, uint64_t slide)
+{
+	struct elfgen_spec sp;
+	struct loaded l;
+	size_t sz;
+	uint8_t *p;
+	uint64_t sym1 = base + ELFGEN_TEXT + 0x40 + slide;
+
+	elfgen_spec_default(&sp);
+	sp.base = base;
+	sp.type = base ? ET_EXEC : ET_DYN;
+	p = elfgen_build(&sp, &sz);
+	REQUIRE(load_at(p, sz, slide, 0, &l, NULL) == LDR_OK);
+	EXPECT_EQ(word(&l, base + ELFGEN_DATA), base + ELFGEN_TEXT + 0x20 + slide); /* RELATIVE */
+	EXPECT_EQ(word(&l, base + ELFGEN_GOT), base + ELFGEN_DATA + 0x40 + slide);  /* in RELRO */
+	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 8), sym1 + 0x10);                   /* 64: S + A */
+	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 8), 0);                  /* GLOB_DAT, weak undef */
+	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 0x10), sym1);            /* JUMP_SLOT */
+	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x100), pattern_word(0x100) + slide); /* RELR */
+	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x108), pattern_word(0x108) + slide);
+	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x110), pattern_word(0x110)); /* bit clear */
+	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x118), pattern_word(0x118) + slide);
+	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x120), pattern_word(0x120));
+	EXPECT_EQ(word(&l, base + ELFGEN_BSS + 0xff8), 0); /* BSS zeroed */
+	EXPECT_EQ(word(&l, base + ELFGEN_TEXT), 0xccccccccccccccccull);
+	unload(&l);
+	free(p);
+}
+
+static void test_default_values(void)
+{
+	check_default_values(0, SLIDE_A);
+	check_default_values(0, SLIDE_B);
+	check_default_values(0, 0);
+	check_default_values(0x400000, (uint64_t)-0x200000); /* ET_EXEC moved down */
+}
+
+/* elf_load: file bytes copied, everything else in the page span zeroed. */
+static void test_load_zeroes(void)
+{
+	struct loaded l;
+	size_t sz;
+	uint8_t *p = elfgen_default(&sz), zero[0x1000] = { 0 };
+
+	REQUIRE(load_at(p, sz, 0, 0, &l, NULL) == LDR_OK);
+	EXPECT(memcmp(l.pl.seg_mem[1] + 0x2000, zero, 0x1000) == 0); /* bss page */
+	EXPECT(memcmp(l.pl.seg_mem[1] + 0x1800, p + ELFGEN_DATA + 0x800, 0x800) == 0);
+	EXPECT(memcmp(l.pl.seg_mem[2], p + ELFGEN_RO_OFF, l.img.segs[2].filesz) == 0);
+	EXPECT(memcmp(l.pl.seg_mem[2] + l.img.segs[2].filesz, zero,
+		      0x1000 - l.img.segs[2].filesz) == 0); /* page slack */
+	unload(&l);
+	free(p);
+}
+
+/* GNU ld: segment starting mid-page; the page head before p_vaddr is zero. */
+static void test_load_unaligned_segment(void)
+{
+	struct loaded l;
+	size_t sz;
+	uint8_t *p = elfgen_default(&sz), zero[0x100] = { 0 };
+	Elf64_Phdr *ph = elfgen_phdr(p, ELFGEN_PH_TEXT);
+
+	ph->p_vaddr += 0x100;
+	ph->p_offset += 0x100;
+	ph->p_filesz -= 0x100;
+	ph->p_memsz -= 0x100;
+	elfgen_ehdr(p)->e_entry += 0x100;
+	memset(p + ELFGEN_TEXT, 0x11, 0x100); /* must not be copied */
+	if (load_at(p, sz, 0, 0, &l, NULL) == LDR_OK) {
+		EXPECT_EQ(l.img.segs[0].page_start, ELFGEN_TEXT);
+		EXPECT(memcmp(l.pl.seg_mem[0], zero, 0x100) == 0);
+		EXPECT(memcmp(l.pl.seg_mem[0] + 0x100, p + ELFGEN_TEXT + 0x100, ph->p_filesz) == 0);
+	} else {
+		harness_fail(__FILE__, __LINE__, "load failed");
+	}
+	unload(&l);
+	free(p);
+}
+
+static void test_symbol_kinds(void)
+{
+	static const struct elfgen_rela r[] = {
+		{ ELFGEN_DATA + 0x00, R_X86_64_64, 3, 5 },        /* SHN_ABS: not slid */
+		{ ELFGEN_DATA + 0x08, R_X86_64_64, 0, 0x77 },     /* STN_UNDEF: S = 0 */
+		{ ELFGEN_DATA + 0x10, R_X86_64_NONE, 0, 0 },      /* ignored */
+		{ ELFGEN_DATA + 0x18, R_X86_64_64, 2, 9 },        /* weak undefined: 0 + A */
+		{ ELFGEN_DATA + 0x20, R_X86_64_GLOB_DAT, 3, 99 }, /* GLOB_DAT ignores A */
+	};
+	struct elfgen_spec sp;
+	struct loaded l;
+	size_t sz;
+	uint8_t *p;
+
+	elfgen_spec_default(&sp);
+	sp.rela = r;
+	sp.nrela = sizeof(r) / sizeof(r[0]);
+	sp.hash = ELFGEN_HASH_GNU;
+	p = elfgen_build(&sp, &sz);
+	REQUIRE(load_at(p, sz, SLIDE_A, 0, &l, NULL) == LDR_OK);
+	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), 0x1234 + 5);
+	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x08), 0x77);
+	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x10), pattern_word(0x10));
+	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x18), 9);
+	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x20), 0x1234);
+	EXPECT_EQ(l.img.stats.abs64, 3);
+	unload(&l);
+	free(p);
+}
+
+/* Long RELR runs: full 63-bit bitmaps back to back, then a second run. */
+static void test_relr_runs(void)
+{
+	static const uint64_t relr[] = { ELFGEN_DATA, ~UINT64_C(0), ~UINT64_C(0),
+					 ELFGEN_DATA + 0x800, 3, 0x8 | 1 };
+	struct elfgen_spec sp;
+	struct loaded l;
+	size_t sz, n = 0;
+	uint8_t *p;
+
+	elfgen_spec_default(&sp);
+	sp.relr = relr;
+	sp.nrelr = sizeof(relr) / sizeof(relr[0]);
+	p = elfgen_build(&sp, &sz);
+	REQUIRE(load_at(p, sz, SLIDE_B, 0, &l, NULL) == LDR_OK);
+	for (uint64_t off = 0; off < 0x1000; off += 8) {
+		bool hit = off <= 126 * 8 || off == 0x800 || off == 0x808 || off == 0x808 + 63 * 8 + 16;
+		uint64_t want = pattern_word(off) + (hit ? SLIDE_B : 0);
+
+		if (off == 0 || off == 8 || off == 0x100 || off == 0x108 || off == 0x118)
+			continue; /* the default RELA/RELR entries also write here */
+		EXPECT_EQ(word(&l, ELFGEN_DATA + off), want);
+		n += hit;
+	}
+	EXPECT_EQ(l.img.stats.relr_relocs, 1 + 126 + 1 + 1 + 1);
+	EXPECT(n > 100);
+	unload(&l);
+	free(p);
+}
+
+/* Rejections come from elf_parse, before anything is written (validate, then commit). */
+static void test_rejected_targets(void)
+{
+	static const struct {
+		const char *name;
+		enum ldr_err err;
+		uint64_t value;
+	} want[] = {
+		{ "d14", LDR_E_RELOC_RANGE, 0x100000 },    { "d14_straddle", LDR_E_RELOC_RANGE, 0x4ff8 },
+		{ "d15_text", LDR_E_RELOC_RO, 0x1008 },    { "d16", LDR_E_RELOC_ALIGN, 0x3004 },
+		{ "d17_copy", LDR_E_RELOC_TYPE, 5 },       { "d21_32", LDR_E_RELOC_TYPE, 10 },
+		{ "d18_undef", LDR_E_SYM_UNDEF, 2 },       { "d19_outside", LDR_E_RELR, 0x100000 },
+		{ "d19_ro", LDR_E_RELOC_RO, ELFGEN_TEXT }, { "d18_range", LDR_E_SYM_RANGE, 4 },
+	};
+	const struct elfgen_case *cs;
+	size_t n = elfgen_bad_cases(&cs), sz, found = 0;
+
+	for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++)
+		for (size_t i = 0; i < n; i++) {
+			struct loaded l;
+			struct ldr_diag d;
+			uint8_t *p;
+
+			if (strcmp(cs[i].name, want[w].name))
+				continue;
+			found++;
+			p = cs[i].build(&sz);
+			EXPECT_ERR(load_at(p, sz, SLIDE_A, 0, &l, &d), want[w].err);
+			EXPECT_EQ(d.value, want[w].value);
+			unload(&l);
+			free(p);
+		}
+	EXPECT_EQ(found, sizeof(want) / sizeof(want[0]));
+}
+
+static void test_inspect_undefined(void)
+{
+	const struct elfgen_case *cs;
+	size_t n = elfgen_bad_cases(&cs), sz;
+
+	for (size_t i = 0; i < n; i++) {
+		struct loaded l;
+		uint8_t *p;
+
+		if (strcmp(cs[i].name, "d18_undef"))
+			continue;
+		p = cs[i].build(&sz);
+		REQUIRE(load_at(p, sz, SLIDE_A, ELF_POL_INSPECT, &l, NULL) == LDR_OK);
+		EXPECT_EQ(word(&l, ELFGEN_GOT + 8), 0);
+		unload(&l);
+		free(p);
+	}
+}
+
+static void test_missing_segment_buffer(void)
+{
+	struct elf_image img;
+	struct elf_placement pl = { .slide = 0 };
+	struct ldr_diag d;
+	size_t sz;
+	uint8_t *p = elfgen_default(&sz);
+
+	REQUIRE(elf_parse(p, sz, 0, &img, NULL) == LDR_OK);
+	EXPECT_ERR(elf_load(&img, &pl), LDR_E_RANGE);
+	EXPECT_ERR(elf_relocate(&img, &pl, &d), LDR_E_RANGE);
+	free(p);
+}
+
+static uint8_t *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	*size = buf ? (size_t)n : 0;
+	fclose(f);
+	return buf;
+}
+
+/* Every loaded segment equals the reference's flat image at the same slide. */
+static void compare_ref(const char *name, const struct loaded *l, const struct elf_ref *r)
+{
+	for (uint32_t i = 0; i < l->img.nsegs; i++) {
+		const struct elf_seg *s = &l->img.segs[i];
+
+		if (memcmp(l->pl.seg_mem[i], r->flat + (s->page_start - r->lo),
+			   s->page_end - s->page_start))
+			harness_fail(__FILE__, __LINE__, "%s: segment %u differs from reference",
+				     name, i);
+	}
+}
+
+/* Between slides A and B exactly the REF_MOVES words differ, by B - A. */
+static void compare_slides(const char *name, const struct loaded *a, const struct loaded *b,
+			   const struct elf_ref *r)
+{
+	size_t moved = 0, want = 0;
+
+	for (uint64_t w = 0; w < (r->hi - r->lo) / 8; w++)
+		want += r->kind[w] == REF_MOVES;
+	for (uint32_t i = 0; i < a->img.nsegs; i++) {
+		const struct elf_seg *s = &a->img.segs[i];
+
+		for (uint64_t off = 0; off < s->page_end - s->page_start; off += 8) {
+			uint64_t wa, wb, k = r->kind[(s->page_start + off - r->lo) / 8];
+
+			memcpy(&wa, a->pl.seg_mem[i] + off, 8);
+			memcpy(&wb, b->pl.seg_mem[i] + off, 8);
+			if (k == REF_MOVES && wb - wa == SLIDE_B - SLIDE_A)
+				moved++;
+			else if (wa != wb)
+				harness_fail(__FILE__, __LINE__, "%s: word at 0x%" PRIx64
+					     " changed by 0x%" PRIx64, name,
+					     s->page_start + off, wb - wa);
+		}
+	}
+	EXPECT_EQ(moved, want);
+}
+
+static void check_real(const char *dir, const char *name)
+{
+	char path[512];
+	struct loaded a, b;
+	struct elf_ref r;
+	size_t sz;
+	uint8_t *f;
+	const struct elf_reloc_stats *st = &a.img.stats;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = read_file(path, &sz);
+	if (!f) {
+		harness_fail(__FILE__, __LINE__, "cannot read %s", path);
+		return;
+	}
+	EXPECT_ERR(load_at(f, sz, SLIDE_A, 0, &a, NULL), LDR_OK);
+	EXPECT_ERR(load_at(f, sz, SLIDE_B, 0, &b, NULL), LDR_OK);
+	if (elf_ref_load(f, sz, SLIDE_A, &r) || a.img.nsegs == 0 || b.img.nsegs == 0) {
+		harness_fail(__FILE__, __LINE__, "%s: not loadable", name);
+	} else {
+		EXPECT(r.nrelocs > 0);
+		EXPECT_EQ(st->relative + st->abs64 + st->glob_dat + st->jump_slot + st->relr_relocs,
+			  r.nrelocs);
+		compare_ref(name, &a, &r);
+		compare_slides(name, &a, &b, &r);
+		elf_ref_free(&r);
+		EXPECT(elf_ref_load(f, sz, SLIDE_B, &r) == 0);
+		compare_ref(name, &b, &r);
+	}
+	printf("  %s: type %u, %u segs, relro %d, RELA %" PRIu64 " JMPREL %" PRIu64
+	       " RELR words %" PRIu64 " -> %zu relocations\n",
+	       name, a.img.type, a.img.nsegs, a.img.has_relro, a.img.rela_count,
+	       a.img.jmprel_count, a.img.relr_count, r.nrelocs);
+	elf_ref_free(&r);
+	unload(&a);
+	unload(&b);
+	free(f);
+}
+
+/* build/fixtures/real.list comes from scripts/mkfixtures.sh (make host). */
+static void test_real_pies(void)
+{
+	const char *b = getenv("B");
+	char dir[256], path[300], line[256];
+	FILE *list;
+	int n = 0;
+	bool relr = false, sym = false, exec = false;
+
+	snprintf(dir, sizeof(dir), "%s/fixtures", b && *b ? b : "build");
+	snprintf(path, sizeof(path), "%s/real.list", dir);
+	if (!(list = fopen(path, "r"))) {
+		harness_fail(__FILE__, __LINE__, "%s missing: run `make host` first", path);
+		return;
+	}
+	while (fgets(line, sizeof(line), list)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!*line)
+			continue;
+		check_real(dir, line);
+		relr |= strstr(line, "relr") != NULL;
+		sym |= strstr(line, "shared") != NULL;
+		exec |= strstr(line, "exec") != NULL;
+		n++;
+	}
+	fclose(list);
+	EXPECT(n >= 6 && relr && sym && exec);
+}
+
+int main(void)
+{
+	RUN(test_default_values);
+	RUN(test_load_zeroes);
+	RUN(test_load_unaligned_segment);
+	RUN(test_symbol_kinds);
+	RUN(test_relr_runs);
+	RUN(test_rejected_targets);
+	RUN(test_inspect_undefined);
+	RUN(test_missing_segment_buffer);
+	RUN(test_real_pies);
+	return harness_done();
+}

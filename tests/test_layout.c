@@ -1,0 +1,674 @@
+// SPDX-License-Identifier: MIT
+/*
+ * layout_plan: invariants over 10^5 seeds, uniformity (chi-squared), a
+ * known-answer seed -> layout test, entropy targets, errors, aslr=off,
+ * and the page-table pool size checked against the real builder.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "pt_arena.h"
+#include "loader/layout.h"
+
+#define RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
+#define RX (ASLRBOOT_PROT_R | ASLRBOOT_PROT_X)
+#define SEEDS 100000
+#define MIB (UINT64_C(1) << 20)
+#define GIB (UINT64_C(1) << 30)
+
+/* A QEMU-like 4 GiB guest: low RAM, BIOS holes, the PCI hole, RAM above 4 GiB. */
+static const struct mm_entry map4g[] = {
+	{ 0x0, 0x9fc00, ASLRBOOT_MEM_USABLE },
+	{ 0x9fc00, 0x400, ASLRBOOT_MEM_RESERVED },
+	{ 0xf0000, 0x10000, ASLRBOOT_MEM_RESERVED },
+	{ 0x100000, 0xbfee0000, ASLRBOOT_MEM_USABLE },
+	{ 0xbffd0000, 0x10000, ASLRBOOT_MEM_ACPI_RECLAIMABLE }, /* overlaps USABLE */
+	{ 0xbffe0000, 0x20000, ASLRBOOT_MEM_ACPI_NVS },
+	{ 0xfeffc000, 0x4000, ASLRBOOT_MEM_RESERVED },
+	{ 0xfffc0000, 0x40000, ASLRBOOT_MEM_RESERVED },
+	{ 0x100000000, 0x40000000, ASLRBOOT_MEM_USABLE },
+};
+
+static struct memmap mm;
+static struct elf_image img;
+static struct layout_plan plan, plan2;
+
+/* text RX [0, 0x5000), rodata R [0x5000, 0x8000), data RW [0x8000, 0xd000)
+ * with RELRO [0x8000, 0x9000); link base 0. */
+static void make_image(struct elf_image *im, uint64_t link_base, uint64_t align)
+{
+	static const struct { uint64_t lo, hi; uint32_t f; } s[] = {
+		{ 0x0, 0x5000, ELF_PF_R | ELF_PF_X },
+		{ 0x5000, 0x8000, ELF_PF_R },
+		{ 0x8000, 0xd000, ELF_PF_R | ELF_PF_W },
+	};
+	memset(im, 0, sizeof(*im));
+	for (uint32_t i = 0; i < 3; i++) {
+		struct elf_seg *g = &im->segs[i];
+		g->vaddr = g->page_start = link_base + s[i].lo;
+		g->page_end = link_base + s[i].hi;
+		g->memsz = g->filesz = s[i].hi - s[i].lo;
+		g->flags = s[i].f;
+		g->align = align;
+	}
+	im->nsegs = 3;
+	im->link_base = link_base;
+	im->link_end = link_base + 0xd000;
+	im->max_align = align;
+	im->entry = link_base + 0x120;
+	im->has_relro = true;
+	im->relro_start = link_base + 0x8000;
+	im->relro_end = link_base + 0x9000;
+}
+
+static struct layout_request base_req(void)
+{
+	return (struct layout_request){ .img = &img, .info_size = 0x2345 };
+}
+
+static void seed_rng(struct rand_drbg *rng, uint64_t seed)
+{
+	uint8_t key[32] = { 0 };
+	memcpy(key, &seed, sizeof(seed));
+	rand_drbg_init(rng, key, RAND_DOMAIN_LAYOUT);
+}
+
+static enum ldr_err plan_seed(const struct layout_request *req, uint64_t seed,
+			      struct layout_plan *p, struct ldr_diag *d)
+{
+	struct rand_drbg rng;
+	seed_rng(&rng, seed);
+	return layout_plan(req, &mm, &rng, p, d);
+}
+
+static void setup_map(const struct mm_entry *raw, uint32_t n)
+{
+	struct ldr_diag d = { 0 };
+	if (memmap_normalize(raw, n, &mm, &d) != LDR_OK)
+		abort();
+}
+
+static bool backed(const struct layout_region *r)
+{
+	return r->kind != ASLRBOOT_RGN_GUARD && r->kind != ASLRBOOT_RGN_DIRECT_MAP;
+}
+
+static bool ro_frames(const struct layout_region *r)
+{
+	return (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT && !(r->prot & ASLRBOOT_PROT_W)) ||
+	       r->kind == ASLRBOOT_RGN_TRAMPOLINE;
+}
+
+static bool in_usable(uint64_t pa, uint64_t len)
+{
+	for (uint32_t i = 0; i < mm.count; i++)
+		if (mm.e[i].type == ASLRBOOT_MEM_USABLE && pa >= mm.e[i].base &&
+		    pa + len <= mm.e[i].base + mm.e[i].len)
+			return true;
+	return false;
+}
+
+static bool overlap(uint64_t a, uint64_t al, uint64_t b, uint64_t bl)
+{
+	return a < b + bl && b < a + al;
+}
+
+/* Bytes the direct map must cover: RAM-like entries rounded out to pages. */
+static uint64_t direct_map_bytes(void)
+{
+	uint64_t sum = 0, lo = 0, hi = 0;
+
+	for (uint32_t i = 0; i < mm.count; i++) {
+		uint64_t b = mm.e[i].base & ~UINT64_C(0xfff);
+		uint64_t e = (mm.e[i].base + mm.e[i].len + 0xfff) & ~UINT64_C(0xfff);
+		if (mm.e[i].type == ASLRBOOT_MEM_RESERVED || mm.e[i].type == ASLRBOOT_MEM_BAD)
+			continue;
+		if (hi && b <= hi) {
+			hi = e > hi ? e : hi;
+			continue;
+		}
+		sum += hi - lo;
+		lo = b;
+		hi = e;
+	}
+	return sum + hi - lo;
+}
+
+static const char *check_regions(const struct layout_plan *p, const struct layout_request *q)
+{
+	uint64_t limit = q->phys_limit ? q->phys_limit : UINT64_MAX;
+
+	for (uint32_t i = 0; i < p->count; i++) {
+		const struct layout_region *r = &p->r[i];
+		uint64_t v = va_addr(r->virt), pa = pa_addr(r->phys);
+		if (!r->size || (r->size | v | pa) & 0xfff)
+			return "region empty or unaligned";
+		if ((r->prot & ASLRBOOT_PROT_W) && (r->prot & ASLRBOOT_PROT_X))
+			return "W|X region";
+		if (r->kind == ASLRBOOT_RGN_TRAMPOLINE ? v != pa || v + r->size > (UINT64_C(1) << 47)
+						       : v < LAYOUT_VWIN_LO || r->size > LAYOUT_VWIN_HI - v)
+			return "region outside its virtual window";
+		if (!backed(r) && (pa || (r->kind == ASLRBOOT_RGN_GUARD && r->prot)))
+			return "guard/direct map with phys or prot";
+		if (backed(r) && (pa < MIB || pa + r->size > limit || !in_usable(pa, r->size)))
+			return "region outside usable memory";
+		for (uint32_t k = 0; backed(r) && k < q->avoid_count; k++)
+			if (overlap(pa, r->size, q->avoid[k].base, q->avoid[k].len))
+				return "region in an avoid range";
+		for (uint32_t j = 0; j < i; j++) {
+			const struct layout_region *o = &p->r[j];
+			if (overlap(v, r->size, va_addr(o->virt), o->size))
+				return "virtual overlap";
+			if (backed(r) && backed(o) && overlap(pa, r->size, pa_addr(o->phys), o->size))
+				return "physical overlap";
+		}
+	}
+	return NULL;
+}
+
+static const char *check_kernel(const struct layout_plan *p, const struct elf_image *im)
+{
+	uint64_t align = im->max_align > 4096 ? im->max_align : 4096, segpa[ELF_MAX_LOAD] = { 0 };
+	int st = layout_find(p, ASLRBOOT_RGN_STACK), g = 0;
+
+	if (p->slide % align || va_addr(p->entry) != im->entry + p->slide)
+		return "slide/entry";
+	for (uint32_t i = 0; i < p->count; i++) {
+		const struct layout_region *r = &p->r[i];
+		const struct elf_seg *s;
+		uint64_t off;
+		g += r->kind == ASLRBOOT_RGN_GUARD;
+		if (r->kind != ASLRBOOT_RGN_KERNEL_SEGMENT)
+			continue;
+		if (r->seg < 0 || (uint32_t)r->seg >= im->nsegs)
+			return "segment index";
+		s = &im->segs[r->seg];
+		off = va_addr(r->virt) - p->slide - s->page_start;
+		if (off >= s->page_end - s->page_start || off + r->size > s->page_end - s->page_start)
+			return "segment region outside its segment";
+		if (!segpa[r->seg])
+			segpa[r->seg] = pa_addr(r->phys) - off;
+		if (pa_addr(r->phys) - off != segpa[r->seg])
+			return "segment pieces not consecutive in physical memory";
+		if (r->prot != (ASLRBOOT_PROT_R | (s->flags & ELF_PF_X ? ASLRBOOT_PROT_X : 0) |
+				(s->flags & ELF_PF_W && strcmp(r->name, "relro") ? ASLRBOOT_PROT_W : 0)))
+			return "segment prot";
+	}
+	if (g != 5 || st < 1 || p->r[st - 1].kind != ASLRBOOT_RGN_GUARD ||
+	    p->r[st + 1].kind != ASLRBOOT_RGN_GUARD ||
+	    va_addr(p->r[st - 1].virt) + p->r[st - 1].size != va_addr(p->r[st].virt) ||
+	    p->r[st - 1].size != LAYOUT_GUARD_PAGES * 4096 ||
+	    va_addr(p->r[st + 1].virt) != va_addr(p->stack_top) ||
+	    va_addr(p->stack_top) != va_addr(p->r[st].virt) + p->r[st].size)
+		return "guards";
+	return NULL;
+}
+
+static bool in_ro_frame(const struct layout_plan *p, uint64_t pa, uint64_t len, bool whole)
+{
+	for (uint32_t i = 0; i < p->count; i++) {
+		uint64_t f = pa_addr(p->r[i].phys);
+		if (!ro_frames(&p->r[i]))
+			continue;
+		if (whole ? pa >= f && pa + len <= f + p->r[i].size : overlap(pa, len, f, p->r[i].size))
+			return true;
+	}
+	return false;
+}
+
+static const char *check_map(const struct layout_plan *p, bool allow_1g, uint64_t dm_bytes)
+{
+	int dmi = layout_find(p, ASLRBOOT_RGN_DIRECT_MAP), pti = layout_find(p, ASLRBOOT_RGN_PAGE_TABLES);
+	uint64_t dm = va_addr(p->direct_map), dm_sum = 0, matched = 0, nbacked = 0;
+
+	if (dmi < 0 || pti < 0 || va_addr(p->r[dmi].virt) != dm || dm % (2 * MIB))
+		return "direct map / page tables region";
+	for (uint32_t i = 0; i < p->map_count; i++) {
+		const struct pt_mapping *m = &p->map[i];
+		uint64_t va = va_addr(m->va), pa = pa_addr(m->pa);
+		bool is_region = false;
+		if ((m->prot & ASLRBOOT_PROT_W) && (m->prot & ASLRBOOT_PROT_X))
+			return "W|X mapping";
+		if (va < 4096 || !m->len || ((va | pa | m->len) & 0xfff))
+			return "mapping at page 0, empty or unaligned";
+		if (i && va_addr(p->map[i - 1].va) + p->map[i - 1].len > va)
+			return "mappings unsorted or overlapping";
+		for (uint32_t j = 0; j < p->count && !is_region; j++)
+			is_region = backed(&p->r[j]) && va == va_addr(p->r[j].virt) &&
+				    pa == pa_addr(p->r[j].phys) && m->len == p->r[j].size &&
+				    m->prot == p->r[j].prot;
+		if (is_region) {
+			matched++;
+			continue;
+		}
+		if (va - dm != pa || va < dm || va - dm + m->len > p->r[dmi].size)
+			return "mapping neither a region nor in the direct map";
+		if (m->prot == RW ? in_ro_frame(p, pa, m->len, false)
+				  : m->prot != ASLRBOOT_PROT_R || !in_ro_frame(p, pa, m->len, true))
+			return "direct-map prot";
+		dm_sum += m->len;
+	}
+	for (uint32_t j = 0; j < p->count; j++)
+		nbacked += backed(&p->r[j]);
+	if (matched != nbacked || dm_sum != dm_bytes)
+		return "mapping list incomplete";
+	if (p->pt_pages != pt_count_tables(p->map, p->map_count, allow_1g) ||
+	    p->r[pti].size != p->pt_pages * 4096 || pa_addr(p->pt_phys) != pa_addr(p->r[pti].phys))
+		return "page-table pool size";
+	return NULL;
+}
+
+static const char *check_plan(const struct layout_plan *p, const struct layout_request *q,
+			      uint64_t dm_bytes)
+{
+	const char *why = check_regions(p, q);
+	int inf = layout_find(p, ASLRBOOT_RGN_BOOT_INFO);
+
+	if (!why)
+		why = check_kernel(p, q->img);
+	if (!why)
+		why = check_map(p, q->allow_1g, dm_bytes);
+	if (!why && (inf < 0 || va_addr(p->info_virt) != va_addr(p->r[inf].virt) ||
+		     pa_addr(p->info_phys) != pa_addr(p->r[inf].phys) ||
+		     p->info_size != p->r[inf].size || p->info_size < q->info_size))
+		why = "boot info";
+	if (!why && pa_addr(p->trampoline) != pa_addr(p->r[layout_find(p, ASLRBOOT_RGN_TRAMPOLINE)].phys))
+		why = "trampoline";
+	return why;
+}
+
+static bool plans_equal(const struct layout_plan *a, const struct layout_plan *b)
+{
+	if (a->count != b->count || a->map_count != b->map_count || a->slide != b->slide ||
+	    a->pt_pages != b->pt_pages || va_addr(a->direct_map) != va_addr(b->direct_map))
+		return false;
+	for (uint32_t i = 0; i < a->count; i++) {
+		const struct layout_region *x = &a->r[i], *y = &b->r[i];
+		if (x->kind != y->kind || strcmp(x->name, y->name) || x->prot != y->prot ||
+		    va_addr(x->virt) != va_addr(y->virt) || pa_addr(x->phys) != pa_addr(y->phys) ||
+		    x->size != y->size || x->virt_mbits != y->virt_mbits ||
+		    x->phys_mbits != y->phys_mbits || x->seg != y->seg)
+			return false;
+	}
+	for (uint32_t i = 0; i < a->map_count; i++)
+		if (va_addr(a->map[i].va) != va_addr(b->map[i].va) ||
+		    pa_addr(a->map[i].pa) != pa_addr(b->map[i].pa) || a->map[i].len != b->map[i].len ||
+		    a->map[i].prot != b->map[i].prot)
+			return false;
+	return true;
+}
+
+/*
+ * Pearson chi-squared over 256 equiprobable bins (255 degrees of freedom).
+ * Rejects if chi2 > 377.08, the 1 - 1e-6 quantile: a correct uniform
+ * sampler fails with probability 1e-6 per test (3e-6 for the three below;
+ * the seeds are fixed, so the outcome is reproducible).  p is printed from
+ * the Wilson-Hilferty approximation.
+ */
+#define CHI2_BINS 256
+#define CHI2_CRIT 377.08
+static bool chi2_ok(const char *what, const uint32_t *bins, uint32_t n)
+{
+	double e = (double)n / CHI2_BINS, chi2 = 0, k = CHI2_BINS - 1, z;
+
+	for (int i = 0; i < CHI2_BINS; i++)
+		chi2 += (bins[i] - e) * (bins[i] - e) / e;
+	z = (cbrt(chi2 / k) - (1 - 2 / (9 * k))) / sqrt(2 / (9 * k));
+	printf("  %s: chi2 = %.1f (df 255, reject above %.2f i.e. p < 1e-6), p ~ %.3g\n", what, chi2,
+	       CHI2_CRIT, 0.5 * erfc(z / sqrt(2)));
+	return chi2 <= CHI2_CRIT;
+}
+
+/* Offset of pa in the concatenated initial free ranges of map4g. */
+static uint64_t free_offset(uint64_t pa, uint64_t *total)
+{
+	const uint64_t lo_end = 0xbffd0000, hi = 0x100000000;
+
+	*total = (lo_end - MIB) + GIB;
+	return pa < lo_end ? pa - MIB : (lo_end - MIB) + (pa - hi);
+}
+
+struct mins {
+	uint32_t kvirt, kphys, ovirt, ophys;
+};
+
+static void track_mbits(const struct layout_plan *p, struct mins *m)
+{
+	for (uint32_t i = 0; i < p->count; i++) {
+		const struct layout_region *r = &p->r[i];
+		uint32_t *v = r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT ? &m->kvirt : &m->ovirt;
+		uint32_t *ph = r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT ? &m->kphys : &m->ophys;
+		if (r->kind == ASLRBOOT_RGN_GUARD)
+			continue;
+		/* The trampoline's virtual address is its physical one. */
+		if (r->kind != ASLRBOOT_RGN_TRAMPOLINE && r->virt_mbits < *v)
+			*v = r->virt_mbits;
+		if (backed(r) && r->phys_mbits < *ph)
+			*ph = r->phys_mbits;
+	}
+}
+
+static void test_many_seeds(void)
+{
+	static uint32_t vbin[CHI2_BINS], lowbin[CHI2_BINS], pbin[CHI2_BINS];
+	struct layout_request req = base_req();
+	struct mins m = { UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX };
+	uint64_t dmb = direct_map_bytes(), total;
+	int bad = 0;
+
+	for (uint64_t seed = 0; seed < SEEDS && bad < 5; seed++) {
+		struct ldr_diag d = { 0 };
+		enum ldr_err err = plan_seed(&req, seed, &plan, &d);
+		const char *why = err ? ldr_errname(err) : check_plan(&plan, &req, dmb);
+		uint64_t base = va_addr(plan.r[1].virt), off;
+		if (why) {
+			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed, why);
+			bad++;
+			continue;
+		}
+		vbin[(base - LAYOUT_VWIN_LO) >> 39]++;
+		lowbin[(base >> 12) & 0xff]++;
+		off = free_offset(pa_addr(plan.r[1].phys), &total);
+		pbin[(uint64_t)((double)off / (double)total * CHI2_BINS)]++;
+		track_mbits(&plan, &m);
+	}
+	REQUIRE(!bad);
+	EXPECT(chi2_ok("kernel virtual base, 256 bins over the window", vbin, SEEDS));
+	EXPECT(chi2_ok("kernel virtual base, bits 12..19", lowbin, SEEDS));
+	EXPECT(chi2_ok("text physical address, 256 bins over free RAM", pbin, SEEDS));
+	printf("  min mbits: kernel virt %u, kernel phys %u, other virt %u, other phys %u\n",
+	       m.kvirt, m.kphys, m.ovirt, m.ophys);
+	/* Targets: kernel virtual >= 30 bits (4 KiB alignment); physical >= 20
+	 * bits on 4 GiB of RAM -- exactly 2^20 pages, less the first MiB and
+	 * earlier placements, so 19.99; other virtual >= 20 bits. */
+	EXPECT(m.kvirt >= 30000);
+	EXPECT(m.kphys >= 19990);
+	EXPECT(m.ophys >= 19990);
+	EXPECT(m.ovirt >= 20000);
+}
+
+#define KAT_SLIDE UINT64_C(0xffffc0dfcef83000)
+#define KAT_TEXT_PA 0xb4212000
+#define KAT_STACK_TOP UINT64_C(0xfffff11dacb77000)
+#define KAT_DIRECT_MAP UINT64_C(0xffff9477f4200000)
+#define KAT_PT_PA 0x442c5000
+#define KAT_PT_PAGES 32
+#define KAT_TRAMP 0x20d36000
+
+static void test_fixed_seed_known_answer(void)
+{
+	struct layout_request req = base_req();
+	struct ldr_diag d = { 0 };
+
+	EXPECT_ERR(plan_seed(&req, 42, &plan, &d), LDR_OK);
+	EXPECT_ERR(plan_seed(&req, 42, &plan2, &d), LDR_OK);
+	EXPECT(plans_equal(&plan, &plan2));
+	EXPECT_ERR(plan_seed(&req, 43, &plan2, &d), LDR_OK);
+	EXPECT(!plans_equal(&plan, &plan2));
+	/* Pinned by running it: seed 42 -> this layout (ChaCha20 DRBG, domain
+	 * "layout", placement order of layout.c).  A change here changes every
+	 * reproducible seed=... boot. */
+	printf("  seed 42: slide %#llx text %#llx stack %#llx dm %#llx pt %#llx+%llu tramp %#llx\n",
+	       (unsigned long long)plan.slide, (unsigned long long)pa_addr(plan.r[1].phys),
+	       (unsigned long long)va_addr(plan.stack_top),
+	       (unsigned long long)va_addr(plan.direct_map),
+	       (unsigned long long)pa_addr(plan.pt_phys), (unsigned long long)plan.pt_pages,
+	       (unsigned long long)pa_addr(plan.trampoline));
+	EXPECT_EQ(plan.slide, KAT_SLIDE);
+	EXPECT_EQ(pa_addr(plan.r[1].phys), KAT_TEXT_PA);
+	EXPECT_EQ(va_addr(plan.stack_top), KAT_STACK_TOP);
+	EXPECT_EQ(va_addr(plan.direct_map), KAT_DIRECT_MAP);
+	EXPECT_EQ(pa_addr(plan.pt_phys), KAT_PT_PA);
+	EXPECT_EQ(plan.pt_pages, KAT_PT_PAGES);
+	EXPECT_EQ(pa_addr(plan.trampoline), KAT_TRAMP);
+}
+
+/* The pool is exactly what pt_build uses, and the tables pass wx_verify. */
+static void test_page_table_pool_exact(void)
+{
+	for (uint64_t seed = 0; seed < 64; seed++) {
+		struct layout_request req = base_req();
+		struct ldr_diag d = { 0 };
+		struct arena a;
+		struct pt_pool pool;
+		paddr_t cr3;
+
+		req.allow_1g = seed & 1;
+		REQUIRE(plan_seed(&req, seed, &plan, &d) == LDR_OK);
+		arena_init(&a, pa_addr(plan.pt_phys), plan.pt_pages);
+		pool = arena_pool(&a, req.allow_1g);
+		EXPECT_ERR(pt_build(plan.map, plan.map_count, &pool, &cr3, &d), LDR_OK);
+		EXPECT_EQ(pool.used, plan.pt_pages);
+		EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, plan.map, plan.map_count, &d), LDR_OK);
+		pool = arena_pool(&a, req.allow_1g);
+		pool.pages--;
+		EXPECT_ERR(pt_build(plan.map, plan.map_count, &pool, &cr3, &d), LDR_E_NOMEM);
+		arena_free(&a);
+	}
+}
+
+static void test_avoid_and_limit(void)
+{
+	static const struct boot_range avoid[] = {
+		{ 0x100000, 0x800000 },       /* the loader */
+		{ 0x2000000, 0x3000001 },     /* a module, unaligned end */
+		{ 0x10000800, 0x1000 },       /* unaligned base */
+		{ 0x20000000, 0x18000000 },   /* most of [512M, 896M) */
+		{ 0xfffffffffffff000, 0x2000 }, /* wraps: ignored harmlessly */
+	};
+	struct layout_request req = base_req();
+	uint64_t dmb = direct_map_bytes();
+
+	req.avoid = avoid;
+	req.avoid_count = 5;
+	req.phys_limit = GIB;
+	for (uint64_t seed = 0; seed < 3000; seed++) {
+		struct ldr_diag d = { 0 };
+		const char *why;
+		REQUIRE(plan_seed(&req, seed, &plan, &d) == LDR_OK);
+		why = check_plan(&plan, &req, dmb);
+		if (why) {
+			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed, why);
+			return;
+		}
+	}
+}
+
+static void test_no_space(void)
+{
+	static const struct mm_entry tiny[] = { { 0x100000, 0x4000, ASLRBOOT_MEM_USABLE } };
+	static const struct mm_entry huge[] = {
+		{ 0x100000, 0x10000000, ASLRBOOT_MEM_USABLE },
+		{ UINT64_C(0x7fff00000000), 0x1000, ASLRBOOT_MEM_ACPI_NVS }, /* ram top ~2^47 */
+	};
+	struct layout_request req = base_req();
+	struct ldr_diag d = { 0 };
+
+	setup_map(tiny, 1);
+	EXPECT_ERR(plan_seed(&req, 1, &plan, &d), LDR_E_NO_SPACE);
+	EXPECT(d.what && !strcmp(d.what, "text") && !strcmp(d.field, "physical size"));
+	EXPECT_EQ(d.value, 0x5000);
+	setup_map(huge, 2);
+	EXPECT_ERR(plan_seed(&req, 1, &plan, &d), LDR_E_NO_SPACE);
+	EXPECT(d.what && !strcmp(d.what, "direct map") && !strcmp(d.field, "virtual size"));
+	setup_map(map4g, 9);
+	req.heap_size = LAYOUT_MAX_HEAP;
+	req.phys_limit = 64 * MIB;
+	EXPECT_ERR(plan_seed(&req, 1, &plan, &d), LDR_E_NO_SPACE);
+	EXPECT(d.what && !strcmp(d.what, "heap"));
+	EXPECT_EQ(d.value, LAYOUT_MAX_HEAP);
+}
+
+static void test_aslr_off_fixed(void)
+{
+	struct layout_request req = base_req();
+	struct ldr_diag d = { 0 };
+	int st, dm;
+
+	req.aslr_off = true;
+	EXPECT_ERR(layout_plan(&req, &mm, NULL, &plan, &d), LDR_OK);
+	EXPECT_ERR(plan_seed(&req, 99, &plan2, &d), LDR_OK); /* the rng is ignored */
+	EXPECT(plans_equal(&plan, &plan2));
+	EXPECT(check_plan(&plan, &req, direct_map_bytes()) == NULL);
+	for (uint32_t i = 0; i < plan.count; i++)
+		EXPECT(plan.r[i].virt_mbits == 0 && plan.r[i].phys_mbits == 0);
+	EXPECT_EQ(plan.slide, LAYOUT_FIXED_KERNEL_VA);
+	EXPECT_EQ(pa_addr(plan.r[1].phys), MIB); /* lowest fit */
+	EXPECT_EQ(pa_addr(plan.r[2].phys), MIB + 0x5000);
+	/* The stack follows the kernel's upper guard, behind its own guards. */
+	st = layout_find(&plan, ASLRBOOT_RGN_STACK);
+	EXPECT_EQ(va_addr(plan.r[st].virt), LAYOUT_FIXED_KERNEL_VA + 0xd000 + 0x1000 + 0x4000);
+	dm = layout_find(&plan, ASLRBOOT_RGN_DIRECT_MAP);
+	EXPECT_EQ(va_addr(plan.r[dm].virt), LAYOUT_VWIN_LO);
+	/* An upper-half link base is kept as is (slide 0). */
+	make_image(&img, UINT64_C(0xffffffff81000000), 0x1000);
+	EXPECT_ERR(layout_plan(&req, &mm, NULL, &plan, &d), LDR_OK);
+	EXPECT_EQ(plan.slide, 0);
+	EXPECT_EQ(va_addr(plan.entry), UINT64_C(0xffffffff81000120));
+	make_image(&img, 0, 0x1000);
+	req.aslr_off = false;
+	EXPECT_ERR(layout_plan(&req, &mm, NULL, &plan, &d), LDR_E_CONFIG);
+}
+
+static void test_large_alignment(void)
+{
+	struct layout_request req = base_req();
+	uint32_t min = UINT32_MAX;
+
+	make_image(&img, 0x201000, 2 * MIB); /* link base not 2 MiB aligned */
+	for (uint64_t seed = 0; seed < 2000; seed++) {
+		struct ldr_diag d = { 0 };
+		const char *why;
+		REQUIRE(plan_seed(&req, seed, &plan, &d) == LDR_OK);
+		why = check_plan(&plan, &req, direct_map_bytes());
+		if (why || plan.slide % (2 * MIB)) {
+			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed,
+				     why ? why : "slide not 2 MiB aligned");
+			break;
+		}
+		min = plan.r[1].virt_mbits < min ? plan.r[1].virt_mbits : min;
+	}
+	printf("  2 MiB-aligned kernel: min virtual mbits %u\n", min);
+	EXPECT(min >= 25900); /* 2^47 / 2^21 slots = 26 bits */
+	make_image(&img, 0, 0x1000);
+}
+
+static void test_relro_split(void)
+{
+	struct layout_request req = base_req();
+	struct ldr_diag d = { 0 };
+	const char *names[] = { "guard", "text", "rodata", "data", "relro", "data", "guard" };
+
+	img.relro_start = 0x9000;
+	img.relro_end = 0xa000;
+	EXPECT_ERR(plan_seed(&req, 5, &plan, &d), LDR_OK);
+	for (int i = 0; i < 7; i++)
+		EXPECT(!strcmp(plan.r[i].name, names[i]));
+	EXPECT_EQ(plan.r[4].prot, ASLRBOOT_PROT_R);
+	EXPECT_EQ(plan.r[3].prot | plan.r[5].prot, RW);
+	EXPECT_EQ(pa_addr(plan.r[4].phys), pa_addr(plan.r[3].phys) + 0x1000);
+	EXPECT_EQ(pa_addr(plan.r[5].phys), pa_addr(plan.r[3].phys) + 0x2000);
+	EXPECT(check_plan(&plan, &req, direct_map_bytes()) == NULL);
+	img.relro_end = 0xd000; /* the whole segment */
+	EXPECT_ERR(plan_seed(&req, 5, &plan, &d), LDR_OK);
+	EXPECT(!strcmp(plan.r[4].name, "relro") && !strcmp(plan.r[5].name, "guard"));
+	EXPECT_EQ(plan.r[4].size, 0x4000);
+	img.relro_end = 0xe000; /* past the segment */
+	EXPECT_ERR(plan_seed(&req, 5, &plan, &d), LDR_E_RELRO);
+	make_image(&img, 0, 0x1000);
+}
+
+static void test_bad_inputs(void)
+{
+	struct layout_request req = base_req();
+	struct boot_range avoid[LAYOUT_MAX_AVOID + 1] = { { 0 } };
+	struct ldr_diag d = { 0 };
+
+	img.segs[1].flags = ELF_PF_W | ELF_PF_X;
+	EXPECT_ERR(plan_seed(&req, 1, &plan, &d), LDR_E_WX);
+	EXPECT_EQ(d.index, 1);
+	make_image(&img, 0, 0x1000);
+	img.segs[1].page_start = 0x4000; /* shares a page with text */
+	EXPECT_ERR(plan_seed(&req, 1, &plan, &d), LDR_E_LAYOUT);
+	make_image(&img, 0, 0x1000);
+	img.nsegs = 0;
+	EXPECT_ERR(plan_seed(&req, 1, &plan, &d), LDR_E_NO_LOAD);
+	make_image(&img, 0, 0x1000);
+	req.stack_size = LAYOUT_MAX_STACK + 1;
+	EXPECT_ERR(plan_seed(&req, 1, &plan, &d), LDR_E_CONFIG);
+	EXPECT(!strcmp(d.what, "stack"));
+	req = base_req();
+	req.info_size = 0;
+	EXPECT_ERR(plan_seed(&req, 1, &plan, &d), LDR_E_CONFIG);
+	req = base_req();
+	req.avoid = avoid;
+	req.avoid_count = LAYOUT_MAX_AVOID + 1;
+	EXPECT_ERR(plan_seed(&req, 1, &plan, &d), LDR_E_CONFIG);
+}
+
+static void test_sizes_from_note(void)
+{
+	struct layout_request req = base_req();
+	struct ldr_diag d = { 0 };
+	int st, hp;
+
+	img.has_note = true;
+	img.note_stack_size = 0x20001; /* rounded up */
+	img.note_heap_size = 4 * MIB;
+	EXPECT_ERR(plan_seed(&req, 3, &plan, &d), LDR_OK);
+	st = layout_find(&plan, ASLRBOOT_RGN_STACK);
+	hp = layout_find(&plan, ASLRBOOT_RGN_HEAP);
+	EXPECT_EQ(plan.r[st].size, 0x21000);
+	EXPECT_EQ(plan.r[hp].size, 4 * MIB);
+	req.stack_size = 0x8000; /* the request wins */
+	EXPECT_ERR(plan_seed(&req, 3, &plan, &d), LDR_OK);
+	EXPECT_EQ(plan.r[layout_find(&plan, ASLRBOOT_RGN_STACK)].size, 0x8000);
+	img.has_note = false;
+	EXPECT_ERR(plan_seed(&req, 3, &plan, &d), LDR_OK);
+	EXPECT_EQ(plan.r[layout_find(&plan, ASLRBOOT_RGN_HEAP)].size, LAYOUT_DEFAULT_HEAP);
+	EXPECT_EQ(layout_find(&plan, 1234), -1);
+}
+
+static void test_mbits(void)
+{
+	uint64_t s = 1;
+
+	EXPECT_EQ(layout_mbits(0), 0);
+	EXPECT_EQ(layout_mbits(1), 0);
+	EXPECT_EQ(layout_mbits(2), 1000);
+	EXPECT_EQ(layout_mbits(3), 1585);
+	EXPECT_EQ(layout_mbits(UINT64_C(1) << 35), 35000);
+	EXPECT_EQ(layout_mbits(UINT64_MAX), 64000);
+	for (int i = 0; i < 200000; i++) {
+		uint64_t n;
+		s = s * 6364136223846793005u + 1442695040888963407u;
+		n = (s >> (s & 63)) | 1;
+		double want = 1000.0 * log2((double)n);
+		if (fabs((double)layout_mbits(n) - want) > 1.0) {
+			harness_fail(__FILE__, __LINE__, "mbits(%llu) = %u, want %.2f",
+				     (unsigned long long)n, layout_mbits(n), want);
+			break;
+		}
+	}
+}
+
+int main(void)
+{
+	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
+	make_image(&img, 0, 0x1000);
+	RUN(test_mbits);
+	RUN(test_many_seeds);
+	RUN(test_fixed_seed_known_answer);
+	RUN(test_page_table_pool_exact);
+	RUN(test_avoid_and_limit);
+	RUN(test_aslr_off_fixed);
+	RUN(test_large_alignment);
+	RUN(test_relro_split);
+	RUN(test_bad_inputs);
+	RUN(test_sizes_from_note);
+	RUN(test_no_space); /* last: it replaces the memory map */
+	return harness_done();
+}

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+/* The walker and W^X verifier against hand-corrupted tables. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "include/aslrboot.h"
+#include "loader/paging.h"
+#include "loader/pte_x86_64.h"
+#include "pt_arena.h"
+
+#define R ASLRBOOT_PROT_R
+#define W ASLRBOOT_PROT_W
+#define X ASLRBOOT_PROT_X
+#define K4 UINT64_C(0x1000)
+#define ARENA_BASE UINT64_C(0x40000000)
+#define TEXT_TAIL (PLAN_KERNEL + SIZE_2M)      /* first 4K text page */
+#define RODATA (PLAN_KERNEL + 0x203000)
+#define DATA (PLAN_KERNEL + 0x208000)
+
+struct fixture {
+	struct arena a;
+	struct pt_mapping m[PLAN_COUNT];
+	size_t n;
+	paddr_t cr3;
+	struct ldr_diag d;
+};
+
+static bool setup(struct fixture *f)
+{
+	struct pt_pool pool;
+
+	memset(f, 0, sizeof(*f));
+	arena_init(&f->a, ARENA_BASE, 64);
+	pool = arena_pool(&f->a, true);
+	f->n = plan_realistic(f->m);
+	return pt_build(f->m, f->n, &pool, &f->cr3, &f->d) == LDR_OK;
+}
+
+static uint64_t *entry(struct fixture *f, uint64_t va, int level)
+{
+	uint64_t *e = arena_entry(&f->a, f->cr3, va, level);
+
+	if (!e)
+		abort(); /* the test names an entry that must exist */
+	return e;
+}
+
+/* Verify, expect E_WX_VERIFY with this field and value, tear down. */
+static void expect_fail(struct fixture *f, const char *field, uint64_t value)
+{
+	EXPECT_ERR(wx_verify(f->cr3, arena_ptr, &f->a, f->m, f->n, &f->d), LDR_E_WX_VERIFY);
+	EXPECT(f->d.field && !strcmp(f->d.field, field));
+	EXPECT_EQ(f->d.value, value);
+	if (harness_case_failed)
+		printf("  got field %s value %#llx\n", f->d.field ? f->d.field : "(null)",
+		       (unsigned long long)f->d.value);
+	arena_free(&f->a);
+}
+
+static void test_clean_tables_verify(void)
+{
+	struct fixture f;
+
+	REQUIRE(setup(&f));
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
+	/* CR3's PWT/PCD/PCID bits are not part of the address. */
+	EXPECT_ERR(wx_verify(pa_add(f.cr3, 0x18), arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
+	/* Sensitivity to the plan itself. */
+	f.m[PLAN_RODATA].prot = R | W;
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_E_WX_VERIFY);
+	EXPECT(!strcmp(f.d.field, "prot") && f.d.value == RODATA);
+	f.m[PLAN_RODATA].prot = R;
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n - 1, &f.d), LDR_E_WX_VERIFY);
+	EXPECT(!strcmp(f.d.field, "extra") && f.d.value == PLAN_TRAMP);
+	f.m[PLAN_DIRECT_I].len -= K4; /* the last 1G leaf now runs past it */
+	expect_fail(&f, "extra", PLAN_DIRECT + (UINT64_C(4) << 30) - K4);
+}
+
+static void test_leaf_made_wx(void)
+{
+	struct fixture f;
+
+	REQUIRE(setup(&f));
+	*entry(&f, TEXT_TAIL, 1) |= PTE_RW;
+	expect_fail(&f, "leaf", TEXT_TAIL);
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_KERNEL, 2) |= PTE_RW; /* the 2M text page */
+	expect_fail(&f, "leaf", PLAN_KERNEL);
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_DIRECT + SIZE_1G, 3) &= ~PTE_NX; /* a 1G RW page */
+	expect_fail(&f, "leaf", PLAN_DIRECT + SIZE_1G);
+}
+
+static void test_nx_cleared(void)
+{
+	struct fixture f;
+
+	REQUIRE(setup(&f));
+	*entry(&f, DATA + 2 * K4, 1) &= ~PTE_NX;
+	expect_fail(&f, "leaf", DATA + 2 * K4);
+	REQUIRE(setup(&f));
+	*entry(&f, RODATA + K4, 1) &= ~PTE_NX; /* R becomes RX */
+	expect_fail(&f, "prot", RODATA + K4);
+	REQUIRE(setup(&f));
+	*entry(&f, RODATA, 1) |= PTE_RW; /* R becomes RW */
+	expect_fail(&f, "prot", RODATA);
+}
+
+/* Permissions are the AND over the levels (SDM 4.6.1). */
+static void test_intermediate_bits(void)
+{
+	struct fixture f;
+
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_KERNEL, 3) |= PTE_NX; /* the PD above text */
+	expect_fail(&f, "prot", PLAN_KERNEL);
+	REQUIRE(setup(&f));
+	*entry(&f, DATA, 2) &= ~PTE_RW; /* the PT above data */
+	expect_fail(&f, "prot", DATA);
+	/* US on the leaf alone: still supervisor-only, so still the plan. */
+	REQUIRE(setup(&f));
+	*entry(&f, DATA, 1) |= PTE_US;
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
+	for (int l = 2; l <= 4; l++)
+		*entry(&f, DATA, l) |= PTE_US;
+	expect_fail(&f, "user", DATA);
+}
+
+static void test_extra_leaf(void)
+{
+	struct fixture f;
+
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_STACK - K4, 1) = pte_leaf(1, pa_init(0x3000000 - K4), R | W); /* guard */
+	expect_fail(&f, "extra", PLAN_STACK - K4);
+	REQUIRE(setup(&f));
+	*entry(&f, 0, 1) = pte_leaf(1, pa_init(0), R); /* page 0 */
+	expect_fail(&f, "extra", 0);
+	REQUIRE(setup(&f));
+	*entry(&f, DATA + 9 * K4, 1) = pte_leaf(1, pa_init(0x2211000), R | W); /* after data */
+	expect_fail(&f, "extra", DATA + 9 * K4);
+}
+
+static void test_missing_leaf(void)
+{
+	struct fixture f;
+
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_STACK + 8 * K4, 1) = 0; /* a hole in the stack */
+	expect_fail(&f, "missing", PLAN_STACK + 8 * K4);
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_STACK, 1) = 0; /* its first page */
+	expect_fail(&f, "missing", PLAN_STACK);
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_TRAMP, 1) = 0; /* a whole one-page mapping */
+	expect_fail(&f, "missing", PLAN_TRAMP);
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_INFO, 1) = *entry(&f, PLAN_INFO + K4, 1) = 0; /* a mapping in between */
+	expect_fail(&f, "missing", PLAN_INFO);
+	REQUIRE(setup(&f));
+	*entry(&f, DATA + 8 * K4, 1) = 0; /* the last page of the last mapping */
+	expect_fail(&f, "missing", DATA + 8 * K4);
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_DIRECT + SIZE_1G, 3) = 0; /* a 1G page */
+	expect_fail(&f, "missing", PLAN_DIRECT + SIZE_1G);
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_KERNEL, 4) = 0; /* text, rodata and data at once */
+	expect_fail(&f, "missing", PLAN_KERNEL);
+}
+
+static void test_wrong_frame(void)
+{
+	struct fixture f;
+
+	REQUIRE(setup(&f));
+	*entry(&f, DATA + K4, 1) += K4;
+	expect_fail(&f, "frame", DATA + K4);
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_DIRECT + 2 * SIZE_1G, 3) ^= SIZE_1G;
+	expect_fail(&f, "frame", PLAN_DIRECT + 2 * SIZE_1G);
+}
+
+static void test_bad_table_pointers(void)
+{
+	struct fixture f;
+
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_KERNEL, 4) = pte_table(pa_init(0x7000000000)); /* outside the arena */
+	expect_fail(&f, "table", PLAN_KERNEL & ~((UINT64_C(1) << 39) - 1));
+	EXPECT(f.a.lookups_failed > 0);
+	REQUIRE(setup(&f));
+	f.cr3 = pa_init(0x1000);
+	expect_fail(&f, "table", 0);
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_KERNEL, 4) |= PTE_PS; /* reserved in a PML4E */
+	expect_fail(&f, "entry", PLAN_KERNEL & ~((UINT64_C(1) << 39) - 1));
+	REQUIRE(setup(&f));
+	*entry(&f, PLAN_KERNEL, 2) |= UINT64_C(1) << 16; /* reserved in a 2M leaf */
+	expect_fail(&f, "entry", PLAN_KERNEL);
+}
+
+static bool count_leaf(void *arg, const struct pt_leaf *l)
+{
+	(void)l;
+	return ++*(int *)arg < 3;
+}
+
+/* Aliased tables must not hang the walker. */
+static void test_walker_termination(void)
+{
+	struct arena a;
+	struct ldr_diag d = { 0 };
+	uint64_t *t;
+	int calls = 0;
+
+	arena_init(&a, ARENA_BASE, 4);
+	memset(a.mem, 0, a.size);
+	t = (uint64_t *)a.mem;
+	for (int i = 0; i < 512; i++) {
+		t[i] = pte_table(pa_init(ARENA_BASE + K4));             /* PML4 -> page 1 */
+		t[512 + i] = pte_table(pa_init(ARENA_BASE + 2 * K4));   /* PDPT -> page 2 */
+		t[1024 + i] = pte_table(pa_init(ARENA_BASE + 3 * K4));  /* PD -> empty PT */
+	}
+	EXPECT_ERR(pt_walk(pa_init(ARENA_BASE), arena_ptr, &a, count_leaf, &calls, &d),
+		   LDR_E_WX_VERIFY);
+	EXPECT(d.field && !strcmp(d.field, "tables"));
+	EXPECT_EQ(calls, 0);
+	/* A root pointing at itself: leaves appear, the callback can stop. */
+	memset(a.mem, 0, a.size);
+	for (int i = 0; i < 4; i++)
+		t[i] = pte_table(pa_init(ARENA_BASE));
+	EXPECT_ERR(pt_walk(pa_init(ARENA_BASE), arena_ptr, &a, count_leaf, &calls, &d), LDR_OK);
+	EXPECT_EQ(calls, 3);
+	struct pt_mapping m = { va_init(0), pa_init(ARENA_BASE), K4, R };
+	EXPECT_ERR(wx_verify(pa_init(ARENA_BASE), arena_ptr, &a, &m, 1, &d), LDR_E_WX_VERIFY);
+	arena_free(&a);
+}
+
+int main(void)
+{
+	RUN(test_clean_tables_verify);
+	RUN(test_leaf_made_wx);
+	RUN(test_nx_cleared);
+	RUN(test_intermediate_bits);
+	RUN(test_extra_leaf);
+	RUN(test_missing_leaf);
+	RUN(test_wrong_frame);
+	RUN(test_bad_table_pointers);
+	RUN(test_walker_termination);
+	return harness_done();
+}
