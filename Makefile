@@ -2,7 +2,7 @@
 #   make            build everything that exists (host tools + tests, firmware images)
 #   make test       scripts/deps.sh, then gcc and clang host builds, all tests, fuzz smoke run
 #   make run        build and boot the demo kernel in QEMU/OVMF
-#   make fuzz       longer fuzzing runs (FUZZ_SECONDS, default 60)
+#   make fuzz       fuzz every parser for FUZZ_SECONDS each (default 60)
 #   make CC=clang   build with clang instead of gcc
 # Objects go to build/<variant>/.
 
@@ -22,7 +22,6 @@ HOST_LDFLAGS := -fsanitize=address,undefined
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -DLDR_HOST_TEST -DLDR_FUZZ -I.
-FUZZ_SECONDS ?= 60
 
 # Each fragment adds to: CORE_SRCS (portable, host-testable), HOST_TESTS
 # (test program names under tests/), SHELL_TESTS (scripts run by the test
@@ -86,17 +85,16 @@ endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
 fuzz: $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do \
-	  mkdir -p $(B)/fuzz/corpus-$$(basename $$f); \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 $(B)/fuzz/corpus-$$(basename $$f) tests/fuzz-seeds/$$(basename $$f) || exit 1; \
+	@for f in $(FUZZERS); do \
+	  B=$(B) FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz-smoke.sh $$f || exit 1; \
 	done
 
 # make test: both compilers, then every test through one runner.
 test: deps
-	$(MAKE) host targets CC=gcc HB=$(B)/host-gcc
-	$(MAKE) host CC=clang HB=$(B)/host-clang
-	$(MAKE) $(FUZZ_BINS)
-	@B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-tests.sh \
+	$(MAKE) -j2 host targets CC=gcc HB=$(B)/host-gcc
+	$(MAKE) -j2 host CC=clang HB=$(B)/host-clang
+	$(MAKE) -j2 $(FUZZ_BINS)
+	@B=$(B) scripts/run-tests.sh \
 	  $(foreach t,$(HOST_TESTS),$(B)/host-gcc/tests/$(t) $(B)/host-clang/tests/$(t)) \
 	  $(SHELL_TESTS) \
 	  $(foreach f,$(FUZZERS),scripts/fuzz-smoke.sh:$(f))

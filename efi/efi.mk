@@ -51,3 +51,21 @@ $(B)/aslrboot.efi: $(EFI_B)/aslrboot.so scripts/pe-nxcompat.sh
 
 .PHONY: efi
 efi: $(B)/aslrboot.efi
+
+# OVMF boots (scripts/test-efi-*.sh); about 2 minutes under TCG in total.
+SHELL_TESTS += scripts/test-efi-boot.sh scripts/test-efi-aslr.sh scripts/test-efi-negative.sh
+
+# make run: the test kernel at a random layout, verbose, serial on the
+# terminal; QEMU exits by itself (isa-debug-exit: 33 = the kernel passed).
+RUN_DIR := $(B)/run
+run:
+	@scripts/deps.sh
+	$(MAKE) targets
+	@mkdir -p $(RUN_DIR)
+	@printf 'verbose=1\ncmdline=verbose\n' >$(RUN_DIR)/aslrboot.cfg
+	@scripts/mkesp.sh $(RUN_DIR)/esp.img $(B)/aslrboot.efi $(B)/kernel/test-kernel.elf \
+		$(RUN_DIR)/aslrboot.cfg
+	@echo "make run: booting OVMF under TCG (about 5 s)..."
+	@scripts/qemu-efi.sh -t 60 $(RUN_DIR)/esp.img -- -device virtio-rng-pci; rc=$$?; \
+	if [ $$rc = 33 ]; then echo "make run: the test kernel passed (QEMU exit code 33)"; \
+	else echo "make run: QEMU exit code $$rc (33 = pass, 35 = kernel check failed, 124 = timeout)"; exit 1; fi

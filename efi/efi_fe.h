@@ -43,6 +43,7 @@ struct efi_ctx {
 	EFI_LOADED_IMAGE *li;
 	bool ebs_called;          /* boot services may be gone: no ConOut, no return */
 	bool fw_serial;           /* firmware mirrors ConOut to a serial port */
+	EFI_FILE_HANDLE seed_fh;  /* the seed file, open for writing, until stored */
 	struct efi_alloc allocs[EFI_FE_MAX_ALLOCS];
 	uint32_t alloc_count;
 	struct efi_mmap mmap;
@@ -69,6 +70,8 @@ const char *efi_status_str(EFI_STATUS s);
 void efi_error(const char *file, const char *what, const char *detail, enum ldr_err err);
 
 /* file.c */
+EFI_STATUS efi_file_open(struct efi_ctx *c, const char *path, UINT64 mode, EFI_FILE_HANDLE *f);
+EFI_STATUS efi_file_rewrite(EFI_FILE_HANDLE f, const void *data, uint64_t len);
 EFI_STATUS efi_file_read(struct efi_ctx *c, const char *path, uint64_t max, void **data,
 			 uint64_t *size);
 
@@ -84,6 +87,11 @@ EFI_STATUS efi_exit_boot_services(EFI_BOOT_SERVICES *bs, EFI_HANDLE image, struc
 
 /* rng.c */
 void efi_rng_collect(struct efi_ctx *c, struct boot_entropy_input *in);
+
+/* seed.c: \EFI\aslrboot\random-seed (systemd-boot's rules). */
+void efi_seed_read(struct efi_ctx *c, struct boot_entropy_input *in);
+enum ldr_err efi_seed_store(void *ctx, const uint8_t *seed, size_t len);
+void efi_seed_close(struct efi_ctx *c);
 
 /* tables.c */
 void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);

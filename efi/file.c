@@ -25,7 +25,7 @@ static bool path16(const char *path, CHAR16 *out, size_t cap)
 	return i > 0;
 }
 
-static EFI_STATUS open_file(struct efi_ctx *c, const char *path, EFI_FILE_HANDLE *f)
+EFI_STATUS efi_file_open(struct efi_ctx *c, const char *path, UINT64 mode, EFI_FILE_HANDLE *f)
 {
 	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs;
 	EFI_FILE_HANDLE root;
@@ -40,26 +40,48 @@ static EFI_STATUS open_file(struct efi_ctx *c, const char *path, EFI_FILE_HANDLE
 	s = fs->OpenVolume(fs, &root);
 	if (EFI_ERROR(s))
 		return s;
-	s = root->Open(root, f, name, EFI_FILE_MODE_READ, 0);
+	s = root->Open(root, f, name, mode, 0);
 	root->Close(root);
 	return s;
 }
 
+static union {
+	EFI_FILE_INFO info;
+	UINT8 raw[__builtin_offsetof(EFI_FILE_INFO, FileName) + 2 * (CONFIG_MAX_PATH + 1)];
+} file_info;
+
 static EFI_STATUS file_size(EFI_FILE_HANDLE f, uint64_t *size)
 {
-	static union {
-		EFI_FILE_INFO info;
-		UINT8 raw[__builtin_offsetof(EFI_FILE_INFO, FileName) + 2 * (CONFIG_MAX_PATH + 1)];
-	} u;
-	UINTN n = sizeof(u);
-	EFI_STATUS s = f->GetInfo(f, &info_guid, &n, &u);
+	UINTN n = sizeof(file_info);
+	EFI_STATUS s = f->GetInfo(f, &info_guid, &n, &file_info);
 
 	if (EFI_ERROR(s))
 		return s;
-	if (u.info.Attribute & EFI_FILE_DIRECTORY)
+	if (file_info.info.Attribute & EFI_FILE_DIRECTORY)
 		return EFI_NOT_FOUND;
-	*size = u.info.FileSize;
+	*size = file_info.info.FileSize;
 	return EFI_SUCCESS;
+}
+
+/* Replace the contents of an open file with `len` bytes and flush. */
+EFI_STATUS efi_file_rewrite(EFI_FILE_HANDLE f, const void *data, uint64_t len)
+{
+	UINTN n = len, isz = sizeof(file_info);
+	EFI_STATUS s = f->SetPosition(f, 0);
+
+	if (!EFI_ERROR(s))
+		s = f->Write(f, &n, (void *)data);
+	if (!EFI_ERROR(s) && n != len)
+		s = EFI_DEVICE_ERROR;
+	if (!EFI_ERROR(s))
+		s = f->GetInfo(f, &info_guid, &isz, &file_info);
+	if (!EFI_ERROR(s) && file_info.info.FileSize != len) {
+		file_info.info.FileSize = len;
+		s = f->SetInfo(f, &info_guid, isz, &file_info);
+	}
+	if (!EFI_ERROR(s))
+		s = f->Flush(f);
+	return s;
 }
 
 static EFI_STATUS read_all(EFI_FILE_HANDLE f, uint8_t *buf, uint64_t size)
@@ -91,7 +113,7 @@ EFI_STATUS efi_file_read(struct efi_ctx *c, const char *path, uint64_t max, void
 
 	*data = NULL;
 	*size = 0;
-	s = open_file(c, path, &f);
+	s = efi_file_open(c, path, EFI_FILE_MODE_READ, &f);
 	if (EFI_ERROR(s))
 		return s;
 	s = file_size(f, size);

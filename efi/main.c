@@ -12,6 +12,7 @@
 #include "../loader/log.h"
 
 #define CONFIG_PATH "\\EFI\\aslrboot\\aslrboot.cfg"
+#define MMAP_BUF_MAX (UINT64_C(4) << 20) /* far above any real map */
 #define MODULE_STRING_MAX (CONFIG_MAX_PATH + 1 + CONFIG_MAX_MODULE_ARGS + 1)
 
 static struct efi_ctx ctx;
@@ -128,10 +129,14 @@ static enum ldr_err read_memmap(struct efi_ctx *c)
 	EFI_PHYSICAL_ADDRESS pa;
 	EFI_STATUS s = c->bs->GetMemoryMap(&size, NULL, &key, &dsz, &ver);
 
-	if (s != EFI_BUFFER_TOO_SMALL || dsz > EFI_PAGE_SIZE ||
-	    __builtin_mul_overflow(dsz + sizeof(EFI_MEMORY_DESCRIPTOR), EFI_FE_MMAP_SLACK, &bytes) ||
-	    __builtin_add_overflow(bytes, size, &bytes) || bytes > (UINTN)BOOT_MAX_MMAP * 2 * EFI_PAGE_SIZE) {
+	if (s != EFI_BUFFER_TOO_SMALL) {
 		efi_error("firmware", "GetMemoryMap", efi_status_str(s), LDR_E_MEMMAP);
+		return LDR_E_MEMMAP;
+	}
+	/* F3: DescriptorSize itself is checked when the map is translated. */
+	if (__builtin_mul_overflow(dsz + sizeof(EFI_MEMORY_DESCRIPTOR), EFI_FE_MMAP_SLACK, &bytes) ||
+	    __builtin_add_overflow(bytes, size, &bytes) || bytes > MMAP_BUF_MAX) {
+		efi_error("firmware", "GetMemoryMap", "map size out of range", LDR_E_MEMMAP);
 		return LDR_E_MEMMAP;
 	}
 	s = efi_alloc_pages(c, AllocateAnyPages, EFI_SIZE_TO_PAGES(bytes), &pa);
@@ -159,11 +164,19 @@ static void read_platform(struct efi_ctx *c)
 
 	efi_find_rsdp(c->st, &env->acpi_rsdp, &env->acpi_revision);
 	efi_rng_collect(c, &env->entropy[env->entropy_count++]);
+	efi_seed_read(c, &env->entropy[env->entropy_count++]);
 	env->cpu_features = efi_cpu_features();
 	/* A 1 ms stall is enough to report timings in microseconds. */
 	t0 = efi_rdtsc(NULL);
 	if (!EFI_ERROR(c->bs->Stall(1000)))
 		env->tsc_hz = (efi_rdtsc(NULL) - t0) * 1000;
+}
+
+static const char *status_name(const struct boot_entropy_input *in)
+{
+	if (in->status == ASLRBOOT_ENT_OK)
+		return in->read_only ? "read-only" : "ok";
+	return in->status == ASLRBOOT_ENT_ABSENT ? "absent" : "failed";
 }
 
 static enum ldr_err gather(struct efi_ctx *c)
@@ -186,10 +199,10 @@ static enum ldr_err gather(struct efi_ctx *c)
 	if ((err = read_memmap(c)))
 		return err;
 	if (env->opts.verbose)
-		log_printf("aslrboot %s (UEFI): kernel %s (%llu bytes), %u module(s), %u map entries, EFI RNG %s\n",
+		log_printf("aslrboot %s (UEFI): kernel %s (%llu bytes), %u module(s), %u map entries, EFI RNG %s, seed file %s\n",
 			   ASLRBOOT_VERSION_STRING, env->kernel_name, (unsigned long long)env->kernel_size,
-			   env->module_count, env->mmap_count,
-			   env->entropy[0].status == ASLRBOOT_ENT_OK ? "ok" : "absent");
+			   env->module_count, env->mmap_count, status_name(&env->entropy[0]),
+			   status_name(&env->entropy[1]));
 	return LDR_OK;
 }
 
@@ -204,10 +217,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	c->env.tsc[ASLRBOOT_PHASE_ENTRY] = t0;
 	efi_platform_init(c);
 	log_init(&c->ops);
-	if (EFI_ERROR(c->bs->HandleProtocol(image, &li_guid, (void **)&c->li)))
+	if (EFI_ERROR(c->bs->HandleProtocol(image, &li_guid, (void **)&c->li))) {
+		efi_error("firmware", "LoadedImage protocol", "not found", LDR_E_FIRMWARE);
 		return EFI_LOAD_ERROR;
+	}
 	efi_console_init(c);
 	if (setjmp(efi_halt_jb) || gather(c)) {
+		efi_seed_close(c);
 		efi_free_all(c);
 		return EFI_LOAD_ERROR;
 	}

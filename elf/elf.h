@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Freestanding ELF64 validator, loader and relocator for aslrboot.
- * Includes only <stdint.h>, <stddef.h>, <stdbool.h>, its own headers and
- * loader/errors.h (the shared error codes).
+ * Includes only <stdint.h>, <stddef.h>, <stdbool.h>, its own headers,
+ * loader/errors.h (the shared error codes) and, in elf_note.c, the public
+ * include/aslrboot.h (struct aslrboot_note_params).
+ *
+ * "Link address" below means p_vaddr, except under ELF_POL_LINUX64 where
+ * segments are ordered, spanned, paged and entered by p_paddr (vmlinux has
+ * a per-CPU PT_LOAD at p_vaddr 0; real-kernels.md).
  *
  * Validate, then commit: elf_parse() checks everything (headers, segments,
  * dynamic section, every relocation entry and its target) and produces a
@@ -30,7 +35,9 @@
 /* Policy knobs; zero = the strict native protocol. */
 #define ELF_POL_ALLOW_EXEC_NORELOC (1u << 0) /* accept ET_EXEC without relocations (aslr=off only) */
 #define ELF_POL_LINUX64 (1u << 1)   /* self-relocating kernel: skip W^X and relocation rows (C12, C14, D13-D15) */
-#define ELF_POL_INSPECT (1u << 2)   /* differential tests: accept PT_INTERP/PT_TLS/DT_NEEDED/undefined symbols */
+#define ELF_POL_INSPECT (1u << 2)   /* differential tests: accept PT_INTERP/PT_TLS/DT_NEEDED/undefined
+					symbols and COPY/TLS/IRELATIVE relocations (bounds-checked,
+					counted in stats.inspect_only, never applied) */
 
 #define ELF_PF_X 1u
 #define ELF_PF_W 2u
@@ -43,8 +50,8 @@ struct elf_seg {
 	uint64_t align;
 	uint32_t flags;          /* ELF_PF_* */
 	uint32_t phdr_index;
-	uint64_t page_start;     /* align_down(vaddr, 4K) */
-	uint64_t page_end;       /* align_up(vaddr + memsz, 4K) */
+	uint64_t page_start;     /* align_down(link address, 4K) */
+	uint64_t page_end;       /* align_up(link address + memsz, 4K) */
 };
 
 /* Relocation type counts, for aslrboot-inspect and tests. */
@@ -52,6 +59,7 @@ struct elf_reloc_stats {
 	uint64_t relative, abs64, glob_dat, jump_slot; /* RELA by type */
 	uint64_t relr_words;                          /* RELR table words */
 	uint64_t relr_relocs;                         /* addresses the RELR table encodes */
+	uint64_t inspect_only; /* ELF_POL_INSPECT: COPY/TLS/IRELATIVE, checked, never applied */
 };
 
 struct elf_image {
@@ -61,12 +69,12 @@ struct elf_image {
 	uint16_t machine;
 	uint64_t entry;          /* link-time e_entry */
 
-	uint32_t nsegs;          /* PT_LOADs with p_memsz > 0, ascending vaddr */
+	uint32_t nsegs;          /* PT_LOADs with p_memsz > 0, ascending link address */
 	struct elf_seg segs[ELF_MAX_LOAD];
 	uint64_t link_base;      /* segs[0].page_start */
 	uint64_t link_end;       /* segs[nsegs-1].page_end */
 	uint64_t max_align;      /* largest p_align among PT_LOADs (>= 4096) */
-	uint32_t entry_seg;      /* index in segs[] holding e_entry */
+	uint32_t entry_seg;      /* index in segs[] whose file bytes hold e_entry (executable) */
 
 	bool has_relro;
 	uint64_t relro_start, relro_end; /* page-aligned RELRO range (link addresses) */
@@ -103,15 +111,17 @@ struct elf_placement {
 	uint64_t slide;          /* runtime vaddr = link vaddr + slide */
 };
 
-/* Copy file bytes, zero the rest of each segment's page span (8-byte moves). */
+/* Copy file bytes, zero the rest of each segment's page span (8-byte moves):
+ * segment i's bytes start at seg_mem[i] + (link address - page_start). */
 enum ldr_err elf_load(const struct elf_image *img, const struct elf_placement *pl);
 
 /* Apply RELA, JMPREL and RELR relocations for `pl->slide`, reading the tables
- * from img->file and writing into the loaded copies. */
+ * from img->file and writing into the loaded copies (RELA and JMPREL first,
+ * then RELR).  A no-op under ELF_POL_LINUX64 (the kernel relocates itself). */
 enum ldr_err elf_relocate(const struct elf_image *img, const struct elf_placement *pl,
 			  struct ldr_diag *diag);
 
-/* Index in img->segs of the segment containing link address `vaddr`, or -1. */
+/* Index in img->segs of the segment whose [link address, + memsz) holds `vaddr`, or -1. */
 int elf_seg_of(const struct elf_image *img, uint64_t vaddr);
 
 #endif

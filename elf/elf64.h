@@ -80,10 +80,15 @@
 #define R_X86_64_NONE 0
 #define R_X86_64_64 1
 #define R_X86_64_PC32 2
+#define R_X86_64_COPY 5
 #define R_X86_64_GLOB_DAT 6
 #define R_X86_64_JUMP_SLOT 7
 #define R_X86_64_RELATIVE 8
 #define R_X86_64_32 10
+#define R_X86_64_DTPMOD64 16
+#define R_X86_64_DTPOFF64 17
+#define R_X86_64_TPOFF64 18
+#define R_X86_64_IRELATIVE 37
 
 #define ELF64_R_SYM(i) ((uint32_t)((i) >> 32))
 #define ELF64_R_TYPE(i) ((uint32_t)(i))

@@ -10,7 +10,7 @@
 
 enum slot {
 	S_PLTRELSZ, S_HASH, S_SYMTAB, S_RELA, S_RELASZ, S_RELAENT, S_SYMENT, S_PLTREL,
-	S_JMPREL, S_FLAGS, S_RELRSZ, S_RELR, S_RELRENT, S_GNU_HASH, S_COUNT
+	S_JMPREL, S_FLAGS, S_RELRSZ, S_RELR, S_RELRENT, S_GNU_HASH, S_STRTAB, S_COUNT
 };
 
 static const struct {
@@ -24,6 +24,7 @@ static const struct {
 	[S_JMPREL] = { DT_JMPREL, "DT_JMPREL" },       [S_FLAGS] = { DT_FLAGS, "DT_FLAGS" },
 	[S_RELRSZ] = { DT_RELRSZ, "DT_RELRSZ" },       [S_RELR] = { DT_RELR, "DT_RELR" },
 	[S_RELRENT] = { DT_RELRENT, "DT_RELRENT" },    [S_GNU_HASH] = { DT_GNU_HASH, "DT_GNU_HASH" },
+	[S_STRTAB] = { DT_STRTAB, "DT_STRTAB" },
 };
 
 struct dyn {
@@ -153,7 +154,7 @@ static enum ldr_err hash_count(const struct elf_image *img, uint64_t addr, uint6
  * the table's file-backed bytes, so the walk ends within avail / 4 steps.
  */
 static enum ldr_err gnu_hash_count(const struct elf_image *img, uint64_t addr, uint64_t *count,
-				   struct ldr_diag *d)
+				   bool *empty, struct ldr_diag *d)
 {
 	const uint8_t *p;
 	uint64_t off, avail, nbuckets, symoff, buckets, chain, maxb = 0, i;
@@ -172,6 +173,7 @@ static enum ldr_err gnu_hash_count(const struct elf_image *img, uint64_t addr, u
 
 		maxb = b > maxb ? b : maxb;
 	}
+	*empty = maxb == 0;
 	if (maxb == 0) {
 		*count = symoff;
 		return LDR_OK;
@@ -186,7 +188,7 @@ static enum ldr_err gnu_hash_count(const struct elf_image *img, uint64_t addr, u
 		if (elf_rd32(p + at) & 1)
 			break;
 	}
-	*count = i + 2;
+	*count = i + 1;
 	return LDR_OK;
 }
 
@@ -194,14 +196,21 @@ static enum ldr_err gnu_hash_count(const struct elf_image *img, uint64_t addr, u
 static enum ldr_err symbols(struct elf_image *img, const struct dyn *dv, struct ldr_diag *d)
 {
 	enum ldr_err err = LDR_OK;
-	uint64_t n = 0;
+	uint64_t n = 0, strtab_bound;
+	bool empty = false;
 
 	if (!has(dv, S_SYMTAB))
 		return LDR_OK; /* sym_count 0: any r_sym != 0 is E_SYM_RANGE */
 	if (has(dv, S_HASH))
 		err = hash_count(img, dv->v[S_HASH], &n, d);
 	else if (has(dv, S_GNU_HASH))
-		err = gnu_hash_count(img, dv->v[S_GNU_HASH], &n, d);
+		err = gnu_hash_count(img, dv->v[S_GNU_HASH], &n, &empty, d);
+	/* GNU ld gives a library that exports nothing an empty GNU hash with
+	 * symoffset 1 yet undefined symbols after it; .dynstr follows .dynsym. */
+	if (!err && empty && has(dv, S_STRTAB) && dv->v[S_STRTAB] > dv->v[S_SYMTAB]) {
+		strtab_bound = (dv->v[S_STRTAB] - dv->v[S_SYMTAB]) / sizeof(Elf64_Sym);
+		n = strtab_bound > n ? strtab_bound : n;
+	}
 	if (err || n == 0)
 		return err;
 	if (!elf_vaddr_to_off(img, dv->v[S_SYMTAB], n * sizeof(Elf64_Sym), &img->symtab_off, NULL))

@@ -84,10 +84,10 @@ static enum ldr_err check_load(const struct elf_image *img, const Elf64_Phdr *ph
 
 	if (ph->p_filesz > ph->p_memsz)
 		return fail(d, LDR_E_FILESZ, PHDR, i, "p_filesz", ph->p_filesz);
+	if (ph->p_memsz == 0)
+		return LDR_OK; /* C15: nothing to read or place (filesz is 0 too); skipped */
 	if (!elf_end(ph->p_offset, ph->p_filesz, &end) || end > img->file_size)
 		return fail(d, LDR_E_SEG_FILE_RANGE, PHDR, i, "p_offset", ph->p_offset);
-	if (ph->p_memsz == 0)
-		return LDR_OK; /* C15: skipped by the caller */
 	if (!elf_end(ph->p_vaddr, ph->p_memsz, &end) || !elf_align_up(end, ELF_PAGE, &end))
 		return fail(d, LDR_E_SEG_VADDR_RANGE, PHDR, i, "p_vaddr", ph->p_vaddr);
 	if ((img->policy & ELF_POL_LINUX64) &&

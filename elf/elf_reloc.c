@@ -70,6 +70,16 @@ static void count(struct elf_image *img, uint32_t type)
 		st->glob_dat++;
 	else if (type == R_X86_64_JUMP_SLOT)
 		st->jump_slot++;
+	else
+		st->inspect_only++;
+}
+
+/* Types ordinary distro PIEs use that a kernel never may (ELF_POL_INSPECT only). */
+static bool inspect_only(const struct pass *ps, uint32_t type)
+{
+	return (ps->img->policy & ELF_POL_INSPECT) &&
+	       (type == R_X86_64_COPY || type == R_X86_64_DTPMOD64 || type == R_X86_64_DTPOFF64 ||
+		type == R_X86_64_TPOFF64 || type == R_X86_64_IRELATIVE);
 }
 
 /* One Elf64_Rela: allow-list (D17, D21), alignment (D16), target (D14, D15), symbol (D18). */
@@ -77,6 +87,7 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 {
 	uint64_t off = elf_rd64(e), info = elf_rd64(e + 8), add = elf_rd64(e + 16), S, val;
 	uint32_t type = ELF64_R_TYPE(info), seg;
+	uint64_t len = 8;
 	enum ldr_err err;
 
 	switch (type) {
@@ -88,11 +99,13 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 	case R_X86_64_JUMP_SLOT:
 		break;
 	default:
-		return ldr_fail(ps->d, LDR_E_RELOC_TYPE, "relocation", n, "r_type", type);
+		if (!inspect_only(ps, type))
+			return ldr_fail(ps->d, LDR_E_RELOC_TYPE, "relocation", n, "r_type", type);
+		len = 1; /* COPY targets have the copied object's size and alignment */
 	}
-	if (off % 8)
+	if (len == 8 && off % 8)
 		return ldr_fail(ps->d, LDR_E_RELOC_ALIGN, "relocation", n, "r_offset", off);
-	if ((err = target(ps, off, 8, LDR_E_RELOC_RANGE, "relocation", n, &seg)))
+	if ((err = target(ps, off, len, LDR_E_RELOC_RANGE, "relocation", n, &seg)))
 		return err;
 	if (type == R_X86_64_RELATIVE)
 		val = ps->slide + add; /* B + A, modulo 2^64 as in the psABI */
@@ -100,10 +113,10 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 		return err;
 	else
 		val = type == R_X86_64_64 ? S + add : S;
-	if (ps->pl)
-		__builtin_memcpy(where(ps, seg, off), &val, sizeof(val));
-	else
+	if (!ps->pl)
 		count(ps->img, type);
+	else if (!inspect_only(ps, type))
+		__builtin_memcpy(where(ps, seg, off), &val, sizeof(val));
 	return LDR_OK;
 }
 

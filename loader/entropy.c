@@ -29,9 +29,9 @@ static uint32_t inputs(const struct boot_env *env, struct rand_input *in)
 static void warn(const struct aslrboot_rec_seed *seed)
 {
 	if (seed->flags & ASLRBOOT_SEED_F_FIXED)
-		log_printf("aslrboot: WARNING: fixed seed: the layout is NOT random (debug option)\n");
+		log_printf("WARNING: fixed seed: the layout is NOT random (debug option)\n");
 	else if (seed->flags & ASLRBOOT_SEED_F_WEAK)
-		log_printf("aslrboot: WARNING: weak entropy: %u of 256 bits credited; layout and seed may be predictable\n",
+		log_printf("WARNING: weak entropy: %u of 256 bits credited; layout and seed may be predictable\n",
 			   seed->credited_bits);
 }
 
@@ -44,7 +44,7 @@ static enum ldr_err store_next_seed(struct loader_state *s)
 		return rand_next_seed_file(&s->pool, s->master, NULL, 0);
 	err = rand_next_seed_file(&s->pool, s->master, next, sizeof(next));
 	if (!err && s->ops->store_seed(s->ops->ctx, next, sizeof(next)))
-		log_printf("aslrboot: warning: could not store the next seed file\n");
+		log_printf("warning: could not store the next seed file\n");
 	rand_wipe(next, sizeof(next));
 	return err;
 }

@@ -61,7 +61,7 @@ static enum ldr_err add_guard(struct lctx *c, uint64_t va, uint64_t size, uint32
 static enum ldr_err choose(struct lctx *c, bool virt, const char *what, int64_t idx,
 			   const struct slot_req *q, uint64_t *a, uint32_t *mb)
 {
-	enum ldr_err err = slot_choose(virt ? &c->virt : &c->phys, q, c->rng, a, mb);
+	enum ldr_err err = layout_slot_choose(virt ? &c->virt : &c->phys, q, c->rng, a, mb);
 
 	if (err)
 		return ldr_fail(c->diag, err, what, idx, virt ? "virtual size" : "physical size",
@@ -268,7 +268,7 @@ static enum ldr_err place_direct_map(struct lctx *c)
 
 /*
  * Page tables last: reserve an upper bound, then size the pool exactly
- * (map_add_pool) to the tables of the final list, its own mapping included.
+ * (layout_map_add_pool) to the tables of the final list, its own mapping included.
  */
 static enum ldr_err place_page_tables(struct lctx *c)
 {
@@ -279,7 +279,7 @@ static enum ldr_err place_page_tables(struct lctx *c)
 	uint64_t n0, va, pa;
 	enum ldr_err err;
 
-	if ((err = map_build(p, c->mm, c->diag)))
+	if ((err = layout_map_build(p, c->mm, c->diag)))
 		return err;
 	n0 = pt_count_tables(p->map, p->map_count, c->req->allow_1g);
 	/* A new mapping of G pages adds at most 6 + G/512 tables. */
@@ -290,7 +290,7 @@ static enum ldr_err place_page_tables(struct lctx *c)
 	r.virt = va_init(va);
 	r.phys = pa_init(pa);
 	r.size = q.size;
-	err = map_add_pool(p, &(struct pt_mapping){ r.virt, r.phys, r.size, PROT_RW }, n0,
+	err = layout_map_add_pool(p, &(struct pt_mapping){ r.virt, r.phys, r.size, PROT_RW }, n0,
 			   c->req->allow_1g, &p->pt_pages);
 	if (err)
 		return ldr_fail(c->diag, err, "page tables", -1, "pages", p->pt_pages);
@@ -351,7 +351,7 @@ static enum ldr_err init_phys(struct lctx *c)
 		uint64_t lo = e->base > LOW_MEM ? e->base : LOW_MEM, hi = e->base + e->len;
 		if (e->type != ASLRBOOT_MEM_USABLE || !is_aligned(lo | hi, PAGE_SIZE))
 			continue; /* normalized USABLE is always page aligned */
-		if ((err = fs_append(&c->phys, lo, hi < c->plimit ? hi : c->plimit)))
+		if ((err = layout_fs_append(&c->phys, lo, hi < c->plimit ? hi : c->plimit)))
 			return ldr_fail(c->diag, err, "memory map", i, "base", e->base);
 	}
 	for (uint32_t i = 0; i < c->req->avoid_count; i++) {
@@ -359,7 +359,7 @@ static enum ldr_err init_phys(struct lctx *c)
 		uint64_t end;
 		if (!range_end(a->base, a->len, &end))
 			end = UINT64_MAX; /* wraps: avoid everything above base */
-		if ((err = fs_remove(&c->phys, align_down(a->base, PAGE_SIZE), end)))
+		if ((err = layout_fs_remove(&c->phys, align_down(a->base, PAGE_SIZE), end)))
 			return ldr_fail(c->diag, err, "avoid range", i, "base", a->base);
 	}
 	return LDR_OK;
@@ -380,13 +380,13 @@ enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *
 	memset(plan, 0, sizeof(*plan));
 	if ((err = check_request(&c)) || (err = init_phys(&c)))
 		return err;
-	if ((err = fs_append(&c.virt, LAYOUT_VWIN_LO, LAYOUT_VWIN_HI)))
+	if ((err = layout_fs_append(&c.virt, LAYOUT_VWIN_LO, LAYOUT_VWIN_HI)))
 		return ldr_fail(diag, err, "layout", -1, "virtual window", LAYOUT_VWIN_LO);
 	if ((err = place_kernel(&c)) || (err = place_data(&c)) || (err = place_trampoline(&c)) ||
 	    (err = place_direct_map(&c)) || (err = place_page_tables(&c)))
 		return err;
 	plan->entry = va_init(req->img->entry + plan->slide);
-	return map_check(plan, diag);
+	return layout_map_check(plan, diag);
 }
 
 int layout_find(const struct layout_plan *plan, uint32_t kind)

@@ -85,7 +85,7 @@ struct layout_plan {
  * Fill *plan (see layout.c for the placement order).  rng may be NULL only
  * with req->aslr_off.  E_NO_SPACE (diag: region name, "virtual size" or
  * "physical size", the size) when a region has no slot; E_CONFIG for bad
- * sizes or avoid lists; E_LAYOUT for a broken invariant.  Uses ~13 KiB of
+ * sizes or avoid lists; E_LAYOUT for a broken invariant.  Uses ~15 KiB of
  * stack for the free lists.
  */
 enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *mm,

@@ -28,8 +28,8 @@ struct slot_req {
 };
 
 /* E_LAYOUT when the set is full. */
-enum ldr_err fs_append(struct free_set *s, uint64_t lo, uint64_t hi);
-enum ldr_err fs_remove(struct free_set *s, uint64_t lo, uint64_t hi);
+enum ldr_err layout_fs_append(struct free_set *s, uint64_t lo, uint64_t hi);
+enum ldr_err layout_fs_remove(struct free_set *s, uint64_t lo, uint64_t hi);
 
 /*
  * Count the slots, pick one uniformly (rng) or the lowest at or above hint
@@ -37,20 +37,21 @@ enum ldr_err fs_remove(struct free_set *s, uint64_t lo, uint64_t hi);
  * layout_mbits(slots), 0 without rng.  E_NO_SPACE if no slot fits,
  * E_LAYOUT if a check that cannot fail did.
  */
-enum ldr_err slot_choose(struct free_set *s, const struct slot_req *q, struct rand_drbg *rng,
-			 uint64_t *addr, uint32_t *mbits);
+enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q,
+				struct rand_drbg *rng, uint64_t *addr, uint32_t *mbits);
 
 /* Build plan->map[] from plan->r[] and the RAM-like ranges of mm. */
-enum ldr_err map_build(struct layout_plan *plan, const struct memmap *mm, struct ldr_diag *diag);
+enum ldr_err layout_map_build(struct layout_plan *plan, const struct memmap *mm,
+			      struct ldr_diag *diag);
 /*
  * Add the page-table pool's own mapping (pool->len = the reserved upper
  * bound) and shrink it to the fixed point *pages = tables of the whole list.
  * n0 = pt_count_tables of the list before.  E_LAYOUT if the bound was short
  * or the size does not settle.
  */
-enum ldr_err map_add_pool(struct layout_plan *plan, const struct pt_mapping *pool, uint64_t n0,
-			  bool allow_1g, uint64_t *pages);
+enum ldr_err layout_map_add_pool(struct layout_plan *plan, const struct pt_mapping *pool,
+				 uint64_t n0, bool allow_1g, uint64_t *pages);
 /* Sorted, non-overlapping, page aligned, canonical, never W|X, page 0 unmapped. */
-enum ldr_err map_check(const struct layout_plan *plan, struct ldr_diag *diag);
+enum ldr_err layout_map_check(const struct layout_plan *plan, struct ldr_diag *diag);
 
 #endif

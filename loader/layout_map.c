@@ -7,8 +7,6 @@
  */
 #include "layout_int.h"
 
-#include "libc.h"
-
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 #define CANON_LO_END (UINT64_C(1) << 47)
 
@@ -125,7 +123,8 @@ static void sort_maps(struct pt_mapping *m, uint32_t n)
 	}
 }
 
-enum ldr_err map_build(struct layout_plan *p, const struct memmap *mm, struct ldr_diag *diag)
+enum ldr_err layout_map_build(struct layout_plan *p, const struct memmap *mm,
+			      struct ldr_diag *diag)
 {
 	struct pt_mapping o[LAYOUT_MAX_REGIONS];
 	uint32_t n = 0, d, i, j, w;
@@ -181,8 +180,8 @@ static void slot_run(const struct layout_plan *p, const struct pt_mapping *m, ui
  * Shrinking the pool only drops tables, except where it breaks a large
  * page; the loop is bounded and never grows past the reserved bound.
  */
-enum ldr_err map_add_pool(struct layout_plan *p, const struct pt_mapping *pool, uint64_t n0,
-			  bool allow_1g, uint64_t *pages)
+enum ldr_err layout_map_add_pool(struct layout_plan *p, const struct pt_mapping *pool,
+				 uint64_t n0, bool allow_1g, uint64_t *pages)
 {
 	uint64_t big = pool->len / PAGE_SIZE, g = big, n, s0;
 	uint32_t i0, i1, idx;
@@ -225,7 +224,7 @@ static bool mapping_ok(const struct pt_mapping *m)
 	return va >= LAYOUT_VWIN_LO ? end <= LAYOUT_VWIN_HI : end <= CANON_LO_END;
 }
 
-enum ldr_err map_check(const struct layout_plan *p, struct ldr_diag *diag)
+enum ldr_err layout_map_check(const struct layout_plan *p, struct ldr_diag *diag)
 {
 	for (uint32_t i = 0; i < p->map_count; i++) {
 		const struct pt_mapping *m = &p->map[i];

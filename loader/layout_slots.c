@@ -9,7 +9,7 @@
 
 #include "libc.h"
 
-enum ldr_err fs_append(struct free_set *s, uint64_t lo, uint64_t hi)
+enum ldr_err layout_fs_append(struct free_set *s, uint64_t lo, uint64_t hi)
 {
 	if (lo >= hi)
 		return LDR_OK;
@@ -27,7 +27,7 @@ static void fs_delete(struct free_set *s, uint32_t i)
 	s->count--;
 }
 
-enum ldr_err fs_remove(struct free_set *s, uint64_t lo, uint64_t hi)
+enum ldr_err layout_fs_remove(struct free_set *s, uint64_t lo, uint64_t hi)
 {
 	uint32_t i = 0;
 
@@ -130,8 +130,8 @@ static bool pick_random(const struct free_set *s, const struct slot_req *q, stru
 	return false;
 }
 
-enum ldr_err slot_choose(struct free_set *s, const struct slot_req *q, struct rand_drbg *rng,
-			 uint64_t *addr, uint32_t *mbits)
+enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q,
+				struct rand_drbg *rng, uint64_t *addr, uint32_t *mbits)
 {
 	uint64_t total = 0, first, a = 0;
 	uint32_t ri = 0;
@@ -149,7 +149,7 @@ enum ldr_err slot_choose(struct free_set *s, const struct slot_req *q, struct ra
 		return LDR_E_LAYOUT;
 	*addr = a;
 	*mbits = rng ? layout_mbits(total) : 0;
-	return fs_remove(s, a - q->pre, a + q->size + q->post);
+	return layout_fs_remove(s, a - q->pre, a + q->size + q->post);
 }
 
 /*

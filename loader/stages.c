@@ -213,13 +213,14 @@ enum ldr_err stage_exit(struct loader_state *s)
 
 enum ldr_err stage_handoff(struct loader_state *s)
 {
+	struct aslrboot_entropy_entry report[ASLRBOOT_SRC_COUNT];
 	struct handoff_input in = {
 		.env = s->env,
 		.plan = &s->plan,
 		.mm = &s->mm,
 		.seed = &s->seed,
-		.entropy = s->pool.report,
-		.entropy_count = ASLRBOOT_SRC_COUNT,
+		.entropy = report,
+		.entropy_count = rand_pool_report(&s->pool, report, ASLRBOOT_SRC_COUNT),
 		.tsc = s->tsc,
 		.tsc_hz = s->env->tsc_hz,
 		.cr3 = pa_addr(s->cr3),
@@ -236,7 +237,7 @@ enum ldr_err stage_handoff(struct loader_state *s)
 	err = handoff_write(&in, buf, s->plan.info_size, &size);
 	if (err)
 		return fail(s, err, "boot info");
-	log_printf("aslrboot: entering kernel\n");
+	log_printf("entering kernel\n");
 	return LDR_OK;
 }
 
@@ -259,17 +260,17 @@ static void prot_str(uint32_t prot, char out[4])
 /* verbose=1 only: printing the layout defeats its purpose on a shared console. */
 void stage_print_layout(const struct loader_state *s)
 {
-	log_printf("aslrboot: layout (verbose: this output reveals the randomized addresses)\n");
+	log_printf("layout (verbose: this output reveals the randomized addresses)\n");
 	for (uint32_t i = 0; i < s->plan.count; i++) {
 		const struct layout_region *r = &s->plan.r[i];
 		char p[4];
 		prot_str(r->prot, p);
-		log_printf("aslrboot:   %s virt=0x%016llx phys=0x%012llx size=0x%llx %s entropy v=%u.%03u p=%u.%03u bits\n",
+		log_printf("  %s virt=0x%016llx phys=0x%012llx size=0x%llx %s entropy v=%u.%03u p=%u.%03u bits\n",
 			   r->name, (unsigned long long)va_addr(r->virt),
 			   (unsigned long long)pa_addr(r->phys), (unsigned long long)r->size, p,
 			   r->virt_mbits / 1000, r->virt_mbits % 1000, r->phys_mbits / 1000,
 			   r->phys_mbits % 1000);
 	}
-	log_printf("aslrboot:   entry=0x%016llx slide=0x%llx\n",
+	log_printf("  entry=0x%016llx slide=0x%llx\n",
 		   (unsigned long long)va_addr(s->plan.entry), (unsigned long long)s->plan.slide);
 }

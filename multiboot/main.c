@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mb_main: the boot loader's information -> struct boot_env, then the core.
- *   - the first module is the kernel; its string is "path args": path names
- *     it in messages, args are its command line; further modules are passed on
+ *   - the first module is the kernel; its string is its command line (after
+ *     the path, which names it in messages, for loaders that prepend it);
+ *     further modules are passed on
  *   - aslrboot's own command line (after the image path) holds the options
  *     of loader/config.h (verbose=1 aslr=off entropy=strict seed=...)
  *   - env->reserved[]: page 0, this image (code, data, stack, page tables),
@@ -40,6 +41,37 @@ static void reserve(struct boot_env *env, uint64_t base, uint64_t len)
 		env->reserved[env->reserved_count++] = (struct boot_range){ base, len };
 }
 
+/*
+ * GRUB 2 passes command lines and module strings without the image path;
+ * other loaders (QEMU's -kernel, GRUB legacy, SYSLINUX) put the path first.
+ * Xen tells them apart the same way (xen/arch/x86/setup.c, cmdline_cook).
+ */
+static bool path_first(const struct mb_info *in)
+{
+	return !in->loader_name || strncmp(in->loader_name, "GRUB 2", 6) != 0;
+}
+
+static const char *skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/* The first word of s into name[]; returns what follows it. */
+static const char *first_word(const char *s, char *name)
+{
+	size_t n = 0;
+
+	s = skip_blanks(s);
+	while (s[n] && s[n] != ' ' && s[n] != '\t') {
+		name[n] = s[n];
+		n++;
+	}
+	name[n] = 0;
+	return skip_blanks(s + n);
+}
+
 /* Only loader options here: the kernel and its modules come from the boot
  * loader, so the UEFI keys kernel=, module= and cmdline= are refused. */
 static enum ldr_err read_options(struct mb_ctx *c)
@@ -48,6 +80,8 @@ static enum ldr_err read_options(struct mb_ctx *c)
 	struct ldr_diag d = { 0 };
 
 	config_init(&c->cfg);
+	if (s && path_first(&c->info))
+		s = first_word(s, kernel_name); /* scratch: overwritten below */
 	if (s && config_parse_options(&c->cfg, s, strlen(s), &d)) {
 		log_printf("error: multiboot command line: %s %lld: %s: %s [%s]\n", d.what,
 			   (long long)d.index, d.field ? d.field : "", c->cfg.err_why,
@@ -61,21 +95,19 @@ static enum ldr_err read_options(struct mb_ctx *c)
 	return LDR_OK;
 }
 
-/* "path args" -> kernel_name = path, cmdline = args (both copies). */
-static void split_kernel_string(struct boot_env *env, const char *s)
+/* The kernel's module string: "[path] args" -> kernel_name, cmdline (copies). */
+static void kernel_string(struct mb_ctx *c, const char *s)
 {
-	size_t i = 0, n;
+	struct boot_env *env = &c->env;
 
-	while (s[i] == ' ' || s[i] == '\t')
-		i++;
-	for (n = 0; s[i + n] && s[i + n] != ' ' && s[i + n] != '\t'; n++)
-		kernel_name[n] = s[i + n];
-	kernel_name[n] = 0;
-	i += n;
-	while (s[i] == ' ' || s[i] == '\t')
-		i++;
-	memcpy(strings[0], s + i, strlen(s + i) + 1);
-	env->kernel_name = n ? kernel_name : "kernel";
+	env->kernel_name = "module 1";
+	if (path_first(&c->info)) {
+		s = first_word(s, kernel_name);
+		if (kernel_name[0])
+			env->kernel_name = kernel_name;
+	}
+	s = skip_blanks(s);
+	memcpy(strings[0], s, strlen(s) + 1);
 	env->cmdline = strings[0];
 }
 
@@ -107,7 +139,7 @@ static enum ldr_err take_modules(struct mb_ctx *c)
 	env->kernel = (const uint8_t *)(uintptr_t)in->mods[0].start;
 	env->kernel_size = in->mods[0].size;
 	reserve(env, in->mods[0].start, in->mods[0].size);
-	split_kernel_string(env, in->mods[0].string);
+	kernel_string(c, in->mods[0].string);
 	for (uint32_t i = 1; i < in->mod_count; i++) {
 		const char *s = in->mods[i].string;
 		memcpy(strings[i], s, strlen(s) + 1);
@@ -158,9 +190,11 @@ static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
 		return err;
 	env->mmap = c->info.mmap;
 	env->mmap_count = c->info.mmap_count;
-	if (c->info.mmap_dropped)
-		log_printf("warning: memory map: %u zero-length or wrapping entries ignored\n",
-			   c->info.mmap_dropped);
+	/* F2: a wrapping entry is a boot-loader bug worth a line; an empty one
+	 * (qboot has one) only in verbose mode. */
+	if (c->info.mmap_dropped || (env->opts.verbose && c->info.mmap_empty))
+		log_printf("warning: memory map: %u wrapping and %u zero-length entries ignored\n",
+			   c->info.mmap_dropped, c->info.mmap_empty);
 	env->tsc[ASLRBOOT_PHASE_FILE_READ] = rdtsc_serialized();
 	find_rsdp(c);
 	env->cpu_features = mb_cpu_features();

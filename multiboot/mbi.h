@@ -38,9 +38,11 @@ struct mb_module {
 struct mb_info {
 	uint32_t proto;       /* 1 or 2 */
 	const char *cmdline;  /* aslrboot's own; NUL-terminated; NULL if absent */
+	const char *loader_name; /* boot loader's name; NULL if absent */
 	struct mm_entry mmap[BOOT_MAX_MMAP];
 	uint32_t mmap_count;
-	uint32_t mmap_dropped; /* zero-length or wrapping USABLE entries (F2) */
+	uint32_t mmap_empty;   /* zero-length entries, dropped (F2) */
+	uint32_t mmap_dropped; /* wrapping USABLE entries, dropped (F2) */
 	bool mmap_from_meminfo; /* only mem_lower/mem_upper were given */
 	struct mb_module mods[MB_MAX_MODS];
 	uint32_t mod_count;

@@ -37,7 +37,7 @@ $(1)/aslrboot.elf64: $(patsubst %.c,$(1)/%.o,$(MB_C_SRCS)) \
 	ld $$(MB_LDFLAGS) $$(filter %.o,$$^) -o $$@
 
 $(1)/aslrboot.mb: $(1)/aslrboot.elf64
-	objcopy -I elf64-x86-64 -O elf32-i386 $$< $$@
+	objcopy -I elf64-x86-64 -O elf32-i386 --strip-debug $$< $$@
 endef
 
 MB_B := $(B)/multiboot

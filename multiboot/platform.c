@@ -70,7 +70,7 @@ static enum ldr_err p_exit(void *ctx, struct boot_env *env)
 }
 
 /* The trampoline page is RW+NX in our map: write it, make it RX, call it. */
-static noreturn void p_enter(void *ctx, const struct entry_state *st)
+static __attribute__((__noreturn__)) void p_enter(void *ctx, const struct entry_state *st)
 {
 	uint64_t pa = pa_addr(st->trampoline);
 	void *page = p_phys_ptr(ctx, st->trampoline, PAGE_SIZE);
@@ -85,7 +85,7 @@ static noreturn void p_enter(void *ctx, const struct entry_state *st)
 }
 
 /* The core printed the error line already. */
-static noreturn void p_halt(void *ctx, enum ldr_err err)
+static __attribute__((__noreturn__)) void p_halt(void *ctx, enum ldr_err err)
 {
 	(void)ctx;
 	(void)err;

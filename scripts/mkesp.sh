@@ -4,7 +4,7 @@
 #   \EFI\BOOT\BOOTX64.EFI        aslrboot (the removable-media boot path)
 #   \EFI\aslrboot\kernel.elf     the kernel
 #   \EFI\aslrboot\aslrboot.cfg   the config (if given)
-# Usage: scripts/mkesp.sh OUT.img ASLRBOOT.efi KERNEL|- [CONFIG|-] [FILE=ESP-PATH...]
+# Usage: scripts/mkesp.sh OUT.img ASLRBOOT.efi|- KERNEL|- [CONFIG|-] [FILE=ESP-PATH...]
 # Extra FILE=ESP-PATH arguments copy more files (modules, a startup.nsh),
 # e.g. build/x.bin=/EFI/aslrboot/x.bin.  Needs mtools.
 set -euo pipefail
@@ -16,14 +16,15 @@ out=$1 efi=$2 kernel=$3 cfg=${4:--}
 shift $(($# < 4 ? $# : 4))
 
 # 32 MiB (FAT16) unless the files need more.
-bytes=$(( $(stat -c %s "$efi") + $([ "$kernel" = - ] && echo 0 || stat -c %s "$kernel") ))
+size() { [ "$1" = - ] && echo 0 || stat -c %s "$1"; }
+bytes=$(( $(size "$efi") + $(size "$kernel") ))
 for f in "$@"; do bytes=$((bytes + $(stat -c %s "${f%%=*}"))); done
 mib=$(( bytes / 1048576 * 2 + 32 ))
 rm -f "$out"
 truncate -s "${mib}M" "$out"
 mformat -i "$out" -T $((mib * 2048)) -h 64 -s 32 -v ESP ::
 mmd -i "$out" ::/EFI ::/EFI/BOOT ::/EFI/aslrboot
-mcopy -i "$out" "$efi" ::/EFI/BOOT/BOOTX64.EFI
+[ "$efi" = - ] || mcopy -i "$out" "$efi" ::/EFI/BOOT/BOOTX64.EFI
 [ "$kernel" = - ] || mcopy -i "$out" "$kernel" ::/EFI/aslrboot/kernel.elf
 [ "$cfg" = - ] || mcopy -i "$out" "$cfg" ::/EFI/aslrboot/aslrboot.cfg
 for f in "$@"; do

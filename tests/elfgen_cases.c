@@ -220,7 +220,7 @@ MUT(symtab_range, DYNV(p, DT_SYMTAB) = ELFGEN_RO + PH(p, RO)->p_filesz - 24)
 /* E. entry, notes, sections */
 MUT(e1_data, EH(p)->e_entry = ELFGEN_DATA)
 MUT(e1_none, EH(p)->e_entry = 0x100000)
-MUT(e2, PH(p, TEXT)->p_filesz = 0x800; EH(p)->e_entry = ELFGEN_TEXT + 0x900)
+MUT(e2, PH(p, TEXT)->p_filesz = 0x800; EH(p)->e_entry = ELFGEN_TEXT + 0x800)
 MUT(e3_entsize, EH(p)->e_shentsize = 40)
 MUT(e3_range, EH(p)->e_shoff = *sz - 64)
 MUT(e3_strndx, EH(p)->e_shstrndx = 2)

@@ -56,14 +56,14 @@ static enum ldr_err fake_exit(void *ctx, struct boot_env *env)
 	return fp->fail_exit ? LDR_E_FIRMWARE : LDR_OK;
 }
 
-static noreturn void fake_enter(void *ctx, const struct entry_state *st)
+static __attribute__((__noreturn__)) void fake_enter(void *ctx, const struct entry_state *st)
 {
 	(void)ctx;
 	(void)st;
 	abort(); /* host tests call loader_run, never loader_main */
 }
 
-static noreturn void fake_halt(void *ctx, enum ldr_err err)
+static __attribute__((__noreturn__)) void fake_halt(void *ctx, enum ldr_err err)
 {
 	(void)ctx;
 	(void)err;

@@ -10,11 +10,11 @@
 #include <string.h>
 
 #include "harness.h"
+#include "layout_check.h"
 #include "pt_arena.h"
 #include "loader/layout.h"
 
 #define RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
-#define RX (ASLRBOOT_PROT_R | ASLRBOOT_PROT_X)
 #define SEEDS 100000
 #define MIB (UINT64_C(1) << 20)
 #define GIB (UINT64_C(1) << 30)
@@ -91,216 +91,6 @@ static void setup_map(const struct mm_entry *raw, uint32_t n)
 		abort();
 }
 
-static bool backed(const struct layout_region *r)
-{
-	return r->kind != ASLRBOOT_RGN_GUARD && r->kind != ASLRBOOT_RGN_DIRECT_MAP;
-}
-
-static bool ro_frames(const struct layout_region *r)
-{
-	return (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT && !(r->prot & ASLRBOOT_PROT_W)) ||
-	       r->kind == ASLRBOOT_RGN_TRAMPOLINE;
-}
-
-static bool in_usable(uint64_t pa, uint64_t len)
-{
-	for (uint32_t i = 0; i < mm.count; i++)
-		if (mm.e[i].type == ASLRBOOT_MEM_USABLE && pa >= mm.e[i].base &&
-		    pa + len <= mm.e[i].base + mm.e[i].len)
-			return true;
-	return false;
-}
-
-static bool overlap(uint64_t a, uint64_t al, uint64_t b, uint64_t bl)
-{
-	return a < b + bl && b < a + al;
-}
-
-/* Bytes the direct map must cover: RAM-like entries rounded out to pages. */
-static uint64_t direct_map_bytes(void)
-{
-	uint64_t sum = 0, lo = 0, hi = 0;
-
-	for (uint32_t i = 0; i < mm.count; i++) {
-		uint64_t b = mm.e[i].base & ~UINT64_C(0xfff);
-		uint64_t e = (mm.e[i].base + mm.e[i].len + 0xfff) & ~UINT64_C(0xfff);
-		if (mm.e[i].type == ASLRBOOT_MEM_RESERVED || mm.e[i].type == ASLRBOOT_MEM_BAD)
-			continue;
-		if (hi && b <= hi) {
-			hi = e > hi ? e : hi;
-			continue;
-		}
-		sum += hi - lo;
-		lo = b;
-		hi = e;
-	}
-	return sum + hi - lo;
-}
-
-static const char *check_regions(const struct layout_plan *p, const struct layout_request *q)
-{
-	uint64_t limit = q->phys_limit ? q->phys_limit : UINT64_MAX;
-
-	for (uint32_t i = 0; i < p->count; i++) {
-		const struct layout_region *r = &p->r[i];
-		uint64_t v = va_addr(r->virt), pa = pa_addr(r->phys);
-		if (!r->size || (r->size | v | pa) & 0xfff)
-			return "region empty or unaligned";
-		if ((r->prot & ASLRBOOT_PROT_W) && (r->prot & ASLRBOOT_PROT_X))
-			return "W|X region";
-		if (r->kind == ASLRBOOT_RGN_TRAMPOLINE ? v != pa || v + r->size > (UINT64_C(1) << 47)
-						       : v < LAYOUT_VWIN_LO || r->size > LAYOUT_VWIN_HI - v)
-			return "region outside its virtual window";
-		if (!backed(r) && (pa || (r->kind == ASLRBOOT_RGN_GUARD && r->prot)))
-			return "guard/direct map with phys or prot";
-		if (backed(r) && (pa < MIB || pa + r->size > limit || !in_usable(pa, r->size)))
-			return "region outside usable memory";
-		for (uint32_t k = 0; backed(r) && k < q->avoid_count; k++)
-			if (overlap(pa, r->size, q->avoid[k].base, q->avoid[k].len))
-				return "region in an avoid range";
-		for (uint32_t j = 0; j < i; j++) {
-			const struct layout_region *o = &p->r[j];
-			if (overlap(v, r->size, va_addr(o->virt), o->size))
-				return "virtual overlap";
-			if (backed(r) && backed(o) && overlap(pa, r->size, pa_addr(o->phys), o->size))
-				return "physical overlap";
-		}
-	}
-	return NULL;
-}
-
-static const char *check_kernel(const struct layout_plan *p, const struct elf_image *im)
-{
-	uint64_t align = im->max_align > 4096 ? im->max_align : 4096, segpa[ELF_MAX_LOAD] = { 0 };
-	int st = layout_find(p, ASLRBOOT_RGN_STACK), g = 0;
-
-	if (p->slide % align || va_addr(p->entry) != im->entry + p->slide)
-		return "slide/entry";
-	for (uint32_t i = 0; i < p->count; i++) {
-		const struct layout_region *r = &p->r[i];
-		const struct elf_seg *s;
-		uint64_t off;
-		g += r->kind == ASLRBOOT_RGN_GUARD;
-		if (r->kind != ASLRBOOT_RGN_KERNEL_SEGMENT)
-			continue;
-		if (r->seg < 0 || (uint32_t)r->seg >= im->nsegs)
-			return "segment index";
-		s = &im->segs[r->seg];
-		off = va_addr(r->virt) - p->slide - s->page_start;
-		if (off >= s->page_end - s->page_start || off + r->size > s->page_end - s->page_start)
-			return "segment region outside its segment";
-		if (!segpa[r->seg])
-			segpa[r->seg] = pa_addr(r->phys) - off;
-		if (pa_addr(r->phys) - off != segpa[r->seg])
-			return "segment pieces not consecutive in physical memory";
-		if (r->prot != (ASLRBOOT_PROT_R | (s->flags & ELF_PF_X ? ASLRBOOT_PROT_X : 0) |
-				(s->flags & ELF_PF_W && strcmp(r->name, "relro") ? ASLRBOOT_PROT_W : 0)))
-			return "segment prot";
-	}
-	if (g != 5 || st < 1 || p->r[st - 1].kind != ASLRBOOT_RGN_GUARD ||
-	    p->r[st + 1].kind != ASLRBOOT_RGN_GUARD ||
-	    va_addr(p->r[st - 1].virt) + p->r[st - 1].size != va_addr(p->r[st].virt) ||
-	    p->r[st - 1].size != LAYOUT_GUARD_PAGES * 4096 ||
-	    va_addr(p->r[st + 1].virt) != va_addr(p->stack_top) ||
-	    va_addr(p->stack_top) != va_addr(p->r[st].virt) + p->r[st].size)
-		return "guards";
-	return NULL;
-}
-
-static bool in_ro_frame(const struct layout_plan *p, uint64_t pa, uint64_t len, bool whole)
-{
-	for (uint32_t i = 0; i < p->count; i++) {
-		uint64_t f = pa_addr(p->r[i].phys);
-		if (!ro_frames(&p->r[i]))
-			continue;
-		if (whole ? pa >= f && pa + len <= f + p->r[i].size : overlap(pa, len, f, p->r[i].size))
-			return true;
-	}
-	return false;
-}
-
-static const char *check_map(const struct layout_plan *p, bool allow_1g, uint64_t dm_bytes)
-{
-	int dmi = layout_find(p, ASLRBOOT_RGN_DIRECT_MAP), pti = layout_find(p, ASLRBOOT_RGN_PAGE_TABLES);
-	uint64_t dm = va_addr(p->direct_map), dm_sum = 0, matched = 0, nbacked = 0;
-
-	if (dmi < 0 || pti < 0 || va_addr(p->r[dmi].virt) != dm || dm % (2 * MIB))
-		return "direct map / page tables region";
-	for (uint32_t i = 0; i < p->map_count; i++) {
-		const struct pt_mapping *m = &p->map[i];
-		uint64_t va = va_addr(m->va), pa = pa_addr(m->pa);
-		bool is_region = false;
-		if ((m->prot & ASLRBOOT_PROT_W) && (m->prot & ASLRBOOT_PROT_X))
-			return "W|X mapping";
-		if (va < 4096 || !m->len || ((va | pa | m->len) & 0xfff))
-			return "mapping at page 0, empty or unaligned";
-		if (i && va_addr(p->map[i - 1].va) + p->map[i - 1].len > va)
-			return "mappings unsorted or overlapping";
-		for (uint32_t j = 0; j < p->count && !is_region; j++)
-			is_region = backed(&p->r[j]) && va == va_addr(p->r[j].virt) &&
-				    pa == pa_addr(p->r[j].phys) && m->len == p->r[j].size &&
-				    m->prot == p->r[j].prot;
-		if (is_region) {
-			matched++;
-			continue;
-		}
-		if (va - dm != pa || va < dm || va - dm + m->len > p->r[dmi].size)
-			return "mapping neither a region nor in the direct map";
-		if (m->prot == RW ? in_ro_frame(p, pa, m->len, false)
-				  : m->prot != ASLRBOOT_PROT_R || !in_ro_frame(p, pa, m->len, true))
-			return "direct-map prot";
-		dm_sum += m->len;
-	}
-	for (uint32_t j = 0; j < p->count; j++)
-		nbacked += backed(&p->r[j]);
-	if (matched != nbacked || dm_sum != dm_bytes)
-		return "mapping list incomplete";
-	if (p->pt_pages != pt_count_tables(p->map, p->map_count, allow_1g) ||
-	    p->r[pti].size != p->pt_pages * 4096 || pa_addr(p->pt_phys) != pa_addr(p->r[pti].phys))
-		return "page-table pool size";
-	return NULL;
-}
-
-static const char *check_plan(const struct layout_plan *p, const struct layout_request *q,
-			      uint64_t dm_bytes)
-{
-	const char *why = check_regions(p, q);
-	int inf = layout_find(p, ASLRBOOT_RGN_BOOT_INFO);
-
-	if (!why)
-		why = check_kernel(p, q->img);
-	if (!why)
-		why = check_map(p, q->allow_1g, dm_bytes);
-	if (!why && (inf < 0 || va_addr(p->info_virt) != va_addr(p->r[inf].virt) ||
-		     pa_addr(p->info_phys) != pa_addr(p->r[inf].phys) ||
-		     p->info_size != p->r[inf].size || p->info_size < q->info_size))
-		why = "boot info";
-	if (!why && pa_addr(p->trampoline) != pa_addr(p->r[layout_find(p, ASLRBOOT_RGN_TRAMPOLINE)].phys))
-		why = "trampoline";
-	return why;
-}
-
-static bool plans_equal(const struct layout_plan *a, const struct layout_plan *b)
-{
-	if (a->count != b->count || a->map_count != b->map_count || a->slide != b->slide ||
-	    a->pt_pages != b->pt_pages || va_addr(a->direct_map) != va_addr(b->direct_map))
-		return false;
-	for (uint32_t i = 0; i < a->count; i++) {
-		const struct layout_region *x = &a->r[i], *y = &b->r[i];
-		if (x->kind != y->kind || strcmp(x->name, y->name) || x->prot != y->prot ||
-		    va_addr(x->virt) != va_addr(y->virt) || pa_addr(x->phys) != pa_addr(y->phys) ||
-		    x->size != y->size || x->virt_mbits != y->virt_mbits ||
-		    x->phys_mbits != y->phys_mbits || x->seg != y->seg)
-			return false;
-	}
-	for (uint32_t i = 0; i < a->map_count; i++)
-		if (va_addr(a->map[i].va) != va_addr(b->map[i].va) ||
-		    pa_addr(a->map[i].pa) != pa_addr(b->map[i].pa) || a->map[i].len != b->map[i].len ||
-		    a->map[i].prot != b->map[i].prot)
-			return false;
-	return true;
-}
-
 /*
  * Pearson chi-squared over 256 equiprobable bins (255 degrees of freedom).
  * Rejects if chi2 > 377.08, the 1 - 1e-6 quantile: a correct uniform
@@ -346,7 +136,7 @@ static void track_mbits(const struct layout_plan *p, struct mins *m)
 		/* The trampoline's virtual address is its physical one. */
 		if (r->kind != ASLRBOOT_RGN_TRAMPOLINE && r->virt_mbits < *v)
 			*v = r->virt_mbits;
-		if (backed(r) && r->phys_mbits < *ph)
+		if (lc_backed(r) && r->phys_mbits < *ph)
 			*ph = r->phys_mbits;
 	}
 }
@@ -356,13 +146,13 @@ static void test_many_seeds(void)
 	static uint32_t vbin[CHI2_BINS], lowbin[CHI2_BINS], pbin[CHI2_BINS];
 	struct layout_request req = base_req();
 	struct mins m = { UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX };
-	uint64_t dmb = direct_map_bytes(), total;
+	uint64_t dmb = lc_direct_map_bytes(&mm), total;
 	int bad = 0;
 
 	for (uint64_t seed = 0; seed < SEEDS && bad < 5; seed++) {
 		struct ldr_diag d = { 0 };
 		enum ldr_err err = plan_seed(&req, seed, &plan, &d);
-		const char *why = err ? ldr_errname(err) : check_plan(&plan, &req, dmb);
+		const char *why = err ? ldr_errname(err) : lc_check_plan(&plan, &req, &mm, dmb);
 		uint64_t base = va_addr(plan.r[1].virt), off;
 		if (why) {
 			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed, why);
@@ -405,9 +195,9 @@ static void test_fixed_seed_known_answer(void)
 
 	EXPECT_ERR(plan_seed(&req, 42, &plan, &d), LDR_OK);
 	EXPECT_ERR(plan_seed(&req, 42, &plan2, &d), LDR_OK);
-	EXPECT(plans_equal(&plan, &plan2));
+	EXPECT(lc_plans_equal(&plan, &plan2));
 	EXPECT_ERR(plan_seed(&req, 43, &plan2, &d), LDR_OK);
-	EXPECT(!plans_equal(&plan, &plan2));
+	EXPECT(!lc_plans_equal(&plan, &plan2));
 	/* Pinned by running it: seed 42 -> this layout (ChaCha20 DRBG, domain
 	 * "layout", placement order of layout.c).  A change here changes every
 	 * reproducible seed=... boot. */
@@ -460,7 +250,7 @@ static void test_avoid_and_limit(void)
 		{ 0xfffffffffffff000, 0x2000 }, /* wraps: ignored harmlessly */
 	};
 	struct layout_request req = base_req();
-	uint64_t dmb = direct_map_bytes();
+	uint64_t dmb = lc_direct_map_bytes(&mm);
 
 	req.avoid = avoid;
 	req.avoid_count = 5;
@@ -469,7 +259,7 @@ static void test_avoid_and_limit(void)
 		struct ldr_diag d = { 0 };
 		const char *why;
 		REQUIRE(plan_seed(&req, seed, &plan, &d) == LDR_OK);
-		why = check_plan(&plan, &req, dmb);
+		why = lc_check_plan(&plan, &req, &mm, dmb);
 		if (why) {
 			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed, why);
 			return;
@@ -511,8 +301,8 @@ static void test_aslr_off_fixed(void)
 	req.aslr_off = true;
 	EXPECT_ERR(layout_plan(&req, &mm, NULL, &plan, &d), LDR_OK);
 	EXPECT_ERR(plan_seed(&req, 99, &plan2, &d), LDR_OK); /* the rng is ignored */
-	EXPECT(plans_equal(&plan, &plan2));
-	EXPECT(check_plan(&plan, &req, direct_map_bytes()) == NULL);
+	EXPECT(lc_plans_equal(&plan, &plan2));
+	EXPECT(lc_check_plan(&plan, &req, &mm, lc_direct_map_bytes(&mm)) == NULL);
 	for (uint32_t i = 0; i < plan.count; i++)
 		EXPECT(plan.r[i].virt_mbits == 0 && plan.r[i].phys_mbits == 0);
 	EXPECT_EQ(plan.slide, LAYOUT_FIXED_KERNEL_VA);
@@ -543,7 +333,7 @@ static void test_large_alignment(void)
 		struct ldr_diag d = { 0 };
 		const char *why;
 		REQUIRE(plan_seed(&req, seed, &plan, &d) == LDR_OK);
-		why = check_plan(&plan, &req, direct_map_bytes());
+		why = lc_check_plan(&plan, &req, &mm, lc_direct_map_bytes(&mm));
 		if (why || plan.slide % (2 * MIB)) {
 			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed,
 				     why ? why : "slide not 2 MiB aligned");
@@ -571,7 +361,7 @@ static void test_relro_split(void)
 	EXPECT_EQ(plan.r[3].prot | plan.r[5].prot, RW);
 	EXPECT_EQ(pa_addr(plan.r[4].phys), pa_addr(plan.r[3].phys) + 0x1000);
 	EXPECT_EQ(pa_addr(plan.r[5].phys), pa_addr(plan.r[3].phys) + 0x2000);
-	EXPECT(check_plan(&plan, &req, direct_map_bytes()) == NULL);
+	EXPECT(lc_check_plan(&plan, &req, &mm, lc_direct_map_bytes(&mm)) == NULL);
 	img.relro_end = 0xd000; /* the whole segment */
 	EXPECT_ERR(plan_seed(&req, 5, &plan, &d), LDR_OK);
 	EXPECT(!strcmp(plan.r[4].name, "relro") && !strcmp(plan.r[5].name, "guard"));
@@ -655,6 +445,30 @@ static void test_mbits(void)
 	}
 }
 
+/* BOOT_MAX_MMAP entries, RAM pieces separated by gaps: the largest direct
+ * map (one piece per entry) and free list the layout must handle. */
+static void test_large_map(void)
+{
+	static struct mm_entry raw[BOOT_MAX_MMAP];
+	struct layout_request req = base_req();
+
+	for (uint32_t i = 0; i < BOOT_MAX_MMAP; i++)
+		raw[i] = (struct mm_entry){ MIB + i * 4 * MIB, i & 1 ? 0x1800 : 4 * MIB - 0x1000,
+					    i & 1 ? ASLRBOOT_MEM_ACPI_NVS : ASLRBOOT_MEM_USABLE };
+	setup_map(raw, BOOT_MAX_MMAP);
+	for (uint64_t seed = 0; seed < 2; seed++) {
+		struct ldr_diag d = { 0 };
+		const char *why;
+		req.aslr_off = seed == 1;
+		EXPECT_ERR(plan_seed(&req, seed, &plan, &d), LDR_OK);
+		why = lc_check_plan(&plan, &req, &mm, lc_direct_map_bytes(&mm));
+		if (why)
+			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed, why);
+		EXPECT(plan.map_count > BOOT_MAX_MMAP);
+	}
+	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
+}
+
 int main(void)
 {
 	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
@@ -669,6 +483,7 @@ int main(void)
 	RUN(test_relro_split);
 	RUN(test_bad_inputs);
 	RUN(test_sizes_from_note);
+	RUN(test_large_map);
 	RUN(test_no_space); /* last: it replaces the memory map */
 	return harness_done();
 }

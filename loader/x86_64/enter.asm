@@ -70,8 +70,6 @@ aslrboot_tramp_start:
 	mov fs, eax
 	mov gs, eax
 	mov ss, eax
-	push 2			; RFLAGS: reserved bit 1 only (IF = DF = AC = 0)
-	popfq
 	mov rdi, [p_info]
 	push 0			; fake return address: entry looks like a call
 	xor eax, eax
@@ -88,6 +86,8 @@ aslrboot_tramp_start:
 	xor r13d, r13d
 	xor r14d, r14d
 	xor r15d, r15d
+	push 2			; RFLAGS: reserved bit 1 only (IF = DF = AC = 0),
+	popfq			; last, since the XORs above set ZF and PF
 	jmp [p_entry]
 
 ; Accessed bits are preset: the page is read-only once CR3 switches, and

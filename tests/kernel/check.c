@@ -96,9 +96,15 @@ const char *check_entry_state(const struct kinfo *k)
 	return NULL;
 }
 
+struct dm_span {
+	uint64_t lo, hi; /* physical, as mapped at direct_map + lo */
+};
+
 struct walk {
 	const struct kinfo *k;
 	uint64_t covered[64];
+	struct dm_span dm[128]; /* maximal runs of the direct map */
+	uint32_t ndm;
 	const char *fail;
 };
 
@@ -151,8 +157,13 @@ static bool on_leaf(void *arg, const struct pt_leaf *l)
 			w->fail = "a leaf's protection differs from its region";
 		else if (pa != r->phys + (va - r->virt))
 			w->fail = "a leaf maps the wrong frames";
-		if (i < 64)
-			w->covered[i] += l->size;
+		if (r->kind == ASLRBOOT_RGN_DIRECT_MAP && w->ndm && w->dm[w->ndm - 1].hi == pa)
+			w->dm[w->ndm - 1].hi += l->size;
+		else if (r->kind == ASLRBOOT_RGN_DIRECT_MAP && w->ndm < 128)
+			w->dm[w->ndm++] = (struct dm_span){ pa, pa + l->size };
+		else if (r->kind == ASLRBOOT_RGN_DIRECT_MAP)
+			w->fail = "direct map too fragmented to check";
+		w->covered[i] += l->size;
 		inside = true;
 	}
 	if (!inside && !w->fail)
@@ -160,9 +171,50 @@ static bool on_leaf(void *arg, const struct pt_leaf *l)
 	return !w->fail;
 }
 
+static bool ram_like(uint32_t type)
+{
+	return type != ASLRBOOT_MEM_RESERVED && type != ASLRBOOT_MEM_BAD;
+}
+
+/* PROTOCOL.md 5: every whole RAM-like page is in the direct map, and
+ * nothing outside RAM-like pages (MMIO, holes) is. */
+static const char *check_direct_map(const struct kinfo *k, const struct walk *w)
+{
+	const struct aslrboot_rec_memmap *mm =
+		(const void *)handoff_find(k->info, ASLRBOOT_REC_MEMMAP, NULL);
+	const uint8_t *ents = (const uint8_t *)(mm + 1);
+
+	for (uint32_t i = 0; i < mm->count; i++) {
+		const struct aslrboot_mmap_entry *e = (const void *)(ents + i * mm->entry_size);
+		uint64_t lo = (e->base + PAGE - 1) & ~(PAGE - 1);
+		uint64_t hi = (e->base + e->length) & ~(PAGE - 1);
+		bool in = false;
+		if (!ram_like(e->type) || hi > k->dm_size || lo >= hi)
+			continue;
+		for (uint32_t j = 0; j < w->ndm && !in; j++)
+			in = w->dm[j].lo <= lo && hi <= w->dm[j].hi;
+		if (!in)
+			return "RAM missing from the direct map";
+	}
+	for (uint32_t j = 0; j < w->ndm; j++) {
+		uint64_t cur = w->dm[j].lo;
+		for (uint32_t i = 0; i < mm->count && cur < w->dm[j].hi; i++) {
+			const struct aslrboot_mmap_entry *e = (const void *)(ents + i * mm->entry_size);
+			uint64_t lo = e->base & ~(PAGE - 1);
+			uint64_t hi = (e->base + e->length + PAGE - 1) & ~(PAGE - 1);
+			if (ram_like(e->type) && lo <= cur && cur < hi)
+				cur = hi; /* entries are sorted: keep sweeping */
+		}
+		if (cur < w->dm[j].hi)
+			return "the direct map covers a hole or MMIO";
+	}
+	return NULL;
+}
+
 const char *check_page_tables(const struct kinfo *k)
 {
 	static struct walk w;
+	const char *why;
 
 	w.k = k;
 	if (k->layout->count > 64)
@@ -171,10 +223,17 @@ const char *check_page_tables(const struct kinfo *k)
 		return w.fail ? w.fail : "page-table walk failed";
 	if (w.fail)
 		return w.fail;
+	if ((why = check_direct_map(k, &w)))
+		return why;
 	for (uint32_t i = 0; i < k->layout->count; i++) {
 		const struct aslrboot_region *r = &k->rgn[i];
-		if (r->kind != ASLRBOOT_RGN_GUARD && w.covered[i] != r->size)
-			return "a region is not fully mapped";
+		if (r->kind != ASLRBOOT_RGN_GUARD && r->kind != ASLRBOOT_RGN_DIRECT_MAP &&
+		    w.covered[i] != r->size) {
+			static char why[96];
+			ldr_snprintf(why, sizeof(why), "region %s: 0x%llx of 0x%llx bytes mapped", r->name,
+				     (unsigned long long)w.covered[i], (unsigned long long)r->size);
+			return why;
+		}
 		/* Guards: mapped leaves all lie in non-guard regions, so a
 		 * guard is unmapped iff it overlaps none of them. */
 		for (uint32_t j = 0; r->kind == ASLRBOOT_RGN_GUARD && j < k->layout->count; j++) {

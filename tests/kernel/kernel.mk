@@ -28,6 +28,13 @@ $(B)/kernel/%.c.o: %.c
 $(B)/kernel/test-kernel.elf: $(KERNEL_OBJS)
 	$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $^ -o $@
 
-# A kernel whose image cannot fit in 128 MiB (negative boot with -m 128).
+# Negative boots (scripts/test-efi-negative.sh):
+# a kernel whose image cannot fit in 128 MiB ...
+TARGETS += $(B)/kernel/big-kernel.elf $(B)/kernel/exec-kernel.elf
 $(B)/kernel/big-kernel.elf: $(KERNEL_OBJS) $(B)/kernel/tests/kernel/big.c.o
 	$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $^ -o $@
+
+# ... and a classic non-PIE ET_EXEC without relocations (refused unless aslr=off).
+$(B)/kernel/exec-kernel.elf: $(B)/kernel/tests/kernel/exec.S.o
+	$(KERNEL_CC) -static -nostdlib -no-pie -Wl,-z,max-page-size=4096 -Wl,-z,separate-code \
+		-Wl,-z,noexecstack -Wl,--build-id=none $^ -o $@

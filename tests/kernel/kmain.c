@@ -105,15 +105,35 @@ static void print_layout(const struct kinfo *k)
 			g->prot & ASLRBOOT_PROT_W ? 'w' : '-', g->prot & ASLRBOOT_PROT_X ? 'x' : '-');
 	}
 	if (r) {
+		static const char *const phase[ASLRBOOT_PHASE_COUNT] = {
+			"entry", "file-read", "entropy", "validate", "plan",
+			"copy", "relocate", "page-tables", "fw-exit", "kernel-entry",
+		};
 		const struct aslrboot_rec_timings *t = (const void *)r;
 		uint64_t prev = t->tsc[0], mhz = t->tsc_hz / 1000000;
 		for (uint32_t i = 1; i < t->count && i < ASLRBOOT_PHASE_COUNT && mhz; i++) {
 			if (!t->tsc[i])
 				continue;
-			kprintf("  phase %u: %llu us\n", i, (unsigned long long)((t->tsc[i] - prev) / mhz));
+			kprintf("  %s: %llu us\n", phase[i], (unsigned long long)((t->tsc[i] - prev) / mhz));
 			prev = t->tsc[i];
 		}
 	}
+}
+
+static void print_entropy(const struct kinfo *k)
+{
+	static const char *const src[] = { "rdseed", "rdrand", "efi-rng", "seed-file",
+					   "jitter", "rndr", "fixed" };
+	static const char *const st[] = { "ok", "absent", "failed", "unhealthy", "distrusted",
+					  "uncredited" };
+	const struct aslrboot_rec_entropy *e =
+		(const void *)handoff_find(k->info, ASLRBOOT_REC_ENTROPY, 0);
+	const struct aslrboot_entropy_entry *v = (const void *)(e + 1);
+
+	for (uint32_t i = 0; e && i < e->count; i++)
+		kprintf("  entropy %s: %s, %u bytes, %u bits credited\n",
+			v[i].source < 7 ? src[v[i].source] : "?",
+			v[i].status < 6 ? st[v[i].status] : "?", v[i].bytes, v[i].credited_bits);
 }
 
 /* The heap is writable and .bss was zeroed. */
@@ -147,8 +167,10 @@ void kmain(const struct aslrboot_info *info)
 	const char *why = check_info(info, &k);
 	const struct aslrboot_region *base;
 
-	if (!why && has_word(k.cmdline, "verbose"))
+	if (!why && has_word(k.cmdline, "verbose")) {
 		print_layout(&k);
+		print_entropy(&k);
+	}
 	if (!why)
 		why = check_entry_state(&k);
 	if (!why)

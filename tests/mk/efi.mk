@@ -1,5 +1,5 @@
-# UEFI front end: host tests of its portable parts, the test kernel, the
-# OVMF boot tests.
+# UEFI front end: host test of its portable parts (efi/memmap.c, efi/exit.c)
+# and the test kernel.  The OVMF boot tests are registered in efi/efi.mk.
 include tests/kernel/kernel.mk
 
 EFI_HOST_CFLAGS := -DGNU_EFI_USE_MS_ABI -I/usr/include/efi -I/usr/include/efi/x86_64

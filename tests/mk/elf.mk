@@ -1,10 +1,13 @@
 # elf/: host tests, the fixture generator and fuzzer inputs (owner: elf/).
 ELFGEN_SRCS := tests/elfgen.c tests/elfgen_cases.c
 test_elf_parse_SRCS := $(ELFGEN_SRCS)
+test_elf_policy_SRCS := $(ELFGEN_SRCS)
 test_elf_reloc_SRCS := $(ELFGEN_SRCS)
+test_elf_real_SRCS := tests/elf_ref.c
 
-# build/fixtures: bad-<case>.elf + bad.list from elfgen, real PIEs + real.list
-# from the host compilers.  One directory for every host build (gcc or clang).
+# build/fixtures: bad-<case>.elf + bad.list and good-*.elf + good.list from
+# elfgen; real PIEs + real.list from the host compilers (scripts/mkfixtures.sh).
+# One directory for every host build (gcc or clang).
 HOST_TOOLS += gen_fixtures
 gen_fixtures_SRCS := $(ELFGEN_SRCS)
 FIXTURES_DIR := $(B)/fixtures

@@ -1,4 +1,4 @@
 # Layout and memory-map tests.  test_layout checks the page-table pool size
 # against the real builder on tests/pt_arena.c; its statistics use libm.
-test_layout_SRCS := tests/pt_arena.c
+test_layout_SRCS := tests/pt_arena.c tests/layout_check.c
 test_layout_LDLIBS := -lm

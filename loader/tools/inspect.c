@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/*
+ * aslrboot-inspect: would aslrboot load this kernel, and how random would it
+ * be?  Host tool.  The verdict comes from the loader's own code (elf_parse,
+ * then layout_plan over a synthetic memory map); the listing comes from
+ * libelf (elfview.c), a second reader that shares nothing with elf/.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../handoff.h"
+#include "../log.h"
+#include "../memmap.h"
+#include "inspect.h"
+
+#define DEFAULT_RAM (UINT64_C(4) << 30)
+#define MIN_RAM (UINT64_C(16) << 20)
+#define MAX_RAM (UINT64_C(1) << 46)      /* 64 TiB: the direct map's reach */
+#define MAX_FILE (UINT64_C(2) << 30)     /* the validator's caps are far below */
+
+static const char usage[] =
+	"usage: aslrboot-inspect [--json] [--ram SIZE] [--policy native|linux64] kernel.elf\n"
+	"\n"
+	"Says whether aslrboot would load kernel.elf and how much entropy each region\n"
+	"of its layout would get.\n"
+	"\n"
+	"  verdict      the loader's own validator (elf/) under the chosen policy, then,\n"
+	"               for native, the real layout planner; on rejection the exit\n"
+	"               status is 1 and stderr gets the loader's exact error line:\n"
+	"                 error: <file>: <what> <n>: <field> = 0x<value>: <text> [E_CODE]\n"
+	"  listing      from libelf: program headers with permissions, RELRO, the\n"
+	"               dynamic relocation tables and relocation counts by type, the\n"
+	"               aslrboot note (stack/heap request)\n"
+	"  entropy      layout_plan over a memory map with SIZE bytes of USABLE RAM at\n"
+	"               physical 0 (the planner skips the first MiB), no modules, a\n"
+	"               fixed layout key: per region log2(number of equally likely\n"
+	"               slots) for its virtual and physical placement, in bits.  The\n"
+	"               addresses themselves are not printed.\n"
+	"\n"
+	"options:\n"
+	"  --json            print one JSON object instead of text\n"
+	"  --ram SIZE        usable RAM for the entropy report (default 4G); a number\n"
+	"                    with an optional K, M, G or T suffix (powers of 1024),\n"
+	"                    16M to 64T\n"
+	"  --policy native   the native protocol (default): aslrboot relocates the\n"
+	"                    kernel and maps it W^X\n"
+	"  --policy linux64  a self-relocating kernel (Linux x86 64-bit boot protocol):\n"
+	"                    W^X and relocation rows do not apply; no entropy report\n"
+	"  -h, --help        this text\n"
+	"\n"
+	"exit status: 0 loadable, 1 not loadable, 2 usage or I/O error\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "aslrboot-inspect: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(try --help)\n");
+	return 2;
+}
+
+/* "4G", "512M", "1073741824": powers of 1024, whole bytes only. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long n;
+	unsigned shift = 0;
+
+	errno = 0;
+	n = strtoull(s, &end, 0);
+	if (errno || end == s || s[0] == '-')
+		return false;
+	switch (*end) {
+	case 'T': case 't': shift = 40; break;
+	case 'G': case 'g': shift = 30; break;
+	case 'M': case 'm': shift = 20; break;
+	case 'K': case 'k': shift = 10; break;
+	}
+	if (shift && (!strcmp(end + 1, "") || !strcmp(end + 1, "i") || !strcmp(end + 1, "iB")))
+		end += strlen(end); /* "4G", "4Gi", "4GiB" */
+	if (*end || (shift && n > (UINT64_MAX >> shift)))
+		return false;
+	*out = (uint64_t)n << shift;
+	return true;
+}
+
+static uint8_t *slurp(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n = -1;
+
+	if (f && !fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && (uint64_t)n <= MAX_FILE &&
+	    !fseek(f, 0, SEEK_SET) && (buf = malloc(n ? (size_t)n : 1)) &&
+	    fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (f)
+		fclose(f);
+	if (!buf)
+		fprintf(stderr, "aslrboot-inspect: %s: %s\n", path,
+			n > (long)MAX_FILE ? "file larger than 2 GiB" : strerror(errno ? errno : EIO));
+	*size = buf ? (size_t)n : 0;
+	return buf;
+}
+
+static void reject(struct inspect_report *r, const char *stage, const char *file)
+{
+	r->loadable = false;
+	r->failed_stage = stage;
+	ldr_format_diag(r->error_line, sizeof(r->error_line), file, &r->diag);
+}
+
+/*
+ * The layout the loader would make: USABLE [0, ram), no modules or reserved
+ * ranges, and the info-block bound stage_plan() uses.  A fixed key makes the
+ * report reproducible; slot counts, not the draws, give the bits.
+ */
+static void plan(struct inspect_report *r)
+{
+	static struct memmap mm;
+	static struct layout_plan lp;
+	static const uint8_t key[32] = "aslrboot-inspect fixed key 0001";
+	struct mm_entry ram = { 0, r->ram, ASLRBOOT_MEM_USABLE };
+	struct boot_env env = { .mmap = &ram, .mmap_count = 1 };
+	struct layout_request req = { .img = &r->img, .allow_1g = true };
+	struct rand_drbg rng;
+
+	if (r->policy & ELF_POL_LINUX64) {
+		r->entropy_note = "linux64 kernels are placed by the linux64 path (physical "
+				  "base only), which this core does not implement yet";
+		return;
+	}
+	if (memmap_normalize(&ram, 1, &mm, &r->diag)) {
+		reject(r, "layout", "memory map");
+		return;
+	}
+	req.info_size = handoff_size_bound(&env, LAYOUT_MAX_REGIONS, mm.count,
+					   2 * LAYOUT_MAX_REGIONS + 64);
+	rand_drbg_init(&rng, key, RAND_DOMAIN_LAYOUT);
+	if (layout_plan(&req, &mm, &rng, &lp, &r->diag)) {
+		reject(r, "layout", r->path);
+		r->entropy_note = "no layout fits this much RAM";
+	} else {
+		r->have_plan = true;
+		r->plan = &lp;
+	}
+	rand_drbg_wipe(&rng);
+}
+
+static int inspect(struct inspect_report *r, bool json)
+{
+	size_t size;
+	uint8_t *buf = slurp(r->path, &size);
+
+	if (!buf)
+		return 2;
+	r->size = size;
+	r->view_ok = ev_open(&r->view, buf, size) == 0;
+	r->loadable = true;
+	if (elf_parse(buf, size, r->policy, &r->img, &r->diag)) {
+		reject(r, "validate", r->path);
+		r->entropy_note = "the validator rejected the file";
+	} else {
+		r->parsed = true;
+		plan(r);
+	}
+	if (json)
+		inspect_print_json(r);
+	else
+		inspect_print_text(r);
+	if (!r->loadable)
+		fprintf(stderr, "%s\n", r->error_line);
+	ev_close(&r->view);
+	free(buf);
+	return r->loadable ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "ram", required_argument, NULL, 'r' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct inspect_report r;
+	bool json = false;
+	int c;
+
+	r.ram = DEFAULT_RAM;
+	r.policy_name = "native";
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'r':
+			if (!parse_size(optarg, &r.ram) || r.ram < MIN_RAM || r.ram > MAX_RAM)
+				return usage_error("bad --ram '%s': want 16M..64T", optarg);
+			break;
+		case 'p':
+			if (!strcmp(optarg, "native"))
+				r.policy = 0;
+			else if (!strcmp(optarg, "linux64"))
+				r.policy = ELF_POL_LINUX64;
+			else
+				return usage_error("bad --policy '%s': native or linux64", optarg);
+			r.policy_name = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			return usage_error("%s", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("%s", "need exactly one kernel.elf");
+	r.path = argv[optind];
+	return inspect(&r, json);
+}

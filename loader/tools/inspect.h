@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* aslrboot-inspect: what one run found, shared by inspect.c and its printers. */
+#ifndef TOOLS_INSPECT_H
+#define TOOLS_INSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../elf/elf.h"
+#include "../layout.h"
+#include "elfview.h"
+
+struct inspect_report {
+	const char *path;
+	size_t size;
+	const char *policy_name;   /* "native" or "linux64" */
+	uint32_t policy;           /* ELF_POL_* */
+
+	bool view_ok;              /* libelf read the headers (listing available) */
+	struct elfview view;
+
+	/* Verdict: elf_parse, then (native) layout_plan on `ram` bytes. */
+	bool loadable;
+	const char *failed_stage;  /* "validate" or "layout", NULL if loadable */
+	struct ldr_diag diag;
+	char error_line[512];      /* ldr_format_diag() output */
+	struct elf_image img;      /* valid once elf_parse accepted */
+	bool parsed;
+
+	uint64_t ram;              /* bytes of USABLE RAM in the synthetic memory map */
+	bool have_plan;
+	const struct layout_plan *plan;
+	const char *entropy_note;  /* why there is no plan, if there is none */
+};
+
+void inspect_print_text(const struct inspect_report *r);
+void inspect_print_json(const struct inspect_report *r);
+
+/* "kernel-segment", "stack", ... for ASLRBOOT_RGN_*. */
+const char *inspect_kind_name(uint32_t kind);
+/* 1000 * log2(slots) of the kernel's virtual base (one slide for all segments). */
+uint32_t inspect_kernel_virt_mbits(const struct inspect_report *r);
+
+#endif

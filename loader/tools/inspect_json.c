@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/*
+ * aslrboot-inspect --json: the text report as one JSON object (RFC 8259).
+ * Addresses and sizes are "0x..." strings, counts are numbers, entropy is a
+ * number of bits with three decimals.  Bytes outside printable ASCII in
+ * strings (file names) are escaped as \u00XX, so the output is always valid
+ * JSON and ASCII.
+ */
+#include <stdio.h>
+
+#include "../errors.h"
+#include "inspect.h"
+
+#define U(x) ((unsigned long long)(x))
+
+static void str(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void key(const char *k, bool first)
+{
+	printf("%s", first ? "" : ",");
+	str(k);
+	putchar(':');
+}
+
+static void hex(const char *k, uint64_t v)
+{
+	key(k, false);
+	printf("\"0x%llx\"", U(v));
+}
+
+static void num(const char *k, uint64_t v)
+{
+	key(k, false);
+	printf("%llu", U(v));
+}
+
+static void bits(const char *k, uint32_t mbits)
+{
+	key(k, false);
+	printf("%u.%03u", mbits / 1000, mbits % 1000);
+}
+
+static void flags(uint32_t f)
+{
+	char s[4] = { f & PF_R ? 'R' : '-', f & PF_W ? 'W' : '-', f & PF_X ? 'X' : '-', 0 };
+
+	key("flags", false);
+	str(s);
+}
+
+static void json_segments(const struct elfview *v)
+{
+	key("segments", false);
+	putchar('[');
+	for (size_t i = 0; i < v->nphdr; i++) {
+		const struct ev_phdr *p = &v->ph[i];
+		const char *t = ev_ptype_name(p->type);
+
+		printf("%s{", i ? "," : "");
+		key("index", true);
+		printf("%zu", i);
+		key("type", false);
+		if (t)
+			str(t);
+		else
+			printf("\"0x%x\"", p->type);
+		hex("offset", p->offset);
+		hex("vaddr", p->vaddr);
+		hex("paddr", p->paddr);
+		hex("filesz", p->filesz);
+		hex("memsz", p->memsz);
+		hex("align", p->align);
+		flags(p->flags);
+		putchar('}');
+	}
+	putchar(']');
+}
+
+static void json_relro(const struct elfview *v)
+{
+	key("relro", false);
+	if (!v->has_relro) {
+		printf("null");
+		return;
+	}
+	putchar('{');
+	key("vaddr", true);
+	printf("\"0x%llx\"", U(v->relro_vaddr));
+	hex("memsz", v->relro_memsz);
+	hex("readonly_start", v->relro_vaddr & ~UINT64_C(0xfff));
+	hex("readonly_end", (v->relro_vaddr + v->relro_memsz) & ~UINT64_C(0xfff));
+	putchar('}');
+}
+
+static void json_relocs(const struct elfview *v)
+{
+	bool first = true;
+
+	key("dynamic", false);
+	putchar('{');
+	key("present", true);
+	printf(v->has_dynamic ? "true" : "false");
+	num("rela_entries", v->tab[EV_RELA].count);
+	num("jmprel_entries", v->tab[EV_JMPREL].count);
+	num("relr_words", v->tab[EV_RELR].count);
+	num("relr_addresses", v->relr_addrs);
+	key("needed", false);
+	printf(v->has_needed ? "true" : "false");
+	key("textrel", false);
+	printf(v->has_textrel ? "true" : "false");
+	putchar('}');
+	key("relocations", false);
+	putchar('{');
+	for (uint32_t t = 0; t < EV_MAX_TYPES; t++) {
+		const char *n = ev_rtype_name(t);
+		char k[40];
+
+		if (!v->by_type[t])
+			continue;
+		if (n)
+			snprintf(k, sizeof(k), "R_X86_64_%s", n);
+		else
+			snprintf(k, sizeof(k), "type_%u", t);
+		key(k, first);
+		printf("%llu", U(v->by_type[t]));
+		first = false;
+	}
+	if (v->other_types) {
+		key("type_64_or_more", first);
+		printf("%llu", U(v->other_types));
+	}
+	putchar('}');
+}
+
+static void json_note(const struct elfview *v)
+{
+	key("note", false);
+	if (!v->has_note) {
+		printf("null");
+		return;
+	}
+	putchar('{');
+	key("descsz", true);
+	printf("%u", v->note_descsz);
+	if (v->note_descsz == sizeof(v->note)) {
+		num("version", v->note.version);
+		hex("stack_size", v->note.stack_size);
+		hex("heap_size", v->note.heap_size);
+		num("flags", v->note.flags);
+	}
+	putchar('}');
+}
+
+static void json_entropy(const struct inspect_report *r)
+{
+	key("entropy", false);
+	if (!r->have_plan) {
+		printf("null");
+		key("entropy_note", false);
+		str(r->entropy_note);
+		return;
+	}
+	putchar('{');
+	key("ram_bytes", true);
+	printf("%llu", U(r->ram));
+	key("layout_key", false);
+	str("fixed");
+	bits("kernel_virt_bits", inspect_kernel_virt_mbits(r));
+	key("regions", false);
+	putchar('[');
+	for (uint32_t i = 0; i < r->plan->count; i++) {
+		const struct layout_region *g = &r->plan->r[i];
+
+		printf("%s{", i ? "," : "");
+		key("kind", true);
+		str(inspect_kind_name(g->kind));
+		key("name", false);
+		str(g->name);
+		hex("size", g->size);
+		num("prot", g->prot);
+		bits("virt_bits", g->virt_mbits);
+		bits("phys_bits", g->phys_mbits);
+		putchar('}');
+	}
+	printf("]}");
+}
+
+void inspect_print_json(const struct inspect_report *r)
+{
+	putchar('{');
+	key("file", true);
+	str(r->path);
+	num("size", r->size);
+	key("policy", false);
+	str(r->policy_name);
+	key("loadable", false);
+	printf(r->loadable ? "true" : "false");
+	key("error", false);
+	if (r->loadable) {
+		printf("null");
+	} else {
+		putchar('{');
+		key("stage", true);
+		str(r->failed_stage);
+		key("code", false);
+		str(ldr_errname(r->diag.err));
+		key("line", false);
+		str(r->error_line);
+		putchar('}');
+	}
+	key("libelf_error", false);
+	if (r->view.err[0])
+		str(r->view.err);
+	else
+		printf("null");
+	if (r->view_ok) {
+		key("elf", false);
+		putchar('{');
+		key("e_type", true);
+		printf("%u", r->view.eh.e_type);
+		key("e_type_name", false);
+		str(r->view.eh.e_type == ET_DYN ? "ET_DYN" : r->view.eh.e_type == ET_EXEC ? "ET_EXEC" : "other");
+		num("e_machine", r->view.eh.e_machine);
+		hex("e_entry", r->view.eh.e_entry);
+		putchar('}');
+		json_segments(&r->view);
+		json_relro(&r->view);
+		json_relocs(&r->view);
+		json_note(&r->view);
+	}
+	json_entropy(r);
+	printf("}\n");
+}

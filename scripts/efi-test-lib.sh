@@ -1,0 +1,58 @@
+# Sourced by scripts/test-efi-*.sh: build ESP images, boot them under OVMF
+# (scripts/qemu-efi.sh), count results for scripts/run-tests.sh.
+set -uo pipefail
+B=${B:-build}
+T=$B/efi-tests
+EFI=$B/aslrboot.efi
+KERNEL=$B/kernel/test-kernel.elf
+mkdir -p "$T"
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+check() { # description, command...
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
+done_results() {
+	echo "RESULT passed=$passed failed=$failed"
+	[ "$failed" -eq 0 ]
+}
+need() {
+	for f in "$@"; do
+		if [ ! -f "$f" ]; then
+			echo "FAIL $f missing (make targets)"
+			echo "RESULT passed=0 failed=1"
+			exit 1
+		fi
+	done
+	command -v qemu-system-x86_64 >/dev/null && command -v mcopy >/dev/null ||
+		{ echo "FAIL qemu or mtools missing (scripts/deps.sh)"; echo "RESULT passed=0 failed=1"; exit 1; }
+}
+
+# esp NAME EFI|- KERNEL|- CONFIG-TEXT [FILE=ESP-PATH...]  ->  $T/NAME.img
+esp() {
+	local name=$1 efi=$2 kernel=$3 cfg=$4
+	shift 4
+	printf '%s\n' "$cfg" >"$T/$name.cfg"
+	scripts/mkesp.sh "$T/$name.img" "$efi" "$kernel" "$T/$name.cfg" "$@" >/dev/null
+}
+
+# boot NAME IMAGE [qemu-efi.sh options] [-- QEMU-ARGS]: serial log in
+# $T/NAME.log, exit status in $T/NAME.rc.  Run several with & and wait.
+boot() {
+	local name=$1 img=$2
+	shift 2
+	local opts=() extra=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+	[ $# -gt 0 ] && { shift; extra=("$@"); }
+	scripts/qemu-efi.sh -s "$T/$name.log" "${opts[@]}" "$img" -- "${extra[@]}" \
+		>"$T/$name.qemu" 2>&1
+	echo $? >"$T/$name.rc"
+}
+rc_of() { cat "$T/$1.rc"; }
+# The test kernel's one result line.
+result_line() { grep -a '^aslrboot-test-kernel: \(PASS\|FAIL\)' "$T/$1.log" | head -1; }
+field() { sed -n "s/.* $2=\(0x[0-9a-f]*\).*/\1/p" <<<"$1"; }
+show_log() { echo "---- $1.log (exit $(rc_of "$1"))"; tail -n 25 "$T/$1.log"; echo "----"; }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# OVMF boots of the test kernel (issue 3):
+#  1. a verbose boot with EFI_RNG (virtio-rng) and a seed file: exit code 33,
+#     the PASS line, both sources credited, the seed file replaced on disk;
+#  2. load options from the UEFI shell override the config file (kernel=,
+#     cmdline=): the shell's startup.nsh starts aslrboot, the config names a
+#     missing kernel; a read-only seed file is mixed in but not credited;
+#  3. the fixed-seed option (seed=) gives the identical layout twice;
+#  4. aslr=off puts the kernel at the fixed address 0xffffffff80000000.
+# Each boot has a hard 60 s limit; two run at a time.
+cd "$(dirname "$0")/.." || exit 1
+. scripts/efi-test-lib.sh
+need "$EFI" "$KERNEL"
+
+SEED=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+head -c 32 /dev/urandom >"$T/random-seed"
+esp pass "$EFI" "$KERNEL" "$(printf 'verbose=1\ncmdline=verbose efi-boot-test')" \
+	"$T/random-seed=/EFI/aslrboot/random-seed"
+printf 'fs0:\\EFI\\aslrboot\\aslrboot.efi kernel=\\EFI\\aslrboot\\kernel.elf cmdline="verbose from-shell"\r\n' \
+	>"$T/startup.nsh"
+esp shell - "$KERNEL" "kernel=\\EFI\\aslrboot\\missing.elf" \
+	"$EFI=/EFI/aslrboot/aslrboot.efi" "$T/startup.nsh=/startup.nsh" \
+	"$T/random-seed=/EFI/aslrboot/random-seed"
+mattrib -i "$T/shell.img" +r ::/EFI/aslrboot/random-seed
+esp seed "$EFI" "$KERNEL" "$(printf 'verbose=1\nseed=%s' "$SEED")"
+esp fixed "$EFI" "$KERNEL" "aslr=off"
+
+boot pass "$T/pass.img" -t 60 -w -- -device virtio-rng-pci &
+boot shell "$T/shell.img" -t 60 &
+boot fixed "$T/fixed.img" -t 60 &
+wait
+boot seed1 "$T/seed.img" -t 60 &
+boot seed2 "$T/seed.img" -t 60 &
+wait
+
+line=$(result_line pass)
+check "boot: exit code 33 (got $(rc_of pass))" [ "$(rc_of pass)" = 33 ]
+check "boot: PASS line (${line:-none})" grep -q '^aslrboot-test-kernel: PASS virt=0x[0-9a-f]* phys=0x[0-9a-f]* seed_flags=0x' <<<"$line"
+check "boot: EFI_RNG_PROTOCOL credited" grep -q '^  entropy efi-rng: ok, 64 bytes, [1-9]' "$T/pass.log"
+check "boot: seed file credited" grep -q '^  entropy seed-file: ok, 32 bytes, [1-9]' "$T/pass.log"
+mcopy -n -i "$T/pass.img" ::/EFI/aslrboot/random-seed "$T/random-seed.after" 2>/dev/null
+check "boot: seed file replaced (32 new bytes)" \
+	test "$(stat -c %s "$T/random-seed.after" 2>/dev/null)" = 32 -a -n "$(cmp "$T/random-seed" "$T/random-seed.after" 2>&1)"
+check "boot: kernel saw the config's cmdline" grep -q '^aslrboot-test-kernel: [0-9]* regions' "$T/pass.log"
+[ "$(rc_of pass)" = 33 ] || show_log pass
+
+line=$(result_line shell)
+check "shell load options: exit code 33 (got $(rc_of shell))" [ "$(rc_of shell)" = 33 ]
+check "shell load options: kernel= overrode the config (${line:-none})" grep -q PASS <<<"$line"
+check "shell load options: cmdline= reached the kernel" grep -q '^aslrboot-test-kernel: [0-9]* regions' "$T/shell.log"
+check "read-only seed file mixed in, not credited" grep -q '^  entropy seed-file: uncredited, 32 bytes, 0 bits' "$T/shell.log"
+[ "$(rc_of shell)" = 33 ] || show_log shell
+
+l1=$(result_line seed1) l2=$(result_line seed2)
+check "fixed seed: both boots pass ($(rc_of seed1), $(rc_of seed2))" [ "$(rc_of seed1)$(rc_of seed2)" = 3333 ]
+check "fixed seed: seed flags say FIXED" [ $(( $(field "$l1" seed_flags) & 2 )) -eq 2 ]
+check "fixed seed: identical kernel placement ($l1)" test -n "$l1" -a "$l1" = "$l2"
+layout() { grep -a '^aslrboot:   ' "$T/$1.log"; }
+check "fixed seed: identical loader layout ($(layout seed1 | wc -l) lines)" \
+	test -n "$(layout seed1)" -a "$(layout seed1)" = "$(layout seed2)"
+[ "$l1" = "$l2" ] || { show_log seed1; show_log seed2; }
+
+line=$(result_line fixed)
+check "aslr=off: exit code 33 (got $(rc_of fixed))" [ "$(rc_of fixed)" = 33 ]
+check "aslr=off: kernel at 0xffffffff80000000 (${line:-none})" \
+	grep -q '^aslrboot-test-kernel: PASS virt=0xffffffff80000000 ' <<<"$line"
+done_results

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# aslrboot-inspect over the fixtures in $B/fixtures (tests/mk/elf.mk), with
+# every aslrboot-inspect built ($B/host-gcc, $B/host-clang; or $INSPECT):
+#   - every real PIE in real.list (and elfgen image in good.list): exit 0, "verdict: loadable", valid JSON
+#     with "loadable":true, kernel virtual base >= 30 bits on 4 GiB of RAM;
+#   - every file in bad.list: exit 1 and exactly one stderr line
+#     "error: <file>: ... [<its listed code>]", the same code in --json;
+#   - --help, usage errors (exit 2), --policy linux64, --ram.
+# Prints "RESULT passed=N failed=M".
+set -u
+B=${B:-build}
+fx=$B/fixtures
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+finish() { echo "RESULT passed=$passed failed=$failed"; [ "$failed" -eq 0 ]; exit; }
+
+if [ -n "${INSPECT:-}" ]; then
+	tools=("$INSPECT")
+else
+	tools=()
+	for cc in gcc clang; do
+		[ -x "$B/host-$cc/aslrboot-inspect" ] && tools+=("$B/host-$cc/aslrboot-inspect")
+	done
+fi
+[ ${#tools[@]} -gt 0 ] || { bad "no aslrboot-inspect under $B/host-*/"; finish; }
+[ -s "$fx/real.list" ] && [ -s "$fx/bad.list" ] || { bad "no fixtures in $fx (make host)"; finish; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# JSON validity is checked at the end, all files in one parser run (python3,
+# else jq, else a shape check): json_later FILE LABEL.
+mkdir -p "$tmp/json.d"
+njson=0
+json_later() {
+	njson=$((njson + 1))
+	cp "$1" "$tmp/json.d/$njson.json"
+	printf '%s\n' "$2" >"$tmp/json.d/$njson.label"
+}
+json_check_all() {
+	local f
+	if python3 -c 'import json' 2>/dev/null; then
+		python3 - "$tmp/json.d"/*.json >"$tmp/invalid" <<'PY'
+import json, sys
+for name in sys.argv[1:]:
+    try:
+        with open(name) as f:
+            json.load(f)
+    except Exception as e:
+        print(name)
+PY
+	else
+		: >"$tmp/invalid"
+		for f in "$tmp/json.d"/*.json; do
+			if command -v jq >/dev/null; then
+				jq -e . "$f" >/dev/null 2>&1 || echo "$f" >>"$tmp/invalid"
+			else
+				grep -qx '{.*}' "$f" || echo "$f" >>"$tmp/invalid"
+			fi
+		done
+	fi
+	for f in "$tmp/json.d"/*.json; do
+		if grep -qxF "$f" "$tmp/invalid"; then
+			bad "invalid JSON from $(cat "${f%.json}.label")"
+		else
+			ok
+		fi
+	done
+}
+# $1 tool, $2 file: accepted, JSON parses, >= 30 bits of kernel virtual entropy.
+check_real() {
+	local t=$1 f=$2 rc bits
+	"$t" "$f" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 0 ] || ! grep -qx 'verdict: loadable' "$tmp/out" || [ -s "$tmp/err" ]; then
+		bad "$t $f: exit $rc: $(head -c 300 "$tmp/err")"
+		return
+	fi
+	ok
+	"$t" --json --ram 4G "$f" >"$tmp/json" 2>"$tmp/err"
+	rc=$?
+	json_later "$tmp/json" "$t --json $f"
+	if [ $rc -ne 0 ] || ! grep -q '"loadable":true' "$tmp/json"; then
+		bad "$t --json $f: exit $rc, not loadable in JSON"
+		return
+	fi
+	ok
+	bits=$(grep -o '"kernel_virt_bits":[0-9.]*' "$tmp/json" | cut -d: -f2)
+	if [ -n "$bits" ] && awk -v b="$bits" 'BEGIN { exit !(b >= 30) }'; then
+		ok
+	else
+		bad "$t $f: kernel virtual entropy '${bits}' bits < 30 on 4 GiB"
+	fi
+	# The text report says the same number.
+	if grep -qx "kernel virtual base: $bits bits" "$tmp/out"; then ok; else
+		bad "$t $f: text and JSON entropy differ (${bits})"; fi
+}
+
+# $1 tool, $2 file, $3 code: rejected with exactly that code, both forms.
+check_bad() {
+	local t=$1 f=$2 code=$3 rc line
+	"$t" "$f" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	line=$(cat "$tmp/err")
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+		[[ "$line" == "error: $f: "*" [$code]" ]]; then
+		ok
+	else
+		bad "$t $f: want exit 1 and [$code], got exit $rc: $(head -c 300 "$tmp/err")"
+	fi
+	"$t" --json "$f" >"$tmp/json" 2>/dev/null
+	rc=$?
+	json_later "$tmp/json" "$t --json $f"
+	if [ $rc -eq 1 ] && grep -q "\"code\":\"$code\"" "$tmp/json"; then
+		ok
+	else
+		bad "$t --json $f: want exit 1 and \"code\":\"$code\" in the JSON (exit $rc)"
+	fi
+}
+
+check_cli() {
+	local t=$1 real=$2 rc
+	"$t" --help >"$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q -- '--json' "$tmp/out" && grep -q -- '--ram SIZE' "$tmp/out" &&
+		grep -q -- '--policy linux64' "$tmp/out"; then ok; else bad "$t --help"; fi
+	for args in "" "--ram 3X $real" "--ram 1M $real" "--policy bsd $real" "$real $real" \
+		"$tmp/no-such-file"; do
+		# shellcheck disable=SC2086 # word splitting is the point
+		"$t" $args >/dev/null 2>&1
+		rc=$?
+		if [ $rc -eq 2 ]; then ok; else bad "$t $args: exit $rc, want 2"; fi
+	done
+	# More RAM: more physical slots for the kernel, the same virtual window.
+	"$t" --json --ram 64G "$real" >"$tmp/big" 2>/dev/null
+	"$t" --json --ram 1G "$real" >"$tmp/small" 2>/dev/null
+	if awk -v b="$(grep -o '"phys_bits":[0-9.]*' "$tmp/big" | sed -n 2p | cut -d: -f2)" \
+		-v s="$(grep -o '"phys_bits":[0-9.]*' "$tmp/small" | sed -n 2p | cut -d: -f2)" \
+		'BEGIN { exit !(b >= s + 5.9) }'; then ok; else bad "$t --ram: 64G not 6 bits over 1G"; fi
+	# linux64 lifts W^X (C14): the W+X fixture loads, without an entropy report.
+	"$t" --json --policy linux64 "$fx/bad-c14.elf" >"$tmp/json" 2>/dev/null
+	rc=$?
+	json_later "$tmp/json" "$t --json --policy linux64 bad-c14.elf"
+	if [ $rc -eq 0 ] && grep -q '"entropy":null' "$tmp/json"; then
+		ok
+	else
+		bad "$t --policy linux64 bad-c14.elf: exit $rc"
+	fi
+}
+
+for t in "${tools[@]}"; do
+	while read -r f; do
+		[ -n "$f" ] && check_real "$t" "$fx/$f"
+	done <"$fx/real.list"
+	# elfgen's valid images (good.list), when the fixture generator makes them.
+	if [ -s "$fx/good.list" ]; then
+		while read -r f; do
+			[ -n "$f" ] && check_real "$t" "$fx/$f"
+		done <"$fx/good.list"
+	fi
+	while read -r f code; do
+		[ -n "$f" ] && check_bad "$t" "$fx/$f" "$code"
+	done <"$fx/bad.list"
+	check_cli "$t" "$fx/$(head -n1 "$fx/real.list")"
+done
+json_check_all
+finish

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# aslrboot behind GRUB (issue 4); the test kernel must pass each way:
+#   - GRUB BIOS rescue ISO, `multiboot2` + `module2` (Multiboot 2)
+#   - the same with `multiboot` + `module` (Multiboot 1 as GRUB speaks it)
+#   - GRUB EFI (standalone image under OVMF) `chainloader`s aslrboot.efi with
+#     load options naming the kernel
+#   - GRUB EFI loads aslrboot.mb with `multiboot2` + `module2`
+# Each run asserts QEMU's exit code 33, the kernel's PASS line, the protocol
+# in aslrboot's verbose summary, and that the kernel's command line arrived
+# (the test kernel prints its region table only when it sees `verbose`).
+# Prints "ok NAME" / "FAIL NAME: why" per case and a RESULT line.
+set -u
+B=${B:-build}
+K=$B/kernel/test-kernel.elf
+passed=0 failed=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/aslrboot-grub.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+clean() { sed 's/\x1b\[[0-9;=?]*[A-Za-z]//g; s/\r//g'; }
+
+ok() { echo "ok $1"; passed=$((passed + 1)); }
+bad() {
+	echo "FAIL $1: $2"
+	[ -f "$tmp/$1.log" ] && sed 's/^/    /' "$tmp/$1.log" | tail -n 8
+	failed=$((failed + 1))
+}
+
+# check NAME RC SUMMARY-REGEX: the log is $tmp/NAME.log.
+check() {
+	local name=$1 rc=$2 summary=$3 log=$tmp/$1.log
+	if [ "$rc" -ne 33 ]; then
+		bad "$name" "exit $rc, want 33"
+	elif ! grep -q '^aslrboot-test-kernel: PASS ' "$log"; then
+		bad "$name" "no PASS line"
+	elif ! grep -qE "$summary" "$log"; then
+		bad "$name" "no summary line matching '$summary'"
+	elif ! grep -q '^aslrboot-test-kernel: [0-9]* regions' "$log"; then
+		bad "$name" "the kernel did not get its command line 'verbose'"
+	else
+		ok "$name"
+	fi
+}
+
+for f in "$B/aslrboot.mb" "$B/aslrboot.efi" "$K"; do
+	[ -f "$f" ] || { echo "missing $f (make targets)"; echo "RESULT passed=0 failed=1"; exit 1; }
+done
+
+# bios NAME PROTOCOL [mkgrub-iso.sh options]
+bios() {
+	local name=$1 proto=$2 rc
+	shift 2
+	if ! scripts/mkgrub-iso.sh "$@" -a "verbose=1" "$tmp/$name.iso" "$B/aslrboot.mb" "$K" verbose \
+		>"$tmp/$name.log" 2>&1; then
+		bad "$name" "grub-mkrescue failed"
+		return
+	fi
+	timeout -k 5 30 qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 256 \
+		-cdrom "$tmp/$name.iso" -nodefaults -display none -no-reboot -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>&1 | clean >"$tmp/$name.log"
+	rc=${PIPESTATUS[0]}
+	check "$name" "$rc" "^aslrboot: aslrboot [0-9.]+ \(Multiboot $proto\): kernel module 1 "
+}
+
+# efi NAME SUMMARY-REGEX LOADER [mkgrub-efi.sh options]
+efi() {
+	local name=$1 summary=$2 loader=$3
+	shift 3
+	if ! scripts/mkgrub-efi.sh "$@" -a "verbose=1" "$tmp/$name.img" "$loader" "$K" verbose \
+		>"$tmp/$name.log" 2>&1; then
+		bad "$name" "mkgrub-efi.sh failed"
+		return
+	fi
+	scripts/qemu-efi.sh -t 90 "$tmp/$name.img" >"$tmp/$name.log" 2>&1
+	check "$name" $? "$summary"
+}
+
+bios grub-bios-mb2 2
+bios grub-bios-mb1 1 -1
+efi grub-efi-chainload '^aslrboot: aslrboot [0-9.]+ \(UEFI\): kernel /EFI/aslrboot/kernel.elf ' \
+	"$B/aslrboot.efi"
+efi grub-efi-mb2 '^aslrboot: aslrboot [0-9.]+ \(Multiboot 2\): kernel module 1 ' \
+	"$B/aslrboot.mb" -2
+
+echo "RESULT passed=$passed failed=$failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer target: elf_parse under every policy; when an image is accepted
+ * (and small), elf_load + elf_relocate into per-segment buffers must succeed
+ * ("cannot fail on an image elf_parse accepted") and the plan must hold its
+ * invariants.  Per-input work is bounded by the input size (every table lives
+ * in the file) and by SPAN_CAP for the buffers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf/elf.h"
+
+#define SPAN_CAP (UINT64_C(4) << 20)
+
+static const uint32_t policies[] = { 0, ELF_POL_ALLOW_EXEC_NORELOC, ELF_POL_INSPECT,
+				     ELF_POL_LINUX64 };
+
+#define CHECK(c)                                                                       \
+	do {                                                                           \
+		if (!(c))                                                              \
+			__builtin_trap();                                              \
+	} while (0)
+
+static void check_plan(const struct elf_image *img)
+{
+	CHECK(img->nsegs >= 1 && img->nsegs <= ELF_MAX_LOAD);
+	CHECK(img->entry_seg < img->nsegs && (img->segs[img->entry_seg].flags & ELF_PF_X));
+	CHECK(img->link_end - img->link_base <= ELF_MAX_IMAGE_SPAN);
+	for (uint32_t i = 0; i < img->nsegs; i++) {
+		const struct elf_seg *s = &img->segs[i];
+
+		CHECK(s->filesz <= s->memsz && s->offset + s->filesz <= img->file_size);
+		CHECK(s->page_start < s->page_end && s->align >= 4096);
+		if (img->policy & ELF_POL_LINUX64)
+			continue;
+		CHECK(!((s->flags & ELF_PF_W) && (s->flags & ELF_PF_X)));
+		CHECK(i == 0 || img->segs[i - 1].page_end <= s->page_start);
+	}
+	if (img->has_relro) {
+		bool inside = false;
+
+		for (uint32_t i = 0; i < img->nsegs; i++)
+			inside |= (img->segs[i].flags & ELF_PF_W) &&
+				  img->segs[i].page_start <= img->relro_start &&
+				  img->relro_end <= img->segs[i].page_end;
+		CHECK(img->relro_start < img->relro_end && inside);
+	}
+}
+
+static void load_and_relocate(const struct elf_image *img, uint64_t slide)
+{
+	struct elf_placement pl = { .slide = slide };
+	uint64_t total = 0;
+	struct ldr_diag d;
+
+	for (uint32_t i = 0; i < img->nsegs; i++)
+		total += img->segs[i].page_end - img->segs[i].page_start;
+	if (total > SPAN_CAP)
+		return;
+	for (uint32_t i = 0; i < img->nsegs; i++)
+		CHECK((pl.seg_mem[i] = malloc(img->segs[i].page_end - img->segs[i].page_start)));
+	CHECK(elf_load(img, &pl) == LDR_OK);
+	CHECK(elf_relocate(img, &pl, &d) == LDR_OK);
+	for (uint32_t i = 0; i < img->nsegs; i++)
+		free(pl.seg_mem[i]);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	for (size_t p = 0; p < sizeof(policies) / sizeof(policies[0]); p++) {
+		struct elf_image img;
+		struct ldr_diag d;
+		enum ldr_err e = elf_parse(data, size, policies[p], &img, &d);
+
+		CHECK(e < LDR_ERR_COUNT && d.err == e);
+		if (e != LDR_OK)
+			continue;
+		check_plan(&img);
+		load_and_relocate(&img, 0x7ffe00000000 - img.link_base);
+	}
+	return 0;
+}

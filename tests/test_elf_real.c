@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Differential test on real PIEs built by scripts/mkfixtures.sh with the host
+ * gcc/GNU ld and clang/lld (build/fixtures/real.list): each is loaded at two
+ * slides into separate malloc'd segment buffers and compared with
+ * tests/elf_ref.c (a section-header-driven reference) and with each other:
+ * exactly the relocated words differ, by exactly the slide difference.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf/elf.h"
+#include "elf_ref.h"
+#include "harness.h"
+
+#define SLIDE_A UINT64_C(0x40000000)
+#define SLIDE_B UINT64_C(0xffffffff80000000) /* a higher-half placement */
+
+struct loaded {
+	struct elf_image img;
+	struct elf_placement pl;
+};
+
+static void unload(struct loaded *l)
+{
+	for (int i = 0; i < ELF_MAX_LOAD; i++)
+		free(l->pl.seg_mem[i]);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Parse, then copy every segment into its own buffer (pre-filled with junk so
+ * elf_load's zeroing is observable) and relocate. */
+static enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol,
+			    struct loaded *l, struct ldr_diag *d)
+{
+	enum ldr_err e;
+
+	memset(l, 0, sizeof(*l));
+	if ((e = elf_parse(f, sz, pol, &l->img, d)))
+		return e;
+	l->pl.slide = slide;
+	for (uint32_t i = 0; i < l->img.nsegs; i++) {
+		size_t n = l->img.segs[i].page_end - l->img.segs[i].page_start;
+
+		if (!(l->pl.seg_mem[i] = malloc(n)))
+			return LDR_E_NOMEM;
+		memset(l->pl.seg_mem[i], 0xa5, n);
+	}
+	if ((e = elf_load(&l->img, &l->pl)))
+		return e;
+	return elf_relocate(&l->img, &l->pl, d);
+}
+
+static uint8_t *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	*size = buf ? (size_t)n : 0;
+	fclose(f);
+	return buf;
+}
+
+/* Every loaded segment equals the reference's flat image at the same slide. */
+static void compare_ref(const char *name, const struct loaded *l, const struct elf_ref *r)
+{
+	for (uint32_t i = 0; i < l->img.nsegs; i++) {
+		const struct elf_seg *s = &l->img.segs[i];
+
+		if (memcmp(l->pl.seg_mem[i], r->flat + (s->page_start - r->lo),
+			   s->page_end - s->page_start))
+			harness_fail(__FILE__, __LINE__, "%s: segment %u differs from reference",
+				     name, i);
+	}
+}
+
+/* Between slides A and B exactly the REF_MOVES words differ, by B - A. */
+static void compare_slides(const char *name, const struct loaded *a, const struct loaded *b,
+			   const struct elf_ref *r)
+{
+	size_t moved = 0, want = 0;
+
+	for (uint64_t w = 0; w < (r->hi - r->lo) / 8; w++)
+		want += r->kind[w] == REF_MOVES;
+	for (uint32_t i = 0; i < a->img.nsegs; i++) {
+		const struct elf_seg *s = &a->img.segs[i];
+
+		for (uint64_t off = 0; off < s->page_end - s->page_start; off += 8) {
+			uint64_t wa, wb, k = r->kind[(s->page_start + off - r->lo) / 8];
+
+			memcpy(&wa, a->pl.seg_mem[i] + off, 8);
+			memcpy(&wb, b->pl.seg_mem[i] + off, 8);
+			if (k == REF_MOVES && wb - wa == SLIDE_B - SLIDE_A)
+				moved++;
+			else if (wa != wb)
+				harness_fail(__FILE__, __LINE__, "%s: word at 0x%" PRIx64
+					     " changed by 0x%" PRIx64, name,
+					     s->page_start + off, wb - wa);
+		}
+	}
+	EXPECT_EQ(moved, want);
+}
+
+static void check_real(const char *dir, const char *name)
+{
+	char path[512];
+	struct loaded a, b;
+	struct elf_ref r;
+	size_t sz;
+	uint8_t *f;
+	const struct elf_reloc_stats *st = &a.img.stats;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = read_file(path, &sz);
+	if (!f) {
+		harness_fail(__FILE__, __LINE__, "cannot read %s", path);
+		return;
+	}
+	EXPECT_ERR(load_at(f, sz, SLIDE_A, 0, &a, NULL), LDR_OK);
+	EXPECT_ERR(load_at(f, sz, SLIDE_B, 0, &b, NULL), LDR_OK);
+	if (elf_ref_load(f, sz, SLIDE_A, &r) || a.img.nsegs == 0 || b.img.nsegs == 0) {
+		harness_fail(__FILE__, __LINE__, "%s: not loadable", name);
+	} else {
+		EXPECT(r.nrelocs > 0);
+		EXPECT_EQ(st->relative + st->abs64 + st->glob_dat + st->jump_slot + st->relr_relocs,
+			  r.nrelocs);
+		compare_ref(name, &a, &r);
+		compare_slides(name, &a, &b, &r);
+		elf_ref_free(&r);
+		EXPECT(elf_ref_load(f, sz, SLIDE_B, &r) == 0);
+		compare_ref(name, &b, &r);
+	}
+	printf("  %s: type %u, %u segs, relro %d, RELA %" PRIu64 " JMPREL %" PRIu64
+	       " RELR words %" PRIu64 " -> %zu relocations\n",
+	       name, a.img.type, a.img.nsegs, a.img.has_relro, a.img.rela_count,
+	       a.img.jmprel_count, a.img.relr_count, r.nrelocs);
+	elf_ref_free(&r);
+	unload(&a);
+	unload(&b);
+	free(f);
+}
+
+/* build/fixtures/real.list comes from scripts/mkfixtures.sh (make host). */
+static void test_real_pies(void)
+{
+	const char *b = getenv("B");
+	char dir[256], path[300], line[256];
+	FILE *list;
+	int n = 0;
+	bool relr = false, sym = false, exec = false;
+
+	snprintf(dir, sizeof(dir), "%s/fixtures", b && *b ? b : "build");
+	snprintf(path, sizeof(path), "%s/real.list", dir);
+	if (!(list = fopen(path, "r"))) {
+		harness_fail(__FILE__, __LINE__, "%s missing: run `make host` first", path);
+		return;
+	}
+	while (fgets(line, sizeof(line), list)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!*line)
+			continue;
+		check_real(dir, line);
+		relr |= strstr(line, "relr") != NULL;
+		sym |= strstr(line, "shared") != NULL;
+		exec |= strstr(line, "exec") != NULL;
+		n++;
+	}
+	fclose(list);
+	EXPECT(n >= 6 && relr && sym && exec);
+}
+
+int main(void)
+{
+	RUN(test_real_pies);
+	return harness_done();
+}
