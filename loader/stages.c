@@ -63,6 +63,9 @@ enum ldr_err stage_plan(struct loader_state *s)
 		log_diag("memory map", &d);
 		return err;
 	}
+	if (s->mm.fixups)
+		log_printf("memory map: %u firmware entries repaired (overlap, zero length or wrap)\n",
+			   s->mm.fixups);
 	s->info_size = handoff_size_bound(env, LAYOUT_MAX_REGIONS, s->mm.count,
 					  2 * LAYOUT_MAX_REGIONS + 64);
 	req.img = &s->img;
@@ -185,6 +188,35 @@ static enum ldr_err mark(struct memmap *mm, uint64_t base, uint64_t len, uint32_
 	return memmap_set(mm, base, end - base, type);
 }
 
+/* Relabel only the USABLE parts of [base, base+len): a range a front end
+ * reserved must never turn firmware-reserved memory into something the
+ * kernel may reclaim. */
+static enum ldr_err mark_usable(struct memmap *mm, uint64_t base, uint64_t len, uint32_t type)
+{
+	uint64_t end, cur;
+	if (!len || !range_end(base, len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
+		return LDR_E_RANGE;
+	cur = align_down(base, PAGE_SIZE);
+	while (cur < end) {
+		uint64_t lo = 0, hi = 0;
+		for (uint32_t i = 0; i < mm->count; i++) {
+			const struct mm_entry *e = &mm->e[i];
+			if (e->type != ASLRBOOT_MEM_USABLE || e->base + e->len <= cur || e->base >= end)
+				continue;
+			lo = e->base > cur ? e->base : cur;
+			hi = e->base + e->len < end ? e->base + e->len : end;
+			break;
+		}
+		if (hi <= lo)
+			return LDR_OK;
+		enum ldr_err err = memmap_set(mm, lo, hi - lo, type);
+		if (err)
+			return err;
+		cur = hi;
+	}
+	return LDR_OK;
+}
+
 enum ldr_err stage_exit(struct loader_state *s)
 {
 	struct boot_env *env = s->env;
@@ -198,8 +230,8 @@ enum ldr_err stage_exit(struct loader_state *s)
 	/* The final map: the firmware's, then what we handed over on top. */
 	err = memmap_normalize(env->mmap, env->mmap_count, &s->mm, &d);
 	for (uint32_t i = 0; !err && i < env->reserved_count; i++)
-		err = mark(&s->mm, env->reserved[i].base, env->reserved[i].len,
-			   ASLRBOOT_MEM_LOADER_RECLAIMABLE);
+		err = mark_usable(&s->mm, env->reserved[i].base, env->reserved[i].len,
+				  ASLRBOOT_MEM_LOADER_RECLAIMABLE);
 	for (uint32_t i = 0; !err && i < env->module_count; i++)
 		err = mark(&s->mm, env->modules[i].phys, env->modules[i].size, ASLRBOOT_MEM_MODULE);
 	for (uint32_t i = 0; !err && i < s->plan.count; i++)

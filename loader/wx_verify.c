@@ -182,6 +182,26 @@ static bool check_leaf(void *arg, const struct pt_leaf *l)
 	return true;
 }
 
+/*
+ * No physical frame is both writable somewhere and executable somewhere: a
+ * writable alias of code (e.g. through the direct map) would defeat W^X as
+ * surely as a W+X leaf.  Run on m[] once the walk proved the leaves are
+ * exactly m[].
+ */
+static enum ldr_err check_aliases(const struct pt_mapping *m, size_t n, struct ldr_diag *diag)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!(m[i].prot & ASLRBOOT_PROT_X))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if ((m[j].prot & ASLRBOOT_PROT_W) &&
+			    ranges_overlap(pa_addr(m[i].pa), m[i].len, pa_addr(m[j].pa), m[j].len))
+				return ldr_fail(diag, LDR_E_WX_VERIFY, "page table", -1, "alias",
+						va_addr(m[j].va));
+	}
+	return LDR_OK;
+}
+
 enum ldr_err wx_verify(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, const struct pt_mapping *m,
 		       size_t n, struct ldr_diag *diag)
 {
@@ -200,5 +220,5 @@ enum ldr_err wx_verify(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, const st
 		want += m[i].len;
 	if (v.mapped != want)
 		return ldr_fail(diag, LDR_E_WX_VERIFY, "page table", -1, "total", v.mapped);
-	return LDR_OK;
+	return check_aliases(m, n, diag);
 }

@@ -275,6 +275,43 @@ static void test_strict_entropy_refuses(void)
 	free(img);
 }
 
+static uint32_t type_at(const struct aslrboot_info *info, uint64_t pa)
+{
+	const struct aslrboot_rec_memmap *mm = (const void *)handoff_find(info, ASLRBOOT_REC_MEMMAP, NULL);
+	const struct aslrboot_mmap_entry *e = (const void *)(mm + 1);
+	for (uint32_t i = 0; mm && i < mm->count; i++)
+		if (pa >= e[i].base && pa - e[i].base < e[i].length)
+			return e[i].type;
+	return 0;
+}
+
+/* The final map: kernel regions KERNEL, loader ranges LOADER_RECLAIMABLE
+ * only where the firmware said USABLE, firmware-reserved memory untouched. */
+static void test_final_memory_map(void)
+{
+	static struct booted b;
+	b.kernel = elfgen_default(&b.ksize);
+	fake_init(&b.fp, ARENA_BASE, ARENA_SIZE);
+	fake_env(&b.fp, &b.env, b.kernel, b.ksize);
+	b.env.reserved[0] = (struct boot_range){ 0x9f000, 0x59000 }; /* usable, hole, reserved */
+	b.env.reserved_count = 1;
+	REQUIRE(loader_run(&b.env, &b.fp.ops, &b.st) == LDR_OK);
+	REQUIRE(pt_walk(b.st.cr3, b.fp.ops.phys_ptr, &b.fp, collect, &b.ls, NULL) == LDR_OK);
+	b.info = vptr(&b.fp, &b.ls, va_addr(b.st.info), sizeof(*b.info));
+	REQUIRE(b.info != NULL);
+	EXPECT_EQ(type_at(b.info, 0x9f000), ASLRBOOT_MEM_LOADER_RECLAIMABLE);
+	EXPECT_EQ(type_at(b.info, 0x9e000), ASLRBOOT_MEM_USABLE);
+	EXPECT_EQ(type_at(b.info, 0xf4000), ASLRBOOT_MEM_RESERVED);
+	EXPECT_EQ(type_at(b.info, 0xa8000), 0); /* the hole stays a hole */
+	const struct aslrboot_rec_layout *lay = layout_of(b.info);
+	REQUIRE(lay != NULL);
+	const struct aslrboot_region *rg = (const void *)(lay + 1);
+	for (uint32_t i = 0; i < lay->count; i++)
+		if (rg[i].kind != ASLRBOOT_RGN_GUARD && rg[i].kind != ASLRBOOT_RGN_DIRECT_MAP)
+			EXPECT_EQ(type_at(b.info, rg[i].phys), ASLRBOOT_MEM_KERNEL);
+	unboot(&b);
+}
+
 static void test_firmware_exit_failure(void)
 {
 	static struct fake_platform fp;
@@ -300,6 +337,7 @@ int main(void)
 	RUN(test_malformed_leave_memory_untouched);
 	RUN(test_no_space);
 	RUN(test_strict_entropy_refuses);
+	RUN(test_final_memory_map);
 	RUN(test_firmware_exit_failure);
 	return harness_done();
 }

@@ -207,6 +207,22 @@ static bool count_leaf(void *arg, const struct pt_leaf *l)
 }
 
 /* Aliased tables must not hang the walker. */
+/* A writable alias of an executable frame is refused even though no single
+ * leaf is W+X: here the direct map is made to cover the text frames. */
+static void test_writable_alias_of_code(void)
+{
+	struct fixture f;
+	struct pt_pool pool;
+
+	memset(&f, 0, sizeof(f));
+	arena_init(&f.a, ARENA_BASE, 64);
+	pool = arena_pool(&f.a, true);
+	f.n = plan_realistic(f.m);
+	f.m[PLAN_TEXT].pa = pa_init(0x2000000); /* inside the RW direct map */
+	REQUIRE(pt_build(f.m, f.n, &pool, &f.cr3, &f.d) == LDR_OK);
+	expect_fail(&f, "alias", va_addr(f.m[PLAN_DIRECT_I].va));
+}
+
 static void test_walker_termination(void)
 {
 	struct arena a;
@@ -247,6 +263,7 @@ int main(void)
 	RUN(test_missing_leaf);
 	RUN(test_wrong_frame);
 	RUN(test_bad_table_pointers);
+	RUN(test_writable_alias_of_code);
 	RUN(test_walker_termination);
 	return harness_done();
 }

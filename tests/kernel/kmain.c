@@ -111,10 +111,14 @@ static void print_layout(const struct kinfo *k)
 		};
 		const struct aslrboot_rec_timings *t = (const void *)r;
 		uint64_t prev = t->tsc[0], mhz = t->tsc_hz / 1000000;
-		for (uint32_t i = 1; i < t->count && i < ASLRBOOT_PHASE_COUNT && mhz; i++) {
+		/* Raw cycles too: tsc_hz is 0 where it cannot be calibrated
+		 * (microvm), and scripts/bench.sh reads the cycles. */
+		for (uint32_t i = 1; i < t->count && i < ASLRBOOT_PHASE_COUNT; i++) {
 			if (!t->tsc[i])
 				continue;
-			kprintf("  %s: %llu us\n", phase[i], (unsigned long long)((t->tsc[i] - prev) / mhz));
+			kprintf("  %s: %llu cycles, %llu us\n", phase[i],
+				(unsigned long long)(t->tsc[i] - prev),
+				(unsigned long long)(mhz ? (t->tsc[i] - prev) / mhz : 0));
 			prev = t->tsc[i];
 		}
 	}
