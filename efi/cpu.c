@@ -2,6 +2,7 @@
 /* The x86-64 pieces the UEFI front end needs: CPUID, TSC, COM1, halting,
  * and one edit to the firmware's page tables before the final jump. */
 #include "efi_fe.h"
+#include "../loader/x86_64/cpu.h"
 
 #define COM1 0x3f8
 #define CR0_WP (UINT64_C(1) << 16)
@@ -11,45 +12,15 @@
 #define PTE_NX (UINT64_C(1) << 63)
 #define PTE_ADDR UINT64_C(0x000ffffffffff000)
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-	__asm__ __volatile__("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-
 uint64_t efi_rdtsc(void *ctx)
 {
-	uint32_t lo, hi;
-
 	(void)ctx;
-	__asm__ __volatile__("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
+	return rdtsc_serialized();
 }
 
 uint32_t efi_cpu_features(void)
 {
-	uint32_t a, b, c, d, f = 0;
-
-	cpuid(0x80000000u, &a, &b, &c, &d);
-	if (a < 0x80000001u)
-		return 0;
-	cpuid(0x80000001u, &a, &b, &c, &d);
-	if (d & (1u << 20))
-		f |= BOOT_CPU_NX;
-	if (d & (1u << 26))
-		f |= BOOT_CPU_1G_PAGES;
-	return f;
+	return cpu_boot_features();
 }
 
 /* 5-level paging cannot be left without leaving long mode; the core

@@ -2,7 +2,7 @@
 /* CPU facts for boot_env: paging features and the TSC frequency. */
 #include "mb.h"
 
-#include "cpu.h"
+#include "../loader/x86_64/cpu.h"
 
 #define PIT_HZ 1193182u
 #define PIT_MS 10u
@@ -12,17 +12,7 @@
 
 uint32_t mb_cpu_features(void)
 {
-	uint32_t a, b, c, d, f = 0;
-
-	cpuid(0x80000000u, &a, &b, &c, &d);
-	if (a < 0x80000001u)
-		return 0;
-	cpuid(0x80000001u, &a, &b, &c, &d);
-	if (d & (1u << 20))
-		f |= BOOT_CPU_NX;
-	if (d & (1u << 26))
-		f |= BOOT_CPU_1G_PAGES;
-	return f;
+	return cpu_boot_features();
 }
 
 /* SDM vol. 2A CPUID leaf 15H: TSC = crystal * EBX / EAX. */

@@ -17,7 +17,7 @@
 #include "../loader/libc.h"
 #include "../loader/loader.h"
 #include "../loader/log.h"
-#include "cpu.h"
+#include "../loader/x86_64/cpu.h"
 #include "idmap.h"
 #include "serial.h"
 

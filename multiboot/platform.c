@@ -10,7 +10,7 @@
 #include "../loader/addr.h"
 #include "../loader/log.h"
 #include "../loader/x86_64/enter.h"
-#include "cpu.h"
+#include "../loader/x86_64/cpu.h"
 #include "idmap.h"
 #include "serial.h"
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* x86-64 instructions the Multiboot front end needs (target only). */
-#ifndef MB_CPU_H
-#define MB_CPU_H
+/* x86-64 instructions both front ends need (target only: privileged). */
+#ifndef LDR_X86_64_CPU_H
+#define LDR_X86_64_CPU_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "../boot_env.h"
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -45,6 +47,22 @@ static inline bool cpu_hypervisor(void)
 	uint32_t a, b, c, d;
 	cpuid(1, &a, &b, &c, &d);
 	return (c >> 31) & 1;
+}
+
+/* BOOT_CPU_* from CPUID 0x80000001 EDX: NX (bit 20), 1 GiB pages (bit 26). */
+static inline uint32_t cpu_boot_features(void)
+{
+	uint32_t a, b, c, d, f = 0;
+
+	cpuid(0x80000000u, &a, &b, &c, &d);
+	if (a < 0x80000001u)
+		return 0;
+	cpuid(0x80000001u, &a, &b, &c, &d);
+	if (d & (1u << 20))
+		f |= BOOT_CPU_NX;
+	if (d & (1u << 26))
+		f |= BOOT_CPU_1G_PAGES;
+	return f;
 }
 
 #endif
