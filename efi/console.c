@@ -98,6 +98,8 @@ const char *efi_status_str(EFI_STATUS s)
 	case EFI_NOT_READY: return "not ready";
 	case EFI_LOAD_ERROR: return "load error";
 	case EFI_BAD_BUFFER_SIZE: return "bad buffer size";
+	case EFI_WRITE_PROTECTED: return "write protected";
+	case EFI_VOLUME_FULL: return "volume full";
 	default: return "firmware error";
 	}
 }

@@ -44,6 +44,7 @@ struct efi_ctx {
 	bool ebs_called;          /* boot services may be gone: no ConOut, no return */
 	bool fw_serial;           /* firmware mirrors ConOut to a serial port */
 	EFI_FILE_HANDLE seed_fh;  /* the seed file, open for writing, until stored */
+	bool seed_created;        /* ... created this boot: deleted unless stored */
 	struct efi_alloc allocs[EFI_FE_MAX_ALLOCS];
 	uint32_t alloc_count;
 	struct efi_mmap mmap;
@@ -71,6 +72,7 @@ void efi_error(const char *file, const char *what, const char *detail, enum ldr_
 
 /* file.c */
 EFI_STATUS efi_file_open(struct efi_ctx *c, const char *path, UINT64 mode, EFI_FILE_HANDLE *f);
+EFI_STATUS efi_file_create(struct efi_ctx *c, const char *path, UINT64 attr, EFI_FILE_HANDLE *f);
 EFI_STATUS efi_file_rewrite(EFI_FILE_HANDLE f, const void *data, uint64_t len);
 EFI_STATUS efi_file_read(struct efi_ctx *c, const char *path, uint64_t max, void **data,
 			 uint64_t *size);
@@ -92,6 +94,7 @@ void efi_rng_collect(struct efi_ctx *c, struct boot_entropy_input *in);
 void efi_seed_read(struct efi_ctx *c, struct boot_entropy_input *in);
 enum ldr_err efi_seed_store(void *ctx, const uint8_t *seed, size_t len);
 void efi_seed_close(struct efi_ctx *c);
+void efi_entropy_wipe(struct efi_ctx *c);
 
 /* tables.c */
 void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);

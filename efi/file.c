@@ -25,7 +25,8 @@ static bool path16(const char *path, CHAR16 *out, size_t cap)
 	return i > 0;
 }
 
-EFI_STATUS efi_file_open(struct efi_ctx *c, const char *path, UINT64 mode, EFI_FILE_HANDLE *f)
+static EFI_STATUS open_attr(struct efi_ctx *c, const char *path, UINT64 mode, UINT64 attr,
+			    EFI_FILE_HANDLE *f)
 {
 	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs;
 	EFI_FILE_HANDLE root;
@@ -40,9 +41,21 @@ EFI_STATUS efi_file_open(struct efi_ctx *c, const char *path, UINT64 mode, EFI_F
 	s = fs->OpenVolume(fs, &root);
 	if (EFI_ERROR(s))
 		return s;
-	s = root->Open(root, f, name, mode, 0);
+	s = root->Open(root, f, name, mode, attr);
 	root->Close(root);
 	return s;
+}
+
+EFI_STATUS efi_file_open(struct efi_ctx *c, const char *path, UINT64 mode, EFI_FILE_HANDLE *f)
+{
+	return open_attr(c, path, mode, 0, f);
+}
+
+/* Open for writing, creating it (a directory if `attr` says so) if absent. */
+EFI_STATUS efi_file_create(struct efi_ctx *c, const char *path, UINT64 attr, EFI_FILE_HANDLE *f)
+{
+	return open_attr(c, path, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE,
+			 attr, f);
 }
 
 static union {

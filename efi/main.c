@@ -224,6 +224,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_console_init(c);
 	if (setjmp(efi_halt_jb) || gather(c)) {
 		efi_seed_close(c);
+		efi_entropy_wipe(c);
 		efi_free_all(c);
 		return EFI_LOAD_ERROR;
 	}

@@ -3,14 +3,76 @@
  * The seed file \EFI\aslrboot\random-seed, as systemd-boot's random-seed.c
  * does it: read it, let the core mix it in, and replace it (written and
  * flushed) before the kernel's seed is derived, so no two boots see the
- * same bytes.  A file that cannot be replaced is mixed in but not credited.
- * aslrboot never creates it: `dd if=/dev/urandom of=<ESP>/EFI/aslrboot/random-seed
- * bs=32 count=1` does.
+ * same bytes.  A missing one is created, to be credited from the next boot
+ * (and deleted again if this boot ends before it was filled).
+ * Missing, unreadable, wrong-sized or unwritable files are not fatal and
+ * earn no credit; one line says why (no layout data in it).
  */
 #include "efi_fe.h"
+#include "../loader/log.h"
 #include "../rand/rand.h"
 
-#define SEED_PATH "\\EFI\\aslrboot\\random-seed"
+#define SEED_DIR "\\EFI\\aslrboot"
+#define SEED_PATH SEED_DIR "\\random-seed"
+
+static void note(const char *why, const char *detail)
+{
+	log_printf("seed file %s: %s%s%s; not credited\n", SEED_PATH, why, detail ? ": " : "",
+		   detail ? detail : "");
+}
+
+/* Create the file (and its directory if need be), open for writing. */
+static EFI_STATUS create(struct efi_ctx *c)
+{
+	EFI_FILE_HANDLE dir;
+	EFI_STATUS s = efi_file_create(c, SEED_PATH, 0, &c->seed_fh);
+
+	if (s == EFI_NOT_FOUND && !EFI_ERROR(efi_file_create(c, SEED_DIR, EFI_FILE_DIRECTORY, &dir))) {
+		dir->Close(dir);
+		s = efi_file_create(c, SEED_PATH, 0, &c->seed_fh);
+	}
+	if (EFI_ERROR(s))
+		c->seed_fh = NULL;
+	return s;
+}
+
+/* No file: create one for store_seed to fill (not for seed=, which stores
+ * nothing). */
+static void first_boot(struct efi_ctx *c)
+{
+	EFI_STATUS s;
+
+	if (c->env.opts.fixed_seed_set) {
+		note("absent", NULL);
+		return;
+	}
+	s = create(c);
+	if (EFI_ERROR(s)) {
+		note("absent and cannot be created", efi_status_str(s));
+		return;
+	}
+	c->seed_created = true;
+	c->ops.store_seed = efi_seed_store;
+	note("absent, created for the next boot", NULL);
+}
+
+/* Open the file for replacing.  A good file that cannot be replaced is
+ * read-only: its bytes would come back next boot, so they earn no credit. */
+static void open_rw(struct efi_ctx *c, struct boot_entropy_input *in)
+{
+	EFI_STATUS s = efi_file_open(c, SEED_PATH, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE,
+				     &c->seed_fh);
+
+	if (!EFI_ERROR(s)) {
+		c->ops.store_seed = efi_seed_store;
+		return;
+	}
+	c->seed_fh = NULL;
+	if (in->status == ASLRBOOT_ENT_OK) {
+		in->read_only = true;
+		note("cannot be replaced (mixed in)", efi_status_str(s));
+	}
+}
 
 void efi_seed_read(struct efi_ctx *c, struct boot_entropy_input *in)
 {
@@ -22,25 +84,32 @@ void efi_seed_read(struct efi_ctx *c, struct boot_entropy_input *in)
 	in->source = ASLRBOOT_SRC_SEED_FILE;
 	if (s == EFI_NOT_FOUND) {
 		in->status = ASLRBOOT_ENT_ABSENT;
+		first_boot(c);
 		return;
 	}
-	if (EFI_ERROR(s)) { /* unreadable or over the cap */
+	if (EFI_ERROR(s) || size < RAND_SEED_FILE_MIN) {
+		/* Unreadable, over 32 KiB or under 32 B: not ours to trust,
+		 * but ours to replace if the volume lets us. */
 		in->status = ASLRBOOT_ENT_FAILED;
+		if (s == EFI_BAD_BUFFER_SIZE)
+			note("larger than 32 KiB", NULL);
+		else if (EFI_ERROR(s))
+			note("cannot be read", efi_status_str(s));
+		else
+			note("smaller than 32 bytes", NULL);
+		if (data)
+			rand_wipe(data, size);
+		open_rw(c, in);
 		return;
 	}
 	in->status = ASLRBOOT_ENT_OK;
-	in->data = data;
+	in->data = data; /* wiped by the core once mixed in */
 	in->len = (uint32_t)size;
-	in->credit_bits = size * 8 < 256 ? (uint32_t)size * 8 : 256;
-	s = efi_file_open(c, SEED_PATH, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, &c->seed_fh);
-	if (EFI_ERROR(s)) {
-		c->seed_fh = NULL;
-		in->read_only = true;
-		return;
-	}
-	c->ops.store_seed = efi_seed_store;
+	in->credit_bits = RAND_STRONG_BITS; /* the core caps it at 8 * len */
+	open_rw(c, in);
 }
 
+/* The core logs a failure (one line) and withdraws the file's credit. */
 enum ldr_err efi_seed_store(void *ctx, const uint8_t *seed, size_t len)
 {
 	struct efi_ctx *c = ctx;
@@ -49,13 +118,32 @@ enum ldr_err efi_seed_store(void *ctx, const uint8_t *seed, size_t len)
 	if (!c->seed_fh || c->ebs_called)
 		return LDR_E_SEED_FILE;
 	s = efi_file_rewrite(c->seed_fh, seed, len);
+	if (!EFI_ERROR(s))
+		c->seed_created = false; /* keep it */
 	efi_seed_close(c);
 	return EFI_ERROR(s) ? LDR_E_SEED_FILE : LDR_OK;
 }
 
+/* A file created this boot but never filled (refused boot, failed write)
+ * is deleted: an empty one would only be refused next boot. */
 void efi_seed_close(struct efi_ctx *c)
 {
-	if (c->seed_fh && !c->ebs_called)
+	if (c->seed_fh && !c->ebs_called && c->seed_created)
+		c->seed_fh->Delete(c->seed_fh); /* closes the handle too */
+	else if (c->seed_fh && !c->ebs_called)
 		c->seed_fh->Close(c->seed_fh);
 	c->seed_fh = NULL;
+	c->seed_created = false;
+}
+
+/* Return to firmware before the core ran (or after it failed): the inputs
+ * may still hold seed material, and their pages go back to the firmware. */
+void efi_entropy_wipe(struct efi_ctx *c)
+{
+	for (uint32_t i = 0; i < c->env.entropy_count; i++) {
+		struct boot_entropy_input *e = &c->env.entropy[i];
+		if (e->data)
+			rand_wipe((void *)(uintptr_t)e->data, e->len);
+		rand_wipe(e, sizeof(*e));
+	}
 }

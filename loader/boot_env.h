@@ -42,6 +42,12 @@ enum boot_entropy_policy {
 	BOOT_ENTROPY_STRICT = 1,  /* refuse to boot if < 256 credited bits */
 };
 
+enum boot_protocol {
+	BOOT_PROTO_AUTO = 0,    /* native; linux64 if native refuses a note-less ET_EXEC */
+	BOOT_PROTO_NATIVE = 1,  /* PROTOCOL.md only */
+	BOOT_PROTO_LINUX64 = 2, /* Linux x86 64-bit boot protocol (PROTOCOL.md, linux64) */
+};
+
 struct boot_options {
 	bool verbose;      /* print the layout (leaks it: off by default) */
 	bool aslr_off;     /* fixed placement: lowest free addresses, for debugging/benchmarks */
@@ -50,6 +56,9 @@ struct boot_options {
 	bool distrust_fw_rng;     /* mix EFI_RNG in but credit 0 bits */
 	bool fixed_seed_set;      /* seed=HEX debug option: reproducible layouts, NOT random */
 	uint8_t fixed_seed[32];
+	uint32_t protocol;        /* enum boot_protocol (loader/linux64.c) */
+	bool linux_seed_cmdline;  /* linux64: prepend random.seed=[...] to the cmdline */
+	uint32_t bench;           /* bench=K: K timed plan/load/map rounds first (loader/bench.c) */
 };
 
 /* Entropy the front end collected from sources only it can reach. */

@@ -5,6 +5,7 @@
  * F5 for the command line (too long is an error, never silently cut).
  */
 #include "config.h"
+#include "bench.h"
 #include "libc.h"
 
 struct span {
@@ -175,6 +176,22 @@ static enum ldr_err parse_module(struct parse_ctx *x, struct span key, struct sp
 	return LDR_OK;
 }
 
+/* bench=K (loader/bench.c): decimal rounds, 0..BENCH_MAX_ROUNDS. */
+static enum ldr_err parse_bench(struct parse_ctx *x, struct span key, struct span v)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < v.n && i < 3; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return fail(x, key, "expected a round count", v.n);
+		k = k * 10 + (uint32_t)(v.p[i] - '0');
+	}
+	if (!v.n || v.n > 2 || k > BENCH_MAX_ROUNDS)
+		return fail(x, key, "expected 0..64 rounds", k);
+	x->c->opts.bench = k;
+	return LDR_OK;
+}
+
 static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 {
 	struct boot_config *c = x->c;
@@ -188,6 +205,8 @@ static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 		return parse_module(x, key, v);
 	if (span_is(key, "seed"))
 		return parse_seed(x, key, v);
+	if (span_is(key, "bench"))
+		return parse_bench(x, key, v);
 	if (span_is(key, "kernel")) {
 		if (!v.n)
 			return fail(x, key, "empty kernel path", 0);
@@ -202,8 +221,19 @@ static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 			return fail(x, key, "expected default or strict", v.n);
 		return LDR_OK;
 	}
+	if (span_is(key, "protocol")) {
+		if (span_is(v, "auto"))
+			o->protocol = BOOT_PROTO_AUTO;
+		else if (span_is(v, "native"))
+			o->protocol = BOOT_PROTO_NATIVE;
+		else if (span_is(v, "linux64"))
+			o->protocol = BOOT_PROTO_LINUX64;
+		else
+			return fail(x, key, "expected auto, native or linux64", v.n);
+		return LDR_OK;
+	}
 	if (!span_is(key, "verbose") && !span_is(key, "aslr") && !span_is(key, "trust_cpu_rng") &&
-	    !span_is(key, "trust_fw_rng"))
+	    !span_is(key, "trust_fw_rng") && !span_is(key, "linux_seed_cmdline"))
 		return fail(x, key, "unknown key", key.n);
 	if ((err = parse_bool(x, key, v, &b)))
 		return err;
@@ -211,6 +241,8 @@ static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 		o->verbose = b;
 	else if (span_is(key, "aslr"))
 		o->aslr_off = !b;
+	else if (span_is(key, "linux_seed_cmdline"))
+		o->linux_seed_cmdline = b;
 	else if (span_is(key, "trust_cpu_rng"))
 		o->distrust_cpu_rng = !b;
 	else

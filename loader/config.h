@@ -9,7 +9,9 @@
  *             a leading token without `=` (the image's own path) is skipped
  *
  * Keys: kernel, cmdline, module (path + optional args; repeatable), verbose,
- * aslr, entropy, trust_cpu_rng, trust_fw_rng, seed.  The options override
+ * aslr, entropy, trust_cpu_rng, trust_fw_rng, seed, protocol (auto|native|
+ * linux64), linux_seed_cmdline, bench (0..64 timed rounds, loader/bench.c).
+ * The options override
  * the file key by key (a module= in the options replaces the file's list).
  * Input is untrusted: every length is bounded, nothing is assumed
  * NUL-terminated, and each failure is E_CONFIG with the key in the diag.

@@ -26,6 +26,39 @@ static uint32_t inputs(const struct boot_env *env, struct rand_input *in)
 	return n;
 }
 
+/*
+ * The front ends' copies of seed material (EFI_RNG bytes, the seed file's
+ * buffer) are in the pool now: wipe them, so that before the jump only the
+ * kernel's seed record holds secrets (issue 5; Linux libstub wipes its
+ * copies the same way).
+ */
+static void wipe_inputs(struct boot_env *env, struct rand_input *in, uint32_t n)
+{
+	const uint32_t cap = sizeof(env->entropy) / sizeof(env->entropy[0]);
+
+	for (uint32_t i = 0; i < env->entropy_count && i < cap; i++) {
+		struct boot_entropy_input *e = &env->entropy[i];
+		if (e->data)
+			rand_wipe((void *)(uintptr_t)e->data, e->len);
+		rand_wipe(e->bytes, sizeof(e->bytes));
+	}
+	rand_wipe(in, n * sizeof(*in));
+}
+
+/* A front-end source that delivered bytes the pool then refused (a zeroed
+ * or repeating seed file, stuck firmware RNG output): say so, once. */
+static void report_refused(const struct rand_pool *p, const struct rand_input *in, uint32_t n)
+{
+	static const char *const name[ASLRBOOT_SRC_COUNT] = {
+		"rdseed", "rdrand", "EFI RNG", "seed file", "jitter", "rndr", "fixed",
+	};
+	for (uint32_t i = 0; i < n; i++)
+		if (in[i].status == ASLRBOOT_ENT_OK && in[i].source < ASLRBOOT_SRC_COUNT &&
+		    (p->sources_failed & (1u << in[i].source)))
+			log_printf("warning: %s: failed its health test; not credited\n",
+				   name[in[i].source]);
+}
+
 static void warn(const struct aslrboot_rec_seed *seed)
 {
 	if (seed->flags & ASLRBOOT_SEED_F_FIXED)
@@ -43,8 +76,11 @@ static enum ldr_err store_next_seed(struct loader_state *s)
 	if (!s->ops->store_seed || s->env->opts.fixed_seed_set)
 		return rand_next_seed_file(&s->pool, s->master, NULL, 0);
 	err = rand_next_seed_file(&s->pool, s->master, next, sizeof(next));
-	if (!err && s->ops->store_seed(s->ops->ctx, next, sizeof(next)))
-		log_printf("warning: could not store the next seed file\n");
+	if (!err && s->ops->store_seed(s->ops->ctx, next, sizeof(next))) {
+		/* Next boot would read the same bytes again: no credit. */
+		rand_pool_uncredit(&s->pool, ASLRBOOT_SRC_SEED_FILE);
+		log_printf("warning: could not store the next seed file; not credited\n");
+	}
 	rand_wipe(next, sizeof(next));
 	return err;
 }
@@ -65,6 +101,8 @@ enum ldr_err stage_entropy(struct loader_state *s)
 	enum ldr_err err;
 
 	err = rand_collect(&cfg, &s->pool);
+	report_refused(&s->pool, in, cfg.input_count);
+	wipe_inputs(s->env, in, cfg.input_count);
 	if (err == LDR_E_ENTROPY) {
 		struct ldr_diag d = { err, "entropy", -1, "credited_bits", s->pool.credited_bits };
 		log_diag("entropy=strict", &d);

@@ -124,6 +124,9 @@
 	X(E_INFO_REC_RANGE, "boot-info record past total_size")                \
 	X(E_INFO_REC_SHORT, "boot-info record too short for its contents")     \
 	X(E_INFO_END, "boot-info END record missing or not last")              \
+	X(E_LINUX64_ALIGN, "linux64: image alignment above 1 GiB")             \
+	X(E_E820_FULL, "linux64: more than 128 e820 entries")                  \
+	X(E_BOOTPARAMS, "linux64: boot_params input inconsistent")             \
 	/* rand */                                                             \
 	X(E_ENTROPY, "not enough entropy for the policy")                      \
 	X(E_RNG_ABSENT, "entropy source absent")                               \

@@ -10,13 +10,17 @@
 #include "loader.h"
 #include "libc.h"
 #include "log.h"
+#include "linux64.h"
 #include "stages.h"
+#include "bench.h"
 
 static struct loader_state state;
 
 enum ldr_err loader_run(struct boot_env *env, const struct platform_ops *ops, struct entry_state *st)
 {
 	struct loader_state *s = &state;
+	struct l64_plan l64;
+	bool linux64 = false;
 	enum ldr_err err;
 
 	memset(s, 0, sizeof(*s));
@@ -25,9 +29,19 @@ enum ldr_err loader_run(struct boot_env *env, const struct platform_ops *ops, st
 	memcpy(s->tsc, env->tsc, sizeof(s->tsc));
 	log_init(ops);
 
-	if ((err = stage_entropy(s)) || (err = stage_validate(s)) || (err = stage_plan(s)) ||
-	    (err = stage_commit(s)) || (err = stage_load(s)) || (err = stage_map(s)) ||
-	    (err = stage_exit(s)) || (err = stage_handoff(s))) {
+	if ((err = stage_entropy(s)) || (err = linux64_validate(s, &linux64))) {
+		stage_wipe(s);
+		return err;
+	}
+	/* The Linux 64-bit boot protocol: a path of its own (linux64.h). */
+	if (linux64) {
+		err = linux64_run(s, &l64, st);
+		stage_wipe(s);
+		return err;
+	}
+	if ((err = loader_bench(s)) || (err = stage_plan(s)) || (err = stage_commit(s)) ||
+	    (err = stage_load(s)) || (err = stage_map(s)) || (err = stage_exit(s)) ||
+	    (err = stage_handoff(s))) {
 		stage_wipe(s);
 		return err;
 	}
@@ -37,6 +51,7 @@ enum ldr_err loader_run(struct boot_env *env, const struct platform_ops *ops, st
 	st->stack_top = s->plan.stack_top;
 	st->info = s->plan.info_virt;
 	st->trampoline = s->plan.trampoline;
+	st->rsi = 0;
 	stage_wipe(s);
 	return LDR_OK;
 }

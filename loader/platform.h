@@ -22,6 +22,7 @@ struct entry_state {
 	vaddr_t stack_top;    /* RSP at entry (a zero return address is pushed first) */
 	vaddr_t info;         /* RDI at entry: the boot-info block, virtual */
 	paddr_t trampoline;   /* identity-mapped page holding the switch code */
+	uint64_t rsi;         /* RSI at entry: 0 natively, boot_params for linux64 */
 };
 
 struct platform_ops {

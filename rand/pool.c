@@ -103,6 +103,16 @@ void rand_pool_note(struct rand_pool *p, uint32_t source, uint32_t status)
 	}
 }
 
+void rand_pool_uncredit(struct rand_pool *p, uint32_t source)
+{
+	if (source >= ASLRBOOT_SRC_COUNT || p->phase == RAND_POOL_DONE ||
+	    !(p->seen & (1u << source)))
+		return;
+	withdraw_credit(p, source);
+	if (p->report[source].status == ASLRBOOT_ENT_OK)
+		p->report[source].status = ASLRBOOT_ENT_UNCREDITED;
+}
+
 enum ldr_err rand_pool_finish(struct rand_pool *p, uint8_t key[32])
 {
 	if (p->phase != RAND_POOL_COLLECTING) {

@@ -77,6 +77,12 @@ void rand_pool_add(struct rand_pool *p, uint32_t source, const void *data, size_
  * DISTRUSTED / UNCREDITED / ABSENT withdraw credit.
  */
 void rand_pool_note(struct rand_pool *p, uint32_t source, uint32_t status);
+/*
+ * Withdraw a source's credit (status OK becomes UNCREDITED) at any phase
+ * before the kernel's seed exists: a seed file whose replacement could not
+ * be stored is as good as read-only.  Nothing is un-mixed.
+ */
+void rand_pool_uncredit(struct rand_pool *p, uint32_t source);
 /* Finish: 32-byte master key; wipes the hash state.  LDR_E_RAND_ORDER (and a
  * zero key) if the pool is not collecting. */
 enum ldr_err rand_pool_finish(struct rand_pool *p, uint8_t key[32]);

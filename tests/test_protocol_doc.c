@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "loader/handoff.h"
+#include "rand/rand.h"
 
 static char *flat; /* PROTOCOL.md with newlines as spaces: prose wraps */
 
@@ -140,6 +141,20 @@ static void test_caps(void)
 	HAS("0 = default **%llu MiB**", (unsigned long long)(LAYOUT_DEFAULT_HEAP >> 20));
 }
 
+/* §8: the entropy numbers, from rand/collect.h. */
+static void test_seed_section(void)
+{
+	REQUIRE(flat);
+	HAS("| %d words, 64-bit form only, at most %d tries each with `PAUSE` | up to %d bits |",
+	    RAND_CPU_WORDS, RAND_RDSEED_TRIES, RAND_CPU_CREDIT);
+	HAS("at most %d tries per word | up to %d bits |", RAND_RDRAND_TRIES, RAND_CPU_CREDIT);
+	HAS("%d B to %d KiB (§8.2) | up to %d bits |", RAND_SEED_FILE_MIN, RAND_SEED_FILE_MAX >> 10,
+	    RAND_STRONG_BITS);
+	HAS("| %d TSC samples | never |", RAND_JITTER_SAMPLES);
+	HAS("exactly when `credited_bits < %d`", RAND_STRONG_BITS);
+	HAS("overwrite the %d `seed` bytes", ASLRBOOT_SEED_BYTES);
+}
+
 int main(void)
 {
 	load();
@@ -148,6 +163,7 @@ int main(void)
 	RUN(test_records);
 	RUN(test_enums);
 	RUN(test_caps);
+	RUN(test_seed_section);
 	free(flat);
 	return harness_done();
 }

@@ -130,8 +130,8 @@ static void plan(struct inspect_report *r)
 	struct rand_drbg rng;
 
 	if (r->policy & ELF_POL_LINUX64) {
-		r->entropy_note = "linux64 kernels are placed by the linux64 path (physical "
-				  "base only), which this core does not implement yet";
+		r->entropy_note = "linux64 kernels get one random physical base and no virtual "
+				  "ASLR; per-region entropy is reported for the native protocol only";
 		return;
 	}
 	if (memmap_normalize(&ram, 1, &mm, &r->diag)) {

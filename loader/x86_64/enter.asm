@@ -8,7 +8,9 @@
 ; PROTOCOL.md: long mode, interrupts off, EFER.NXE and CR0.WP set, a flat
 ; GDT inside this page (CS = 0x08, DS = ES = FS = GS = SS = 0x10), CR3 =
 ; the new tables, RSP = stack_top - 8 with a zero return address there,
-; RDI = boot-info virtual address, every other GPR zero, RFLAGS = 0x2.
+; RDI = boot-info virtual address, RSI = the rsi parameter (0 for the
+; native protocol; boot_params for linux64), every other GPR zero,
+; RFLAGS = 0x2.
 
 bits 64
 default rel
@@ -76,7 +78,7 @@ aslrboot_tramp_start:
 	xor ebx, ebx
 	xor ecx, ecx
 	xor edx, edx
-	xor esi, esi
+	mov rsi, [p_rsi]	; 0 natively; linux64: boot_params
 	xor ebp, ebp
 	xor r8d, r8d
 	xor r9d, r9d
@@ -106,6 +108,7 @@ p_cr3:		dq 0
 p_entry:	dq 0
 p_stack_top:	dq 0
 p_info:		dq 0
+p_rsi:		dq 0
 aslrboot_tramp_end:
 
 section .note.GNU-stack noalloc noexec nowrite progbits

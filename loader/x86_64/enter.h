@@ -22,6 +22,7 @@ struct aslrboot_tramp_params {
 	uint64_t entry;
 	uint64_t stack_top;
 	uint64_t info;
+	uint64_t rsi;
 };
 
 /* Copy the code into `page` (4 KiB, writable through this pointer now) and
@@ -35,6 +36,7 @@ static inline bool tramp_install(void *page, const struct entry_state *st)
 		.entry = va_addr(st->entry),
 		.stack_top = va_addr(st->stack_top),
 		.info = va_addr(st->info),
+		.rsi = st->rsi,
 	};
 
 	if (size > PAGE_SIZE || off + sizeof(p) > size)

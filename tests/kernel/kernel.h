@@ -34,6 +34,10 @@ const char *check_entry_state(const struct kinfo *k);
 const char *check_page_tables(const struct kinfo *k);
 const char *check_self(const struct kinfo *k);
 
+/* seed.c: the seed record vs the expect_* words of the command line. */
+const char *check_seed(const struct kinfo *k);
+uint32_t seed_use_and_wipe(const struct kinfo *k);
+
 /* kmain.c */
 void kputs(const char *s);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -4,7 +4,8 @@
  * It checks from inside what the loader promised, prints ONE result line on
  * COM1 and leaves QEMU through isa-debug-exit (0x10 -> exit code 33 = pass,
  * 0x11 -> 35 = fail).  The word `verbose` on its command line first prints
- * the layout and the loader's phase timings.
+ * the layout and the loader's phase timings; `expect_*` words state what
+ * the seed record must say (seed.c).
  */
 #include <stdarg.h>
 
@@ -183,13 +184,16 @@ void kmain(const struct aslrboot_info *info)
 		why = check_self(&k);
 	if (!why)
 		why = check_memory(&k);
+	if (!why)
+		why = check_seed(&k);
 	if (why) {
 		kprintf("aslrboot-test-kernel: FAIL %s\n", why);
 		exit_qemu(false);
 	}
 	base = find_region(&k, ASLRBOOT_RGN_KERNEL_SEGMENT,
 			   k.layout->kernel_link_base + k.layout->kernel_slide);
-	kprintf("aslrboot-test-kernel: PASS virt=0x%llx phys=0x%llx seed_flags=0x%x\n",
-		(unsigned long long)base->virt, (unsigned long long)base->phys, k.seed->flags);
+	kprintf("aslrboot-test-kernel: PASS virt=0x%llx phys=0x%llx seed_flags=0x%x seed_fp=0x%08x\n",
+		(unsigned long long)base->virt, (unsigned long long)base->phys, k.seed->flags,
+		seed_use_and_wipe(&k));
 	exit_qemu(true);
 }

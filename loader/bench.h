@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* bench=K: in-guest A/B of the loader's own work (issue 7, loader/bench.c). */
+#ifndef LDR_BENCH_H
+#define LDR_BENCH_H
+
+#include "stages.h"
+
+#define BENCH_MAX_ROUNDS 64
+
+/* With opts.bench = K > 0 on the Multiboot path: K throwaway rounds of
+ * plan -> load+relocate -> map, aslr off and on in ABBA order, printed per
+ * round (addresses + cycles per phase) and as per-phase medians.  Returns
+ * LDR_OK at once when K is 0; a failing round's error otherwise. */
+enum ldr_err loader_bench(struct loader_state *s);
+
+#endif

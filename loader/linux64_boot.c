@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/* linux64_run: the linux64 boot story after validation (linux64.h). */
+#include "bootparams.h"
+#include "libc.h"
+#include "linux64.h"
+#include "log.h"
+
+static enum ldr_err fail(struct loader_state *s, enum ldr_err err, const struct ldr_diag *d)
+{
+	log_diag(s->env->kernel_name ? s->env->kernel_name : "kernel", d);
+	return err;
+}
+
+static void *phys(struct loader_state *s, uint64_t pa, uint64_t len)
+{
+	return s->ops->phys_ptr(s->ops->ctx, pa_init(pa), len);
+}
+
+static enum ldr_err plan(struct loader_state *s, struct l64_plan *p)
+{
+	static struct boot_range avoid[BOOT_MAX_RESERVED + BOOT_MAX_MODULES];
+	const struct boot_env *env = s->env;
+	struct ldr_diag d = { 0 };
+	uint32_t n = 0;
+	enum ldr_err err;
+
+	if ((err = memmap_normalize(env->mmap, env->mmap_count, &s->mm, &d)))
+		return fail(s, err, &d);
+	for (uint32_t i = 0; i < env->reserved_count && i < BOOT_MAX_RESERVED; i++)
+		avoid[n++] = env->reserved[i];
+	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++)
+		avoid[n++] = (struct boot_range){ env->modules[i].phys, env->modules[i].size };
+	err = l64_plan_image(&s->img, &s->mm, avoid, n, env->phys_limit,
+			     (env->cpu_features & BOOT_CPU_1G_PAGES) != 0,
+			     env->opts.aslr_off ? NULL : &s->layout_rng, p, &d);
+	if (err)
+		return fail(s, err, &d);
+	log_printf("linux64: physical base: %llu KiB alignment, %u.%03u bits of entropy\n",
+		   (unsigned long long)(p->align >> 10), p->mbits / 1000, p->mbits % 1000);
+	if (env->opts.verbose)
+		log_printf("linux64: image phys=0x%llx size=0x%llx entry=0x%llx boot data=0x%llx\n",
+			   (unsigned long long)p->base, (unsigned long long)p->span,
+			   (unsigned long long)p->entry, (unsigned long long)p->scratch);
+	stage_mark(s, ASLRBOOT_PHASE_PLAN);
+	return LDR_OK;
+}
+
+static enum ldr_err commit_load(struct loader_state *s, const struct l64_plan *p)
+{
+	const struct platform_ops *ops = s->ops;
+	struct ldr_diag d = { 0 };
+	uint64_t sbytes = p->scratch_pages * PAGE_SIZE;
+	uint8_t *img, *scr;
+	enum ldr_err err;
+
+	if ((err = ops->alloc_at(ops->ctx, pa_init(p->base), p->span / PAGE_SIZE)) ||
+	    (err = ops->alloc_at(ops->ctx, pa_init(p->scratch), p->scratch_pages))) {
+		ldr_fail(&d, err, "allocate region", -1, "linux64", p->base);
+		log_diag("memory", &d);
+		return err;
+	}
+	img = phys(s, p->base, p->span);
+	scr = phys(s, p->scratch, sbytes);
+	if (!img || !scr)
+		return fail(s, ldr_fail(&d, LDR_E_RANGE, "linux64", -1, "phys", p->base), &d);
+	memset(scr, 0, sbytes);
+	if ((err = l64_load(&s->img, p, img, &d)))
+		return fail(s, err, &d);
+	stage_mark(s, ASLRBOOT_PHASE_COPY);
+	l64_build_tables(p, (uint64_t *)(scr + L64_PG_TABLES * PAGE_SIZE),
+			 p->scratch + L64_PG_TABLES * PAGE_SIZE,
+			 (s->env->cpu_features & BOOT_CPU_1G_PAGES) != 0);
+	stage_mark(s, ASLRBOOT_PHASE_PAGE_TABLES);
+	return LDR_OK;
+}
+
+/* Page-rounded [base, base+len) to type in the final map. */
+static enum ldr_err mark(struct memmap *mm, uint64_t base, uint64_t len, uint32_t type)
+{
+	uint64_t end;
+	if (!len || !range_end(base, len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
+		return LDR_E_RANGE;
+	base = align_down(base, PAGE_SIZE);
+	return memmap_set(mm, base, end - base, type);
+}
+
+/* The final map (after firmware exit), with what we handed over on top. */
+static enum ldr_err final_map(struct loader_state *s, const struct l64_plan *p)
+{
+	struct boot_env *env = s->env;
+	struct ldr_diag d = { 0 };
+	enum ldr_err err;
+
+	if ((err = memmap_normalize(env->mmap, env->mmap_count, &s->mm, &d)))
+		return fail(s, err, &d);
+	for (uint32_t i = 0; !err && i < env->reserved_count; i++)
+		err = mark(&s->mm, env->reserved[i].base, env->reserved[i].len,
+			   ASLRBOOT_MEM_LOADER_RECLAIMABLE);
+	for (uint32_t i = 0; !err && i < env->module_count; i++)
+		err = mark(&s->mm, env->modules[i].phys, env->modules[i].size, ASLRBOOT_MEM_MODULE);
+	if (!err)
+		err = mark(&s->mm, p->base, p->span, ASLRBOOT_MEM_KERNEL);
+	/* boot_params, cmdline, seed, tables, stack: e820 reserved, so no
+	 * kernel reuses them before it has read them. */
+	if (!err)
+		err = mark(&s->mm, p->scratch, p->scratch_pages * PAGE_SIZE, ASLRBOOT_MEM_RESERVED);
+	if (err)
+		return fail(s, ldr_fail(&d, err, "final memory map", -1, NULL, 0), &d);
+	return LDR_OK;
+}
+
+static enum ldr_err write_params(struct loader_state *s, const struct l64_plan *p)
+{
+	static struct bp_e820 e820[BP_E820_MAX];
+	uint8_t *scr = phys(s, p->scratch, p->scratch_pages * PAGE_SIZE);
+	const struct boot_env *env = s->env;
+	struct bp_input in = { .e820 = e820 };
+	struct ldr_diag d = { 0 };
+	uint32_t words[8];
+	size_t len, slen;
+	enum ldr_err err;
+
+	if (!scr)
+		return fail(s, ldr_fail(&d, LDR_E_RANGE, "linux64", -1, "phys", p->scratch), &d);
+	/* Both seeds come from the kernel-seed domain (s->seed), distinct halves. */
+	memcpy(words, s->seed.seed + BP_SEED_BYTES, sizeof(words));
+	err = bp_cmdline((char *)scr + L64_PG_CMDLINE * PAGE_SIZE, 2 * PAGE_SIZE, env->cmdline,
+			 env->cmdline ? strlen(env->cmdline) : 0,
+			 env->opts.linux_seed_cmdline ? words : NULL, &len, &d);
+	rand_wipe(words, sizeof(words));
+	if (!err)
+		err = bp_rng_seed(scr + L64_PG_SETUP * PAGE_SIZE, PAGE_SIZE, s->seed.seed,
+				  BP_SEED_BYTES, &slen, &d);
+	if (!err)
+		err = bp_e820_from_memmap(&s->mm, e820, BP_E820_MAX, &in.e820_count, &d);
+	if (err)
+		return fail(s, err, &d);
+	in.cmdline = p->scratch + L64_PG_CMDLINE * PAGE_SIZE;
+	in.cmdline_size = (uint32_t)len + 1;
+	in.setup_data = p->scratch + L64_PG_SETUP * PAGE_SIZE;
+	in.acpi_rsdp = env->acpi_rsdp;
+	if (env->module_count) {
+		in.initrd = env->modules[0].phys;
+		in.initrd_size = env->modules[0].size;
+	}
+	if ((err = bp_build(scr + L64_PG_BOOTPARAMS * PAGE_SIZE, BP_SIZE, &in, &d)))
+		return fail(s, err, &d);
+	return LDR_OK;
+}
+
+enum ldr_err linux64_run(struct loader_state *s, struct l64_plan *p, struct entry_state *st)
+{
+	enum ldr_err err;
+	struct ldr_diag d = { 0 };
+
+	if ((err = plan(s, p)) || (err = commit_load(s, p)))
+		return err;
+	if ((err = s->ops->exit_firmware(s->ops->ctx, s->env)))
+		return fail(s, ldr_fail(&d, err, "exit firmware", -1, NULL, 0), &d);
+	stage_mark(s, ASLRBOOT_PHASE_FW_EXIT);
+	if ((err = final_map(s, p)) || (err = write_params(s, p)))
+		return err;
+	stage_mark(s, ASLRBOOT_PHASE_KERNEL_ENTRY);
+	st->cr3 = pa_init(p->scratch + L64_PG_TABLES * PAGE_SIZE);
+	st->entry = va_init(p->entry);
+	st->stack_top = va_init(p->scratch + L64_PG_TABLES * PAGE_SIZE);
+	st->info = va_init(0);
+	st->trampoline = pa_init(p->scratch + L64_PG_TRAMP * PAGE_SIZE);
+	st->rsi = p->scratch + L64_PG_BOOTPARAMS * PAGE_SIZE;
+	log_printf("entering kernel (linux64, W^X not enforced)\n");
+	return LDR_OK;
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Summarize the CSVs of scripts/bench.sh into $OUT/report.md and SVG plots,
+# and print the report.  Usage: OUT=build/bench scripts/bench-report.sh
+set -euo pipefail
+OUT=${OUT:-build/bench}
+r=$OUT/report.md
+
+# stats: stdin numbers -> "median min max n"
+stats() { sort -g | awk '{a[NR]=$1} END{ if(!NR){print "nan nan nan 0"; exit}
+	m = NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "%.15g %.15g %.15g %d\n", m, a[1], a[NR], NR }'; }
+col() { awk -F, -v c="$1" -v k="$2" -v v="$3" -v f="${4:-}" -v fv="${5:-}" \
+	'NR>1 && $c==v && (f=="" || $f==fv) {print $k}' "$6"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.4f", a/b; else print "nan" }'; }
+ms() { awk -v x="$1" 'BEGIN{printf "%.2f", x/1e6}'; }
+
+{
+echo "# aslrboot: cost of ASLR ($(date -u +%Y-%m-%dT%H:%MZ))"
+echo
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
+echo "$(qemu-system-x86_64 --version | head -1). QEMU figures are TCG emulator time"
+echo "(guest TSC = host TSC), not hardware time; other jobs on the host add noise"
+echo "(load average at report time: $(cut -d' ' -f1-3 /proc/loadavg))."
+echo
+echo "## Whole boot: QEMU start -> kernel's first serial line (microvm, -kernel)"
+echo
+echo "| clock | arm | n | median ms | min ms | max ms |"
+echo "|---|---|---|---|---|---|"
+for c in tcg icount; do
+	for a in off on; do
+		read -r m lo hi n < <(col 1 4 "$a" 2 "$c" "$OUT/boot.csv" | stats)
+		echo "| $c | aslr=$a | $n | $(ms "$m") | $(ms "$lo") | $(ms "$hi") |"
+		eval "boot_${c}_$a=$m bmin_${c}_$a=$lo"
+	done
+done
+echo
+echo "Ratio on/off of the medians: TCG **$(ratio "$boot_tcg_on" "$boot_tcg_off")** (of the minima: $(ratio "$bmin_tcg_on" "$bmin_tcg_off")), icount wall time $(ratio "$boot_icount_on" "$boot_icount_off") (target <= 1.01)."
+echo
+echo "## The loader's own time, entry -> kernel entry (TIMINGS record, cycles)"
+echo
+echo "Per phase, median over boots; under icount a cycle is one guest instruction"
+echo "(exact, repeatable). Phase i is the time from the previous stamp to stamp i."
+echo
+echo "| clock | phase | aslr=off | aslr=on | on/off |"
+echo "|---|---|---|---|---|"
+for c in tcg icount; do
+	phases=$(awk -F, -v c="$c" 'NR>1 && $2==c && !s[$4]++ {print $4}' "$OUT/phases.csv")
+	for p in $phases total; do
+		if [ "$p" = total ]; then
+			sum() { awk -F, -v a="$1" -v c="$c" 'NR>1 && $1==a && $2==c {t[$3]+=$5} END{for(k in t) print t[k]}' "$OUT/phases.csv"; }
+			read -r off _ < <(sum off | stats); read -r on _ < <(sum on | stats)
+			eval "loader_${c}_on=$on loader_${c}_off=$off"
+			p="**entry->kernel-entry**"
+		else
+			read -r off _ < <(col 1 5 off 4 "$p" <(awk -F, -v c="$c" 'NR==1 || $2==c' "$OUT/phases.csv") | stats)
+			read -r on _ < <(col 1 5 on 4 "$p" <(awk -F, -v c="$c" 'NR==1 || $2==c' "$OUT/phases.csv") | stats)
+		fi
+		echo "| $c | $p | $off | $on | $(ratio "$on" "$off") |"
+	done
+done
+echo
+echo "Loader entry -> kernel entry on/off: TCG **$(ratio "$loader_tcg_on" "$loader_tcg_off")**, icount **$(ratio "$loader_icount_on" "$loader_icount_off")** (target <= 1.05)."
+echo
+if [ -s "$OUT/inguest.csv" ] && [ "$(wc -l <"$OUT/inguest.csv")" -gt 1 ]; then
+	echo "## In-guest A/B: bench=K rounds of plan+load+relocate+map inside one boot"
+	echo
+	echo "aslr=off and aslr=on alternate (ABBA) on the same validated kernel; medians"
+	echo "of cycles (icount: guest instructions). Every round's addresses and table pages:"
+	echo "$OUT/inguest.csv."
+	echo
+	echo "| clock | phase | aslr=off | aslr=on | on/off |"
+	echo "|---|---|---|---|---|"
+	for c in tcg icount; do
+		for k in plan:7 copy:8 relocate:9 page-tables:10 total:11 pt-pages:6; do
+			p=${k%%:*} f=${k#*:}
+			read -r off _ < <(awk -F, -v c="$c" -v f="$f" 'NR>1 && $1==c && $3=="off" {print $f}' "$OUT/inguest.csv" | stats)
+			read -r on _ < <(awk -F, -v c="$c" -v f="$f" 'NR>1 && $1==c && $3=="on" {print $f}' "$OUT/inguest.csv" | stats)
+			[ "$p" = total ] && p="**total**" && eval "ig_${c}_on=$on ig_${c}_off=$off"
+			echo "| $c | $p | $off | $on | $(ratio "$on" "$off") |"
+		done
+	done
+	echo
+	echo "In-guest plan+load+relocate+map on/off: TCG **$(ratio "$ig_tcg_on" "$ig_tcg_off")**, icount **$(ratio "$ig_icount_on" "$ig_icount_off")**."
+	echo "(Rounds after the first reuse the fixed aslr=off pages, already warm in the"
+	echo "emulator, while every aslr=on round touches fresh pages: TCG time favours off.)"
+	echo
+fi
+echo "Addresses of every timed boot (the 32 MiB-distance copy trap of environment.md"
+echo "depends on them): $OUT/boot.csv (columns virt, phys)."
+echo
+if [ "$(wc -l <"$OUT/grub.csv")" -gt 1 ]; then
+	echo "## GRUB (BIOS ISO, -M pc): direct Multiboot2 stand-in vs GRUB -> aslrboot -> test kernel"
+	echo
+	echo "| arm | n | median ms | min ms | max ms |"
+	echo "|---|---|---|---|---|"
+	for a in direct chain; do
+		read -r m lo hi n < <(col 1 3 "$a" "" "" "$OUT/grub.csv" | stats)
+		echo "| $a | $n | $(ms "$m") | $(ms "$lo") | $(ms "$hi") |"
+		eval "grub_$a=$m gmin_$a=$lo"
+	done
+	echo
+	echo "Ratio chain/direct: **$(ratio "$grub_chain" "$grub_direct")** (of the minima: $(ratio "$gmin_chain" "$gmin_direct")) (target <= 1.05)."
+	echo
+fi
+echo "## Host microbenchmarks (core built -O2, no sanitizers; medians)"
+echo
+echo "| bench | case | n | median ms | ns/item | reference ns/item | ratio |"
+echo "|---|---|---|---|---|---|---|"
+awk -F, 'NR>1 && $1!="ratio" {printf "| %s | %s | %s | %.3f | %.3f | %s | %s |\n", $1, $2, $3, $4/1e6, $5, ($6>0?$6:"-"), ($7>0?$7:"-")}' "$OUT/host.csv"
+echo
+echo "References: copy vs memcpy of the same span (ns/byte); reloc vs the unchecked"
+echo "tight loop over the same table (the '-tight' rows); plan, pt_build, wx_verify"
+echo "aslr-on vs aslr-off. ldso rows: min(pie-N) - min(pie-0) over interleaved runs."
+echo "Host load during the run (other jobs add noise): $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+echo "| core vs glibc ld.so (exec -> exit of pie-N minus pie-0, min of each arm) | core ns/reloc | ld.so ns/reloc | ratio (target <= 0.5) |"
+echo "|---|---|---|---|"
+awk -F, 'NR>1 && $1=="ratio" { if ($6 > 0) printf "| %s (%s relocs) | %.3f | %.3f | %.3f |\n", $2, $3, $5, $6, $7
+	else printf "| %s (%s relocs) | %.3f | below noise | - |\n", $2, $3, $5 }' "$OUT/host.csv"
+} >"$r"
+
+# Plots: boot times per arm, and per-phase medians.
+if command -v gnuplot >/dev/null; then
+	awk -F, 'NR>1 {print $2 "-" $1, $4/1e6}' "$OUT/boot.csv" >"$OUT/boot.dat"
+	[ "$(wc -l <"$OUT/grub.csv")" -gt 1 ] && awk -F, 'NR>1 {print "grub-" $1, $3/1e6}' "$OUT/grub.csv" >>"$OUT/boot.dat"
+	arms=$(awk '!s[$1]++ {print $1}' "$OUT/boot.dat")
+	i=0; plots=() xt=()
+	for a in $arms; do
+		xt+=("\"$a\" $i")
+		plots+=("'$OUT/boot.dat' using (strcol(1) eq \"$a\" ? $i + (rand(0) - 0.5) * 0.3 : 1/0):2 with points pt 7 ps 0.5 title '$a'")
+		i=$((i + 1))
+	done
+	gnuplot <<GP
+set terminal svg size 900,500
+set output '$OUT/boot.svg'
+set title 'QEMU start -> kernel first serial line (TCG; each point one boot)'
+set ylabel 'ms'
+set logscale y
+set xrange [-0.5:$((i - 1)).5]
+set xtics ($(IFS=,; echo "${xt[*]}"))
+plot $(IFS=,; echo "${plots[*]}")
+GP
+fi
+cat "$r"
+echo
+echo "bench: report $r, CSVs $OUT/{boot,phases,inguest,grub,host}.csv, plot $OUT/boot.svg"

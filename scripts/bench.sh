@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# `make bench` (issue 7): what ASLR costs at boot.  Writes $OUT/report.md,
+# CSVs and plots (gnuplot SVG); prints a table and a progress line.
+#   1. host microbenchmarks of the core (build/bench/hostbench)
+#   2. whole boot, QEMU start -> kernel's first serial line, ABBA-interleaved
+#      pairs, aslrboot ASLR on vs off (microvm, -kernel), plain TCG
+#   3. the loader's own phases (TIMINGS record, cycles) from every boot of 2,
+#      and from pairs under -icount shift=0,sleep=off (instruction counts);
+#      in-guest A/B: bench=ROUNDS (loader/bench.c) rounds of plan+load+
+#      relocate+map, aslr off/on in ABBA order inside one boot, TCG and icount
+#   4. GRUB (BIOS ISO) booting a fixed-address Multiboot2 stand-in directly
+#      vs chainloading the test kernel through aslrboot
+# Env: B (build), OUT ($B/bench), ROUNDS (20, in-guest), PAIRS (20), ICOUNT_PAIRS (5),
+#      GRUB_PAIRS (20), REPS (15, host), SMOKE=1 (tiny inputs, 2 pairs each).
+# TCG figures are emulator time on this host, not hardware time.
+set -euo pipefail
+B=${B:-build}
+OUT=${OUT:-$B/bench}
+ROUNDS=${ROUNDS:-20}
+PAIRS=${PAIRS:-20} ICOUNT_PAIRS=${ICOUNT_PAIRS:-5} GRUB_PAIRS=${GRUB_PAIRS:-20} REPS=${REPS:-15}
+if [ "${SMOKE:-0}" = 1 ]; then
+	PAIRS=${SMOKE_PAIRS:-2} ICOUNT_PAIRS=1 GRUB_PAIRS=1 REPS=2 ROUNDS=4
+	export GEN_SMALL=1
+fi
+BT=$B/bench
+TFIRST=$BT/tfirst
+for t in "$TFIRST" "$BT/hostbench" "$B/aslrboot.mb" "$B/kernel/test-kernel.elf"; do
+	[ -x "$t" ] || [ -f "$t" ] || { echo "bench: $t missing (make bench-tools targets)" >&2; exit 2; }
+done
+mkdir -p "$OUT/logs"
+progress() { printf '\r[bench] %-70s' "$*" >&2; }
+done_progress() { printf '\r%-80s\r' '' >&2; }
+
+# ---- inputs --------------------------------------------------------------
+gen=$OUT/gen
+[ "${SMOKE:-0}" = 1 ] && gen=$OUT/gen-small
+if [ ! -f "$gen/.stamp" ] || [ scripts/bench-gen.sh -nt "$gen/.stamp" ]; then
+	progress "generating kernels and PIEs into $gen"
+	scripts/bench-gen.sh "$gen" && touch "$gen/.stamp"
+fi
+
+# ---- 1. host microbenchmarks ----------------------------------------------
+progress "host microbenchmarks (reps $REPS)"
+"$BT/hostbench" "$gen" "$OUT/host.csv" "$REPS" >"$OUT/logs/host.txt"
+
+# ---- 2+3. whole boot, aslr on vs off, microvm ----------------------------
+boot_csv=$OUT/boot.csv
+phase_csv=$OUT/phases.csv
+echo "arm,clock,run,ns_to_first_line,exit,virt,phys" >"$boot_csv"
+echo "arm,clock,run,phase,cycles" >"$phase_csv"
+kernel=$B/kernel/test-kernel.elf
+
+# boot ARM CLOCK RUN: one microvm boot; ARM is on|off, CLOCK tcg|icount.
+boot() {
+	local arm=$1 clock=$2 run=$3 opts= extra=() log res ns rc
+	[ "$arm" = off ] && opts="aslr=off"
+	[ "$clock" = icount ] && extra=(-icount shift=0,sleep=off)
+	log=$OUT/logs/$clock-$arm-$run.log
+	res=$("$TFIRST" "aslrboot-test-kernel:" "$log" timeout -k 5 60 \
+		qemu-system-x86_64 -machine microvm -accel tcg -cpu max -m 256 "${extra[@]}" \
+		-kernel "$B/aslrboot.mb" -append "$opts" -initrd "$kernel verbose" \
+		-nodefaults -display none -no-reboot -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null)
+	read -r ns rc <<<"$res"
+	local pass virt phys
+	pass=$(grep -a 'aslrboot-test-kernel: PASS' "$log" | tr -d '\r' || true)
+	virt=$(sed -n 's/.*PASS virt=\(0x[0-9a-f]*\).*/\1/p' <<<"$pass")
+	phys=$(sed -n 's/.* phys=\(0x[0-9a-f]*\).*/\1/p' <<<"$pass")
+	[ "$rc" = 33 ] && [ "$ns" -ge 0 ] || { echo "bench: boot $clock/$arm/$run failed (exit $rc), see $log" >&2; exit 1; }
+	echo "$arm,$clock,$run,$ns,$rc,$virt,$phys" >>"$boot_csv"
+	tr -d '\r' <"$log" | awk -v a="$arm" -v c="$clock" -v r="$run" \
+		'/^  [a-z-]+: [0-9]+ cycles/ { sub(":", "", $1); print a "," c "," r "," $1 "," $2 }' >>"$phase_csv"
+}
+
+# ABBA: pair i runs on,off when i is even and off,on when odd.
+abba() { # CLOCK NPAIRS
+	local i
+	for ((i = 0; i < $2; i++)); do
+		progress "$1 boots: pair $((i + 1))/$2"
+		if ((i % 2 == 0)); then boot on "$1" "$i"; boot off "$1" "$i"
+		else boot off "$1" "$i"; boot on "$1" "$i"; fi
+	done
+}
+abba tcg "$PAIRS"
+abba icount "$ICOUNT_PAIRS"
+
+# ---- 3b. in-guest A/B: bench=K rounds inside one boot ---------------------
+ig_csv=$OUT/inguest.csv
+echo "clock,round,arm,virt,phys,pt_pages,plan,copy,relocate,page_tables,total" >"$ig_csv"
+for clock in tcg icount; do
+	progress "in-guest bench=$ROUNDS ($clock)"
+	extra=()
+	[ "$clock" = icount ] && extra=(-icount shift=0,sleep=off)
+	log=$OUT/logs/inguest-$clock.log
+	timeout -k 5 300 qemu-system-x86_64 -machine microvm -accel tcg -cpu max -m 256 "${extra[@]}" \
+		-kernel "$B/aslrboot.mb" -append "bench=$ROUNDS" -initrd "$kernel" \
+		-nodefaults -display none -no-reboot -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null | tr -d '\r' >"$log" || true
+	grep -q 'aslrboot-test-kernel: PASS' "$log" || { echo "bench: in-guest run ($clock) failed, see $log" >&2; exit 1; }
+	awk -v c="$clock" '/^aslrboot: bench: round / {
+		for (i = 4; i <= NF; i++) if (split($i, kv, "=") == 2) v[kv[1]] = kv[2]
+		print c "," $4 "," v["aslr"] "," v["virt"] "," v["phys"] "," v["pt-pages"] "," v["plan"] "," \
+			v["copy"] "," v["relocate"] "," v["page-tables"] "," v["total"] }' "$log" >>"$ig_csv"
+done
+
+# ---- 4. GRUB direct vs GRUB -> aslrboot ----------------------------------
+grub_csv=$OUT/grub.csv
+echo "arm,run,ns_to_first_line,exit,virt,phys" >"$grub_csv"
+if command -v grub-mkrescue >/dev/null && [ -d /usr/lib/grub/i386-pc ]; then
+	iso=$OUT/iso
+	mkdir -p "$iso/direct/boot/grub"
+	as --32 tests/bench/direct.S -o "$iso/direct.o"
+	ld -m elf_i386 -Ttext=0x100000 -e _start "$iso/direct.o" -o "$iso/direct/boot/direct.elf"
+	cat >"$iso/direct/boot/grub/grub.cfg" <<'CFG'
+set timeout=0
+set default=0
+serial --unit=0 --speed=115200
+terminal_input serial console
+terminal_output serial console
+menuentry "direct" {
+	multiboot2 /boot/direct.elf
+	boot
+}
+CFG
+	progress "building GRUB ISOs"
+	grub-mkrescue -d /usr/lib/grub/i386-pc -o "$iso/direct.iso" "$iso/direct" 2>"$iso/log"
+	scripts/mkgrub-iso.sh "$iso/chain.iso" "$B/aslrboot.mb" "$kernel"
+	gboot() { # ARM RUN
+		local log=$OUT/logs/grub-$1-$2.log res ns rc pass
+		res=$("$TFIRST" "aslrboot-test-kernel:" "$log" timeout -k 5 60 \
+			qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 256 -cdrom "$iso/$1.iso" \
+			-nodefaults -display none -no-reboot -serial stdio \
+			-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null)
+		read -r ns rc <<<"$res"
+		pass=$(grep -a 'aslrboot-test-kernel: PASS' "$log" | tr -d '\r' || true)
+		[ "$rc" = 33 ] && [ "$ns" -ge 0 ] || { echo "bench: GRUB boot $1/$2 failed (exit $rc), see $log" >&2; exit 1; }
+		echo "$1,$2,$ns,$rc,$(sed -n 's/.*PASS virt=\(0x[0-9a-f]*\).*/\1/p' <<<"$pass"),$(sed -n 's/.* phys=\(0x[0-9a-f]*\).*/\1/p' <<<"$pass")" >>"$grub_csv"
+	}
+	for ((i = 0; i < GRUB_PAIRS; i++)); do
+		progress "GRUB boots: pair $((i + 1))/$GRUB_PAIRS"
+		if ((i % 2 == 0)); then gboot direct "$i"; gboot chain "$i"
+		else gboot chain "$i"; gboot direct "$i"; fi
+	done
+else
+	echo "bench: grub-mkrescue or grub-pc-bin missing: GRUB comparison skipped" >&2
+fi
+done_progress
+
+# ---- report ----------------------------------------------------------------
+OUT=$OUT scripts/bench-report.sh

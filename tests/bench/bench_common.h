@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the host benchmark and the layout statistics (issue 7). */
+#ifndef TESTS_BENCH_COMMON_H
+#define TESTS_BENCH_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loader/layout.h"
+
+uint64_t bench_now_ns(void);
+/* The whole file, malloc'd; exits on error. */
+uint8_t *bench_load_file(const char *path, uint64_t *size);
+/* Median of n values (sorts v in place). */
+uint64_t bench_median(uint64_t *v, size_t n);
+/* A PC-like map with 4 GiB of RAM: low 640 KiB, 1 MiB..3 GiB, 4..5 GiB. */
+void bench_memmap(struct memmap *mm);
+/* layout_plan for img with the layout stream of `seed` (the loader's own
+ * DRBG and domain); aslr_off ignores the seed. */
+enum ldr_err bench_plan(const struct elf_image *img, const struct memmap *mm, bool aslr_off,
+			uint64_t seed, struct layout_plan *plan);
+
+#endif
