@@ -74,36 +74,20 @@ static enum ldr_err commit_load(struct loader_state *s, const struct l64_plan *p
 	return LDR_OK;
 }
 
-/* Page-rounded [base, base+len) to type in the final map. */
-static enum ldr_err mark(struct memmap *mm, uint64_t base, uint64_t len, uint32_t type)
-{
-	uint64_t end;
-	if (!len || !range_end(base, len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
-		return LDR_E_RANGE;
-	base = align_down(base, PAGE_SIZE);
-	return memmap_set(mm, base, end - base, type);
-}
-
 /* The final map (after firmware exit), with what we handed over on top. */
 static enum ldr_err final_map(struct loader_state *s, const struct l64_plan *p)
 {
-	struct boot_env *env = s->env;
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 
-	if ((err = memmap_normalize(env->mmap, env->mmap_count, &s->mm, &d)))
-		return fail(s, err, &d);
-	for (uint32_t i = 0; !err && i < env->reserved_count; i++)
-		err = mark(&s->mm, env->reserved[i].base, env->reserved[i].len,
-			   ASLRBOOT_MEM_LOADER_RECLAIMABLE);
-	for (uint32_t i = 0; !err && i < env->module_count; i++)
-		err = mark(&s->mm, env->modules[i].phys, env->modules[i].size, ASLRBOOT_MEM_MODULE);
+	err = stage_final_map(s, &d);
 	if (!err)
-		err = mark(&s->mm, p->base, p->span, ASLRBOOT_MEM_KERNEL);
+		err = memmap_mark(&s->mm, p->base, p->span, ASLRBOOT_MEM_KERNEL);
 	/* boot_params, cmdline, seed, tables, stack: e820 reserved, so no
 	 * kernel reuses them before it has read them. */
 	if (!err)
-		err = mark(&s->mm, p->scratch, p->scratch_pages * PAGE_SIZE, ASLRBOOT_MEM_RESERVED);
+		err = memmap_mark(&s->mm, p->scratch, p->scratch_pages * PAGE_SIZE,
+				  ASLRBOOT_MEM_RESERVED);
 	if (err)
 		return fail(s, ldr_fail(&d, err, "final memory map", -1, NULL, 0), &d);
 	return LDR_OK;

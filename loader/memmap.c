@@ -188,3 +188,42 @@ uint64_t memmap_ram_top(const struct memmap *m)
 			return ent_end(&m->e[i]);
 	return 0;
 }
+
+/* memmap_set over [base, base+len) rounded out to whole pages. */
+enum ldr_err memmap_mark(struct memmap *mm, uint64_t base, uint64_t len, uint32_t type)
+{
+	uint64_t end;
+	if (!len || !range_end(base, len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
+		return LDR_E_RANGE;
+	base = align_down(base, PAGE_SIZE);
+	return memmap_set(mm, base, end - base, type);
+}
+
+/* Relabel only the USABLE parts of [base, base+len): a range a front end
+ * reserved must never turn firmware-reserved memory into something the
+ * kernel may reclaim. */
+enum ldr_err memmap_mark_usable(struct memmap *mm, uint64_t base, uint64_t len, uint32_t type)
+{
+	uint64_t end, cur;
+	if (!len || !range_end(base, len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
+		return LDR_E_RANGE;
+	cur = align_down(base, PAGE_SIZE);
+	while (cur < end) {
+		uint64_t lo = 0, hi = 0;
+		for (uint32_t i = 0; i < mm->count; i++) {
+			const struct mm_entry *e = &mm->e[i];
+			if (e->type != ASLRBOOT_MEM_USABLE || e->base + e->len <= cur || e->base >= end)
+				continue;
+			lo = e->base > cur ? e->base : cur;
+			hi = e->base + e->len < end ? e->base + e->len : end;
+			break;
+		}
+		if (hi <= lo)
+			return LDR_OK;
+		enum ldr_err err = memmap_set(mm, lo, hi - lo, type);
+		if (err)
+			return err;
+		cur = hi;
+	}
+	return LDR_OK;
+}

@@ -35,6 +35,12 @@ enum ldr_err memmap_normalize(const struct mm_entry *raw, uint32_t n, struct mem
  * unknown type or if out of entries (the map is then unchanged). */
 enum ldr_err memmap_set(struct memmap *m, uint64_t base, uint64_t len, uint32_t type);
 
+/* memmap_set over [base, base+len) rounded out to whole pages. */
+enum ldr_err memmap_mark(struct memmap *m, uint64_t base, uint64_t len, uint32_t type);
+/* The same, only over the parts that are USABLE now: a range a front end
+ * reserved never turns firmware-reserved memory into reclaimable memory. */
+enum ldr_err memmap_mark_usable(struct memmap *m, uint64_t base, uint64_t len, uint32_t type);
+
 /* Sum of lengths of entries of `type`. */
 uint64_t memmap_total(const struct memmap *m, uint32_t type);
 

@@ -177,67 +177,36 @@ enum ldr_err stage_map(struct loader_state *s)
 	return LDR_OK;
 }
 
-/* Mark [base, base+len) rounded out to pages; the map is only advisory to
- * the kernel, so a failure here is reported, not fatal. */
-static enum ldr_err mark(struct memmap *mm, uint64_t base, uint64_t len, uint32_t type)
+/* The final map: the firmware's, then what the loader and the front end
+ * hand over on top (loader ranges only where the firmware said USABLE). */
+enum ldr_err stage_final_map(struct loader_state *s, struct ldr_diag *d)
 {
-	uint64_t end;
-	if (!len || !range_end(base, len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
-		return LDR_E_RANGE;
-	base = align_down(base, PAGE_SIZE);
-	return memmap_set(mm, base, end - base, type);
-}
+	struct boot_env *env = s->env;
+	enum ldr_err err = memmap_normalize(env->mmap, env->mmap_count, &s->mm, d);
 
-/* Relabel only the USABLE parts of [base, base+len): a range a front end
- * reserved must never turn firmware-reserved memory into something the
- * kernel may reclaim. */
-static enum ldr_err mark_usable(struct memmap *mm, uint64_t base, uint64_t len, uint32_t type)
-{
-	uint64_t end, cur;
-	if (!len || !range_end(base, len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
-		return LDR_E_RANGE;
-	cur = align_down(base, PAGE_SIZE);
-	while (cur < end) {
-		uint64_t lo = 0, hi = 0;
-		for (uint32_t i = 0; i < mm->count; i++) {
-			const struct mm_entry *e = &mm->e[i];
-			if (e->type != ASLRBOOT_MEM_USABLE || e->base + e->len <= cur || e->base >= end)
-				continue;
-			lo = e->base > cur ? e->base : cur;
-			hi = e->base + e->len < end ? e->base + e->len : end;
-			break;
-		}
-		if (hi <= lo)
-			return LDR_OK;
-		enum ldr_err err = memmap_set(mm, lo, hi - lo, type);
-		if (err)
-			return err;
-		cur = hi;
-	}
-	return LDR_OK;
+	for (uint32_t i = 0; !err && i < env->reserved_count; i++)
+		err = memmap_mark_usable(&s->mm, env->reserved[i].base, env->reserved[i].len,
+					 ASLRBOOT_MEM_LOADER_RECLAIMABLE);
+	for (uint32_t i = 0; !err && i < env->module_count; i++)
+		err = memmap_mark(&s->mm, env->modules[i].phys, env->modules[i].size,
+				  ASLRBOOT_MEM_MODULE);
+	return err;
 }
 
 enum ldr_err stage_exit(struct loader_state *s)
 {
-	struct boot_env *env = s->env;
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 
-	err = s->ops->exit_firmware(s->ops->ctx, env);
+	err = s->ops->exit_firmware(s->ops->ctx, s->env);
 	if (err)
 		return fail(s, err, "exit firmware");
 	stage_mark(s, ASLRBOOT_PHASE_FW_EXIT);
-	/* The final map: the firmware's, then what we handed over on top. */
-	err = memmap_normalize(env->mmap, env->mmap_count, &s->mm, &d);
-	for (uint32_t i = 0; !err && i < env->reserved_count; i++)
-		err = mark_usable(&s->mm, env->reserved[i].base, env->reserved[i].len,
-				  ASLRBOOT_MEM_LOADER_RECLAIMABLE);
-	for (uint32_t i = 0; !err && i < env->module_count; i++)
-		err = mark(&s->mm, env->modules[i].phys, env->modules[i].size, ASLRBOOT_MEM_MODULE);
+	err = stage_final_map(s, &d);
 	for (uint32_t i = 0; !err && i < s->plan.count; i++)
 		if (region_backed(&s->plan.r[i]))
-			err = mark(&s->mm, pa_addr(s->plan.r[i].phys), s->plan.r[i].size,
-				   ASLRBOOT_MEM_KERNEL);
+			err = memmap_mark(&s->mm, pa_addr(s->plan.r[i].phys), s->plan.r[i].size,
+					  ASLRBOOT_MEM_KERNEL);
 	if (err)
 		return fail(s, err, "final memory map");
 	return LDR_OK;

@@ -32,6 +32,7 @@ enum ldr_err stage_commit(struct loader_state *s);
 enum ldr_err stage_load(struct loader_state *s);
 enum ldr_err stage_map(struct loader_state *s);
 enum ldr_err stage_exit(struct loader_state *s);
+enum ldr_err stage_final_map(struct loader_state *s, struct ldr_diag *d);
 enum ldr_err stage_handoff(struct loader_state *s);
 void stage_wipe(struct loader_state *s);
 void stage_mark(struct loader_state *s, enum aslrboot_phase phase);
