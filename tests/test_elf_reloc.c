@@ -9,45 +9,11 @@
 
 #include "elf/elf.h"
 #include "elfgen.h"
+#include "elf_loaded.h"
 #include "harness.h"
 
 #define SLIDE_A UINT64_C(0x40000000)
 #define SLIDE_B UINT64_C(0xffffffff80000000) /* a higher-half placement */
-
-struct loaded {
-	struct elf_image img;
-	struct elf_placement pl;
-};
-
-static void unload(struct loaded *l)
-{
-	for (int i = 0; i < ELF_MAX_LOAD; i++)
-		free(l->pl.seg_mem[i]);
-	memset(l, 0, sizeof(*l));
-}
-
-/* Parse, then copy every segment into its own buffer (pre-filled with junk so
- * elf_load's zeroing is observable) and relocate. */
-static enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol,
-			    struct loaded *l, struct ldr_diag *d)
-{
-	enum ldr_err e;
-
-	memset(l, 0, sizeof(*l));
-	if ((e = elf_parse(f, sz, pol, &l->img, d)))
-		return e;
-	l->pl.slide = slide;
-	for (uint32_t i = 0; i < l->img.nsegs; i++) {
-		size_t n = l->img.segs[i].page_end - l->img.segs[i].page_start;
-
-		if (!(l->pl.seg_mem[i] = malloc(n)))
-			return LDR_E_NOMEM;
-		memset(l->pl.seg_mem[i], 0xa5, n);
-	}
-	if ((e = elf_load(&l->img, &l->pl)))
-		return e;
-	return elf_relocate(&l->img, &l->pl, d);
-}
 
 /* The loaded word at link address v. */
 static uint64_t word(const struct loaded *l, uint64_t v)

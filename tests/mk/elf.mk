@@ -2,8 +2,8 @@
 ELFGEN_SRCS := tests/elfgen.c tests/elfgen_cases.c
 test_elf_parse_SRCS := $(ELFGEN_SRCS)
 test_elf_policy_SRCS := $(ELFGEN_SRCS)
-test_elf_reloc_SRCS := $(ELFGEN_SRCS)
-test_elf_real_SRCS := tests/elf_ref.c
+test_elf_reloc_SRCS := $(ELFGEN_SRCS) tests/elf_loaded.c
+test_elf_real_SRCS := tests/elf_ref.c tests/elf_loaded.c
 
 # build/fixtures: bad-<case>.elf + bad.list and good-*.elf + good.list from
 # elfgen; real PIEs + real.list from the host compilers (scripts/mkfixtures.sh).
