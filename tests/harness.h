@@ -54,4 +54,19 @@ void harness_fail(const char *file, int line, const char *fmt, ...) __attribute_
 		}                                                                      \
 	} while (0)
 
+/* Little-endian fields of a byte image at any alignment (no UB). */
+static inline uint32_t g32(const uint8_t *p, uint32_t off)
+{
+	uint32_t v;
+	__builtin_memcpy(&v, p + off, 4);
+	return v;
+}
+
+static inline uint64_t g64(const uint8_t *p, uint32_t off)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, p + off, 8);
+	return v;
+}
+
 #endif

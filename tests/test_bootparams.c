@@ -11,20 +11,6 @@
 #include "harness.h"
 #include "loader/bootparams.h"
 
-static uint32_t g32(const uint8_t *p, uint32_t off)
-{
-	uint32_t v;
-	memcpy(&v, p + off, 4);
-	return v;
-}
-
-static uint64_t g64(const uint8_t *p, uint32_t off)
-{
-	uint64_t v;
-	memcpy(&v, p + off, 8);
-	return v;
-}
-
 static void test_bp_build(void)
 {
 	static uint8_t page[BP_SIZE + 16];

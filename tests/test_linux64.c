@@ -24,20 +24,6 @@
 #define KPADDR UINT64_C(0x1000000)
 #define KVADDR UINT64_C(0xffffffff81000000)
 
-static uint32_t g32(const uint8_t *p, uint32_t off)
-{
-	uint32_t v;
-	memcpy(&v, p + off, 4);
-	return v;
-}
-
-static uint64_t g64(const uint8_t *p, uint32_t off)
-{
-	uint64_t v;
-	memcpy(&v, p + off, 8);
-	return v;
-}
-
 /* A vmlinux-shaped ET_EXEC: text at p_vaddr KVADDR / p_paddr 16 MiB, a
  * per-CPU-like data segment at p_vaddr 0x800 sharing text's last page, a
  * zero-size PT_LOAD; p_align = align, p_offset congruent to p_vaddr. */
