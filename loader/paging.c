@@ -45,8 +45,19 @@ static enum ldr_err check_one(const struct pt_mapping *m, size_t i, struct ldr_d
 	return LDR_OK;
 }
 
+/* Strictly ascending va (the layout's lists are): overlaps can then only
+ * be between neighbours. */
+static bool sorted_by_va(const struct pt_mapping *m, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (va_addr(m[i - 1].va) >= va_addr(m[i].va))
+			return false;
+	return true;
+}
+
 enum ldr_err pt_check(const struct pt_mapping *m, size_t n, struct ldr_diag *diag)
 {
+	bool sorted = sorted_by_va(m, n);
 	enum ldr_err err;
 
 	for (size_t i = 0; i < n; i++)
@@ -56,7 +67,7 @@ enum ldr_err pt_check(const struct pt_mapping *m, size_t n, struct ldr_diag *dia
 	for (size_t j = 1; j < n; j++) {
 		uint64_t vj = va_addr(m[j].va), lj = vj + m[j].len - 1;
 
-		for (size_t i = 0; i < j; i++) {
+		for (size_t i = sorted ? j - 1 : 0; i < j; i++) {
 			uint64_t vi = va_addr(m[i].va), li = vi + m[i].len - 1;
 
 			if (vi <= lj && vj <= li)
@@ -114,77 +125,64 @@ static size_t pt_split(const struct pt_mapping *m, bool allow_1g, struct pt_run 
 	return k;
 }
 
-/* Indices of the regions that tables at `level` cover, touched by run r. */
-static void run_span(const struct pt_run *r, int level, uint64_t *first, uint64_t *last)
+/*
+ * Next valid mapping in ascending va after m[prev] (prev == n: the first),
+ * n when none is left.  Linear for sorted input; a selection scan otherwise.
+ */
+static size_t next_by_va(const struct pt_mapping *m, size_t n, size_t prev, bool sorted)
 {
-	unsigned g = pte_level_shift(level + 1);
+	size_t best = n;
 
-	*first = r->va >> g;
-	*last = (r->va + r->len - 1) >> g;
-}
-
-/* Mark which end regions of run r (per table level) runs o[] also touch. */
-static void mark_seen(const struct pt_run *r, bool seen[PTE_LEVELS][2], const struct pt_run *o,
-		      size_t ko)
-{
-	for (size_t b = 0; b < ko; b++) {
-		int lo = r->level > o[b].level ? r->level : o[b].level;
-
-		for (int L = lo; L < PTE_LEVELS; L++) {
-			uint64_t f, l, of, ol;
-
-			run_span(r, L, &f, &l);
-			run_span(&o[b], L, &of, &ol);
-			seen[L][0] |= of <= f && f <= ol;
-			seen[L][1] |= of <= l && l <= ol;
-		}
+	if (sorted) {
+		for (size_t i = prev == n ? 0 : prev + 1; i < n; i++)
+			if (!check_one(&m[i], i, NULL))
+				return i;
+		return n;
 	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t va = va_addr(m[i].va);
+
+		if ((prev != n && va <= va_addr(m[prev].va)) ||
+		    (best != n && va >= va_addr(m[best].va)) || check_one(&m[i], i, NULL))
+			continue;
+		best = i;
+	}
+	return best;
 }
 
 /*
- * Tables mapping i needs that no earlier run needs.  A table at level L
- * serves one region of 2^shift(L+1) bytes and is needed iff a leaf of level
- * <= L lies in it.  Runs are disjoint, so two runs' region spans can share
- * only end regions (an interior region is covered whole by its run): count
- * each span minus the ends an earlier run already touches.
+ * A table at level L serves one region of 2^shift(L+1) bytes and is needed
+ * iff a leaf of level <= L lies in it, i.e. iff a run of level <= L touches
+ * the region.  Visiting the runs in ascending va, each level's region spans
+ * arrive in ascending order, so their union is counted in one pass: a span
+ * only adds the regions past the last one counted at that level.
  */
-static uint64_t count_new(const struct pt_mapping *m, size_t i, bool allow_1g)
-{
-	struct pt_run r[PT_MAX_RUNS], o[PT_MAX_RUNS];
-	bool seen[PT_MAX_RUNS][PTE_LEVELS][2];
-	size_t k = pt_split(&m[i], allow_1g, r);
-	uint64_t total = 0;
-
-	memset(seen, 0, sizeof(seen));
-	for (size_t a = 0; a < k; a++)
-		mark_seen(&r[a], seen[a], r, a);
-	for (size_t j = 0; j < i; j++) {
-		size_t ko;
-
-		if (check_one(&m[j], j, NULL))
-			continue;
-		ko = pt_split(&m[j], allow_1g, o);
-		for (size_t a = 0; a < k; a++)
-			mark_seen(&r[a], seen[a], o, ko);
-	}
-	for (size_t a = 0; a < k; a++) {
-		for (int L = r[a].level; L < PTE_LEVELS; L++) {
-			uint64_t f, l;
-
-			run_span(&r[a], L, &f, &l);
-			total += l - f + 1 - seen[a][L][0] - (l != f && seen[a][L][1]);
-		}
-	}
-	return total;
-}
-
 uint64_t pt_count_tables(const struct pt_mapping *m, size_t n, bool allow_1g)
 {
 	uint64_t total = 1; /* the top-level table */
+	uint64_t next[PTE_LEVELS] = { 0 }; /* first region not yet counted, per level */
+	bool any[PTE_LEVELS] = { false };
+	bool sorted = sorted_by_va(m, n);
+	struct pt_run r[PT_MAX_RUNS];
 
-	for (size_t i = 0; i < n; i++)
-		if (!check_one(&m[i], i, NULL))
-			total += count_new(m, i, allow_1g);
+	for (size_t i = next_by_va(m, n, n, sorted); i < n; i = next_by_va(m, n, i, sorted)) {
+		size_t k = pt_split(&m[i], allow_1g, r);
+
+		for (size_t a = 0; a < k; a++) {
+			for (int L = r[a].level; L < PTE_LEVELS; L++) {
+				unsigned g = pte_level_shift(L + 1);
+				uint64_t f = r[a].va >> g, l = (r[a].va + r[a].len - 1) >> g;
+
+				if (any[L] && f < next[L])
+					f = next[L];
+				if (f > l)
+					continue;
+				total += l - f + 1;
+				next[L] = l + 1;
+				any[L] = true;
+			}
+		}
+	}
 	return total;
 }
 
@@ -229,8 +227,22 @@ static enum ldr_err map_range(struct pt_builder *b, paddr_t table, int level, ui
 			chunk = len;
 		if (pte_level_can_leaf(level, b->pool->allow_1g) && chunk == sz &&
 		    is_aligned(pa, sz)) {
-			/* pt_check() ruled out overlap and bad prot: belt and braces. */
-			if (*e & PTE_P || !(*e = pte_leaf(level, pa_init(pa), prot)))
+			/* A run of leaves to the end of the table or of the range:
+			 * the entries differ only by the frame. */
+			uint64_t leaf = pte_leaf(level, pa_init(pa), prot), old = 0;
+
+			chunk = (uint64_t)(t + PTE_ENTRIES - e) * sz;
+			if (chunk > len)
+				chunk = align_down(len, sz);
+			/* pt_check() ruled out overlap and bad prot: belt and braces
+			 * (an error stops the build, the half-written run is unused). */
+			if (!leaf)
+				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);
+			for (uint64_t off = 0; off < chunk; off += sz, e++) {
+				old |= *e;
+				*e = leaf + off;
+			}
+			if (old & PTE_P)
 				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);
 		} else {
 			switch (pte_decode(level, *e, &info)) {

@@ -38,13 +38,15 @@ struct pt_pool {
  * R/W/X bits, not W|X (E_PT_WX); va, pa, len page aligned, len > 0, neither
  * range wraps, va range canonical and on one side of the hole, pa range below
  * 2^52, no two va ranges overlap (E_PT_MAP).  diag: what = "mapping", index,
- * field = "prot" / "va" / "pa" / "len" / "canonical" / "overlap".  O(n^2).
+ * field = "prot" / "va" / "pa" / "len" / "canonical" / "overlap".  O(n) when
+ * the va are strictly ascending (as the layout emits them), O(n^2) otherwise.
  */
 enum ldr_err pt_check(const struct pt_mapping *m, size_t n, struct ldr_diag *diag);
 
 /* Exact number of 4 KiB table pages pt_build() uses for these mappings,
  * including the top-level table.  Meaningful only for mappings pt_check()
- * accepts (invalid ones are skipped).  O(n^2), no allocation. */
+ * accepts (invalid ones are skipped).  No allocation; O(n) when the va are
+ * strictly ascending, O(n^2) otherwise. */
 uint64_t pt_count_tables(const struct pt_mapping *m, size_t n, bool allow_1g);
 
 /* Build tables for the mappings: largest page size whose alignment and

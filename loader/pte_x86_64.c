@@ -6,47 +6,6 @@
 
 #define PROT_ALL (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X)
 
-/* The whole level description the generic code relies on. */
-static const struct {
-	uint8_t shift;
-	bool leaf;      /* may map a page */
-	bool needs_1g;  /* ... only if the CPU has 1 GiB pages */
-} levels[PTE_LEVELS + 1] = {
-	[1] = { 12, true, false },
-	[2] = { 21, true, false },
-	[3] = { 30, true, true },
-	[4] = { 39, false, false },
-};
-
-static bool level_ok(int level)
-{
-	return level >= 1 && level <= PTE_LEVELS;
-}
-
-unsigned pte_level_shift(int level)
-{
-	return level_ok(level) ? levels[level].shift : 0;
-}
-
-bool pte_level_can_leaf(int level, bool allow_1g)
-{
-	if (!level_ok(level) || !levels[level].leaf)
-		return false;
-	return allow_1g || !levels[level].needs_1g;
-}
-
-uint64_t pte_va_sign_extend(uint64_t va)
-{
-	const unsigned s = 64 - PTE_VA_BITS;
-
-	return (uint64_t)((int64_t)(va << s) >> s);
-}
-
-bool pte_va_canonical(uint64_t va)
-{
-	return pte_va_sign_extend(va) == va;
-}
-
 uint64_t pte_table(paddr_t table)
 {
 	uint64_t pa = pa_addr(table);
@@ -88,7 +47,7 @@ enum pte_kind pte_decode(int level, uint64_t e, struct pte_info *out)
 	enum pte_kind kind;
 	uint64_t addr = e & PTE_ADDR_MASK;
 
-	if (!level_ok(level))
+	if (!pte_level_shift(level))
 		return PTE_BAD;
 	if (!(e & PTE_P))
 		return PTE_EMPTY;
@@ -96,7 +55,7 @@ enum pte_kind pte_decode(int level, uint64_t e, struct pte_info *out)
 		kind = PTE_LEAF;
 	} else if (!(e & PTE_PS)) {
 		kind = PTE_TABLE;
-	} else if (!levels[level].leaf) {
+	} else if (!pte_level_can_leaf(level, true)) {
 		return PTE_BAD; /* PS is reserved in a PML4E */
 	} else {
 		if (e & large_reserved(level))

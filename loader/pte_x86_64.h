@@ -48,24 +48,41 @@ struct pte_info {
 	bool user;   /* US = 1 */
 };
 
-/* log2 of the bytes one entry at `level` covers: 12, 21, 30, 39; 0 if bad. */
-unsigned pte_level_shift(int level);
+/* log2 of the bytes one entry at `level` covers: 12, 21, 30, 39; 0 if bad.
+ * Inline (like the helpers below): the builder and the walker call them per
+ * entry. */
+static inline unsigned pte_level_shift(int level)
+{
+	return level >= 1 && level <= PTE_LEVELS ? 3 + 9 * (unsigned)level : 0;
+}
 static inline uint64_t pte_level_size(int level)
 {
 	return UINT64_C(1) << pte_level_shift(level);
 }
 /* Can an entry at `level` map a page (1 GiB leaves only with allow_1g)? */
-bool pte_level_can_leaf(int level, bool allow_1g);
+static inline bool pte_level_can_leaf(int level, bool allow_1g)
+{
+	return level == 1 || level == 2 || (level == 3 && allow_1g);
+}
 /* Index of va's entry in a table at `level`. */
 static inline unsigned pte_index(uint64_t va, int level)
 {
 	return (unsigned)(va >> pte_level_shift(level)) & (PTE_ENTRIES - 1);
 }
 
-/* Bits 63:47 all equal (SDM 3.3.7.1). */
-bool pte_va_canonical(uint64_t va);
 /* Sign-extend bit 47 (turn table indices back into a canonical va). */
-uint64_t pte_va_sign_extend(uint64_t va);
+static inline uint64_t pte_va_sign_extend(uint64_t va)
+{
+	const unsigned s = 64 - PTE_VA_BITS;
+
+	return (uint64_t)((int64_t)(va << s) >> s);
+}
+
+/* Bits 63:47 all equal (SDM 3.3.7.1). */
+static inline bool pte_va_canonical(uint64_t va)
+{
+	return pte_va_sign_extend(va) == va;
+}
 
 /* Non-leaf entry: P|RW, US = 0, NX = 0, so the leaf alone restricts.
  * 0 if `table` is not 4 KiB aligned or beyond PTE_PA_LIMIT. */

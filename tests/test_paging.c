@@ -251,6 +251,16 @@ static void test_count_random(void)
 		leaves_expected(m, n, g1, &want);
 		EXPECT(leaves_equal(&got, &want));
 		EXPECT_EQ(count, leaves_table_count(&want));
+		/* The same set in ascending va takes the linear path. */
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j && va_addr(m[j - 1].va) > va_addr(m[j].va); j--) {
+				struct pt_mapping t = m[j];
+
+				m[j] = m[j - 1];
+				m[j - 1] = t;
+			}
+		EXPECT_EQ(pt_count_tables(m, n, g1), count);
+		EXPECT_ERR(pt_check(m, n, NULL), LDR_OK);
 		sets += n > 0;
 		big += count > 8;
 		leaves_free(&got);
@@ -334,6 +344,30 @@ static void test_bad_mappings(void)
 	}
 }
 
+/* Ascending va (the layout's lists): only neighbours are compared, which
+ * must still find every overlap. */
+static void test_overlap_sorted(void)
+{
+	struct pt_mapping m[] = {
+		map(0x100000, 0x100000, 4 * K4, R),
+		map(0x103000, 0x900000, K4, R | W), /* inside the first */
+		map(0x1f0000, 0x200000, K4, R),
+	};
+	struct ldr_diag d = { 0 };
+
+	EXPECT_ERR(pt_check(m, 3, &d), LDR_E_PT_MAP);
+	EXPECT(d.index == 1 && !strcmp(d.field, "overlap"));
+	m[1].va = va_init(0x104000);
+	EXPECT_ERR(pt_check(m, 3, &d), LDR_OK);
+	EXPECT_EQ(pt_count_tables(m, 3, true), 4);
+	m[2].va = va_init(0x1ff000);
+	m[2].len = 2 * K4; /* runs into a second 2 MiB region: one more PT */
+	EXPECT_EQ(pt_count_tables(m, 3, true), 5);
+	m[2].va = va_init(0x104000); /* equal va: overlap, not "unsorted" */
+	EXPECT_ERR(pt_check(m, 3, &d), LDR_E_PT_MAP);
+	EXPECT_EQ(d.index, 2);
+}
+
 static void test_pool_sizing(void)
 {
 	struct pt_mapping m[PLAN_COUNT];
@@ -380,6 +414,7 @@ int main(void)
 	RUN(test_count_random);
 	RUN(test_wx_refused);
 	RUN(test_bad_mappings);
+	RUN(test_overlap_sorted);
 	RUN(test_pool_sizing);
 	return harness_done();
 }

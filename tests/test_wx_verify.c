@@ -20,7 +20,7 @@
 
 struct fixture {
 	struct arena a;
-	struct pt_mapping m[PLAN_COUNT];
+	struct pt_mapping m[PLAN_COUNT + 1];
 	size_t n;
 	paddr_t cr3;
 	struct ldr_diag d;
@@ -75,6 +75,28 @@ static void test_clean_tables_verify(void)
 	EXPECT(!strcmp(f.d.field, "extra") && f.d.value == PLAN_TRAMP);
 	f.m[PLAN_DIRECT_I].len -= K4; /* the last 1G leaf now runs past it */
 	expect_fail(&f, "extra", PLAN_DIRECT + (UINT64_C(4) << 30) - K4);
+}
+
+/* The proof is about translations, not page sizes: the same tables verify
+ * against a plan that cuts one mapping in two (the walker's run of leaves
+ * then spans both), and a run is still checked page by page against each. */
+static void test_run_across_mappings(void)
+{
+	struct fixture f;
+	struct pt_mapping *d;
+
+	REQUIRE(setup(&f));
+	d = &f.m[PLAN_DATA];
+	f.m[f.n++] = (struct pt_mapping){ va_add(d->va, 4 * K4), pa_add(d->pa, 4 * K4),
+					  d->len - 4 * K4, d->prot };
+	d->len = 4 * K4;
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
+	f.m[f.n - 1].pa = pa_add(f.m[f.n - 1].pa, K4); /* the second half's frames moved */
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_E_WX_VERIFY);
+	EXPECT(!strcmp(f.d.field, "frame") && f.d.value == DATA + 4 * K4);
+	f.m[f.n - 1].pa = pa_add(d->pa, 4 * K4);
+	f.m[f.n - 1].prot = R; /* or its prot */
+	expect_fail(&f, "prot", DATA + 4 * K4);
 }
 
 static void test_leaf_made_wx(void)
@@ -256,6 +278,7 @@ static void test_walker_termination(void)
 int main(void)
 {
 	RUN(test_clean_tables_verify);
+	RUN(test_run_across_mappings);
 	RUN(test_leaf_made_wx);
 	RUN(test_nx_cleared);
 	RUN(test_intermediate_bits);
