@@ -87,6 +87,10 @@ struct elf_image {
 	uint64_t relr_off, relr_count;   /* words */
 	uint64_t symtab_off, sym_count;  /* symbols addressable by relocations */
 	struct elf_reloc_stats stats;
+	/* Every RELA and JMPREL entry was validated as an 8-byte aligned
+	 * R_X86_64_RELATIVE into a writable segment: elf_relocate applies them
+	 * without re-checking each one (what a unikernel's linker emits). */
+	bool rela_relative_only;
 
 	/* aslrboot ELF note (PT_NOTE, name "aslrboot", type 1) */
 	bool has_note;

@@ -120,10 +120,46 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 	return LDR_OK;
 }
 
+/*
+ * The write pass over a table elf_reloc_validate() proved all RELATIVE:
+ * what is left per entry is finding its segment (cached: tables are
+ * usually sorted) and the store.  The check against the cached segment
+ * keeps every store inside a segment even so.
+ */
+static enum ldr_err rela_relative(const struct pass *ps, uint64_t off, uint64_t n, int64_t first)
+{
+	const struct elf_image *img = ps->img;
+	const uint8_t *e = img->file + off;
+	uint64_t lo = 0, last = 0, start = 0; /* cached segment: [lo, lo + last] takes 8 bytes */
+	uint64_t slide = ps->slide; /* a local: the stores below may alias *ps */
+	uint8_t *mem = NULL;
+
+	for (uint64_t i = 0; i < n; i++, e += sizeof(Elf64_Rela)) {
+		uint64_t v = elf_rd64(e), val = elf_rd64(e + 16) + slide;
+
+		if (!mem || v - lo > last) {
+			int s = elf_seg_of(img, v);
+
+			if (s < 0 || img->segs[s].memsz < 8 ||
+			    v - img->segs[s].vaddr > img->segs[s].memsz - 8)
+				return ldr_fail(ps->d, LDR_E_RELOC_RANGE, "relocation",
+						first + (int64_t)i, "r_offset", v);
+			lo = img->segs[s].vaddr;
+			last = img->segs[s].memsz - 8;
+			start = img->segs[s].page_start;
+			mem = ps->pl->seg_mem[s];
+		}
+		__builtin_memcpy(mem + (v - start), &val, sizeof(val));
+	}
+	return LDR_OK;
+}
+
 static enum ldr_err rela_table(const struct pass *ps, uint64_t off, uint64_t n, int64_t first)
 {
 	enum ldr_err err;
 
+	if (ps->pl && ps->img->rela_relative_only)
+		return rela_relative(ps, off, n, first);
 	for (uint64_t i = 0; i < n; i++)
 		if ((err = rela_one(ps, ps->img->file + off + i * sizeof(Elf64_Rela),
 				    first + (int64_t)i)))
@@ -164,9 +200,15 @@ static enum ldr_err relr_bitmap(const struct pass *ps, uint64_t base, uint64_t w
 			ps->img->stats.relr_relocs++;
 		return LDR_OK;
 	}
-	for (uint64_t b = bits, v = base; b; b >>= 1, v += 8)
-		if (b & 1)
-			relr_add(ps, seg, v);
+	for (uint8_t *p = where(ps, seg, base); bits; bits >>= 1, p += 8) {
+		uint64_t x;
+
+		if (!(bits & 1))
+			continue;
+		__builtin_memcpy(&x, p, sizeof(x));
+		x += ps->slide;
+		__builtin_memcpy(p, &x, sizeof(x));
+	}
 	return LDR_OK;
 }
 
@@ -220,9 +262,15 @@ enum ldr_err elf_reloc_validate(struct elf_image *img, struct ldr_diag *d)
 {
 	struct pass ps = { .img = img, .pl = NULL, .slide = 0, .d = d };
 
+	enum ldr_err err;
+
 	__builtin_memset(&img->stats, 0, sizeof(img->stats));
 	img->stats.relr_words = img->relr_count;
-	return run(&ps);
+	img->rela_relative_only = false;
+	if ((err = run(&ps)))
+		return err;
+	img->rela_relative_only = img->stats.relative == img->rela_count + img->jmprel_count;
+	return LDR_OK;
 }
 
 enum ldr_err elf_relocate(const struct elf_image *img, const struct elf_placement *pl,

@@ -146,6 +146,52 @@ static void test_symbol_kinds(void)
 	free(p);
 }
 
+/* All RELATIVE (what unikernel linkers emit): the write pass takes the
+ * unchecked loop, across two segments (data, then RELRO) and unsorted; one
+ * other type anywhere sends it back to the per-entry path. */
+static void test_relative_only(void)
+{
+	static const struct elfgen_rela r[] = {
+		{ ELFGEN_DATA + 0x00, R_X86_64_RELATIVE, 0, 0x100 },
+		{ ELFGEN_GOT + 0x00, R_X86_64_RELATIVE, 0, 0x200 },
+		{ ELFGEN_DATA + 0x18, R_X86_64_RELATIVE, 0, 0x300 },
+	};
+	static const struct elfgen_rela j[] = { { ELFGEN_GOT + 0x08, R_X86_64_RELATIVE, 0, 0x400 } };
+	struct elfgen_rela mixed[4];
+	struct elfgen_spec sp;
+	struct loaded l;
+	size_t sz;
+	uint8_t *p;
+
+	elfgen_spec_default(&sp);
+	sp.rela = r;
+	sp.nrela = 3;
+	sp.jmprel = j;
+	sp.njmprel = 1;
+	p = elfgen_build(&sp, &sz);
+	REQUIRE(load_at(p, sz, SLIDE_B, 0, &l, NULL) == LDR_OK);
+	EXPECT(l.img.rela_relative_only);
+	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), 0x100 + SLIDE_B);
+	EXPECT_EQ(word(&l, ELFGEN_GOT + 0x00), 0x200 + SLIDE_B);
+	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x18), 0x300 + SLIDE_B);
+	EXPECT_EQ(word(&l, ELFGEN_GOT + 0x08), 0x400 + SLIDE_B);
+	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x10), pattern_word(0x10));
+	unload(&l);
+	free(p);
+
+	memcpy(mixed, r, sizeof(r));
+	mixed[3] = (struct elfgen_rela){ ELFGEN_DATA + 0x20, R_X86_64_64, 3, 1 };
+	sp.rela = mixed;
+	sp.nrela = 4;
+	p = elfgen_build(&sp, &sz);
+	REQUIRE(load_at(p, sz, SLIDE_B, 0, &l, NULL) == LDR_OK);
+	EXPECT(!l.img.rela_relative_only);
+	EXPECT_EQ(word(&l, ELFGEN_GOT + 0x00), 0x200 + SLIDE_B);
+	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x20), 0x1234 + 1);
+	unload(&l);
+	free(p);
+}
+
 /* Long RELR runs: full 63-bit bitmaps back to back, then a second run. */
 static void test_relr_runs(void)
 {
@@ -271,6 +317,7 @@ int main(void)
 	RUN(test_load_zeroes);
 	RUN(test_load_unaligned_segment);
 	RUN(test_symbol_kinds);
+	RUN(test_relative_only);
 	RUN(test_relr_runs);
 	RUN(test_rejected_targets);
 	RUN(test_inspect_policy);
