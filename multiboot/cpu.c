@@ -5,7 +5,7 @@
 #include "../loader/x86_64/cpu.h"
 
 #define PIT_HZ 1193182u
-#define PIT_MS 10u
+#define PIT_MS 2u /* +-0.05%: ample for phase timings, and a 10 ms wait on every boot is not */
 #define PIT_POLL_MAX 2000000u /* a missing PIT must not hang the boot */
 #define TSC_HZ_MIN UINT64_C(100000000)   /* plausibility window for the */
 #define TSC_HZ_MAX UINT64_C(20000000000) /* measured value */

@@ -28,7 +28,7 @@ fi
 bo=$B/bench-smoke so=$B/stats-smoke
 rm -rf "$bo/logs" "$so"
 check "bench.sh runs" env B="$B" OUT="$bo" SMOKE=1 scripts/bench.sh >"$B/bench-smoke.out" 2>&1
-check "boot.csv" csv_ok "$bo/boot.csv" "arm,clock,run,ns_to_first_line,exit,virt,phys" 6 3 4 5
+check "boot.csv" csv_ok "$bo/boot.csv" "arm,clock,run,ns_to_first_line,exit,virt,phys,thp_faults" 6 3 4 5 8
 check "boot.csv has both arms and logged addresses" \
 	awk -F, 'NR>1 { a[$1]++; if ($6 !~ /^0x[0-9a-f]+$/) bad = 1 } END { exit !(a["on"] && a["off"] && !bad) }' "$bo/boot.csv"
 check "phases.csv" csv_ok "$bo/phases.csv" "arm,clock,run,phase,cycles" 20 3 5
