@@ -45,9 +45,7 @@ static enum ldr_err check_one(const struct pt_mapping *m, size_t i, struct ldr_d
 	return LDR_OK;
 }
 
-/* Strictly ascending va (the layout's lists are): overlaps can then only
- * be between neighbours. */
-static bool sorted_by_va(const struct pt_mapping *m, size_t n)
+bool pt_sorted_by_va(const struct pt_mapping *m, size_t n)
 {
 	for (size_t i = 1; i < n; i++)
 		if (va_addr(m[i - 1].va) >= va_addr(m[i].va))
@@ -57,7 +55,7 @@ static bool sorted_by_va(const struct pt_mapping *m, size_t n)
 
 enum ldr_err pt_check(const struct pt_mapping *m, size_t n, struct ldr_diag *diag)
 {
-	bool sorted = sorted_by_va(m, n);
+	bool sorted = pt_sorted_by_va(m, n);
 	enum ldr_err err;
 
 	for (size_t i = 0; i < n; i++)
@@ -162,7 +160,7 @@ uint64_t pt_count_tables(const struct pt_mapping *m, size_t n, bool allow_1g)
 	uint64_t total = 1; /* the top-level table */
 	uint64_t next[PTE_LEVELS] = { 0 }; /* first region not yet counted, per level */
 	bool any[PTE_LEVELS] = { false };
-	bool sorted = sorted_by_va(m, n);
+	bool sorted = pt_sorted_by_va(m, n);
 	struct pt_run r[PT_MAX_RUNS];
 
 	for (size_t i = next_by_va(m, n, n, sorted); i < n; i = next_by_va(m, n, i, sorted)) {
@@ -238,9 +236,9 @@ static enum ldr_err map_range(struct pt_builder *b, paddr_t table, int level, ui
 			 * (an error stops the build, the half-written run is unused). */
 			if (!leaf)
 				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);
-			for (uint64_t off = 0; off < chunk; off += sz, e++) {
+			for (uint64_t *end = e + chunk / sz; e < end; e++, leaf += sz) {
 				old |= *e;
-				*e = leaf + off;
+				*e = leaf;
 			}
 			if (old & PTE_P)
 				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);

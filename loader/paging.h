@@ -43,6 +43,10 @@ struct pt_pool {
  */
 enum ldr_err pt_check(const struct pt_mapping *m, size_t n, struct ldr_diag *diag);
 
+/* Strictly ascending va, as the layout emits its lists: overlaps can then
+ * only be between neighbours, and the helpers below take linear paths. */
+bool pt_sorted_by_va(const struct pt_mapping *m, size_t n);
+
 /* Exact number of 4 KiB table pages pt_build() uses for these mappings,
  * including the top-level table.  Meaningful only for mappings pt_check()
  * accepts (invalid ones are skipped).  No allocation; O(n) when the va are

@@ -71,12 +71,13 @@ static enum ldr_err walk_table(struct walker *w, paddr_t table, int level, uint6
 		 * one page further.  max keeps the frame below 2^52, so adding
 		 * to raw never carries out of the address field. */
 		if (w->runs) {
-			uint64_t max = (PTE_PA_LIMIT - pa_addr(e.pa)) / sz, want = raw;
+			uint64_t max = (PTE_PA_LIMIT - pa_addr(e.pa)) / sz, want = raw + sz;
+			const uint64_t *q = t + i + 1, *end;
 
-			if (max > PTE_ENTRIES - i)
-				max = PTE_ENTRIES - i;
-			while (n < max && t[i + n] == (want += sz))
-				n++;
+			end = t + i + (max < PTE_ENTRIES - i ? max : PTE_ENTRIES - i);
+			for (; q < end && *q == want; q++)
+				want += sz;
+			n = (unsigned)(q - (t + i));
 		}
 		struct pt_leaf leaf = {
 			.va = va_init(va),
@@ -121,6 +122,7 @@ struct verify {
 	uint64_t next;   /* va the next leaf of m[cur] must have */
 	uint64_t done;   /* bytes of m[cur] seen so far */
 	uint64_t mapped; /* total leaf bytes */
+	bool sorted;     /* m[] in strictly ascending va (the layout's lists) */
 	struct ldr_diag *diag;
 	enum ldr_err err;
 };
@@ -131,20 +133,39 @@ static bool bad(struct verify *v, const char *field, uint64_t va)
 	return false;
 }
 
+static bool in(const struct pt_mapping *m, uint64_t va)
+{
+	return va - va_addr(m->va) < m->len;
+}
+
+/* The mapping holding va; sorted: usually the one after the current. */
 static size_t find(const struct verify *v, uint64_t va)
 {
+	size_t j = v->cur == v->n ? 0 : v->cur + 1;
+
+	if (v->sorted && j < v->n && in(&v->m[j], va))
+		return j;
 	for (size_t i = 0; i < v->n; i++)
-		if (va - va_addr(v->m[i].va) < v->m[i].len)
+		if (in(&v->m[i], va))
 			return i;
 	return v->n;
 }
 
-/* Lowest va of a mapping strictly between lo and hi (each bound optional). */
-static bool gap_mapping(const struct verify *v, bool has_lo, uint64_t lo, bool has_hi, uint64_t hi,
-			uint64_t *out)
+/* Lowest va of a mapping strictly between lo and hi (each bound optional):
+ * sorted, those are the ones between the two indices. */
+static bool gap_mapping(const struct verify *v, size_t j, uint64_t *out)
 {
-	bool found = false;
+	bool has_lo = v->cur < v->n, has_hi = j < v->n, found = false;
+	uint64_t lo = has_lo ? va_addr(v->m[v->cur].va) : 0;
+	uint64_t hi = has_hi ? va_addr(v->m[j].va) : 0;
 
+	if (v->sorted && (!has_lo || !has_hi || v->cur < j)) {
+		size_t first = has_lo ? v->cur + 1 : 0;
+
+		if (first < j)
+			*out = va_addr(v->m[first].va);
+		return first < j;
+	}
 	for (size_t i = 0; i < v->n; i++) {
 		uint64_t va = va_addr(v->m[i].va);
 
@@ -160,17 +181,15 @@ static bool gap_mapping(const struct verify *v, bool has_lo, uint64_t lo, bool h
 /* Close m[cur] (it must be complete) and start m[j] (j == n: the end). */
 static bool switch_to(struct verify *v, size_t j)
 {
-	bool has_lo = v->cur < v->n, has_hi = j < v->n;
-	uint64_t lo = has_lo ? va_addr(v->m[v->cur].va) : 0;
-	uint64_t hi = has_hi ? va_addr(v->m[j].va) : 0, va = 0;
+	uint64_t va = 0;
 
-	if (has_lo && v->done != v->m[v->cur].len)
+	if (v->cur < v->n && v->done != v->m[v->cur].len)
 		return bad(v, "missing", v->next);
-	if (gap_mapping(v, has_lo, lo, has_hi, hi, &va))
+	if (gap_mapping(v, j, &va))
 		return bad(v, "missing", va);
 	v->cur = j;
 	v->done = 0;
-	v->next = hi;
+	v->next = j < v->n ? va_addr(v->m[j].va) : 0;
 	return true;
 }
 
@@ -243,7 +262,8 @@ static enum ldr_err check_aliases(const struct pt_mapping *m, size_t n, struct l
 enum ldr_err wx_verify(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, const struct pt_mapping *m,
 		       size_t n, struct ldr_diag *diag)
 {
-	struct verify v = { .m = m, .n = n, .cur = n, .diag = diag, .err = LDR_OK };
+	struct verify v = { .m = m, .n = n, .cur = n, .sorted = pt_sorted_by_va(m, n),
+			    .diag = diag, .err = LDR_OK };
 	uint64_t want = 0;
 	enum ldr_err err;
 

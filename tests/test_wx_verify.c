@@ -46,24 +46,50 @@ static uint64_t *entry(struct fixture *f, uint64_t va, int level)
 	return e;
 }
 
-/* Verify, expect E_WX_VERIFY with this field and value, tear down. */
+/* The plan in ascending va (the layout's order): the verifier's linear
+ * path.  The fixture's own order is not sorted: the general path. */
+static void sorted_copy(const struct fixture *f, struct pt_mapping *m)
+{
+	memcpy(m, f->m, f->n * sizeof(*m));
+	for (size_t i = 1; i < f->n; i++)
+		for (size_t j = i; j && va_addr(m[j - 1].va) > va_addr(m[j].va); j--) {
+			struct pt_mapping t = m[j];
+
+			m[j] = m[j - 1];
+			m[j - 1] = t;
+		}
+}
+
+/* Verify in both orders, expect E_WX_VERIFY with this field and value, tear down. */
 static void expect_fail(struct fixture *f, const char *field, uint64_t value)
 {
-	EXPECT_ERR(wx_verify(f->cr3, arena_ptr, &f->a, f->m, f->n, &f->d), LDR_E_WX_VERIFY);
-	EXPECT(f->d.field && !strcmp(f->d.field, field));
-	EXPECT_EQ(f->d.value, value);
-	if (harness_case_failed)
-		printf("  got field %s value %#llx\n", f->d.field ? f->d.field : "(null)",
-		       (unsigned long long)f->d.value);
+	struct pt_mapping sorted[PLAN_COUNT + 1];
+
+	sorted_copy(f, sorted);
+	for (int pass = 0; pass < 2; pass++) {
+		const struct pt_mapping *m = pass ? sorted : f->m;
+
+		memset(&f->d, 0, sizeof(f->d));
+		EXPECT_ERR(wx_verify(f->cr3, arena_ptr, &f->a, m, f->n, &f->d), LDR_E_WX_VERIFY);
+		EXPECT(f->d.field && !strcmp(f->d.field, field));
+		EXPECT_EQ(f->d.value, value);
+		if (harness_case_failed)
+			printf("  %s order: got field %s value %#llx\n", pass ? "sorted" : "plan",
+			       f->d.field ? f->d.field : "(null)", (unsigned long long)f->d.value);
+	}
 	arena_free(&f->a);
 }
 
 static void test_clean_tables_verify(void)
 {
 	struct fixture f;
+	struct pt_mapping sorted[PLAN_COUNT + 1];
 
 	REQUIRE(setup(&f));
 	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
+	sorted_copy(&f, sorted);
+	EXPECT(pt_sorted_by_va(sorted, f.n) && !pt_sorted_by_va(f.m, f.n));
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, sorted, f.n, &f.d), LDR_OK);
 	/* CR3's PWT/PCD/PCID bits are not part of the address. */
 	EXPECT_ERR(wx_verify(pa_add(f.cr3, 0x18), arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
 	/* Sensitivity to the plan itself. */
