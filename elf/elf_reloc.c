@@ -130,26 +130,30 @@ static enum ldr_err rela_relative(const struct pass *ps, uint64_t off, uint64_t 
 {
 	const struct elf_image *img = ps->img;
 	const uint8_t *e = img->file + off;
-	uint64_t lo = 0, last = 0, start = 0; /* cached segment: [lo, lo + last] takes 8 bytes */
 	uint64_t slide = ps->slide; /* a local: the stores below may alias *ps */
-	uint8_t *mem = NULL;
+	uint64_t i = 0;
 
-	for (uint64_t i = 0; i < n; i++, e += sizeof(Elf64_Rela)) {
-		uint64_t v = elf_rd64(e), val = elf_rd64(e + 16) + slide;
+	while (i < n) {
+		uint64_t v = elf_rd64(e), lo, last;
+		int s = elf_seg_of(img, v);
+		uintptr_t bias;
 
-		if (!mem || v - lo > last) {
-			int s = elf_seg_of(img, v);
+		if (s < 0 || img->segs[s].memsz < 8 || v - img->segs[s].vaddr > img->segs[s].memsz - 8)
+			return ldr_fail(ps->d, LDR_E_RELOC_RANGE, "relocation", first + (int64_t)i,
+					"r_offset", v);
+		/* Entries in [lo, lo + last] take 8 bytes of segment s. */
+		lo = img->segs[s].vaddr;
+		last = img->segs[s].memsz - 8;
+		bias = (uintptr_t)ps->pl->seg_mem[s] - (uintptr_t)img->segs[s].page_start;
+		do {
+			uint64_t val = elf_rd64(e + 16) + slide;
 
-			if (s < 0 || img->segs[s].memsz < 8 ||
-			    v - img->segs[s].vaddr > img->segs[s].memsz - 8)
-				return ldr_fail(ps->d, LDR_E_RELOC_RANGE, "relocation",
-						first + (int64_t)i, "r_offset", v);
-			lo = img->segs[s].vaddr;
-			last = img->segs[s].memsz - 8;
-			start = img->segs[s].page_start;
-			mem = ps->pl->seg_mem[s];
-		}
-		__builtin_memcpy(mem + (v - start), &val, sizeof(val));
+			__builtin_memcpy((uint8_t *)(bias + (uintptr_t)v), &val, sizeof(val));
+			e += sizeof(Elf64_Rela);
+			if (++i == n)
+				break;
+			v = elf_rd64(e);
+		} while (v - lo <= last);
 	}
 	return LDR_OK;
 }
