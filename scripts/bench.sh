@@ -57,14 +57,17 @@ kernel=$B/kernel/test-kernel.elf
 # emulator cost real RAM does not have, logged next to each timing.
 thp() { awk '$1 == "thp_fault_alloc" { print $2; f = 1 } END { if (!f) print 0 }' /proc/vmstat 2>/dev/null || echo 0; }
 
-# boot ARM CLOCK RUN: one microvm boot; ARM is on|off, CLOCK tcg|icount.
+# boot ARM CLOCK RUN: one microvm boot; ARM is on|off, CLOCK tcg|icount|
+# nothp (plain TCG with THP disabled for QEMU: guest RAM on 4 KiB host pages,
+# so a touched page costs the same wherever the layout put it).
 boot() {
-	local arm=$1 clock=$2 run=$3 opts= extra=() log res ns rc thp0
+	local arm=$1 clock=$2 run=$3 opts= extra=() log res ns rc thp0 env=()
 	[ "$arm" = off ] && opts="aslr=off"
 	[ "$clock" = icount ] && extra=(-icount shift=0,sleep=off)
+	[ "$clock" = nothp ] && env=(TFIRST_NO_THP=1)
 	log=$OUT/logs/$clock-$arm-$run.log
 	thp0=$(thp)
-	res=$("$TFIRST" "aslrboot-test-kernel:" "$log" timeout -k 5 60 \
+	res=$(env "${env[@]}" "$TFIRST" "aslrboot-test-kernel:" "$log" timeout -k 5 60 \
 		qemu-system-x86_64 -machine microvm -accel tcg -cpu max -m 256 "${extra[@]}" \
 		-kernel "$B/aslrboot.mb" -append "$opts" -initrd "$kernel verbose" \
 		-nodefaults -display none -no-reboot -serial stdio \
@@ -90,6 +93,7 @@ abba() { # CLOCK NPAIRS
 	done
 }
 abba tcg "$PAIRS"
+abba nothp "$PAIRS"
 abba icount "$ICOUNT_PAIRS"
 
 # ---- 3b. in-guest A/B: bench=K rounds inside one boot ---------------------
@@ -113,7 +117,7 @@ done
 
 # ---- 4. GRUB direct vs GRUB -> aslrboot ----------------------------------
 grub_csv=$OUT/grub.csv
-echo "arm,run,ns_to_first_line,exit,virt,phys" >"$grub_csv"
+echo "arm,run,ns_to_first_line,exit,virt,phys,host_pages" >"$grub_csv"
 if command -v grub-mkrescue >/dev/null && [ -d /usr/lib/grub/i386-pc ]; then
 	iso=$OUT/iso
 	mkdir -p "$iso/direct/boot/grub"
@@ -139,21 +143,24 @@ CFG
 	# verbose: the kernel's first line comes right at its entry, as in the
 	# microvm arms (without it, it comes after all of the kernel's checks).
 	scripts/mkgrub-iso.sh "$iso/chain.iso" "$B/aslrboot.mb" "$kernel" verbose
-	gboot() { # ARM RUN
-		local log=$OUT/logs/grub-$1-$2.log res ns rc pass
-		res=$("$TFIRST" "aslrboot-test-kernel:" "$log" timeout -k 5 60 \
+	gboot() { # ARM RUN thp|nothp
+		local log=$OUT/logs/grub-$3-$1-$2.log res ns rc pass env=()
+		[ "$3" = nothp ] && env=(TFIRST_NO_THP=1)
+		res=$(env "${env[@]}" "$TFIRST" "aslrboot-test-kernel:" "$log" timeout -k 5 60 \
 			qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 256 -cdrom "$iso/$1.iso" \
 			-nodefaults -display none -no-reboot -serial stdio \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null)
 		read -r ns rc <<<"$res"
 		pass=$(grep -a 'aslrboot-test-kernel: PASS' "$log" | tr -d '\r' || true)
 		[ "$rc" = 33 ] && [ "$ns" -ge 0 ] || { echo "bench: GRUB boot $1/$2 failed (exit $rc), see $log" >&2; exit 1; }
-		echo "$1,$2,$ns,$rc,$(sed -n 's/.*PASS virt=\(0x[0-9a-f]*\).*/\1/p' <<<"$pass"),$(sed -n 's/.* phys=\(0x[0-9a-f]*\).*/\1/p' <<<"$pass")" >>"$grub_csv"
+		echo "$1,$2,$ns,$rc,$(sed -n 's/.*PASS virt=\(0x[0-9a-f]*\).*/\1/p' <<<"$pass"),$(sed -n 's/.* phys=\(0x[0-9a-f]*\).*/\1/p' <<<"$pass"),$3" >>"$grub_csv"
 	}
-	for ((i = 0; i < GRUB_PAIRS; i++)); do
-		progress "GRUB boots: pair $((i + 1))/$GRUB_PAIRS"
-		if ((i % 2 == 0)); then gboot direct "$i"; gboot chain "$i"
-		else gboot chain "$i"; gboot direct "$i"; fi
+	for mode in thp nothp; do
+		for ((i = 0; i < GRUB_PAIRS; i++)); do
+			progress "GRUB boots ($mode): pair $((i + 1))/$GRUB_PAIRS"
+			if ((i % 2 == 0)); then gboot direct "$i" $mode; gboot chain "$i" $mode
+			else gboot chain "$i" $mode; gboot direct "$i" $mode; fi
+		done
 	done
 else
 	echo "bench: grub-mkrescue or grub-pc-bin missing: GRUB comparison skipped" >&2

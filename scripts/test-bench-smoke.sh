@@ -29,8 +29,9 @@ bo=$B/bench-smoke so=$B/stats-smoke
 rm -rf "$bo/logs" "$so"
 check "bench.sh runs" env B="$B" OUT="$bo" SMOKE=1 scripts/bench.sh >"$B/bench-smoke.out" 2>&1
 check "boot.csv" csv_ok "$bo/boot.csv" "arm,clock,run,ns_to_first_line,exit,virt,phys,thp_faults" 6 3 4 5 8
-check "boot.csv has both arms and logged addresses" \
-	awk -F, 'NR>1 { a[$1]++; if ($6 !~ /^0x[0-9a-f]+$/) bad = 1 } END { exit !(a["on"] && a["off"] && !bad) }' "$bo/boot.csv"
+check "boot.csv has both arms, three clocks and logged addresses" \
+	awk -F, 'NR>1 { a[$1]++; c[$2]++; if ($6 !~ /^0x[0-9a-f]+$/) bad = 1 }
+		END { exit !(a["on"] && a["off"] && c["tcg"] && c["nothp"] && c["icount"] && !bad) }' "$bo/boot.csv"
 check "phases.csv" csv_ok "$bo/phases.csv" "arm,clock,run,phase,cycles" 20 3 5
 check "inguest.csv" csv_ok "$bo/inguest.csv" "clock,round,arm,virt,phys,pt_pages,plan,copy,relocate,page_tables,total" 8 2 6 7 8 9 10 11
 check "inguest.csv: both arms, both clocks" \
@@ -40,7 +41,7 @@ for s in validate copy reloc ldso ratio plan pt_build wx_verify; do
 	check "host.csv has $s rows" grep -q "^$s," "$bo/host.csv"
 done
 if command -v grub-mkrescue >/dev/null && [ -d /usr/lib/grub/i386-pc ]; then
-	check "grub.csv" csv_ok "$bo/grub.csv" "arm,run,ns_to_first_line,exit,virt,phys" 2 2 3 4
+	check "grub.csv" csv_ok "$bo/grub.csv" "arm,run,ns_to_first_line,exit,virt,phys,host_pages" 4 2 3 4
 fi
 for h in "Whole boot" "loader's own time" "In-guest A/B" "Host microbenchmarks" "glibc ld.so"; do
 	check "report.md: $h" grep -q "$h" "$bo/report.md"

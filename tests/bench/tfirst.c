@@ -5,10 +5,15 @@
  * PATTERN (the kernel's first serial line), keeping the whole output.
  * Usage: tfirst PATTERN OUTFILE CMD [ARGS...]
  * Prints "<ns> <exit status>"; ns is -1 if PATTERN never appeared.
+ * TFIRST_NO_THP=1: start CMD with transparent huge pages disabled
+ * (prctl PR_SET_THP_DISABLE, inherited across exec), so that QEMU backs
+ * guest RAM with 4 KiB host pages (scripts/bench.sh, "nothp" arms).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +44,8 @@ int main(int argc, char **argv)
 		dup2(fd[1], 1);
 		close(fd[0]);
 		close(fd[1]);
+		if (getenv("TFIRST_NO_THP") && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+			_exit(126);
 		execvp(argv[3], argv + 3);
 		_exit(127);
 	}
