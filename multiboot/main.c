@@ -198,7 +198,6 @@ static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
 	env->tsc[ASLRBOOT_PHASE_FILE_READ] = rdtsc_serialized();
 	find_rsdp(c);
 	env->cpu_features = mb_cpu_features();
-	env->tsc_hz = mb_tsc_hz();
 	if (env->opts.verbose)
 		log_printf("aslrboot %s (Multiboot %u): kernel %s (%llu bytes), %u module(s), %u map entries%s, ACPI %s\n",
 			   ASLRBOOT_VERSION_STRING, c->info.proto, env->kernel_name,
@@ -212,6 +211,7 @@ noreturn void mb_main(uint32_t magic, uint32_t mbi)
 {
 	struct mb_ctx *c = &ctx;
 
+	mb_tsc_calibrate_start();
 	serial_init();
 	mb_trap_init();
 	mb_idmap_init();

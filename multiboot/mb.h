@@ -46,8 +46,11 @@ noreturn void mb_stop(uint8_t code);
 
 /* cpu.c */
 uint32_t mb_cpu_features(void);
-/* TSC frequency from CPUID leaf 0x15 or 0x40000010, else a 10 ms PIT
- * measurement; 0 if nothing plausible. */
+/* TSC frequency for the TIMINGS record, 0 if implausible: CPUID leaf 0x15
+ * (or the hypervisor leaf), else a PIT one-shot started by
+ * mb_tsc_calibrate_start() and read here (a 2 ms wait only when that span
+ * is too short or ran out). */
+void mb_tsc_calibrate_start(void);
 uint64_t mb_tsc_hz(void);
 
 /* trap.c */

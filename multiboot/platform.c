@@ -61,11 +61,12 @@ static void p_console(void *ctx, const char *s, size_t n)
 	serial_write(s, n);
 }
 
-/* Nothing to leave; the map the boot loader gave stays the final one. */
+/* Nothing to leave; the map the boot loader gave stays the final one.  The
+ * TSC calibration started at entry is read now, just before the handoff. */
 static enum ldr_err p_exit(void *ctx, struct boot_env *env)
 {
 	(void)ctx;
-	(void)env;
+	env->tsc_hz = mb_tsc_hz();
 	return LDR_OK;
 }
 
