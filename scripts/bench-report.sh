@@ -129,6 +129,37 @@ echo "| core vs glibc ld.so (exec -> exit of pie-N minus pie-0, min of each arm)
 echo "|---|---|---|---|"
 awk -F, 'NR>1 && $1=="ratio" { if ($6 > 0) printf "| %s (%s relocs) | %.3f | %.3f | %.3f |\n", $2, $3, $5, $6, $7
 	else printf "| %s (%s relocs) | %.3f | below noise | - |\n", $2, $3, $5 }' "$OUT/host.csv"
+echo
+echo "## Targets (issue 7): this run against each"
+echo
+# verdict VALUE le|ge TARGET: "met" or "missed by D" (D = distance to the target).
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+	if (v == "" || v == "nan") { print "not measured"; exit }
+	ok = op == "le" ? v <= t : v >= t
+	if (ok) print "met"; else printf "missed by %.3f\n", op == "le" ? v - t : t - v }'; }
+worst() { sort -g | awk -v hi="$1" 'NR==1 {lo=$1} {last=$1} END {print (hi ? last : lo)}'; }
+echo "| target | this run | verdict |"
+echo "|---|---|---|"
+v=$(ratio "$loader_icount_on" "$loader_icount_off")
+echo "| loader entry -> kernel entry, on/off <= 1.05 (icount) | $v | $(verdict "$v" le 1.05) |"
+v=$(ratio "$boot_nothp_on" "$boot_nothp_off")
+echo "| QEMU start -> kernel entry, on/off <= 1.01 (TCG, 4 KiB host pages) | $v | $(verdict "$v" le 1.01) |"
+v=$(ratio "$boot_tcg_on" "$boot_tcg_off")
+echo "| same, default THP guest RAM | $v | $(verdict "$v" le 1.01) |"
+v=$(awk -F, 'NR>1 && $1=="reloc" && $7>0 {print $7}' "$OUT/host.csv" | worst 1)
+echo "| relocation <= 1.5x the unchecked loop (worst case) | $v | $(verdict "$v" le 1.5) |"
+v=$(awk -F, 'NR>1 && $1=="ratio" && $7>0 {print $7}' "$OUT/host.csv" | worst 1)
+echo "| relocation <= 0.5x glibc ld.so (worst case) | $v | $(verdict "$v" le 0.5) |"
+v=$(awk -F, 'NR>1 && $1=="copy" && $7>0 {printf "%.4f\n", 1/$7}' "$OUT/host.csv" | worst 0)
+echo "| copy >= 0.5 of memcpy bandwidth (worst case) | $v | $(verdict "$v" ge 0.5) |"
+if [ "$(wc -l <"$OUT/grub.csv")" -gt 1 ]; then
+	v=$(ratio "$grub_nothp_chain" "$grub_nothp_direct")
+	echo "| GRUB -> aslrboot <= 1.05x GRUB direct (4 KiB host pages) | $v | $(verdict "$v" le 1.05) |"
+	v=$(ratio "$grub_thp_chain" "$grub_thp_direct")
+	echo "| same, default THP guest RAM | $v | $(verdict "$v" le 1.05) |"
+fi
+echo
+echo "Entropy targets: make stats (build/stats/report.md)."
 } >"$r"
 
 # Plots: boot times per arm, and per-phase medians.
