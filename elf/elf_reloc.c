@@ -204,7 +204,9 @@ static enum ldr_err relr_bitmap(const struct pass *ps, uint64_t base, uint64_t w
 			ps->img->stats.relr_relocs++;
 		return LDR_OK;
 	}
-	for (uint8_t *p = where(ps, seg, base); bits; bits >>= 1, p += 8) {
+	/* From the lowest set bit: base itself may lie outside segment seg. */
+	bits >>= __builtin_ctzll(bits);
+	for (uint8_t *p = where(ps, seg, lo); bits; bits >>= 1, p += 8) {
 		uint64_t x;
 
 		if (!(bits & 1))

@@ -80,14 +80,19 @@ void mb_tsc_calibrate_start(void)
 	}
 }
 
-/* Counter 2 latched, then read low, high (8254 data sheet, counter latch). */
+/* Counter 2 latched (8254 counter-latch command), then the TSC: the same
+ * order as pit_start(), so port-write delays cancel. */
+static uint64_t pit2_latch(void)
+{
+	outb(0x43, 0x80);
+	return rdtsc_serialized();
+}
+
+/* The latched count, low byte then high. */
 static uint16_t pit2_count(void)
 {
-	uint16_t lo, hi;
+	uint16_t lo = inb(0x42), hi = inb(0x42);
 
-	outb(0x43, 0x80);
-	lo = inb(0x42);
-	hi = inb(0x42);
 	return (uint16_t)(hi << 8 | lo);
 }
 
@@ -96,7 +101,7 @@ uint64_t mb_tsc_hz(void)
 	uint64_t hz = tsc_hz_cpuid(), t1, ticks;
 
 	if (!hz && free_running) {
-		t1 = rdtsc_serialized();
+		t1 = pit2_latch();
 		ticks = 0xffffu - pit2_count();
 		/* OUT high: the count ran out (a slow path, e.g. bench=K), and a
 		 * short span is too coarse: wait then, as before. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "elf/elf.h"
+#include "elf/elf_int.h"
 #include "elfgen.h"
 #include "elf_loaded.h"
 #include "harness.h"
@@ -222,6 +223,46 @@ static void test_relr_runs(void)
 	free(p);
 }
 
+/*
+ * A RELR run that continues past the end of one writable segment into the
+ * next (hand-made: linkers leave a page between them): the bitmap's base lies
+ * before the segment its set bits are in.  Found by review: the write pass
+ * once formed a pointer below that segment's buffer (UB, caught by clang's
+ * UBSan).  Built as an elf_image directly: elfgen has one RW segment.
+ */
+static void test_relr_bitmap_across_segments(void)
+{
+	static const uint64_t words[2] = { 0x1fe8, (1u << 3) | 1 }; /* 0x1fe8, then 0x2000 */
+	static struct elf_image img;
+	struct elf_placement pl = { 0 };
+	uint8_t *a = calloc(1, 4096), *b = calloc(1, 4096);
+	uint64_t w;
+
+	REQUIRE(a && b);
+	img.file = (const uint8_t *)words;
+	img.file_size = sizeof(words);
+	img.nsegs = 2;
+	img.segs[0] = (struct elf_seg){ .vaddr = 0x1000, .memsz = 0xff0, .flags = ELF_PF_R | ELF_PF_W,
+					.page_start = 0x1000, .page_end = 0x2000 };
+	img.segs[1] = (struct elf_seg){ .vaddr = 0x2000, .memsz = 0x1000, .flags = ELF_PF_R | ELF_PF_W,
+					.page_start = 0x2000, .page_end = 0x3000 };
+	img.relr_count = 2;
+	pl.seg_mem[0] = a;
+	pl.seg_mem[1] = b;
+	pl.slide = SLIDE_A;
+	EXPECT_ERR(elf_reloc_validate(&img, NULL), LDR_OK);
+	EXPECT_EQ(img.stats.relr_relocs, 2);
+	EXPECT_ERR(elf_relocate(&img, &pl, NULL), LDR_OK);
+	memcpy(&w, a + 0xfe8, 8);
+	EXPECT_EQ(w, SLIDE_A);
+	memcpy(&w, b, 8);
+	EXPECT_EQ(w, SLIDE_A);
+	for (size_t i = 8; i < 4096; i++)
+		EXPECT(!b[i]);
+	free(a);
+	free(b);
+}
+
 /* Rejections come from elf_parse, before anything is written (validate, then commit). */
 static void test_rejected_targets(void)
 {
@@ -319,6 +360,7 @@ int main(void)
 	RUN(test_symbol_kinds);
 	RUN(test_relative_only);
 	RUN(test_relr_runs);
+	RUN(test_relr_bitmap_across_segments);
 	RUN(test_rejected_targets);
 	RUN(test_inspect_policy);
 	RUN(test_missing_segment_buffer);
