@@ -3,16 +3,19 @@
 # CSVs and plots (gnuplot SVG); prints a table and a progress line.
 #   1. host microbenchmarks of the core (build/bench/hostbench)
 #   2. whole boot, QEMU start -> kernel's first serial line, ABBA-interleaved
-#      pairs, aslrboot ASLR on vs off (microvm, -kernel), plain TCG
+#      pairs, aslrboot ASLR on vs off (microvm, -kernel), plain TCG and TCG
+#      with THP disabled for QEMU ("nothp"); host THP faults logged per boot
 #   3. the loader's own phases (TIMINGS record, cycles) from every boot of 2,
 #      and from pairs under -icount shift=0,sleep=off (instruction counts);
 #      in-guest A/B: bench=ROUNDS (loader/bench.c) rounds of plan+load+
 #      relocate+map, aslr off/on in ABBA order inside one boot, TCG and icount
 #   4. GRUB (BIOS ISO) booting a fixed-address Multiboot2 stand-in directly
 #      (with the test kernel as an unused module, so GRUB reads the same
-#      kernel file) vs chainloading the test kernel through aslrboot
-# Env: B (build), OUT ($B/bench), ROUNDS (20, in-guest), PAIRS (20), ICOUNT_PAIRS (5),
-#      GRUB_PAIRS (20), REPS (15, host), SMOKE=1 (tiny inputs, 2 pairs each).
+#      kernel file) vs chainloading the test kernel through aslrboot, with
+#      THP-backed and with 4 KiB-backed guest RAM
+# Env: B (build), OUT ($B/bench), ROUNDS (20, in-guest), PAIRS (20, per TCG
+#      mode), ICOUNT_PAIRS (5), GRUB_PAIRS (20, per mode), REPS (15, host),
+#      SMOKE=1 (tiny inputs, 2 pairs each).
 # TCG figures are emulator time on this host, not hardware time.
 set -euo pipefail
 B=${B:-build}
