@@ -249,3 +249,14 @@ uint64_t rng_next(uint64_t *s)
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
 	return z ^ (z >> 31);
 }
+
+void mappings_sort_va(struct pt_mapping *m, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j && va_addr(m[j - 1].va) > va_addr(m[j].va); j--) {
+			struct pt_mapping t = m[j];
+
+			m[j] = m[j - 1];
+			m[j - 1] = t;
+		}
+}

@@ -63,6 +63,8 @@ bool leaves_equal(const struct leaf_list *a, const struct leaf_list *b);
 enum { PLAN_TEXT, PLAN_RODATA, PLAN_DATA, PLAN_STACK_I, PLAN_INFO_I, PLAN_DIRECT_I, PLAN_TRAMP_I,
        PLAN_COUNT };
 size_t plan_realistic(struct pt_mapping *m);
+/* Sort by va, ascending (the order the layout emits; insertion sort, small n). */
+void mappings_sort_va(struct pt_mapping *m, size_t n);
 
 /* splitmix64 */
 uint64_t rng_next(uint64_t *s);

@@ -253,13 +253,7 @@ static void test_count_random(void)
 		EXPECT_EQ(count, leaves_table_count(&want));
 		memcpy(mu, m, sizeof(m));
 		/* The same set in ascending va takes the linear path. */
-		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j && va_addr(m[j - 1].va) > va_addr(m[j].va); j--) {
-				struct pt_mapping t = m[j];
-
-				m[j] = m[j - 1];
-				m[j - 1] = t;
-			}
+		mappings_sort_va(m, n);
 		EXPECT_EQ(pt_count_tables(m, n, g1), count);
 		EXPECT_ERR(pt_check(m, n, NULL), LDR_OK);
 		/* The verifier accepts the tables in either order, and notices

@@ -51,13 +51,7 @@ static uint64_t *entry(struct fixture *f, uint64_t va, int level)
 static void sorted_copy(const struct fixture *f, struct pt_mapping *m)
 {
 	memcpy(m, f->m, f->n * sizeof(*m));
-	for (size_t i = 1; i < f->n; i++)
-		for (size_t j = i; j && va_addr(m[j - 1].va) > va_addr(m[j].va); j--) {
-			struct pt_mapping t = m[j];
-
-			m[j] = m[j - 1];
-			m[j - 1] = t;
-		}
+	mappings_sort_va(m, f->n);
 }
 
 /* Verify in both orders, expect E_WX_VERIFY with this field and value, tear down. */
