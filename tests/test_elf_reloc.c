@@ -148,8 +148,8 @@ static void test_symbol_kinds(void)
 }
 
 /* All RELATIVE (what unikernel linkers emit): the write pass takes the
- * unchecked loop, across two segments (data, then RELRO) and unsorted; one
- * other type anywhere sends it back to the per-entry path. */
+ * unchecked loop, over data and RELRO out of address order, RELA and
+ * JMPREL; one other type anywhere sends it back to the per-entry path. */
 static void test_relative_only(void)
 {
 	static const struct elfgen_rela r[] = {
