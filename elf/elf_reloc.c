@@ -135,13 +135,14 @@ static enum ldr_err rela_relative(const struct pass *ps, uint64_t off, uint64_t 
 
 	while (i < n) {
 		uint64_t v = elf_rd64(e), lo, last;
-		int s = elf_seg_of(img, v);
+		uint32_t s;
 		uintptr_t bias;
+		enum ldr_err err;
 
-		if (s < 0 || img->segs[s].memsz < 8 || v - img->segs[s].vaddr > img->segs[s].memsz - 8)
-			return ldr_fail(ps->d, LDR_E_RELOC_RANGE, "relocation", first + (int64_t)i,
-					"r_offset", v);
-		/* Entries in [lo, lo + last] take 8 bytes of segment s. */
+		if ((err = target(ps, v, 8, LDR_E_RELOC_RANGE, "relocation", first + (int64_t)i, &s)))
+			return err;
+		/* Entries in [lo, lo + last] take 8 bytes of segment s (target()
+		 * proved memsz >= 8). */
 		lo = img->segs[s].vaddr;
 		last = img->segs[s].memsz - 8;
 		bias = (uintptr_t)ps->pl->seg_mem[s] - (uintptr_t)img->segs[s].page_start;
@@ -171,9 +172,8 @@ static enum ldr_err rela_table(const struct pass *ps, uint64_t off, uint64_t n, 
 	return LDR_OK;
 }
 
-static void relr_add(const struct pass *ps, uint32_t seg, uint64_t v)
+static void relr_add(const struct pass *ps, uint8_t *p)
 {
-	uint8_t *p = where(ps, seg, v);
 	uint64_t w;
 
 	__builtin_memcpy(&w, p, sizeof(w));
@@ -206,15 +206,9 @@ static enum ldr_err relr_bitmap(const struct pass *ps, uint64_t base, uint64_t w
 	}
 	/* From the lowest set bit: base itself may lie outside segment seg. */
 	bits >>= __builtin_ctzll(bits);
-	for (uint8_t *p = where(ps, seg, lo); bits; bits >>= 1, p += 8) {
-		uint64_t x;
-
-		if (!(bits & 1))
-			continue;
-		__builtin_memcpy(&x, p, sizeof(x));
-		x += ps->slide;
-		__builtin_memcpy(p, &x, sizeof(x));
-	}
+	for (uint8_t *p = where(ps, seg, lo); bits; bits >>= 1, p += 8)
+		if (bits & 1)
+			relr_add(ps, p);
 	return LDR_OK;
 }
 
@@ -243,7 +237,7 @@ static enum ldr_err relr_table(const struct pass *ps)
 		if ((err = target(ps, w, 8, LDR_E_RELR, "RELR word", (int64_t)i, &seg)))
 			return err;
 		if (ps->pl)
-			relr_add(ps, seg, w);
+			relr_add(ps, where(ps, seg, w));
 		else
 			ps->img->stats.relr_relocs++;
 		next = w + 8; /* w + 8 <= segment end: no wrap */
@@ -267,7 +261,6 @@ static enum ldr_err run(const struct pass *ps)
 enum ldr_err elf_reloc_validate(struct elf_image *img, struct ldr_diag *d)
 {
 	struct pass ps = { .img = img, .pl = NULL, .slide = 0, .d = d };
-
 	enum ldr_err err;
 
 	__builtin_memset(&img->stats, 0, sizeof(img->stats));
