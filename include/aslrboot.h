@@ -169,7 +169,13 @@ struct aslrboot_region {
 	uint32_t virt_entropy_mbits; /* 1000 * log2(virtual slots it was chosen from) */
 	uint32_t phys_entropy_mbits; /* 1000 * log2(physical slots it was chosen from) */
 	char name[16];   /* "text", "rodata", "data", "stack", ... NUL-padded (<= 15 chars) */
+	uint32_t flags;  /* ASLRBOOT_RGN_F_* */
+	uint32_t reserved;
 };
+
+/* Memory was tight: the physical placement was forced to the one slot that
+ * left room for the other regions (phys_entropy_mbits is 0). */
+#define ASLRBOOT_RGN_F_PACKED (1u << 0)
 
 struct aslrboot_rec_layout {
 	struct aslrboot_record hdr;
@@ -247,7 +253,7 @@ ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_entropy_entry) == 16, "entropy ent
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_entropy) == 16, "entropy record");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_mmap_entry) == 24, "mmap entry");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_memmap) == 16, "memmap record");
-ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_region) == 56, "region");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_region) == 64, "region");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_layout) == 40, "layout record");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_cmdline) == 16, "cmdline record");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_module) == 40, "module record");

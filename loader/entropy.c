@@ -104,7 +104,7 @@ enum ldr_err stage_entropy(struct loader_state *s)
 	report_refused(&s->pool, in, cfg.input_count);
 	wipe_inputs(s->env, in, cfg.input_count);
 	if (err == LDR_E_ENTROPY) {
-		struct ldr_diag d = { err, "entropy", -1, "credited_bits", s->pool.credited_bits };
+		struct ldr_diag d = { err, "entropy", -1, "credited_bits", s->pool.credited_bits, 0 };
 		log_diag("entropy=strict", &d);
 	}
 	if (err)

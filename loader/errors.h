@@ -165,6 +165,7 @@ struct ldr_diag {
 	int64_t index;     /* index within `what`, -1 if none */
 	const char *field; /* field name, e.g. "p_filesz"; may be NULL */
 	uint64_t value;    /* the offending value */
+	uint64_t short_by; /* E_NO_SPACE: bytes missing, 0 if not known */
 };
 
 /* Record err/field/value in *d (if d != NULL) and return err. */
@@ -177,6 +178,7 @@ static inline enum ldr_err ldr_fail(struct ldr_diag *d, enum ldr_err err, const 
 		d->index = index;
 		d->field = field;
 		d->value = value;
+		d->short_by = 0;
 	}
 	return err;
 }

@@ -158,6 +158,7 @@ static void put_region(struct hw *w, const struct layout_region *lr)
 	g.prot = lr->prot;
 	g.virt_entropy_mbits = lr->virt_mbits;
 	g.phys_entropy_mbits = lr->phys_mbits;
+	g.flags = lr->flags;
 	/* layout_region.name may fill all 16 bytes: cut it to keep the NUL. */
 	memcpy(g.name, lr->name, bounded_len(lr->name, sizeof(g.name) - 1));
 	hw_put(w, &g, sizeof(g));

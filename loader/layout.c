@@ -2,18 +2,27 @@
 /*
  * layout_plan(): where everything goes, decided before anything is written.
  *
- * Placement order (fixed, one rand_uniform draw per choice, so one layout
- * key always gives one plan):
+ * Virtual placements first, in a fixed order (one rand_uniform draw each):
  *   1. kernel virtual base: one slide for the whole span plus a guard page
  *      below and above (code is RIP-relative between segments);
- *   2. each kernel segment's physical frames, in segment order;
- *   3. stack (virtual, then physical), 4. heap, 5. boot info;
- *   6. trampoline (physical; identity-mapped, so virtual = physical);
- *   7. direct-map virtual base;
- *   8. page tables last: their size depends on every mapping before them.
+ *   2. stack, 3. heap, 4. boot info, 5. direct-map base, 6. page tables
+ *      (an upper bound of their size: layout_map_bound).
+ * Then the physical frames of every kernel segment, the stack, heap, boot
+ * info, trampoline and page-table pool, largest first (ties in that
+ * order; with aslr=off, in that order, each at the lowest fit).  Before
+ * the first, layout_pack finds a packing of all of them into free memory:
+ * if there is none, E_NO_SPACE names the region that did not fit and the
+ * bytes it lacked.  That packing is the reservation: each region is drawn
+ * uniformly among its slots that overlap no region placed before and no
+ * reserved place of a region still to place.  Its own reserved place is
+ * one of those slots, so every draw succeeds and the rest still fits: the
+ * plan never fails by chance once the packing exists.  The entropy
+ * recorded is log2 of the slots it was really drawn from; when the
+ * reservation leaves a region a single slot, it is packed
+ * (ASLRBOOT_RGN_F_PACKED, 0 bits).  The pool is sized exactly last.
  * Physical free space = USABLE minus the first MiB, minus req->avoid[],
- * below phys_limit; virtual = [LAYOUT_VWIN_LO, LAYOUT_VWIN_HI).  Every
- * placement leaves the free set before the next is chosen.
+ * below phys_limit; virtual = [LAYOUT_VWIN_LO, LAYOUT_VWIN_HI).  One layout
+ * key always gives one plan.
  */
 #include "layout_int.h"
 
@@ -25,6 +34,22 @@
 #define CANON_LO_END (UINT64_C(1) << 47)
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 
+/* Physical placements: the kernel segments, then these. */
+enum { PI_STACK, PI_HEAP, PI_INFO, PI_TRAMP, PI_POOL, PI_OTHERS };
+#define PHYS_ITEMS (ELF_MAX_LOAD + PI_OTHERS)
+/* The reservation can split each free range once per item. */
+#define PHYS_SCRATCH (PHYS_FREE_MAX + PHYS_ITEMS)
+
+struct pitem {
+	const char *name;
+	int64_t idx;       /* for messages: segment index, else -1 */
+	uint64_t size, hi; /* bytes; exclusive upper limit */
+	uint64_t resv;     /* reserved place (the packing) */
+	uint64_t pa;
+	uint32_t mbits, flags;
+	bool placed;
+};
+
 struct lctx {
 	const struct layout_request *req;
 	const struct elf_image *img;
@@ -35,15 +60,27 @@ struct lctx {
 	struct free_set phys, virt;
 	uint64_t plimit; /* exclusive physical limit */
 	uint64_t vhint;  /* aslr=off: fixed regions follow the kernel */
+	struct pitem it[PHYS_ITEMS];
+	uint32_t nit;
+	int8_t rgn_item[LAYOUT_MAX_REGIONS];   /* physical item of each region, or -1 */
+	uint64_t rgn_off[LAYOUT_MAX_REGIONS];  /* offset of the region in it */
+	uint64_t pool_va, pool_pages;          /* page tables: virtual base, bound */
+	uint32_t pool_vmb;
+	struct frange scratch[PHYS_SCRATCH];
 };
 
-static enum ldr_err add_region(struct lctx *c, const struct layout_region *r, const char *name)
+/* Append a region; `item` >= 0 gets its frames at offset `off` of that
+ * physical placement once it is chosen. */
+static enum ldr_err add_region(struct lctx *c, const struct layout_region *r, const char *name,
+			       int item, uint64_t off)
 {
 	struct layout_region *d;
 	size_t n = strlen(name);
 
 	if (c->p->count == LAYOUT_MAX_REGIONS)
 		return ldr_fail(c->diag, LDR_E_LAYOUT, "regions", -1, "count", c->p->count);
+	c->rgn_item[c->p->count] = (int8_t)item;
+	c->rgn_off[c->p->count] = off;
 	d = &c->p->r[c->p->count++];
 	*d = *r;
 	memset(d->name, 0, sizeof(d->name));
@@ -55,7 +92,7 @@ static enum ldr_err add_guard(struct lctx *c, uint64_t va, uint64_t size, uint32
 {
 	struct layout_region g = { .kind = ASLRBOOT_RGN_GUARD, .virt = va_init(va), .size = size,
 				   .virt_mbits = vmb, .seg = -1 };
-	return size ? add_region(c, &g, "guard") : LDR_OK;
+	return size ? add_region(c, &g, "guard", -1, 0) : LDR_OK;
 }
 
 static enum ldr_err choose(struct lctx *c, bool virt, const char *what, int64_t idx,
@@ -69,11 +106,10 @@ static enum ldr_err choose(struct lctx *c, bool virt, const char *what, int64_t 
 	return LDR_OK;
 }
 
-static enum ldr_err choose_phys(struct lctx *c, const char *what, int64_t idx, uint64_t size,
-				uint64_t hi, uint64_t *pa, uint32_t *mb)
+static void add_item(struct lctx *c, uint32_t i, const char *name, int64_t idx, uint64_t size,
+		     uint64_t hi)
 {
-	struct slot_req q = { .size = size, .align = PAGE_SIZE, .hi = hi };
-	return choose(c, false, what, idx, &q, pa, mb);
+	c->it[i] = (struct pitem){ .name = name, .idx = idx, .size = size, .hi = hi };
 }
 
 static uint32_t seg_prot(uint32_t flags)
@@ -87,20 +123,19 @@ static const char *prot_name(uint32_t prot)
 	return prot & ASLRBOOT_PROT_X ? "text" : prot & ASLRBOOT_PROT_W ? "data" : "rodata";
 }
 
-/* [off, off+len) of segment region r, as its own region. */
-static enum ldr_err add_piece(struct lctx *c, const struct layout_region *r, uint64_t off,
-			      uint64_t len, uint32_t prot)
+/* [off, off+len) of segment region r (item i), as its own region. */
+static enum ldr_err add_piece(struct lctx *c, const struct layout_region *r, uint32_t i,
+			      uint64_t off, uint64_t len, uint32_t prot)
 {
 	struct layout_region x = *r;
 
 	if (!len)
 		return LDR_OK;
 	x.virt = va_add(r->virt, off);
-	x.phys = pa_add(r->phys, off);
 	x.size = len;
 	x.prot = prot;
 	return add_region(c, &x, prot == ASLRBOOT_PROT_R && (r->prot & ASLRBOOT_PROT_W) ?
-					  "relro" : prot_name(prot));
+					  "relro" : prot_name(prot), (int)i, off);
 }
 
 /* One physical placement per segment; a writable one holding RELRO becomes
@@ -108,29 +143,28 @@ static enum ldr_err add_piece(struct lctx *c, const struct layout_region *r, uin
 static enum ldr_err place_segment(struct lctx *c, uint32_t i, uint32_t vmb)
 {
 	const struct elf_seg *s = &c->img->segs[i];
-	uint64_t size = s->page_end - s->page_start, pa, lo, hi;
-	uint32_t prot = seg_prot(s->flags), pmb;
+	uint64_t size = s->page_end - s->page_start, lo, hi;
+	uint32_t prot = seg_prot(s->flags);
 	struct layout_region r;
 	enum ldr_err err;
 
-	if ((err = choose_phys(c, prot_name(prot), i, size, c->plimit, &pa, &pmb)))
-		return err;
+	add_item(c, i, prot_name(prot), i, size, c->plimit);
 	r = (struct layout_region){ .kind = ASLRBOOT_RGN_KERNEL_SEGMENT, .prot = prot,
-				    .virt = va_init(s->page_start + c->p->slide), .phys = pa_init(pa),
-				    .size = size, .virt_mbits = vmb, .phys_mbits = pmb, .seg = (int32_t)i };
+				    .virt = va_init(s->page_start + c->p->slide), .size = size,
+				    .virt_mbits = vmb, .seg = (int32_t)i };
 	if (!(prot & ASLRBOOT_PROT_W) || !c->img->has_relro ||
 	    c->img->relro_start >= s->page_end || c->img->relro_end <= s->page_start)
-		return add_piece(c, &r, 0, size, prot);
+		return add_piece(c, &r, i, 0, size, prot);
 	if (c->img->relro_start < s->page_start || c->img->relro_end > s->page_end ||
 	    !is_aligned(c->img->relro_start | c->img->relro_end, PAGE_SIZE))
 		return ldr_fail(c->diag, LDR_E_RELRO, "kernel segment", i, "relro_start",
 				c->img->relro_start);
 	lo = c->img->relro_start - s->page_start;
 	hi = c->img->relro_end - s->page_start;
-	if ((err = add_piece(c, &r, 0, lo, PROT_RW)) ||
-	    (err = add_piece(c, &r, lo, hi - lo, ASLRBOOT_PROT_R)))
+	if ((err = add_piece(c, &r, i, 0, lo, PROT_RW)) ||
+	    (err = add_piece(c, &r, i, lo, hi - lo, ASLRBOOT_PROT_R)))
 		return err;
-	return add_piece(c, &r, hi, size - hi, PROT_RW);
+	return add_piece(c, &r, i, hi, size - hi, PROT_RW);
 }
 
 /* aslr=off: the link base if it already is a canonical upper-half address. */
@@ -169,23 +203,25 @@ static enum ldr_err place_kernel(struct lctx *c)
 	return add_guard(c, base + span, PAGE_SIZE, vmb);
 }
 
-/* A RW region with `pre`/`post` guard bytes around its virtual placement. */
-static enum ldr_err place_rw(struct lctx *c, uint32_t kind, const char *name, uint64_t size,
-			     uint64_t pre, uint64_t post, struct layout_region *out)
+/* A RW region (physical item `item`) with `pre`/`post` guard bytes around
+ * its virtual placement. */
+static enum ldr_err place_rw(struct lctx *c, uint32_t kind, const char *name, uint32_t item,
+			     uint64_t size, uint64_t pre, uint64_t post, vaddr_t *va_out)
 {
 	struct slot_req q = { .size = size, .pre = pre, .post = post, .align = PAGE_SIZE,
 			      .lo = LAYOUT_VWIN_LO, .hi = LAYOUT_VWIN_HI, .hint = c->vhint };
-	uint64_t va, pa;
-	uint32_t vmb, pmb;
+	struct layout_region r;
+	uint64_t va;
+	uint32_t vmb;
 	enum ldr_err err;
 
-	if ((err = choose(c, true, name, -1, &q, &va, &vmb)) ||
-	    (err = choose_phys(c, name, -1, size, c->plimit, &pa, &pmb)))
+	if ((err = choose(c, true, name, -1, &q, &va, &vmb)))
 		return err;
-	*out = (struct layout_region){ .kind = kind, .prot = PROT_RW, .virt = va_init(va),
-				       .phys = pa_init(pa), .size = size, .virt_mbits = vmb,
-				       .phys_mbits = pmb, .seg = -1 };
-	if ((err = add_guard(c, va - pre, pre, vmb)) || (err = add_region(c, out, name)))
+	add_item(c, item, name, -1, size, c->plimit);
+	r = (struct layout_region){ .kind = kind, .prot = PROT_RW, .virt = va_init(va),
+				    .size = size, .virt_mbits = vmb, .seg = -1 };
+	*va_out = r.virt;
+	if ((err = add_guard(c, va - pre, pre, vmb)) || (err = add_region(c, &r, name, (int)item, 0)))
 		return err;
 	return add_guard(c, va + size, post, vmb);
 }
@@ -205,7 +241,8 @@ static enum ldr_err place_data(struct lctx *c)
 {
 	const struct elf_image *img = c->img;
 	uint64_t stack, heap, info, g = LAYOUT_GUARD_PAGES * PAGE_SIZE;
-	struct layout_region r;
+	uint32_t n = img->nsegs;
+	vaddr_t va;
 	enum ldr_err err;
 
 	if ((err = pick_size(c, "stack", c->req->stack_size, img->has_note ? img->note_stack_size : 0,
@@ -216,35 +253,30 @@ static enum ldr_err place_data(struct lctx *c)
 		return err;
 	if (!info)
 		return ldr_fail(c->diag, LDR_E_CONFIG, "boot info", -1, "size", 0);
-	if ((err = place_rw(c, ASLRBOOT_RGN_STACK, "stack", stack, g, g, &r)))
+	if ((err = place_rw(c, ASLRBOOT_RGN_STACK, "stack", n + PI_STACK, stack, g, g, &va)))
 		return err;
-	c->p->stack_top = va_add(r.virt, r.size);
-	if ((err = place_rw(c, ASLRBOOT_RGN_HEAP, "heap", heap, 0, PAGE_SIZE, &r)) ||
-	    (err = place_rw(c, ASLRBOOT_RGN_BOOT_INFO, "info", info, 0, 0, &r)))
+	c->p->stack_top = va_add(va, stack);
+	if ((err = place_rw(c, ASLRBOOT_RGN_HEAP, "heap", n + PI_HEAP, heap, 0, PAGE_SIZE, &va)) ||
+	    (err = place_rw(c, ASLRBOOT_RGN_BOOT_INFO, "info", n + PI_INFO, info, 0, 0, &va)))
 		return err;
-	c->p->info_virt = r.virt;
-	c->p->info_phys = r.phys;
-	c->p->info_size = r.size;
+	c->p->info_virt = va;
+	c->p->info_size = info;
 	return LDR_OK;
 }
 
 /* Identity-mapped (virt == phys, lower half): the documented exception to
- * "everything in the upper half"; its virtual entropy is its physical one. */
-static enum ldr_err place_trampoline(struct lctx *c)
+ * "everything in the upper half"; its virtual entropy is its physical one,
+ * both filled in with its frame. */
+static enum ldr_err add_trampoline(struct lctx *c)
 {
-	uint64_t hi = c->plimit < CANON_LO_END ? c->plimit : CANON_LO_END, pa;
+	uint32_t i = c->img->nsegs + PI_TRAMP;
 	struct layout_region r = { .kind = ASLRBOOT_RGN_TRAMPOLINE,
 				   .prot = ASLRBOOT_PROT_R | ASLRBOOT_PROT_X, .size = PAGE_SIZE,
 				   .seg = -1 };
-	enum ldr_err err;
 
-	if ((err = choose_phys(c, "trampoline", -1, PAGE_SIZE, hi, &pa, &r.phys_mbits)))
-		return err;
-	r.virt = va_init(pa);
-	r.phys = pa_init(pa);
-	r.virt_mbits = r.phys_mbits;
-	c->p->trampoline = r.phys;
-	return add_region(c, &r, "trampoline");
+	add_item(c, i, "trampoline", -1, PAGE_SIZE,
+		 c->plimit < CANON_LO_END ? c->plimit : CANON_LO_END);
+	return add_region(c, &r, "trampoline", (int)i, 0);
 }
 
 /* 2 MiB aligned so that 2 MiB-aligned physical ranges get large pages. */
@@ -263,42 +295,161 @@ static enum ldr_err place_direct_map(struct lctx *c)
 	r.virt = va_init(va);
 	r.size = span;
 	c->p->direct_map = r.virt;
-	return add_region(c, &r, "direct-map");
+	return add_region(c, &r, "direct-map", -1, 0);
 }
 
 /*
- * Page tables last: reserve an upper bound, then size the pool exactly
- * (layout_map_add_pool) to the tables of the final list, its own mapping included.
+ * Page tables: their size depends on every mapping, so reserve an upper
+ * bound now (virtual and, with the other frames, physical); the pool is
+ * cut to the exact size at the end (finish_page_tables).  A new mapping of
+ * G pages adds at most 6 + G/512 tables, hence the margin.
  */
-static enum ldr_err place_page_tables(struct lctx *c)
+static enum ldr_err reserve_page_tables(struct lctx *c)
 {
-	struct layout_plan *p = c->p;
 	struct slot_req q = { .align = PAGE_SIZE, .lo = LAYOUT_VWIN_LO, .hi = LAYOUT_VWIN_HI,
 			      .hint = c->vhint };
-	struct layout_region r = { .kind = ASLRBOOT_RGN_PAGE_TABLES, .prot = PROT_RW, .seg = -1 };
-	uint64_t n0, va, pa;
+	uint64_t n;
+	enum ldr_err err;
+
+	if ((err = layout_map_bound(c->p, c->mm, c->req->allow_1g, &n)))
+		return ldr_fail(c->diag, err, "page tables", -1, "mappings", c->p->count);
+	c->pool_pages = n + n / 256 + 16;
+	q.size = c->pool_pages * PAGE_SIZE;
+	if ((err = choose(c, true, "page tables", -1, &q, &c->pool_va, &c->pool_vmb)))
+		return err;
+	add_item(c, c->img->nsegs + PI_POOL, "page tables", -1, q.size, c->plimit);
+	return LDR_OK;
+}
+
+/* Placement order: largest first (ties: segments, stack, heap, info,
+ * trampoline, pool); with aslr=off, that fixed order. */
+static void phys_order(const struct lctx *c, uint8_t *ord, bool by_size)
+{
+	for (uint32_t i = 0; i < c->nit; i++) {
+		uint32_t j = i;
+		for (; j > 0 && by_size && c->it[ord[j - 1]].size < c->it[i].size; j--)
+			ord[j] = ord[j - 1];
+		ord[j] = (uint8_t)i;
+	}
+}
+
+/* The reservation: a packing of every item into free memory, or E_NO_SPACE
+ * naming the one that does not fit and the bytes it lacks. */
+static enum ldr_err reserve_phys(struct lctx *c)
+{
+	struct pack_item pk[PHYS_ITEMS];
+	uint8_t ord[PHYS_ITEMS];
+	uint64_t short_by;
+	uint32_t fail;
+
+	phys_order(c, ord, true);
+	for (uint32_t k = 0; k < c->nit; k++)
+		pk[k] = (struct pack_item){ .size = c->it[ord[k]].size, .hi = c->it[ord[k]].hi };
+	if (!layout_pack(&c->phys, c->scratch, pk, c->nit, &fail, &short_by)) {
+		const struct pitem *x = &c->it[ord[fail]];
+		ldr_fail(c->diag, LDR_E_NO_SPACE, x->name, x->idx, "physical size", x->size);
+		if (c->diag)
+			c->diag->short_by = short_by;
+		return LDR_E_NO_SPACE;
+	}
+	for (uint32_t k = 0; k < c->nit; k++)
+		c->it[ord[k]].resv = pk[k].at;
+	return LDR_OK;
+}
+
+/*
+ * Item x, uniformly among its slots outside the reserved places of the
+ * items still to place (its own reserved place is one of them).
+ */
+static enum ldr_err place_item(struct lctx *c, struct pitem *x)
+{
+	struct free_set t = { c->scratch, c->phys.count, PHYS_SCRATCH };
+	struct slot_req q = { .size = x->size, .align = PAGE_SIZE, .hi = x->hi };
+	uint32_t full;
+	enum ldr_err err;
+
+	memcpy(t.r, c->phys.r, c->phys.count * sizeof(t.r[0]));
+	for (uint32_t i = 0; i < c->nit; i++) {
+		const struct pitem *o = &c->it[i];
+		if (o != x && !o->placed &&
+		    (err = layout_fs_remove(&t, o->resv, o->resv + o->size)))
+			return ldr_fail(c->diag, err, x->name, x->idx, "reserved", o->resv);
+	}
+	full = layout_mbits(layout_slot_count(&c->phys, &q));
+	err = layout_slot_choose(&t, &q, c->rng, &x->pa, &x->mbits);
+	if (err) /* its own reserved place is a slot: cannot happen */
+		return ldr_fail(c->diag, LDR_E_LAYOUT, x->name, x->idx, "physical size", x->size);
+	if ((err = layout_fs_remove(&c->phys, x->pa, x->pa + x->size)))
+		return ldr_fail(c->diag, err, x->name, x->idx, "physical address", x->pa);
+	x->placed = true;
+	if (c->rng && x->mbits + 1000 <= full) {
+		c->p->phys_reduced++;
+		if (!x->mbits) {
+			x->flags |= ASLRBOOT_RGN_F_PACKED;
+			c->p->phys_packed++;
+		}
+	}
+	return LDR_OK;
+}
+
+static enum ldr_err place_phys(struct lctx *c)
+{
+	uint8_t ord[PHYS_ITEMS];
+	enum ldr_err err;
+
+	c->nit = c->img->nsegs + PI_OTHERS;
+	if ((err = reserve_phys(c)))
+		return err;
+	phys_order(c, ord, c->rng != NULL);
+	for (uint32_t k = 0; k < c->nit; k++)
+		if ((err = place_item(c, &c->it[ord[k]])))
+			return err;
+	for (uint32_t i = 0; i < c->p->count; i++) {
+		struct layout_region *r = &c->p->r[i];
+		const struct pitem *x;
+		if (c->rgn_item[i] < 0)
+			continue;
+		x = &c->it[c->rgn_item[i]];
+		r->phys = pa_init(x->pa + c->rgn_off[i]);
+		r->phys_mbits = x->mbits;
+		r->flags = x->flags;
+		if (r->kind == ASLRBOOT_RGN_TRAMPOLINE) {
+			r->virt = va_init(pa_addr(r->phys));
+			r->virt_mbits = r->phys_mbits;
+			c->p->trampoline = r->phys;
+		}
+		if (r->kind == ASLRBOOT_RGN_BOOT_INFO)
+			c->p->info_phys = r->phys;
+	}
+	return LDR_OK;
+}
+
+/* The pool, cut to the tables of the final list (its own mapping included);
+ * the real list never needs more than the bound it was reserved for. */
+static enum ldr_err finish_page_tables(struct lctx *c)
+{
+	struct layout_plan *p = c->p;
+	const struct pitem *x = &c->it[c->img->nsegs + PI_POOL];
+	struct layout_region r = { .kind = ASLRBOOT_RGN_PAGE_TABLES, .prot = PROT_RW,
+				   .virt = va_init(c->pool_va), .phys = pa_init(x->pa),
+				   .virt_mbits = c->pool_vmb, .phys_mbits = x->mbits,
+				   .flags = x->flags, .seg = -1 };
+	uint64_t n0;
 	enum ldr_err err;
 
 	if ((err = layout_map_build(p, c->mm, c->diag)))
 		return err;
 	n0 = pt_count_tables(p->map, p->map_count, c->req->allow_1g);
-	/* A new mapping of G pages adds at most 6 + G/512 tables. */
-	q.size = (n0 + n0 / 256 + 16) * PAGE_SIZE;
-	if ((err = choose(c, true, "page tables", -1, &q, &va, &r.virt_mbits)) ||
-	    (err = choose_phys(c, "page tables", -1, q.size, c->plimit, &pa, &r.phys_mbits)))
-		return err;
-	r.virt = va_init(va);
-	r.phys = pa_init(pa);
-	r.size = q.size;
-	err = layout_map_add_pool(p, &(struct pt_mapping){ r.virt, r.phys, r.size, PROT_RW }, n0,
-			   c->req->allow_1g, &p->pt_pages);
+	if (n0 + n0 / 256 + 16 > c->pool_pages)
+		return ldr_fail(c->diag, LDR_E_LAYOUT, "page tables", -1, "pages", n0);
+	err = layout_map_add_pool(p, &(struct pt_mapping){ r.virt, r.phys, x->size, PROT_RW }, n0,
+				  c->req->allow_1g, &p->pt_pages);
 	if (err)
 		return ldr_fail(c->diag, err, "page tables", -1, "pages", p->pt_pages);
 	r.size = p->pt_pages * PAGE_SIZE;
 	p->pt_phys = r.phys;
-	return add_region(c, &r, "page-tables");
+	return add_region(c, &r, "page-tables", -1, 0);
 }
-
 /* The image as elf_parse promises it; re-checked because the layout's own
  * arithmetic depends on it (no wrap, page-disjoint ascending segments). */
 static enum ldr_err check_image(struct lctx *c)
@@ -382,8 +533,9 @@ enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *
 		return err;
 	if ((err = layout_fs_append(&c.virt, LAYOUT_VWIN_LO, LAYOUT_VWIN_HI)))
 		return ldr_fail(diag, err, "layout", -1, "virtual window", LAYOUT_VWIN_LO);
-	if ((err = place_kernel(&c)) || (err = place_data(&c)) || (err = place_trampoline(&c)) ||
-	    (err = place_direct_map(&c)) || (err = place_page_tables(&c)))
+	if ((err = place_kernel(&c)) || (err = place_data(&c)) || (err = add_trampoline(&c)) ||
+	    (err = place_direct_map(&c)) || (err = reserve_page_tables(&c)) ||
+	    (err = place_phys(&c)) || (err = finish_page_tables(&c)))
 		return err;
 	plan->entry = va_init(req->img->entry + plan->slide);
 	return layout_map_check(plan, diag);

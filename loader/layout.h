@@ -3,9 +3,10 @@
  * Randomized placement.  Every region gets its own virtual and physical
  * placement, each chosen by counting the aligned slots that fit and picking
  * one uniformly (rand_uniform: no modulo bias), avoiding firmware-reserved
- * memory, env->reserved ranges, modules and every region placed before it.
- * log2(slots) is recorded per region.  Validate-then-commit: planning writes
- * nothing but *plan.
+ * memory, env->reserved ranges, modules, every region placed before it and
+ * the space reserved for the regions still to place (so planning never
+ * fails by chance when the regions fit).  log2(slots) is recorded per
+ * region.  Validate-then-commit: planning writes nothing but *plan.
  */
 #ifndef LDR_LAYOUT_H
 #define LDR_LAYOUT_H
@@ -49,6 +50,7 @@ struct layout_region {
 	uint64_t size;   /* bytes, page multiple */
 	uint32_t virt_mbits, phys_mbits; /* 1000 * log2(slots) */
 	int32_t seg;     /* kernel segment index for KERNEL_SEGMENT, else -1 */
+	uint32_t flags;  /* ASLRBOOT_RGN_F_* */
 };
 
 struct layout_request {
@@ -79,14 +81,18 @@ struct layout_plan {
 	/* Everything the page tables must map, and nothing else. */
 	struct pt_mapping map[LAYOUT_MAX_MAPPINGS];
 	uint32_t map_count;
+	/* Physical placements that the space kept for the other regions cost
+	 * at least one bit of entropy (tight memory), and of those the ones
+	 * left with a single slot (ASLRBOOT_RGN_F_PACKED); 0 with aslr=off. */
+	uint32_t phys_reduced, phys_packed;
 };
 
 /*
  * Fill *plan (see layout.c for the placement order).  rng may be NULL only
  * with req->aslr_off.  E_NO_SPACE (diag: region name, "virtual size" or
- * "physical size", the size) when a region has no slot; E_CONFIG for bad
- * sizes or avoid lists; E_LAYOUT for a broken invariant.  Uses ~15 KiB of
- * stack for the free lists.
+ * "physical size", the size, and for physical memory diag->short_by) when
+ * the regions cannot be placed at all; E_CONFIG for bad sizes or avoid
+ * lists; E_LAYOUT for a broken invariant.  Uses ~22 KiB of stack.
  */
 enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *mm,
 			 struct rand_drbg *rng, struct layout_plan *plan, struct ldr_diag *diag);

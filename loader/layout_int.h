@@ -40,6 +40,43 @@ enum ldr_err layout_fs_remove(struct free_set *s, uint64_t lo, uint64_t hi);
 enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q,
 				struct rand_drbg *rng, uint64_t *addr, uint32_t *mbits);
 
+/* Slots of q in the set (saturating). */
+uint64_t layout_slot_count(const struct free_set *s, const struct slot_req *q);
+
+/* One physical block for layout_pack: `size` bytes (page multiple) below
+ * `hi`; `at` receives its place. */
+struct pack_item {
+	uint64_t size, hi;
+	uint64_t at;
+};
+
+/* Bound on the ranges layout_pack tries, over the whole search. */
+#define LAYOUT_PACK_TRIES 16384
+
+/*
+ * Places for it[0..n) (given in decreasing size order) in the free ranges
+ * of s, disjoint from each other and page aligned: a packing, which the
+ * planner keeps as its reservation for the regions still to place.  It is
+ * a depth-first search whose first path is best-fit decreasing (each item,
+ * largest first, at the bottom of the free range that leaves the least
+ * room); on a dead end it backtracks, trying each other range once
+ * (ranges of equal room are alike), at most LAYOUT_PACK_TRIES ranges in
+ * all.  So it finds a packing whenever one exists, unless the search is
+ * cut by that bound: every path it did not try is one that a tried range
+ * of equal room made redundant, or lies past the bound.  Best-fit
+ * decreasing alone, without the search, already succeeds whenever all the
+ * items fit in one free range together (the largest range keeps room for
+ * every item that comes after).  Items with a lower `hi` than a range's
+ * top are stacked in that range in the same order, largest first, so a
+ * packing that needs such an item under larger ones in one range is not
+ * seen (only the trampoline has such a limit, 2^47).  `scratch` holds s->count ranges.  False:
+ * *fail = the item the best-fit-decreasing path could not place and
+ * *short_by = the bytes it lacked (its size minus the largest room left,
+ * or the total still needed minus the total free).
+ */
+bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it,
+		 uint32_t n, uint32_t *fail, uint64_t *short_by);
+
 /* Build plan->map[] from plan->r[] and the RAM-like ranges of mm. */
 enum ldr_err layout_map_build(struct layout_plan *plan, const struct memmap *mm,
 			      struct ldr_diag *diag);
@@ -51,6 +88,19 @@ enum ldr_err layout_map_build(struct layout_plan *plan, const struct memmap *mm,
  */
 enum ldr_err layout_map_add_pool(struct layout_plan *plan, const struct pt_mapping *pool,
 				 uint64_t n0, bool allow_1g, uint64_t *pages);
+/*
+ * Upper bound on the tables of the final mapping list without the pool's
+ * own mapping, from the virtual placements alone (physical addresses not
+ * chosen yet): the list as built once the frames are known maps the same
+ * virtual ranges; the bound counts each region as if it used 4 KiB pages
+ * only (any larger page touches a subset of the same tables), and adds
+ * what the still unknown parts can add: each read-only frame carved out of
+ * the direct map splits it at two points, each adding at most one page
+ * table and one page directory; the identity-mapped trampoline page adds
+ * at most three tables.  plan->map is used as scratch.
+ */
+enum ldr_err layout_map_bound(struct layout_plan *plan, const struct memmap *mm, bool allow_1g,
+			      uint64_t *tables);
 /* Sorted, non-overlapping, page aligned, canonical, never W|X, page 0 unmapped. */
 enum ldr_err layout_map_check(const struct layout_plan *plan, struct ldr_diag *diag);
 

@@ -78,15 +78,16 @@ static enum ldr_err emit_piece(struct layout_plan *p, uint64_t lo, uint64_t hi,
 	return emit(p, dm + lo, lo, hi - lo, PROT_RW);
 }
 
-/* Direct-map pieces, ascending: RAM-like entries rounded out to pages. */
-static enum ldr_err map_direct(struct layout_plan *p, const struct memmap *mm)
+/* Direct-map pieces, ascending: RAM-like entries rounded out to pages;
+ * the read-only frames carved out if `carve`. */
+static enum ldr_err map_direct(struct layout_plan *p, const struct memmap *mm, bool carve)
 {
 	struct frange ro[LAYOUT_MAX_REGIONS];
 	uint32_t nro = 0, next = 0;
 	uint64_t lo = 0, hi = 0;
 	enum ldr_err err;
 
-	for (uint32_t i = 0; i < p->count; i++)
+	for (uint32_t i = 0; carve && i < p->count; i++)
 		if (ro_frames(&p->r[i]))
 			ro[nro++] = (struct frange){ pa_addr(p->r[i].phys),
 						     pa_addr(p->r[i].phys) + p->r[i].size };
@@ -131,7 +132,7 @@ enum ldr_err layout_map_build(struct layout_plan *p, const struct memmap *mm,
 	enum ldr_err err;
 
 	p->map_count = 0;
-	if ((err = map_direct(p, mm)))
+	if ((err = map_direct(p, mm, true)))
 		return ldr_fail(diag, err, "direct map", -1, "pieces", p->map_count);
 	for (i = 0; i < p->count; i++)
 		if (backed(&p->r[i]))
@@ -149,6 +150,32 @@ enum ldr_err layout_map_build(struct layout_plan *p, const struct memmap *mm,
 			p->map[w - 1] = o[--j];
 	}
 	p->map_count = d + n;
+	return LDR_OK;
+}
+
+enum ldr_err layout_map_bound(struct layout_plan *p, const struct memmap *mm, bool allow_1g,
+			      uint64_t *tables)
+{
+	uint64_t extra = 3; /* the trampoline's own page: PDPT, PD, PT */
+	enum ldr_err err;
+
+	p->map_count = 0;
+	if ((err = map_direct(p, mm, false)))
+		return err;
+	for (uint32_t i = 0; i < p->count; i++) {
+		const struct layout_region *r = &p->r[i];
+		uint64_t va = va_addr(r->virt);
+		if (ro_frames(r))
+			extra += 4;
+		if (!backed(r) || r->kind == ASLRBOOT_RGN_TRAMPOLINE)
+			continue;
+		/* A frame address incongruent with va modulo 2 MiB: 4 KiB pages only. */
+		if ((err = emit(p, va, (va & (SIZE_2M - 1)) ^ PAGE_SIZE, r->size, r->prot)))
+			return err;
+	}
+	sort_maps(p->map, p->map_count);
+	*tables = pt_count_tables(p->map, p->map_count, allow_1g) + extra;
+	p->map_count = 0;
 	return LDR_OK;
 }
 

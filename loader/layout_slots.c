@@ -152,6 +152,141 @@ enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q,
 	return layout_fs_remove(s, a - q->pre, a + q->size + q->post);
 }
 
+uint64_t layout_slot_count(const struct free_set *s, const struct slot_req *q)
+{
+	uint64_t total = 0, first, n;
+
+	for (uint32_t i = 0; i < s->count; i++) {
+		n = range_slots(&s->r[i], q, 0, &first);
+		if (__builtin_add_overflow(total, n, &total))
+			return UINT64_MAX;
+	}
+	return total;
+}
+
+/*
+ * The packing search: items in decreasing size order, each tried in the
+ * free ranges from the best fit (least room) up; equal ranges are tried
+ * once.  Every item goes to the bottom of its range, so a range stays one
+ * interval (h[].lo moves up, and back when the search backtracks).
+ */
+struct pack_ctx {
+	struct frange *h;
+	uint32_t nh;
+	struct pack_item *it;
+	uint32_t n;
+	uint32_t tries;     /* left */
+	uint64_t lim;       /* lowest `hi` of all items: ranges below it are alike for all */
+	bool first_path;    /* no backtrack yet: the best-fit-decreasing path */
+	uint32_t fail;
+	uint64_t short_by;
+};
+
+static uint64_t room_below(const struct frange *h, uint64_t hi)
+{
+	uint64_t top = h->hi < hi ? h->hi : hi;
+	return top > h->lo ? top - h->lo : 0;
+}
+
+static bool pack_fail(struct pack_ctx *c, uint32_t k, uint64_t short_by)
+{
+	if (c->first_path) {
+		c->fail = k;
+		c->short_by = short_by;
+		c->first_path = false;
+	}
+	return false;
+}
+
+/* Next range for item x after (pcap, plo) in (room, address) order; NONE if none. */
+#define PACK_NONE UINT32_MAX
+static uint32_t pack_next(const struct pack_ctx *c, const struct pack_item *x, uint64_t pcap,
+			  uint64_t plo, bool started)
+{
+	uint32_t best = PACK_NONE;
+	uint64_t bcap = 0;
+
+	for (uint32_t i = 0; i < c->nh; i++) {
+		uint64_t cap = room_below(&c->h[i], x->hi);
+		if (cap < x->size)
+			continue;
+		if (started && (cap < pcap || (cap == pcap && c->h[i].lo <= plo)))
+			continue;
+		if (best == PACK_NONE || cap < bcap || (cap == bcap && c->h[i].lo < c->h[best].lo)) {
+			best = i;
+			bcap = cap;
+		}
+	}
+	return best;
+}
+
+static bool pack_dfs(struct pack_ctx *c, uint32_t k, uint64_t need)
+{
+	const struct pack_item *x;
+	uint64_t room = 0, biggest = 0, pcap = 0, plo = 0, phi = 0;
+	bool started = false;
+
+	if (k == c->n)
+		return true;
+	x = &c->it[k];
+	for (uint32_t i = 0; i < c->nh; i++) {
+		uint64_t r = room_below(&c->h[i], x->hi);
+		room += c->h[i].hi - c->h[i].lo;
+		biggest = r > biggest ? r : biggest;
+	}
+	if (biggest < x->size)
+		return pack_fail(c, k, x->size - biggest);
+	if (room < need)
+		return pack_fail(c, k, need - room);
+	for (;;) {
+		uint32_t i = pack_next(c, x, pcap, plo, started);
+		struct frange *h;
+		uint64_t cap;
+		if (i == PACK_NONE || !c->tries)
+			return false;
+		h = &c->h[i];
+		cap = room_below(h, x->hi);
+		/* A range like one tried already (same room, both below every
+		 * item's limit) leads to the same outcome. */
+		if (started && cap == pcap && h->hi <= c->lim && phi <= c->lim) {
+			plo = h->lo;
+			continue;
+		}
+		c->tries--;
+		started = true;
+		pcap = cap;
+		plo = h->lo;
+		phi = h->hi;
+		c->it[k].at = h->lo;
+		h->lo += x->size;
+		if (pack_dfs(c, k + 1, need - x->size))
+			return true;
+		h->lo -= x->size;
+		c->first_path = false;
+	}
+}
+
+bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it,
+		 uint32_t n, uint32_t *fail, uint64_t *short_by)
+{
+	struct pack_ctx c = { .h = scratch, .nh = s->count, .it = it, .n = n,
+			      .tries = LAYOUT_PACK_TRIES, .lim = UINT64_MAX, .first_path = true,
+			      .fail = 0, .short_by = 0 };
+	uint64_t need = 0;
+
+	for (uint32_t k = 0; k < n; k++) {
+		if (__builtin_add_overflow(need, it[k].size, &need))
+			need = UINT64_MAX;
+		c.lim = it[k].hi < c.lim ? it[k].hi : c.lim;
+	}
+	memcpy(scratch, s->r, s->count * sizeof(s->r[0]));
+	if (pack_dfs(&c, 0, need))
+		return true;
+	*fail = c.fail;
+	*short_by = c.short_by;
+	return false;
+}
+
 /*
  * 1000 * log2(n): integer part from the top bit, 20 fractional bits by
  * repeated squaring of the mantissa (Q1.30), then scaled and rounded.

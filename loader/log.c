@@ -247,7 +247,11 @@ static void emit_diag(struct sink *s, const char *file, const struct ldr_diag *d
 		sink_printf(s, "%s: ", d->what);
 	if (d->field)
 		sink_printf(s, "%s = 0x%llx: ", d->field, (unsigned long long)d->value);
-	sink_printf(s, "%s [%s]", ldr_strerror(d->err), ldr_errname(d->err));
+	if (d->err == LDR_E_NO_SPACE && d->short_by)
+		sink_printf(s, "no room: 0x%llx bytes short [%s]", (unsigned long long)d->short_by,
+			    ldr_errname(d->err));
+	else
+		sink_printf(s, "%s [%s]", ldr_strerror(d->err), ldr_errname(d->err));
 }
 
 size_t ldr_format_diag(char *buf, size_t n, const char *file, const struct ldr_diag *d)

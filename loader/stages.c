@@ -80,6 +80,10 @@ enum ldr_err stage_plan(struct loader_state *s)
 		log_diag(env->kernel_name ? env->kernel_name : "kernel", &d);
 		return err;
 	}
+	if (s->plan.phys_reduced)
+		log_printf("warning: layout: memory is tight: %u physical placements lost entropy "
+			   "to leave room for the others, %u of them packed with none\n",
+			   s->plan.phys_reduced, s->plan.phys_packed);
 	stage_mark(s, ASLRBOOT_PHASE_PLAN);
 	if (env->opts.verbose)
 		stage_print_layout(s);
@@ -104,7 +108,7 @@ enum ldr_err stage_commit(struct loader_state *s)
 			continue;
 		err = ops->alloc_at(ops->ctx, r->phys, r->size / PAGE_SIZE);
 		if (err) {
-			struct ldr_diag d = { err, "allocate region", i, r->name, pa_addr(r->phys) };
+			struct ldr_diag d = { err, "allocate region", i, r->name, pa_addr(r->phys), 0 };
 			log_diag("memory", &d);
 			return err;
 		}

@@ -30,7 +30,7 @@ static char kernel_name[MB_MAX_STRING + 1];
 
 static enum ldr_err fail(enum ldr_err err, const char *what, const char *field, uint64_t v)
 {
-	struct ldr_diag d = { err, what, -1, field, v };
+	struct ldr_diag d = { err, what, -1, field, v, 0 };
 	log_diag("multiboot", &d);
 	return err;
 }

@@ -77,7 +77,7 @@ static __attribute__((__noreturn__)) void p_enter(void *ctx, const struct entry_
 	void *page = p_phys_ptr(ctx, st->trampoline, PAGE_SIZE);
 
 	if (!page || !tramp_install(page, st) || !mb_idmap_make_exec(pa)) {
-		struct ldr_diag d = { LDR_E_FIRMWARE, "trampoline", -1, "page", pa };
+		struct ldr_diag d = { LDR_E_FIRMWARE, "trampoline", -1, "page", pa, 0 };
 		log_diag("multiboot", &d);
 		mb_stop(MB_EXIT_ERROR);
 	}

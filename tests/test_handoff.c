@@ -17,13 +17,13 @@ static uint64_t blk2[(1 << 20) / 8];
 
 static const struct layout_region regions[] = {
 	{ ASLRBOOT_RGN_KERNEL_SEGMENT, "text", ASLRBOOT_PROT_R | ASLRBOOT_PROT_X,
-	  { UINT64_C(0xffffffc012345000) }, { 0x7654000 }, 0x3000, 31000, 17000, 0 },
+	  { UINT64_C(0xffffffc012345000) }, { 0x7654000 }, 0x3000, 31000, 17000, 0, 0 },
 	{ ASLRBOOT_RGN_KERNEL_SEGMENT, "data", ASLRBOOT_PROT_R | ASLRBOOT_PROT_W,
-	  { UINT64_C(0xffffffc012348000) }, { 0x1234000 }, 0x2000, 31000, 18500, 1 },
-	{ ASLRBOOT_RGN_GUARD, "guard", 0, { UINT64_C(0xffffa00000000000) }, { 0 }, 0x4000, 0, 0, -1 },
+	  { UINT64_C(0xffffffc012348000) }, { 0x1234000 }, 0x2000, 31000, 18500, 1, ASLRBOOT_RGN_F_PACKED },
+	{ ASLRBOOT_RGN_GUARD, "guard", 0, { UINT64_C(0xffffa00000000000) }, { 0 }, 0x4000, 0, 0, -1, 0 },
 	/* 16 characters, no NUL: the block carries the first 15 */
 	{ ASLRBOOT_RGN_STACK, "stack-0123456789", ASLRBOOT_PROT_R | ASLRBOOT_PROT_W,
-	  { UINT64_C(0xffffa00000004000) }, { 0x9999000 }, 0x10000, 35000, 20000, -1 },
+	  { UINT64_C(0xffffa00000004000) }, { 0x9999000 }, 0x10000, 35000, 20000, -1, 0 },
 };
 
 /* A fixed input with every record present. */
@@ -194,7 +194,10 @@ static void test_memmap_layout_records(void)
 		EXPECT_EQ(g[i].prot, regions[i].prot);
 		EXPECT_EQ(g[i].virt_entropy_mbits, regions[i].virt_mbits);
 		EXPECT_EQ(g[i].phys_entropy_mbits, regions[i].phys_mbits);
+		EXPECT_EQ(g[i].flags, regions[i].flags);
+		EXPECT_EQ(g[i].reserved, 0);
 	}
+	EXPECT_EQ(g[1].flags, ASLRBOOT_RGN_F_PACKED);
 	EXPECT(strcmp(g[0].name, "text") == 0);
 	EXPECT(strcmp(g[3].name, "stack-012345678") == 0);
 }

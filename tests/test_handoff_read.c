@@ -236,7 +236,7 @@ static void test_short_records(void)
 	table(ASLRBOOT_REC_MEMMAP, 16, 3, 24, 48, "count", __LINE__);
 	table(ASLRBOOT_REC_MEMMAP, 16, 1, 16, 24, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_MEMMAP, 16, 1, 28, 32, "entry_size", __LINE__);
-	table(ASLRBOOT_REC_LAYOUT, 40, 2, 56, 56, "count", __LINE__);
+	table(ASLRBOOT_REC_LAYOUT, 40, 2, 64, 64, "count", __LINE__);
 	table(ASLRBOOT_REC_ENTROPY, 16, 3, 0, 32, "count", __LINE__);
 	table(ASLRBOOT_REC_TIMINGS, 24, 10, 0, 40, "count", __LINE__);
 	table(ASLRBOOT_REC_TIMINGS, 24, 0xffffffffu, 0, 80, "count", __LINE__);
@@ -274,11 +274,11 @@ static void test_strings_and_names(void)
 	end();
 	FAILS(E_INFO_REC_SHORT, "name", top);
 
-	struct aslrboot_rec_layout ly = { .count = 1, .entry_size = 56 };
+	struct aslrboot_rec_layout ly = { .count = 1, .entry_size = 64 };
 	struct aslrboot_region g;
 	memset(&g, 'n', sizeof(g));
 	begin();
-	uint32_t at = rec(ASLRBOOT_REC_LAYOUT, 96, BODY(ly), BODYLEN(ly));
+	uint32_t at = rec(ASLRBOOT_REC_LAYOUT, 104, BODY(ly), BODYLEN(ly));
 	memcpy((uint8_t *)mem + at + 40, &g, sizeof(g));
 	end();
 	FAILS(E_INFO_REC_SHORT, "region name", top);

@@ -127,7 +127,7 @@ static void diag_is(const char *file, struct ldr_diag d, const char *want, int l
 	if (strcmp(buf, want) != 0 || r != strlen(want))
 		harness_fail(__FILE__, line, "got \"%s\", want \"%s\"", buf, want);
 }
-#define DIAG(file, want, ...) diag_is(file, (struct ldr_diag){ __VA_ARGS__ }, want, __LINE__)
+#define DIAG(file, want, ...) diag_is(file, (struct ldr_diag){ __VA_ARGS__, 0 }, want, __LINE__)
 
 static void test_format_diag(void)
 {
@@ -147,9 +147,15 @@ static void test_format_diag(void)
 	     (enum ldr_err)9999, NULL, -1, NULL, 0);
 	DIAG("a\nb", "error: a?b: out of memory [E_NOMEM]",
 	     LDR_E_NOMEM, NULL, -1, NULL, 0);
+	/* E_NO_SPACE with a known shortfall says how much is missing. */
+	diag_is("k", (struct ldr_diag){ .err = LDR_E_NO_SPACE, .what = "heap", .index = -1,
+					.field = "physical size", .value = 0x8000000,
+					.short_by = 0x1234000 },
+		"error: k: heap: physical size = 0x8000000: no room: 0x1234000 bytes short [E_NO_SPACE]",
+		__LINE__);
 
 	char small[20];
-	struct ldr_diag d = { LDR_E_FILESZ, "program header", 3, "p_filesz", 0x2000 };
+	struct ldr_diag d = { LDR_E_FILESZ, "program header", 3, "p_filesz", 0x2000, 0 };
 	EXPECT_EQ(ldr_format_diag(small, sizeof(small), "kernel.elf", &d),
 		  strlen("error: kernel.elf: program header 3: p_filesz = 0x2000: p_filesz > p_memsz [E_FILESZ]"));
 	EXPECT(strcmp(small, "error: kernel.elf: ") == 0);
@@ -225,11 +231,11 @@ static void test_console_long_and_diag(void)
 	EXPECT(con_calls >= 5); /* 128-byte chunks */
 	CON(want);
 
-	struct ldr_diag d = { LDR_E_FILESZ, "program header", 3, "p_filesz", 0x2000 };
+	struct ldr_diag d = { LDR_E_FILESZ, "program header", 3, "p_filesz", 0x2000, 0 };
 	log_diag("kernel.elf", &d);
 	CON("aslrboot: error: kernel.elf: program header 3: p_filesz = 0x2000: p_filesz > p_memsz [E_FILESZ]\n");
 	log_printf("loading...");
-	log_diag("k", &(struct ldr_diag){ LDR_E_NOMEM, NULL, -1, NULL, 0 });
+	log_diag("k", &(struct ldr_diag){ LDR_E_NOMEM, NULL, -1, NULL, 0, 0 });
 	CON("aslrboot: loading...\naslrboot: error: k: out of memory [E_NOMEM]\n");
 	log_diag("k", NULL);
 	CON("aslrboot: error: k: ok [OK]\n");
