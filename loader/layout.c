@@ -67,6 +67,7 @@ struct lctx {
 	uint64_t pool_va, pool_pages;          /* page tables: virtual base, bound */
 	uint32_t pool_vmb;
 	struct frange scratch[PHYS_SCRATCH];
+	struct frange pscratch[PHYS_FREE_MAX];
 };
 
 /* Append a region; `item` >= 0 gets its frames at offset `off` of that
@@ -299,10 +300,19 @@ static enum ldr_err place_direct_map(struct lctx *c)
 }
 
 /*
+ * Pages to reserve for n tables plus those of the pool's own mapping: a
+ * mapping of G pages at 4 KiB-aligned addresses adds at most 6 + G/512
+ * tables (two per level for its ends, one page table per 2 MiB).
+ */
+static uint64_t pool_reserve(uint64_t n)
+{
+	return n + n / 256 + 8;
+}
+
+/*
  * Page tables: their size depends on every mapping, so reserve an upper
  * bound now (virtual and, with the other frames, physical); the pool is
- * cut to the exact size at the end (finish_page_tables).  A new mapping of
- * G pages adds at most 6 + G/512 tables, hence the margin.
+ * cut to the exact size at the end (finish_page_tables).
  */
 static enum ldr_err reserve_page_tables(struct lctx *c)
 {
@@ -313,7 +323,7 @@ static enum ldr_err reserve_page_tables(struct lctx *c)
 
 	if ((err = layout_map_bound(c->p, c->mm, c->req->allow_1g, &n)))
 		return ldr_fail(c->diag, err, "page tables", -1, "mappings", c->p->count);
-	c->pool_pages = n + n / 256 + 16;
+	c->pool_pages = pool_reserve(n);
 	q.size = c->pool_pages * PAGE_SIZE;
 	if ((err = choose(c, true, "page tables", -1, &q, &c->pool_va, &c->pool_vmb)))
 		return err;
@@ -345,7 +355,7 @@ static enum ldr_err reserve_phys(struct lctx *c)
 	phys_order(c, ord, true);
 	for (uint32_t k = 0; k < c->nit; k++)
 		pk[k] = (struct pack_item){ .size = c->it[ord[k]].size, .hi = c->it[ord[k]].hi };
-	if (!layout_pack(&c->phys, c->scratch, pk, c->nit, &fail, &short_by)) {
+	if (!layout_pack(&c->phys, c->pscratch, pk, c->nit, false, &fail, &short_by)) {
 		const struct pitem *x = &c->it[ord[fail]];
 		ldr_fail(c->diag, LDR_E_NO_SPACE, x->name, x->idx, "physical size", x->size);
 		if (c->diag)
@@ -357,31 +367,77 @@ static enum ldr_err reserve_phys(struct lctx *c)
 	return LDR_OK;
 }
 
+/* t = the free set minus the places w[] of the unplaced items but x. */
+static enum ldr_err free_but(struct lctx *c, const struct pitem *x, const uint64_t *w,
+			     struct free_set *t)
+{
+	enum ldr_err err;
+
+	*t = (struct free_set){ c->scratch, c->phys.count, PHYS_SCRATCH };
+	memcpy(t->r, c->phys.r, c->phys.count * sizeof(t->r[0]));
+	for (uint32_t i = 0; i < c->nit; i++) {
+		const struct pitem *o = &c->it[i];
+		if (o != x && !o->placed && (err = layout_fs_remove(t, w[i], w[i] + o->size)))
+			return ldr_fail(c->diag, err, x->name, x->idx, "reserved", w[i]);
+	}
+	return LDR_OK;
+}
+
 /*
- * Item x, uniformly among its slots outside the reserved places of the
- * items still to place (its own reserved place is one of them).
+ * Item x, uniformly among its slots that leave a packing of the items still
+ * to place intact.  Three packings are candidates: the one kept so far (x's
+ * own place in it is a slot, so there is always one) and fresh ones of the
+ * other items at the bottoms and at the tops of the free ranges; the one
+ * leaving x the most slots wins (one free range: x anywhere but where the
+ * others' total would be cut off at both ends).
  */
 static enum ldr_err place_item(struct lctx *c, struct pitem *x)
 {
-	struct free_set t = { c->scratch, c->phys.count, PHYS_SCRATCH };
+	uint64_t w[3][PHYS_ITEMS], best_n = 0, short_by, n;
+	struct pack_item pk[PHYS_ITEMS];
 	struct slot_req q = { .size = x->size, .align = PAGE_SIZE, .hi = x->hi };
-	uint32_t full;
+	uint8_t ord[PHYS_ITEMS], who[PHYS_ITEMS];
+	uint32_t m = 0, fail, full, best = 0;
+	bool ok[3] = { true, false, false };
+	struct free_set t;
 	enum ldr_err err;
 
-	memcpy(t.r, c->phys.r, c->phys.count * sizeof(t.r[0]));
-	for (uint32_t i = 0; i < c->nit; i++) {
-		const struct pitem *o = &c->it[i];
-		if (o != x && !o->placed &&
-		    (err = layout_fs_remove(&t, o->resv, o->resv + o->size)))
-			return ldr_fail(c->diag, err, x->name, x->idx, "reserved", o->resv);
+	phys_order(c, ord, true);
+	for (uint32_t k = 0; k < c->nit; k++) {
+		struct pitem *o = &c->it[ord[k]];
+		w[0][ord[k]] = o->resv;
+		if (o == x || o->placed)
+			continue;
+		who[m] = ord[k];
+		pk[m++] = (struct pack_item){ .size = o->size, .hi = o->hi };
 	}
+	for (uint32_t v = 1; v < 3; v++) {
+		ok[v] = layout_pack(&c->phys, c->pscratch, pk, m, v == 2, &fail, &short_by);
+		for (uint32_t k = 0; ok[v] && k < m; k++)
+			w[v][who[k]] = pk[k].at;
+	}
+	for (uint32_t v = 0; v < 3; v++) {
+		if (!ok[v])
+			continue;
+		if ((err = free_but(c, x, w[v], &t)))
+			return err;
+		n = layout_slot_count(&t, &q);
+		if (n > best_n) {
+			best_n = n;
+			best = v;
+		}
+	}
+	if ((err = free_but(c, x, w[best], &t)))
+		return err;
 	full = layout_mbits(layout_slot_count(&c->phys, &q));
 	err = layout_slot_choose(&t, &q, c->rng, &x->pa, &x->mbits);
-	if (err) /* its own reserved place is a slot: cannot happen */
+	if (err) /* x's own place in the kept packing is a slot: cannot happen */
 		return ldr_fail(c->diag, LDR_E_LAYOUT, x->name, x->idx, "physical size", x->size);
 	if ((err = layout_fs_remove(&c->phys, x->pa, x->pa + x->size)))
 		return ldr_fail(c->diag, err, x->name, x->idx, "physical address", x->pa);
 	x->placed = true;
+	for (uint32_t i = 0; i < c->nit; i++)
+		c->it[i].resv = w[best][i];
 	if (c->rng && x->mbits + 1000 <= full) {
 		c->p->phys_reduced++;
 		if (!x->mbits) {
@@ -440,7 +496,7 @@ static enum ldr_err finish_page_tables(struct lctx *c)
 	if ((err = layout_map_build(p, c->mm, c->diag)))
 		return err;
 	n0 = pt_count_tables(p->map, p->map_count, c->req->allow_1g);
-	if (n0 + n0 / 256 + 16 > c->pool_pages)
+	if (pool_reserve(n0) > c->pool_pages)
 		return ldr_fail(c->diag, LDR_E_LAYOUT, "page tables", -1, "pages", n0);
 	err = layout_map_add_pool(p, &(struct pt_mapping){ r.virt, r.phys, x->size, PROT_RW }, n0,
 				  c->req->allow_1g, &p->pt_pages);

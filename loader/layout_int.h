@@ -66,7 +66,8 @@ struct pack_item {
  * of equal room made redundant, or lies past the bound.  Best-fit
  * decreasing alone, without the search, already succeeds whenever all the
  * items fit in one free range together (the largest range keeps room for
- * every item that comes after).  Items with a lower `hi` than a range's
+ * every item that comes after).  With `top`, the same search puts each
+ * item at the top of its range instead (unless its `hi` is lower).  Items with a lower `hi` than a range's
  * top are stacked in that range in the same order, largest first, so a
  * packing that needs such an item under larger ones in one range is not
  * seen (only the trampoline has such a limit, 2^47).  `scratch` holds s->count ranges.  False:
@@ -75,7 +76,7 @@ struct pack_item {
  * or the total still needed minus the total free).
  */
 bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it,
-		 uint32_t n, uint32_t *fail, uint64_t *short_by);
+		 uint32_t n, bool top, uint32_t *fail, uint64_t *short_by);
 
 /* Build plan->map[] from plan->r[] and the RAM-like ranges of mm. */
 enum ldr_err layout_map_build(struct layout_plan *plan, const struct memmap *mm,
@@ -90,14 +91,17 @@ enum ldr_err layout_map_add_pool(struct layout_plan *plan, const struct pt_mappi
 				 uint64_t n0, bool allow_1g, uint64_t *pages);
 /*
  * Upper bound on the tables of the final mapping list without the pool's
- * own mapping, from the virtual placements alone (physical addresses not
- * chosen yet): the list as built once the frames are known maps the same
- * virtual ranges; the bound counts each region as if it used 4 KiB pages
- * only (any larger page touches a subset of the same tables), and adds
- * what the still unknown parts can add: each read-only frame carved out of
- * the direct map splits it at two points, each adding at most one page
- * table and one page directory; the identity-mapped trampoline page adds
- * at most three tables.  plan->map is used as scratch.
+ * own mapping, whatever the virtual and physical draws: the top level;
+ * for the kernel span, the stack, heap and boot info, the most page
+ * tables, directories and PDPTs that their size can touch anywhere (as if
+ * mapped with 4 KiB pages only: any larger page touches fewer); for the
+ * direct map (2 MiB aligned), a page table at each unaligned end of a
+ * piece and the directories and PDPTs its span can touch; each read-only
+ * frame cut out of it, at its two ends, a page table inside a 2 MiB page
+ * and a directory inside a 1 GiB page, where the direct map has such
+ * pages; three for the identity-mapped trampoline page.  The same for
+ * every draw, so whether the regions fit does not depend on the draw.
+ * plan->map is used as scratch.
  */
 enum ldr_err layout_map_bound(struct layout_plan *plan, const struct memmap *mm, bool allow_1g,
 			      uint64_t *tables);

@@ -8,6 +8,7 @@
 #include "layout_int.h"
 
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
+#define SLOT_512G (UINT64_C(1) << 39) /* what one top-level entry covers */
 #define CANON_LO_END (UINT64_C(1) << 47)
 
 static bool ram_like(uint32_t type)
@@ -153,33 +154,87 @@ enum ldr_err layout_map_build(struct layout_plan *p, const struct memmap *mm,
 	return LDR_OK;
 }
 
+/* [lo, lo+len) contains an aligned block of `size` bytes. */
+static bool holds_page(uint64_t lo, uint64_t len, uint64_t size)
+{
+	uint64_t a;
+
+	return align_up_checked(lo, size, &a) && a - lo <= len && len - (a - lo) >= size;
+}
+
+/* Most `size` slots that len bytes at an address that is a multiple of
+ * `step` can touch. */
+static uint64_t worst_slots(uint64_t len, uint64_t size, uint64_t step)
+{
+	return 1 + (len - 1 + (size - step)) / size;
+}
+
+/* Tables below the top level that len bytes anywhere (step-aligned) can need. */
+static uint64_t worst_tables(uint64_t len, uint64_t step)
+{
+	return worst_slots(len, SIZE_2M, step) + worst_slots(len, SIZE_1G, step) +
+	       worst_slots(len, SLOT_512G, step);
+}
+
+/* 1 if the address is not 2 MiB aligned and its slot is not *last. */
+static uint64_t end_slot(uint64_t a, uint64_t *last)
+{
+	if (is_aligned(a, SIZE_2M) || a >> 21 == *last)
+		return 0;
+	*last = a >> 21;
+	return 1;
+}
+
 enum ldr_err layout_map_bound(struct layout_plan *p, const struct memmap *mm, bool allow_1g,
 			      uint64_t *tables)
 {
-	uint64_t extra = 3; /* the trampoline's own page: PDPT, PD, PT */
+	uint64_t n = 1 + 3, per_cut = 0, klo = UINT64_MAX, khi = 0, dlo, dhi;
+	uint64_t last_slot = UINT64_MAX;
 	enum ldr_err err;
 
 	p->map_count = 0;
 	if ((err = map_direct(p, mm, false)))
 		return err;
+	if (p->map_count) {
+		/* Page tables only at the unaligned ends of each piece (the
+		 * direct map is 2 MiB aligned); directories and PDPTs for the
+		 * span of the whole direct map. */
+		dlo = pa_addr(p->map[0].pa);
+		dhi = pa_addr(p->map[p->map_count - 1].pa) + p->map[p->map_count - 1].len;
+		n += worst_slots(dhi - dlo, SIZE_1G, PAGE_SIZE) +
+		     worst_slots(dhi - dlo, SLOT_512G, PAGE_SIZE);
+	}
+	for (uint32_t i = 0; i < p->map_count; i++) {
+		uint64_t lo = pa_addr(p->map[i].pa), len = p->map[i].len;
+		/* The 2 MiB slots holding an unaligned end, each once (the
+		 * pieces ascend: a shared slot is the last one counted). */
+		n += end_slot(lo, &last_slot) + end_slot(lo + len, &last_slot);
+		/* A cut adds tables only inside a large page: a page table in
+		 * a 2 MiB one, a page table and a directory in a 1 GiB one. */
+		if (allow_1g && holds_page(lo, len, SIZE_1G))
+			per_cut = 2;
+		else if (holds_page(lo, len, SIZE_2M) && !per_cut)
+			per_cut = 1;
+	}
+	p->map_count = 0;
 	for (uint32_t i = 0; i < p->count; i++) {
 		const struct layout_region *r = &p->r[i];
 		uint64_t va = va_addr(r->virt);
 		if (ro_frames(r))
-			extra += 4;
-		if (!backed(r) || r->kind == ASLRBOOT_RGN_TRAMPOLINE)
-			continue;
-		/* A frame address incongruent with va modulo 2 MiB: 4 KiB pages only. */
-		if ((err = emit(p, va, (va & (SIZE_2M - 1)) ^ PAGE_SIZE, r->size, r->prot)))
-			return err;
+			n += 2 * per_cut;
+		if (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT) {
+			klo = va < klo ? va : klo;
+			khi = va + r->size > khi ? va + r->size : khi;
+		} else if (backed(r) && r->kind != ASLRBOOT_RGN_TRAMPOLINE) {
+			n += worst_tables(r->size, PAGE_SIZE);
+		}
 	}
-	sort_maps(p->map, p->map_count);
-	*tables = pt_count_tables(p->map, p->map_count, allow_1g) + extra;
-	p->map_count = 0;
+	if (khi) /* the kernel's pieces lie in one span */
+		n += worst_tables(khi - klo, PAGE_SIZE);
+	*tables = n;
 	return LDR_OK;
 }
 
-#define SLOT_512G (UINT64_C(1) << 39) /* what one top-level entry covers */
 #define POOL_MAX_ITER 16
 
 /*

@@ -168,7 +168,8 @@ uint64_t layout_slot_count(const struct free_set *s, const struct slot_req *q)
  * The packing search: items in decreasing size order, each tried in the
  * free ranges from the best fit (least room) up; equal ranges are tried
  * once.  Every item goes to the bottom of its range, so a range stays one
- * interval (h[].lo moves up, and back when the search backtracks).
+ * interval (h[].lo moves up, or h[].hi down with `top`, and back when the
+ * search backtracks).
  */
 struct pack_ctx {
 	struct frange *h;
@@ -177,6 +178,7 @@ struct pack_ctx {
 	uint32_t n;
 	uint32_t tries;     /* left */
 	uint64_t lim;       /* lowest `hi` of all items: ranges below it are alike for all */
+	bool top;           /* items go to the top of their range (if under their limit) */
 	bool first_path;    /* no backtrack yet: the best-fit-decreasing path */
 	uint32_t fail;
 	uint64_t short_by;
@@ -242,6 +244,7 @@ static bool pack_dfs(struct pack_ctx *c, uint32_t k, uint64_t need)
 		uint32_t i = pack_next(c, x, pcap, plo, started);
 		struct frange *h;
 		uint64_t cap;
+		bool up;
 		if (i == PACK_NONE || !c->tries)
 			return false;
 		h = &c->h[i];
@@ -257,20 +260,30 @@ static bool pack_dfs(struct pack_ctx *c, uint32_t k, uint64_t need)
 		pcap = cap;
 		plo = h->lo;
 		phi = h->hi;
-		c->it[k].at = h->lo;
-		h->lo += x->size;
+		up = c->top && h->hi <= x->hi;
+		if (up) {
+			h->hi -= x->size;
+			c->it[k].at = h->hi;
+		} else {
+			c->it[k].at = h->lo;
+			h->lo += x->size;
+		}
 		if (pack_dfs(c, k + 1, need - x->size))
 			return true;
-		h->lo -= x->size;
+		if (up)
+			h->hi += x->size;
+		else
+			h->lo -= x->size;
 		c->first_path = false;
 	}
 }
 
 bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it,
-		 uint32_t n, uint32_t *fail, uint64_t *short_by)
+		 uint32_t n, bool top, uint32_t *fail, uint64_t *short_by)
 {
 	struct pack_ctx c = { .h = scratch, .nh = s->count, .it = it, .n = n,
-			      .tries = LAYOUT_PACK_TRIES, .lim = UINT64_MAX, .first_path = true,
+			      .tries = LAYOUT_PACK_TRIES, .lim = UINT64_MAX, .top = top,
+			      .first_path = true,
 			      .fail = 0, .short_by = 0 };
 	uint64_t need = 0;
 

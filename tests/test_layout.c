@@ -181,12 +181,12 @@ static void test_many_seeds(void)
 }
 
 #define KAT_SLIDE UINT64_C(0xffffc0dfcef83000)
-#define KAT_TEXT_PA 0x1a761000
+#define KAT_TEXT_PA 0x1a76b000
 #define KAT_STACK_TOP UINT64_C(0xffffda0f726fd000)
 #define KAT_DIRECT_MAP UINT64_C(0xfffff11d26c00000)
-#define KAT_PT_PA 0xc8b2000
-#define KAT_PT_PAGES 31
-#define KAT_TRAMP 0x44170000
+#define KAT_PT_PA 0xc8b5000
+#define KAT_PT_PAGES 32
+#define KAT_TRAMP 0x4416e000
 
 static void test_fixed_seed_known_answer(void)
 {
@@ -474,6 +474,305 @@ static void test_large_map(void)
 	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
 }
 
+/*
+ * Placement that does not fail by chance.  A QEMU "pc" guest's memory map
+ * (SeaBIOS e820: 128 KiB reserved at the top of RAM) with `ram` bytes, and
+ * the Multiboot loader and its kernel module avoided at 1 MiB.
+ */
+static const struct boot_range mb_avoid[] = {
+	{ 0x100000, 0x162000 }, /* aslrboot.mb: text, data, .bss */
+	{ 0x262000, 0x29000 },  /* the kernel module */
+	{ 0x28b000, 0x1000 },   /* Multiboot information */
+};
+
+static void setup_qemu_map(uint64_t ram)
+{
+	const struct mm_entry e[] = {
+		{ 0x0, 0x9fc00, ASLRBOOT_MEM_USABLE },
+		{ 0x9fc00, 0x400, ASLRBOOT_MEM_RESERVED },
+		{ 0xf0000, 0x10000, ASLRBOOT_MEM_RESERVED },
+		{ 0x100000, ram - 0x20000 - 0x100000, ASLRBOOT_MEM_USABLE },
+		{ ram - 0x20000, 0x20000, ASLRBOOT_MEM_RESERVED },
+		{ 0xfffc0000, 0x40000, ASLRBOOT_MEM_RESERVED },
+	};
+	setup_map(e, sizeof(e) / sizeof(e[0]));
+}
+
+/* The test kernel's shape: R, RX, R, RW (with RELRO) segments. */
+static void make_test_kernel(struct elf_image *im, uint64_t bss, uint64_t stack, uint64_t heap)
+{
+	static const struct { uint64_t lo, hi; uint32_t f; } s[] = {
+		{ 0x0, 0x2000, ELF_PF_R },
+		{ 0x2000, 0x7000, ELF_PF_R | ELF_PF_X },
+		{ 0x7000, 0xa000, ELF_PF_R },
+		{ 0xa000, 0xc000, ELF_PF_R | ELF_PF_W },
+	};
+	memset(im, 0, sizeof(*im));
+	for (uint32_t i = 0; i < 4; i++) {
+		struct elf_seg *g = &im->segs[i];
+		g->vaddr = g->page_start = s[i].lo;
+		g->page_end = s[i].hi + (i == 3 ? bss : 0);
+		g->memsz = g->filesz = g->page_end - s[i].lo;
+		g->flags = s[i].f;
+		g->align = 0x1000;
+	}
+	im->nsegs = 4;
+	im->link_end = im->segs[3].page_end;
+	im->max_align = 0x1000;
+	im->entry = 0x2000;
+	im->has_relro = true;
+	im->relro_start = 0xa000;
+	im->relro_end = 0xb000;
+	im->has_note = true;
+	im->note_stack_size = stack;
+	im->note_heap_size = heap;
+}
+
+#define REG_DRAWS 10000
+
+/* REG_DRAWS seeds: every plan succeeds and passes the checker (every 16th). */
+static void measured_case(const char *what, uint64_t ram, uint64_t bss, uint64_t stack,
+			  uint64_t heap)
+{
+	struct layout_request req = { .img = &img, .info_size = 0x3000, .avoid = mb_avoid,
+				      .avoid_count = 3 };
+	uint64_t dmb, packed = 0, reduced = 0;
+	uint32_t minb = UINT32_MAX;
+	int bad = 0;
+
+	setup_qemu_map(ram);
+	dmb = lc_direct_map_bytes(&mm);
+	make_test_kernel(&img, bss, stack, heap);
+	for (uint64_t seed = 0; seed < REG_DRAWS && bad < 3; seed++) {
+		struct ldr_diag d = { 0 };
+		enum ldr_err err = plan_seed(&req, seed, &plan, &d);
+		const char *why = err ? ldr_errname(err) : seed % 16 ? NULL :
+			lc_check_plan(&plan, &req, &mm, dmb);
+		if (why) {
+			harness_fail(__FILE__, __LINE__, "%s: seed %llu: %s (%s, short by %#llx)", what,
+				     (unsigned long long)seed, why, d.what ? d.what : "-",
+				     (unsigned long long)d.short_by);
+			bad++;
+			continue;
+		}
+		packed += plan.phys_packed;
+		reduced += plan.phys_reduced;
+		for (uint32_t i = 0; i < plan.count; i++)
+			if (lc_backed(&plan.r[i]) && plan.r[i].phys_mbits < minb)
+				minb = plan.r[i].phys_mbits;
+	}
+	if (!bad)
+		printf("  %s: %d draws, all planned; min phys mbits %u, reduced %llu, packed %llu\n",
+		       what, REG_DRAWS, minb, (unsigned long long)reduced, (unsigned long long)packed);
+}
+
+static void test_measured_cases(void)
+{
+	measured_case("test kernel, -m 4", 4 * MIB, 0, 0, 0);
+	measured_case("stack 16 MiB + heap 128 MiB, -m 256", 256 * MIB, 0, 16 * MIB, 128 * MIB);
+	measured_case("stack 64 MiB + heap 1 GiB, -m 2G", 2 * GIB, 0, LAYOUT_MAX_STACK,
+		      LAYOUT_MAX_HEAP);
+	measured_case("64 MiB .bss, -m 128", 128 * MIB, 64 * MIB, 0, 0);
+	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
+	make_image(&img, 0, 0x1000);
+}
+
+/*
+ * One free range, from too small to roomy, a page at a time: E_NO_SPACE
+ * below some size and a plan at every size above it, on every draw; when
+ * the range is exactly full, placements are packed (0 bits and
+ * ASLRBOOT_RGN_F_PACKED, counted in phys_packed), and only then.
+ */
+static void test_packed_flag(void)
+{
+	struct layout_request req = base_req();
+	uint32_t nfail = 0, nok = 0, npacked = 0, last_fail = 0, first_ok = UINT32_MAX;
+
+	img.has_relro = false; /* one region per placement */
+	req.stack_size = 16 * 0x1000;
+	req.heap_size = 64 * 0x1000;
+	for (uint32_t pages = 100; pages < 200; pages++) {
+		const struct mm_entry one[] = { { MIB, pages * 0x1000, ASLRBOOT_MEM_USABLE } };
+		setup_map(one, 1);
+		for (uint64_t seed = 0; seed < 20; seed++) {
+			struct ldr_diag d = { 0 };
+			uint32_t flagged = 0;
+			enum ldr_err err = plan_seed(&req, seed, &plan, &d);
+			if (err) {
+				EXPECT_ERR(err, LDR_E_NO_SPACE);
+				EXPECT(d.short_by > 0);
+				nfail++;
+				last_fail = pages;
+				continue;
+			}
+			nok++;
+			first_ok = pages < first_ok ? pages : first_ok;
+			for (uint32_t i = 0; i < plan.count; i++) {
+				if (!(plan.r[i].flags & ASLRBOOT_RGN_F_PACKED))
+					continue;
+				flagged++;
+				EXPECT_EQ(plan.r[i].phys_mbits, 0);
+			}
+			EXPECT_EQ(flagged, plan.phys_packed);
+			EXPECT(plan.phys_packed <= plan.phys_reduced);
+			npacked += flagged != 0;
+			EXPECT(lc_check_plan(&plan, &req, &mm, lc_direct_map_bytes(&mm)) == NULL);
+		}
+		if (harness_case_failed)
+			break;
+	}
+	printf("  one range of 100..199 pages: E_NO_SPACE up to %u pages, planned from %u; "
+	       "%u plans (%u with a packed region), %u E_NO_SPACE\n", last_fail, first_ok, nok,
+	       npacked, nfail);
+	EXPECT(last_fail < first_ok); /* a size that plans once plans on every draw */
+	EXPECT(npacked > 0 && npacked < nok);
+	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
+	make_image(&img, 0, 0x1000);
+}
+
+/*
+ * Property: over random memory maps and region sizes, whenever the
+ * physical regions can be packed into free memory at all, every draw
+ * plans (PROP_DRAWS of them in all, PROP_PER_CASE per case), and when they
+ * cannot be packed even without page tables, every draw is E_NO_SPACE with
+ * the shortfall.  The packing test here is an exhaustive search of its own
+ * (which range gets which region), independent of layout_pack.  The page
+ * tables' size depends on the draw; the check counts them at PROP_PT_HI,
+ * a bound above anything layout.c reserves for these small maps (a case
+ * that packs only with fewer is not judged, just planned or E_NO_SPACE).
+ */
+#define PROP_DRAWS 10000
+#define PROP_PER_CASE 20
+#define PROP_MAX_HOLES 4
+#define PROP_MAX_ITEMS (4 + 5)
+
+static uint64_t prop_rng;
+static uint64_t prop_next(uint64_t n) /* [0, n) */
+{
+	prop_rng = prop_rng * 6364136223846793005u + 1442695040888963407u;
+	return (prop_rng >> 33) % n;
+}
+
+/* Can items (pages) go into holes (pages), each hole holding at most its size? */
+static bool prop_fits(const uint64_t *item, uint32_t ni, uint64_t *hole, uint32_t nh)
+{
+	if (!ni)
+		return true;
+	for (uint32_t h = 0; h < nh; h++) {
+		if (hole[h] < item[0])
+			continue;
+		hole[h] -= item[0];
+		bool ok = prop_fits(item + 1, ni - 1, hole, nh);
+		hole[h] += item[0];
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+static void test_property_random_maps(void)
+{
+	struct mm_entry raw[2 * PROP_MAX_HOLES + 1];
+	uint32_t draws = 0, cases = 0, impossible = 0, unjudged = 0, reduced = 0, packed = 0;
+	int bad = 0;
+
+	prop_rng = 11;
+	while (draws < PROP_DRAWS && bad < 3) {
+		uint64_t hole[PROP_MAX_HOLES], item[PROP_MAX_ITEMS], at = MIB + 0x1000 * prop_next(64);
+		uint32_t nh = 1 + (uint32_t)prop_next(PROP_MAX_HOLES), ni = 0, nseg = 1 + (uint32_t)prop_next(4);
+		struct layout_request req = { .img = &img };
+		uint64_t pt_hi, top;
+		bool fit_hi, fit_0;
+
+		raw[0] = (struct mm_entry){ 0, 0x9fc00, ASLRBOOT_MEM_USABLE };
+		for (uint32_t h = 0; h < nh; h++) {
+			hole[h] = 8 + prop_next(600);
+			raw[1 + 2 * h] = (struct mm_entry){ at, hole[h] * 0x1000, ASLRBOOT_MEM_USABLE };
+			at += hole[h] * 0x1000;
+			raw[2 + 2 * h] = (struct mm_entry){ at, 0x1000 * (1 + prop_next(16)),
+							    ASLRBOOT_MEM_RESERVED };
+			at += raw[2 + 2 * h].len;
+		}
+		setup_map(raw, 1 + 2 * nh);
+		top = at;
+		/* Segments RX, R, RW, R (no W|X), sizes in pages. */
+		memset(&img, 0, sizeof(img));
+		for (uint32_t i = 0, va = 0; i < nseg; i++) {
+			struct elf_seg *g = &img.segs[i];
+			uint64_t pages = 1 + prop_next(48);
+			g->vaddr = g->page_start = va;
+			g->page_end = va + pages * 0x1000;
+			g->memsz = g->filesz = pages * 0x1000;
+			g->flags = ELF_PF_R | (i % 2 ? 0 : i ? ELF_PF_W : ELF_PF_X);
+			g->align = 0x1000;
+			va = (uint32_t)g->page_end;
+			item[ni++] = pages;
+		}
+		img.nsegs = nseg;
+		img.link_end = img.segs[nseg - 1].page_end;
+		img.max_align = 0x1000;
+		req.stack_size = 0x1000 * (1 + prop_next(32));
+		req.heap_size = 0x1000 * (1 + prop_next(400));
+		req.info_size = 0x1000 * (1 + prop_next(3)) - 100;
+		item[ni++] = req.stack_size / 0x1000;
+		item[ni++] = req.heap_size / 0x1000;
+		item[ni++] = (req.info_size + 0xfff) / 0x1000;
+		item[ni++] = 1; /* trampoline */
+		/* Page tables, generously: per backed region 2 tables per level
+		 * plus one page table per 2 MiB; the direct map likewise per
+		 * piece; 4 per read-only frame cut; the trampoline's 3; PML4;
+		 * then the pool's own mapping. */
+		pt_hi = 1 + (nseg + 3) * 7 + (2 + nh) * 6 + top / (2 * MIB) + 4 * (nseg + 1) + 3;
+		pt_hi += pt_hi / 256 + 8;
+		item[ni++] = pt_hi;
+		for (uint32_t i = 1; i < ni; i++) /* decreasing: prunes early */
+			for (uint32_t j = i; j > 0 && item[j - 1] < item[j]; j--) {
+				uint64_t t = item[j];
+				item[j] = item[j - 1];
+				item[j - 1] = t;
+			}
+		fit_hi = prop_fits(item, ni, hole, nh);
+		for (uint32_t i = 0; i < ni; i++)
+			if (item[i] == pt_hi) { /* drop the page tables */
+				memmove(&item[i], &item[i + 1], (ni - i - 1) * sizeof(item[0]));
+				ni--;
+				break;
+			}
+		fit_0 = prop_fits(item, ni, hole, nh);
+		cases++;
+		impossible += !fit_0;
+		unjudged += fit_0 && !fit_hi;
+		for (uint32_t k = 0; k < PROP_PER_CASE && bad < 3; k++) {
+			struct ldr_diag d = { 0 };
+			enum ldr_err err = plan_seed(&req, cases * 1000 + k, &plan, &d);
+			const char *why = NULL;
+			if (fit_hi)
+				why = err ? ldr_errname(err) :
+					    lc_check_plan(&plan, &req, &mm, lc_direct_map_bytes(&mm));
+			else if (!fit_0)
+				why = err != LDR_E_NO_SPACE ? "planned without room" :
+				      !d.short_by ? "no shortfall" : NULL;
+			else if (err != LDR_OK && err != LDR_E_NO_SPACE)
+				why = ldr_errname(err);
+			if (why) {
+				harness_fail(__FILE__, __LINE__, "case %u draw %u: %s (%s)", cases, k, why,
+					     d.what ? d.what : "-");
+				bad++;
+			}
+			if (fit_hi && !err) {
+				draws++;
+				reduced += plan.phys_reduced;
+				packed += plan.phys_packed;
+			}
+		}
+	}
+	printf("  %u cases (%u impossible, %u not judged): %u draws that must plan, all planned; "
+	       "%u placements reduced, %u packed\n", cases, impossible, unjudged, draws, reduced,
+	       packed);
+	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
+	make_image(&img, 0, 0x1000);
+}
+
 int main(void)
 {
 	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
@@ -489,6 +788,9 @@ int main(void)
 	RUN(test_bad_inputs);
 	RUN(test_sizes_from_note);
 	RUN(test_large_map);
+	RUN(test_measured_cases);
+	RUN(test_property_random_maps);
+	RUN(test_packed_flag);
 	RUN(test_no_space); /* last: it replaces the memory map */
 	return harness_done();
 }
