@@ -5,7 +5,9 @@
 #     with "loadable":true, kernel virtual base >= 30 bits on 4 GiB of RAM;
 #   - every file in bad.list: exit 1 and exactly one stderr line
 #     "error: <file>: ... [<its listed code>]", the same code in --json;
-#   - --help, usage errors (exit 2), --policy linux64, --ram.
+#   - --help, usage errors (exit 2), --policy linux64, --ram;
+#   - placement: a 64 MiB .bss PIE (built here with gcc) does not fit in
+#     64 MiB (E_NO_SPACE with the shortfall) and fits on every draw in 128 MiB.
 # Prints "RESULT passed=N failed=M".
 set -u
 B=${B:-build}
@@ -138,6 +140,31 @@ check_cli() {
 	if awk -v b="$(grep -o '"phys_bits":[0-9.]*' "$tmp/big" | sed -n 2p | cut -d: -f2)" \
 		-v s="$(grep -o '"phys_bits":[0-9.]*' "$tmp/small" | sed -n 2p | cut -d: -f2)" \
 		'BEGIN { exit !(b >= s + 5.9) }'; then ok; else bad "$t --ram: 64G not 6 bits over 1G"; fi
+	# Placement on every draw: a 64 MiB .bss does not fit in 64 MiB (one line
+	# naming the region and the bytes it lacks), fits in 128 MiB on all keys.
+	if [ ! -e "$tmp/bss64.elf" ]; then
+		printf 'char big[64 << 20];\nvoid _start(void) { *(volatile char *)big = 1; for (;;) ; }\n' \
+			>"$tmp/bss64.c"
+		gcc -O2 -ffreestanding -nostdlib -fno-stack-protector -fpie -static-pie \
+			-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -o "$tmp/bss64.elf" "$tmp/bss64.c"
+	fi
+	"$t" --ram 64M "$tmp/bss64.elf" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q 'placement on 64 MiB: does not fit, on any draw' "$tmp/out" &&
+		[ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+		grep -Eq 'physical size = 0x[0-9a-f]+: no room: 0x[0-9a-f]+ bytes short \[E_NO_SPACE\]$' "$tmp/err"; then
+		ok
+	else
+		bad "$t --ram 64M bss64.elf: exit $rc: $(cat "$tmp/err")"
+	fi
+	"$t" --json --ram 128M "$tmp/bss64.elf" >"$tmp/json" 2>"$tmp/err"
+	rc=$?
+	json_later "$tmp/json" "$t --json --ram 128M bss64.elf"
+	if [ $rc -eq 0 ] && grep -q '"placement":{"fits_every_draw":true,"draws":1000,"planned":1000,' "$tmp/json"; then
+		ok
+	else
+		bad "$t --json --ram 128M bss64.elf: exit $rc: $(head -c 300 "$tmp/json")"
+	fi
 	# linux64 lifts W^X (C14): the W+X fixture loads, without an entropy report.
 	"$t" --json --policy linux64 "$fx/bad-c14.elf" >"$tmp/json" 2>/dev/null
 	rc=$?

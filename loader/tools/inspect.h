@@ -32,7 +32,24 @@ struct inspect_report {
 	bool have_plan;
 	const struct layout_plan *plan;
 	const char *entropy_note;  /* why there is no plan, if there is none */
+
+	/* Native policy: the plan over INSPECT_FIT_DRAWS layout keys (inspect_fit.c). */
+	struct inspect_fit {
+		bool checked;
+		uint32_t planned;          /* keys whose plan succeeded */
+		uint32_t reduced, packed;  /* of them, with a reduced / a packed placement */
+		uint32_t min_phys_mbits;   /* lowest physical entropy of any region */
+		char min_name[16];         /* its region */
+	} fit;
 };
+
+#define INSPECT_FIT_DRAWS 1000
+
+/* Fill r->fit from req and mm (the request and map of the entropy report). */
+void inspect_fit(struct inspect_report *r, const struct layout_request *req,
+		 const struct memmap *mm);
+void inspect_fit_text(const struct inspect_report *r);
+void inspect_fit_json(const struct inspect_report *r);
 
 void inspect_print_text(const struct inspect_report *r);
 void inspect_print_json(const struct inspect_report *r);

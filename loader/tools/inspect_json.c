@@ -243,5 +243,6 @@ void inspect_print_json(const struct inspect_report *r)
 		json_note(&r->view);
 	}
 	json_entropy(r);
+	inspect_fit_json(r);
 	printf("}\n");
 }

@@ -167,4 +167,5 @@ void inspect_print_text(const struct inspect_report *r)
 	if (r->view.err[0])
 		printf("libelf: %s\n", r->view.err);
 	text_entropy(r);
+	inspect_fit_text(r);
 }
