@@ -564,7 +564,9 @@ static enum ldr_err init_phys(struct lctx *c)
 	for (uint32_t i = 0; i < c->req->avoid_count; i++) {
 		const struct boot_range *a = &c->req->avoid[i];
 		uint64_t end;
-		if (!range_end(a->base, a->len, &end))
+		/* Whole pages: the free ranges stay page aligned, which the
+		 * packing (layout_pack) relies on. */
+		if (!range_end(a->base, a->len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
 			end = UINT64_MAX; /* wraps: avoid everything above base */
 		if ((err = layout_fs_remove(&c->phys, align_down(a->base, PAGE_SIZE), end)))
 			return ldr_fail(c->diag, err, "avoid range", i, "base", a->base);

@@ -21,8 +21,8 @@ cp "$KERNEL" "$T/wx.elf" && printf '\x07' | dd of="$T/wx.elf" bs=1 seek=$((64 + 
 read -r v m < <(readelf -lW "$B/kernel/big-kernel.elf" | awk '$1 == "LOAD" { v = $3; m = $6 } END { print v, m }')
 big_span=$(printf '0x%x' $(( ((v + m + 4095) & ~4095) - (v & ~4095) )))
 
-names=() expect=() args=()
-add() { names+=("$1"); expect+=("$2"); args+=("${3:-}"); }
+names=() expect=() args=() regex=()
+add() { names+=("$1"); expect+=("$2"); args+=("${3:-}"); regex+=("${4:-}"); }
 esp missing "$EFI" "$KERNEL" 'kernel=\EFI\aslrboot\missing.elf'
 add missing 'aslrboot: error: \EFI\aslrboot\missing.elf: cannot read: not found [E_NO_KERNEL]'
 esp trunc "$EFI" "$T/trunc.elf" ""
@@ -36,7 +36,8 @@ add wx "aslrboot: error: $K: program header 1: p_flags = 0x7: segment is both wr
 esp exec "$EFI" "$B/kernel/exec-kernel.elf" ""
 add exec "aslrboot: error: $K: ELF header: e_type = 0x2: e_type is not ET_DYN (or relocatable ET_EXEC) [E_TYPE]"
 esp big "$EFI" "$B/kernel/big-kernel.elf" ""
-add big "aslrboot: error: $K: data 3: physical size = $big_span: no room for the image in memory [E_NO_SPACE]" "-m 128"
+# The bytes it lacks depend on the firmware's memory map: an extended regex.
+add big "aslrboot: error: ${K//\\/\\\\}: data 3: physical size = $big_span: no room: 0x[0-9a-f]+ bytes short \\[E_NO_SPACE\\]" "-m 128" re
 esp cfg "$EFI" "$KERNEL" "$(printf 'verbose=0\naslr=maybe')"
 add cfg 'aslrboot: error: \EFI\aslrboot\aslrboot.cfg: line 2: aslr: expected 0/1 or on/off [E_CONFIG]'
 
@@ -53,9 +54,16 @@ for ((i = 0; i < ${#names[@]}; i++)); do
 	n=neg-${names[i]}
 	log=$T/$n.log
 	errs=$(grep -a '^aslrboot: error:' "$log")
-	err_at=$(grep -anxF -- "${expect[i]}" "$log" | head -1 | cut -d: -f1)
+	if [ -n "${regex[i]}" ]; then
+		err_at=$(grep -anxE -- "${expect[i]}" "$log" | head -1 | cut -d: -f1)
+		same=$(printf '%s\n' "$errs" | grep -cxE -- "${expect[i]}")
+		[ "$same" = 1 ] && [ "$(printf '%s\n' "$errs" | wc -l)" = 1 ] && same=1 || same=
+	else
+		err_at=$(grep -anxF -- "${expect[i]}" "$log" | head -1 | cut -d: -f1)
+		same=; [ "$errs" = "${expect[i]}" ] && same=1
+	fi
 	mark_at=$(grep -anE -- "$MARK" "$log" | head -1 | cut -d: -f1)
-	if [ "$(rc_of "$n")" = 0 ] && [ "$errs" = "${expect[i]}" ] && [ -n "$mark_at" ] &&
+	if [ "$(rc_of "$n")" = 0 ] && [ -n "$same" ] && [ -n "$mark_at" ] &&
 		[ "$mark_at" -gt "${err_at:-999999}" ] && ! grep -q aslrboot-test-kernel "$log"; then
 		ok "${names[i]}: ${expect[i]}; back in the firmware"
 	else
