@@ -254,6 +254,39 @@ static void test_no_space(void)
 	free(img);
 }
 
+/* The smallest RAM that boots: memory is tight, and the log says so. */
+static void test_tight_memory_warns(void)
+{
+	static struct fake_platform fp;
+	static struct boot_env env;
+	static struct mm_entry ram[1];
+	struct entry_state st;
+	size_t size;
+	uint8_t *img = elfgen_default(&size);
+	enum ldr_err err = LDR_E_NO_SPACE;
+	uint64_t pages;
+
+	/* From below the threshold (601 pages today) up. */
+	for (pages = 576; pages < 1024 && err == LDR_E_NO_SPACE; pages++) {
+		fake_init(&fp, ARENA_BASE, 4 << 20);
+		fake_env(&fp, &env, img, size);
+		ram[0] = (struct mm_entry){ ARENA_BASE, pages * PAGE_SIZE, ASLRBOOT_MEM_USABLE };
+		env.mmap = ram;
+		env.mmap_count = 1;
+		err = loader_run(&env, &fp.ops, &st);
+		if (err == LDR_E_NO_SPACE)
+			fake_free(&fp);
+	}
+	EXPECT_ERR(err, LDR_OK);
+	EXPECT(pages - 1 > 576);
+	printf("  boots from %llu pages of RAM\n", (unsigned long long)pages - 1);
+	if (!strstr(fp.console, "warning: layout: memory is tight: "))
+		harness_fail(__FILE__, __LINE__, "%llu pages: no warning: %s",
+			     (unsigned long long)pages - 1, fp.console);
+	fake_free(&fp);
+	free(img);
+}
+
 static void test_strict_entropy_refuses(void)
 {
 	static struct fake_platform fp;
@@ -336,6 +369,7 @@ int main(void)
 	RUN(test_fixed_seed_fixed_layout);
 	RUN(test_malformed_leave_memory_untouched);
 	RUN(test_no_space);
+	RUN(test_tight_memory_warns);
 	RUN(test_strict_entropy_refuses);
 	RUN(test_final_memory_map);
 	RUN(test_firmware_exit_failure);
