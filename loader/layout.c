@@ -66,8 +66,9 @@ struct lctx {
 	uint64_t rgn_off[LAYOUT_MAX_REGIONS];  /* offset of the region in it */
 	uint64_t pool_va, pool_pages;          /* page tables: virtual base, bound */
 	uint32_t pool_vmb;
+	/* layout_pack's copy of the free ranges, then the free set less the
+	 * reserved places (free_but); never both at once. */
 	struct frange scratch[PHYS_SCRATCH];
-	struct frange pscratch[PHYS_FREE_MAX];
 };
 
 /* Append a region; `item` >= 0 gets its frames at offset `off` of that
@@ -355,7 +356,7 @@ static enum ldr_err reserve_phys(struct lctx *c)
 	phys_order(c, ord, true);
 	for (uint32_t k = 0; k < c->nit; k++)
 		pk[k] = (struct pack_item){ .size = c->it[ord[k]].size, .hi = c->it[ord[k]].hi };
-	if (!layout_pack(&c->phys, c->pscratch, pk, c->nit, false, &fail, &short_by)) {
+	if (!layout_pack(&c->phys, c->scratch, pk, c->nit, false, &fail, &short_by)) {
 		const struct pitem *x = &c->it[ord[fail]];
 		ldr_fail(c->diag, LDR_E_NO_SPACE, x->name, x->idx, "physical size", x->size);
 		if (c->diag)
@@ -412,7 +413,7 @@ static enum ldr_err place_item(struct lctx *c, struct pitem *x)
 		pk[m++] = (struct pack_item){ .size = o->size, .hi = o->hi };
 	}
 	for (uint32_t v = 1; v < 3; v++) {
-		ok[v] = layout_pack(&c->phys, c->pscratch, pk, m, v == 2, &fail, &short_by);
+		ok[v] = layout_pack(&c->phys, c->scratch, pk, m, v == 2, &fail, &short_by);
 		for (uint32_t k = 0; ok[v] && k < m; k++)
 			w[v][who[k]] = pk[k].at;
 	}

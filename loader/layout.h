@@ -92,7 +92,8 @@ struct layout_plan {
  * with req->aslr_off.  E_NO_SPACE (diag: region name, "virtual size" or
  * "physical size", the size, and for physical memory diag->short_by) when
  * the regions cannot be placed at all; E_CONFIG for bad sizes or avoid
- * lists; E_LAYOUT for a broken invariant.  Uses ~22 KiB of stack.
+ * lists; E_LAYOUT for a broken invariant.  Uses ~28 KiB of stack (the
+ * free lists).
  */
 enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *mm,
 			 struct rand_drbg *rng, struct layout_plan *plan, struct ldr_diag *diag);
