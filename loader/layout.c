@@ -389,8 +389,8 @@ static enum ldr_err free_but(struct lctx *c, const struct pitem *x, const uint64
  * to place intact.  Three packings are candidates: the one kept so far (x's
  * own place in it is a slot, so there is always one) and fresh ones of the
  * other items at the bottoms and at the tops of the free ranges; the one
- * leaving x the most slots wins (one free range: x anywhere but where the
- * others' total would be cut off at both ends).
+ * leaving x the most slots wins (in one large free range, x then loses only
+ * as many slots as the others have pages, at one end).
  */
 static enum ldr_err place_item(struct lctx *c, struct pitem *x)
 {
@@ -406,7 +406,7 @@ static enum ldr_err place_item(struct lctx *c, struct pitem *x)
 	phys_order(c, ord, true);
 	for (uint32_t k = 0; k < c->nit; k++) {
 		struct pitem *o = &c->it[ord[k]];
-		w[0][ord[k]] = o->resv;
+		w[0][ord[k]] = w[1][ord[k]] = w[2][ord[k]] = o->resv;
 		if (o == x || o->placed)
 			continue;
 		who[m] = ord[k];
