@@ -356,7 +356,8 @@ static enum ldr_err reserve_phys(struct lctx *c)
 	phys_order(c, ord, true);
 	for (uint32_t k = 0; k < c->nit; k++)
 		pk[k] = (struct pack_item){ .size = c->it[ord[k]].size, .hi = c->it[ord[k]].hi };
-	if (!layout_pack(&c->phys, c->scratch, pk, c->nit, false, &fail, &short_by)) {
+	if (!layout_pack(&c->phys, c->scratch, pk, c->nit, false, LAYOUT_PACK_TRIES, &fail,
+			 &short_by)) {
 		const struct pitem *x = &c->it[ord[fail]];
 		ldr_fail(c->diag, LDR_E_NO_SPACE, x->name, x->idx, "physical size", x->size);
 		if (c->diag)
@@ -413,7 +414,8 @@ static enum ldr_err place_item(struct lctx *c, struct pitem *x)
 		pk[m++] = (struct pack_item){ .size = o->size, .hi = o->hi };
 	}
 	for (uint32_t v = 1; v < 3; v++) {
-		ok[v] = layout_pack(&c->phys, c->scratch, pk, m, v == 2, &fail, &short_by);
+		ok[v] = layout_pack(&c->phys, c->scratch, pk, m, v == 2, LAYOUT_PACK_TRIES_FRESH,
+				    &fail, &short_by);
 		for (uint32_t k = 0; ok[v] && k < m; k++)
 			w[v][who[k]] = pk[k].at;
 	}

@@ -50,8 +50,11 @@ struct pack_item {
 	uint64_t at;
 };
 
-/* Bound on the ranges layout_pack tries, over the whole search. */
+/* Ranges layout_pack may try, over the whole search: for the reservation
+ * (whether the regions fit at all), and for the optional fresh packings
+ * tried at each draw (the kept one always exists). */
 #define LAYOUT_PACK_TRIES 16384
+#define LAYOUT_PACK_TRIES_FRESH 64
 
 /*
  * Places for it[0..n) (given in decreasing size order) in the free ranges
@@ -59,24 +62,24 @@ struct pack_item {
  * planner keeps as its reservation for the regions still to place.  It is
  * a depth-first search whose first path is best-fit decreasing (each item,
  * largest first, at the bottom of the free range that leaves the least
- * room); on a dead end it backtracks, trying each other range once
- * (ranges of equal room are alike), at most LAYOUT_PACK_TRIES ranges in
- * all.  So it finds a packing whenever one exists, unless the search is
- * cut by that bound: every path it did not try is one that a tried range
- * of equal room made redundant, or lies past the bound.  Best-fit
- * decreasing alone, without the search, already succeeds whenever all the
- * items fit in one free range together (the largest range keeps room for
- * every item that comes after).  With `top`, the same search puts each
- * item at the top of its range instead (unless its `hi` is lower).  Items with a lower `hi` than a range's
- * top are stacked in that range in the same order, largest first, so a
- * packing that needs such an item under larger ones in one range is not
- * seen (only the trampoline has such a limit, 2^47).  `scratch` holds s->count ranges.  False:
- * *fail = the item the best-fit-decreasing path could not place and
- * *short_by = the bytes it lacked (its size minus the largest room left,
- * or the total still needed minus the total free).
+ * room); on a dead end it backtracks, trying each other range once (ranges
+ * of equal room are alike), at most `tries` ranges in all.  So it finds a
+ * packing whenever one exists, unless the search is cut by that bound:
+ * every path it did not try is one that a tried range of equal room made
+ * redundant, or lies past the bound.  Best-fit decreasing alone, without
+ * the search, already succeeds whenever all the items fit in one free
+ * range together (the largest range keeps room for every item that comes
+ * after).  With `top`, each item goes to the top of its range instead
+ * (unless its `hi` is lower).  Items whose `hi` is below a range's top are
+ * stacked in that range in the same order, largest first, so a packing
+ * that needs such an item under larger ones in one range is not seen
+ * (only the trampoline has such a limit, 2^47).  `scratch` holds s->count
+ * ranges.  False: *fail = the item the best-fit-decreasing path could not
+ * place and *short_by = the bytes it lacked (its size minus the largest
+ * room left, or the total still needed minus the total free).
  */
 bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it,
-		 uint32_t n, bool top, uint32_t *fail, uint64_t *short_by);
+		 uint32_t n, bool top, uint32_t tries, uint32_t *fail, uint64_t *short_by);
 
 /* Build plan->map[] from plan->r[] and the RAM-like ranges of mm. */
 enum ldr_err layout_map_build(struct layout_plan *plan, const struct memmap *mm,

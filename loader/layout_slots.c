@@ -279,10 +279,10 @@ static bool pack_dfs(struct pack_ctx *c, uint32_t k, uint64_t need)
 }
 
 bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it,
-		 uint32_t n, bool top, uint32_t *fail, uint64_t *short_by)
+		 uint32_t n, bool top, uint32_t tries, uint32_t *fail, uint64_t *short_by)
 {
 	struct pack_ctx c = { .h = scratch, .nh = s->count, .it = it, .n = n,
-			      .tries = LAYOUT_PACK_TRIES, .lim = UINT64_MAX, .top = top,
+			      .tries = tries, .lim = UINT64_MAX, .top = top,
 			      .first_path = true,
 			      .fail = 0, .short_by = 0 };
 	uint64_t need = 0;
