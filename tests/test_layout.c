@@ -13,6 +13,7 @@
 #include "layout_check.h"
 #include "pt_arena.h"
 #include "loader/layout.h"
+#include "loader/layout_int.h"
 
 #define RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 #define SEEDS 100000
@@ -578,6 +579,41 @@ static void test_measured_cases(void)
 }
 
 /*
+ * layout_pack finds packings that best fit decreasing alone misses: two
+ * 10-page ranges and regions of 5, 4, 4, 3, 2, 2 pages (best fit puts 5 and
+ * 4 together and strands a 2; 5+3+2 and 4+4+2 fit).  With a budget of the
+ * best-fit path only, it fails and says which region and by how much.
+ */
+static void test_pack_search(void)
+{
+	struct frange r[2] = { { 0x100000, 0x10a000 }, { 0x200000, 0x20a000 } }, scratch[2];
+	struct free_set s = { r, 2, 2 };
+	static const uint64_t pages[] = { 5, 4, 4, 3, 2, 2 };
+	struct pack_item it[6];
+	uint64_t used[2] = { 0, 0 }, short_by = 0;
+	uint32_t fail = 0;
+
+	for (int i = 0; i < 6; i++)
+		it[i] = (struct pack_item){ .size = pages[i] * 0x1000, .hi = UINT64_MAX };
+	EXPECT(!layout_pack(&s, scratch, it, 6, false, 6, &fail, &short_by));
+	EXPECT_EQ(fail, 5);
+	EXPECT_EQ(short_by, 0x1000);
+	for (int top = 0; top < 2; top++) {
+		EXPECT(layout_pack(&s, scratch, it, 6, top, LAYOUT_PACK_TRIES, &fail, &short_by));
+		used[0] = used[1] = 0;
+		for (int i = 0; i < 6; i++) {
+			int h = it[i].at >= 0x200000;
+			EXPECT(it[i].at >= r[h].lo && it[i].at + it[i].size <= r[h].hi);
+			EXPECT_EQ(it[i].at % 0x1000, 0);
+			for (int j = 0; j < i; j++)
+				EXPECT(it[i].at + it[i].size <= it[j].at || it[j].at + it[j].size <= it[i].at);
+			used[h] += it[i].size;
+		}
+		EXPECT(used[0] == 0xa000 && used[1] == 0xa000);
+	}
+}
+
+/*
  * One free range, from too small to roomy, a page at a time: E_NO_SPACE
  * below some size and a plan at every size above it, on every draw; when
  * the range is exactly full, placements are packed (0 bits and
@@ -793,6 +829,7 @@ int main(void)
 	RUN(test_bad_inputs);
 	RUN(test_sizes_from_note);
 	RUN(test_large_map);
+	RUN(test_pack_search);
 	RUN(test_measured_cases);
 	RUN(test_property_random_maps);
 	RUN(test_packed_flag);
