@@ -106,6 +106,7 @@ void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);
 uint64_t efi_rdtsc(void *ctx);
 uint32_t efi_cpu_features(void);
 bool efi_cpu_la57(void);
+void efi_cpu_fpu_state(void);
 void efi_serial_putc(char ch);
 void efi_serial_init(void);
 bool efi_make_executable(uint64_t pa);

@@ -224,6 +224,7 @@ static enum ldr_err gather(struct efi_ctx *c)
 		efi_error("CPU", "no NX (execute-disable)", "required for W^X page tables", LDR_E_CPU);
 		return LDR_E_CPU;
 	}
+	efi_cpu_fpu_state();
 	env->reserved[env->reserved_count++] =
 		(struct boot_range){ (uintptr_t)c->li->ImageBase, c->li->ImageSize };
 	if ((err = read_config(c)) || (err = read_files(c)))

@@ -4,8 +4,8 @@
  * It checks from inside what the loader promised, prints ONE result line on
  * COM1 and leaves QEMU through isa-debug-exit (0x10 -> exit code 33 = pass,
  * 0x11 -> 35 = fail).  The word `verbose` on its command line first prints
- * the layout and the loader's phase timings; `expect_*` words state what
- * the seed record must say (seed.c).
+ * the layout and the loader's phase timings, `memmap` the memory map;
+ * `expect_*` words state what the seed record must say (seed.c).
  */
 #include <stdarg.h>
 
@@ -141,6 +141,22 @@ static void print_entropy(const struct kinfo *k)
 			v[i].status < 6 ? st[v[i].status] : "?", v[i].bytes, v[i].credited_bits);
 }
 
+/* The word `memmap`: the MEMMAP record, one line per entry, so a test can
+ * see what the loader handed over (e.g. that no range was dropped). */
+static void print_memmap(const struct kinfo *k)
+{
+	const struct aslrboot_rec_memmap *mm =
+		(const void *)handoff_find(k->info, ASLRBOOT_REC_MEMMAP, NULL);
+	const uint8_t *ents = (const uint8_t *)(mm + 1);
+
+	for (uint32_t i = 0; mm && i < mm->count; i++) {
+		const struct aslrboot_mmap_entry *e = (const void *)(ents + i * mm->entry_size);
+		kprintf("aslrboot-test-kernel: memmap 0x%llx-0x%llx type %u\n",
+			(unsigned long long)e->base, (unsigned long long)(e->base + e->length),
+			e->type);
+	}
+}
+
 /* The heap is writable and .bss was zeroed. */
 static const char *check_memory(const struct kinfo *k)
 {
@@ -176,6 +192,8 @@ void kmain(const struct aslrboot_info *info)
 		print_layout(&k);
 		print_entropy(&k);
 	}
+	if (!why && has_word(k.cmdline, "memmap"))
+		print_memmap(&k);
 	if (!why)
 		why = check_entry_state(&k);
 	if (!why)
