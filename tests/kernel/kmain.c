@@ -4,8 +4,9 @@
  * It checks from inside what the loader promised, prints ONE result line on
  * COM1 and leaves QEMU through isa-debug-exit (0x10 -> exit code 33 = pass,
  * 0x11 -> 35 = fail).  The word `verbose` on its command line first prints
- * the layout and the loader's phase timings, `memmap` the memory map;
- * `expect_*` words state what the seed record must say (seed.c).
+ * the layout and the loader's phase timings, `memmap` the memory map, `echo`
+ * the command line; `expect_*` words state what the seed record must say
+ * (seed.c).
  */
 #include <stdarg.h>
 
@@ -194,6 +195,8 @@ void kmain(const struct aslrboot_info *info)
 	}
 	if (!why && has_word(k.cmdline, "memmap"))
 		print_memmap(&k);
+	if (!why && has_word(k.cmdline, "echo"))
+		kprintf("aslrboot-test-kernel: cmdline: %s\n", k.cmdline);
 	if (!why)
 		why = check_entry_state(&k);
 	if (!why)
