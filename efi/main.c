@@ -37,41 +37,57 @@ static EFI_GUID shell_params_guid = { 0x752f3136, 0x4e16, 0x4fdc,
 				      { 0xa2, 0x2a, 0xe5, 0xf4, 0x68, 0x12, 0xf4, 0xca } };
 
 /*
- * LoadOptions -> options[] as UTF-8, *n bytes.  They are UTF-16 text (the
- * UEFI shell, efibootmgr -u, GRUB's chainloader); anything that is not
- * (an odd size, an unpaired surrogate, a control character) is one
- * E_CONFIG line, never dropped.  The shell installs its parameters
- * protocol on the images it starts and passes the command's own path
- * first: that word is skipped here (*shell), and every other word must be
- * key=value; other callers' options are options, except a leading word
- * that looks like a path (config_parse_options).
+ * LoadOptions -> options[] as UTF-8, *n bytes.  Options are UTF-16 text
+ * (the UEFI shell, efibootmgr --unicode, GRUB's chainloader): an odd size,
+ * an unpaired surrogate, a control character or 8-bit text is one E_CONFIG
+ * line, never dropped.  Data without a single ASCII character cannot hold
+ * key=value options: a firmware boot entry's binary OptionalData, ignored
+ * with one line (silently for EDK2's own marker).  The shell installs its
+ * parameters protocol on the images it starts and passes the command's own
+ * path first: that word is skipped here (*from_shell), and every other word
+ * must be key=value; other callers' options are options, except a leading
+ * word that looks like a path (config_parse_options).
  */
 static enum ldr_err load_options(struct efi_ctx *c, size_t *n, bool *from_shell)
 {
 	const EFI_LOADED_IMAGE *li = c->li;
 	struct ldr_diag d;
+	enum config_lo_kind kind;
 	void *shell;
 	size_t skip;
 
 	*n = 0;
-	*from_shell = false;
-	if (!li->LoadOptions || !li->LoadOptionsSize)
-		return LDR_OK;
-	if (li->LoadOptionsSize == sizeof(EFI_GUID) &&
+	*from_shell = !EFI_ERROR(c->bs->HandleProtocol(c->image, &shell_params_guid, &shell));
+	if (li->LoadOptions && li->LoadOptionsSize == sizeof(EFI_GUID) &&
 	    !__builtin_memcmp(li->LoadOptions, &bds_auto_option, sizeof(EFI_GUID)))
 		return LDR_OK;
-	if (li->LoadOptionsSize % sizeof(CHAR16)) {
+	kind = config_load_options_kind(li->LoadOptions, li->LoadOptionsSize);
+	if (*from_shell && kind != CONFIG_LO_EMPTY) /* the shell passes text */
+		kind = li->LoadOptionsSize % sizeof(CHAR16) ? CONFIG_LO_ODD : CONFIG_LO_TEXT;
+	switch (kind) {
+	case CONFIG_LO_EMPTY:
+		return LDR_OK;
+	case CONFIG_LO_TEXT:
+		break;
+	case CONFIG_LO_ODD:
 		efi_error("load options", "not UTF-16 text", "odd size", LDR_E_CONFIG);
 		return LDR_E_CONFIG;
+	case CONFIG_LO_EIGHT_BIT:
+		efi_error("load options", "not UTF-16 text",
+			  "8-bit text (a boot entry needs efibootmgr --unicode)", LDR_E_CONFIG);
+		return LDR_E_CONFIG;
+	case CONFIG_LO_BINARY:
+		log_printf("load options: %u bytes of binary data, not options: ignored\n",
+			   (unsigned)li->LoadOptionsSize);
+		return LDR_OK;
 	}
 	if (config_utf16_to_utf8(&c->cfg, li->LoadOptions, li->LoadOptionsSize / sizeof(CHAR16),
 				 options, CONFIG_MAX_INPUT + 1, n, &d))
 		return config_error("load options", c, &d);
-	if (!EFI_ERROR(c->bs->HandleProtocol(c->image, &shell_params_guid, &shell))) {
+	if (*from_shell) {
 		skip = config_skip_word(options, *n);
 		__builtin_memmove(options, options + skip, *n - skip);
 		*n -= skip;
-		*from_shell = true;
 	}
 	return LDR_OK;
 }

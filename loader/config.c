@@ -415,6 +415,29 @@ size_t config_skip_word(const char *text, size_t len)
 	return i;
 }
 
+enum config_lo_kind config_load_options_kind(const uint8_t *data, size_t size)
+{
+	size_t n = 0;
+	bool eq = false;
+
+	if (!data || size < 2 || (!data[0] && !data[1]))
+		return CONFIG_LO_EMPTY;
+	/* UTF-16 text has a zero byte in every ASCII character: 8-bit text
+	 * has none before its end. */
+	while (n < size && data[n] >= 0x20 && data[n] < 0x7f)
+		eq |= data[n++] == '=';
+	if (n >= 3 && eq && (n == size || !data[n]))
+		return CONFIG_LO_EIGHT_BIT;
+	for (size_t i = 0; i + 1 < size; i += 2) {
+		uint16_t u = (uint16_t)(data[i] | data[i + 1] << 8);
+		if (!u)
+			break;
+		if (u < 0x80)
+			return size % 2 ? CONFIG_LO_ODD : CONFIG_LO_TEXT;
+	}
+	return CONFIG_LO_BINARY;
+}
+
 static enum ldr_err utf16_fail(struct boot_config *c, struct ldr_diag *diag, size_t unit,
 			       const char *why, uint16_t value)
 {

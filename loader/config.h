@@ -81,6 +81,26 @@ enum ldr_err config_parse_options(struct boot_config *c, const char *text, size_
 size_t config_skip_word(const char *text, size_t len);
 
 /*
+ * What a UEFI image's LoadOptions hold, by their bytes alone (an image
+ * started by the UEFI shell always gets text):
+ *   EMPTY    nothing, or an empty string (a NUL first)
+ *   EIGHT_BIT  8-bit text (efibootmgr without --unicode): three or more
+ *            printable ASCII bytes with a '=', up to the end or a zero byte
+ *   TEXT     otherwise, UTF-16 text: an ASCII character before the first NUL
+ *            (options are ASCII key=value words); config_utf16_to_utf8
+ *   ODD      such text, but an odd number of bytes: not UTF-16
+ *   BINARY   anything else: a firmware boot entry's binary OptionalData
+ */
+enum config_lo_kind {
+	CONFIG_LO_EMPTY,
+	CONFIG_LO_TEXT,
+	CONFIG_LO_ODD,
+	CONFIG_LO_EIGHT_BIT,
+	CONFIG_LO_BINARY,
+};
+enum config_lo_kind config_load_options_kind(const uint8_t *data, size_t size);
+
+/*
  * UEFI load options are UTF-16LE: `units` code units -> UTF-8 in out[cap],
  * *len bytes (no NUL added), up to the first NUL unit.  Surrogate pairs
  * become one 4-byte sequence.  E_CONFIG (diag: what = "character", index =

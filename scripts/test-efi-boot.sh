@@ -5,7 +5,8 @@
 #  2. load options from the UEFI shell override the config file (kernel=,
 #     cmdline=): the shell's startup.nsh (UCS-2) starts aslrboot, the config
 #     names a missing kernel; a non-ASCII cmdline= reaches the kernel as
-#     UTF-8; a read-only seed file is mixed in but not credited;
+#     UTF-8; a read-only seed file is mixed in but not credited; options
+#     with an unpaired surrogate are one E_CONFIG line;
 #  3. the fixed-seed option (seed=) gives the identical layout twice;
 #  4. aslr=off puts the kernel at the fixed address 0xffffffff80000000,
 #     read from a config file with a UTF-8 BOM, with a directory named
@@ -31,6 +32,15 @@ esp shell - "$KERNEL" "kernel=\\EFI\\aslrboot\\missing.elf" \
 	"$T/random-seed=/EFI/aslrboot/random-seed"
 mattrib -i "$T/shell.img" +r ::/EFI/aslrboot/random-seed
 esp seed "$EFI" "$KERNEL" "$(printf 'verbose=1\nseed=%s' "$SEED")"
+# Load options that are not UTF-16 text (an unpaired high surrogate):
+# one E_CONFIG line, the kernel never runs.
+{
+	printf '\xff\xfe'
+	printf 'fs0:\\EFI\\aslrboot\\aslrboot.efi cmdline=a' | iconv -f UTF-8 -t UTF-16LE
+	printf '\x00\xd8'
+	printf 'b\r\n' | iconv -f UTF-8 -t UTF-16LE
+} >"$T/bad-startup.nsh"
+esp badopt - "$KERNEL" "" "$EFI=/EFI/aslrboot/aslrboot.efi" "$T/bad-startup.nsh=/startup.nsh"
 # A config file with a UTF-8 byte order mark; random-seed is a directory:
 # reported, never deleted.
 esp fixed "$EFI" "$KERNEL" "$(printf '\xef\xbb\xbfaslr=off')"
@@ -42,6 +52,7 @@ boot fixed "$T/fixed.img" -t 60 -w &
 wait
 boot seed1 "$T/seed.img" -t 60 &
 boot seed2 "$T/seed.img" -t 60 &
+boot badopt "$T/badopt.img" -t 60 -u 'E_CONFIG|aslrboot-test-kernel' &
 wait
 
 line=$(result_line pass)
@@ -63,6 +74,13 @@ check "shell load options: non-ASCII cmdline reached the kernel as UTF-8" \
 	grep -qxF "aslrboot-test-kernel: cmdline: verbose echo from-shell $(printf 'caf\u00e9 \U0001f600')" "$T/shell.log"
 check "read-only seed file mixed in, not credited" grep -q '^  entropy seed-file: uncredited, 32 bytes, 0 bits' "$T/shell.log"
 [ "$(rc_of shell)" = 33 ] || show_log shell
+
+BADOPT='aslrboot: error: load options: character 41: UTF-16: high surrogate without a low one [E_CONFIG]'
+check "shell load options with an unpaired surrogate: one E_CONFIG line" \
+	[ "$(grep -a '^aslrboot: error:' "$T/badopt.log")" = "$BADOPT" ]
+kernel_ran() { grep -q aslrboot-test-kernel "$T/$1.log"; }
+check "shell load options with an unpaired surrogate: the kernel never ran" \
+	test -s "$T/badopt.log" -a -z "$(kernel_ran badopt && echo ran)"
 
 l1=$(result_line seed1) l2=$(result_line seed2)
 check "fixed seed: both boots pass ($(rc_of seed1), $(rc_of seed2))" [ "$(rc_of seed1)$(rc_of seed2)" = 3333 ]

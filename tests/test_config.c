@@ -332,6 +332,40 @@ static void test_utf16_errors(void)
 	EXPECT_EQ(len, 4);
 }
 
+/* Which LoadOptions are UTF-16 options, and which are not options at all. */
+static void test_load_options_kind(void)
+{
+	/* EDK2's auto-created boot option marker, as it arrives. */
+	static const uint8_t guid[16] = { 0x4e, 0xac, 0x08, 0x81, 0x11, 0x9f, 0x59, 0x4d,
+					  0x85, 0x0e, 0xe2, 0x1a, 0x52, 0x2c, 0x59, 0xb2 };
+	static const struct {
+		const char *bytes;
+		size_t size;
+		enum config_lo_kind kind;
+	} rows[] = {
+		{ "", 0, CONFIG_LO_EMPTY },
+		{ "a", 1, CONFIG_LO_EMPTY },
+		{ "\0\0x\0", 4, CONFIG_LO_EMPTY },
+		{ "v\0=\0\x31\0\0\0", 8, CONFIG_LO_TEXT },
+		/* A non-ASCII first character, an ASCII one after it. */
+		{ "\xe9\0v\0", 4, CONFIG_LO_TEXT },
+		{ "\x3d\xd8\x00\xde" "a\0", 6, CONFIG_LO_TEXT }, /* surrogates: converter's job */
+		{ "v\0=\0\x31", 5, CONFIG_LO_ODD },
+		{ "aslr=off", 8, CONFIG_LO_EIGHT_BIT },
+		{ "verbose=1\0", 10, CONFIG_LO_EIGHT_BIT },
+		{ "verbose=1", 9, CONFIG_LO_EIGHT_BIT },
+		{ "RC\0\0\x01\x02", 6, CONFIG_LO_BINARY }, /* vendor tag + binary */
+		{ "aslroff\x80", 8, CONFIG_LO_BINARY },     /* no '=': not options */
+		{ "\x80\x81\x82\x83", 4, CONFIG_LO_BINARY },
+		{ "ab=\x01", 4, CONFIG_LO_BINARY }, /* not 8-bit text to its end */
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		EXPECT_EQ(config_load_options_kind((const uint8_t *)rows[i].bytes, rows[i].size),
+			  rows[i].kind);
+	EXPECT_EQ(config_load_options_kind(guid, sizeof(guid)), CONFIG_LO_BINARY);
+	EXPECT_EQ(config_load_options_kind(NULL, 8), CONFIG_LO_EMPTY);
+}
+
 static void test_apply(void)
 {
 	struct boot_env env;
@@ -360,6 +394,7 @@ int main(void)
 	RUN(test_bom);
 	RUN(test_utf16);
 	RUN(test_utf16_errors);
+	RUN(test_load_options_kind);
 	RUN(test_apply);
 	return harness_done();
 }
