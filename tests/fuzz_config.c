@@ -46,6 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static char utf8[3 * 4096];
 		size_t n = size / 2 < 4096 ? size / 2 : 4096, len = 0;
 
+		if (config_load_options_kind(data, size) > CONFIG_LO_BINARY)
+			abort();
 		memcpy(units, data, 2 * n);
 		config_init(&c);
 		err = config_utf16_to_utf8(&c, units, n, utf8, sizeof(utf8), &len, &d);
