@@ -133,12 +133,16 @@ static void print_entropy(const struct kinfo *k)
 					  "uncredited" };
 	const struct aslrboot_rec_entropy *e =
 		(const void *)handoff_find(k->info, ASLRBOOT_REC_ENTROPY, 0);
-	const struct aslrboot_entropy_entry *v = (const void *)(e + 1);
 
-	for (uint32_t i = 0; e && i < e->count; i++)
+	for (uint32_t i = 0; e && i < e->count; i++) {
+		const struct aslrboot_entropy_entry *v =
+			(const void *)((const uint8_t *)(e + 1) +
+				       (uint64_t)i * handoff_entropy_entry_size(e));
+
 		kprintf("  entropy %s: %s, %u bytes, %u bits credited\n",
-			v[i].source < 7 ? src[v[i].source] : "?",
-			v[i].status < 6 ? st[v[i].status] : "?", v[i].bytes, v[i].credited_bits);
+			v->source < 7 ? src[v->source] : "?",
+			v->status < 6 ? st[v->status] : "?", v->bytes, v->credited_bits);
+	}
 }
 
 /* The heap is writable and .bss was zeroed. */
