@@ -6,6 +6,10 @@
 #   make CC=clang   build with clang instead of gcc
 # Objects go to build/<variant>/.
 
+# `make` with no goal builds everything: the included fragments define
+# rules (e.g. a compiler stamp in efi/efi.mk) before `all:` is read.
+.DEFAULT_GOAL := all
+
 CC ?= gcc
 ifeq ($(origin CC),default)
 CC := gcc
@@ -40,6 +44,7 @@ include loader/loader.mk
 -include efi/efi.mk
 -include multiboot/multiboot.mk
 include tests/tests.mk
+SHELL_TESTS += scripts/test-make-default.sh
 
 .PHONY: all host test run fuzz fuzz-smoke clean deps check-format targets
 all: host targets

@@ -100,6 +100,7 @@ const char *efi_status_str(EFI_STATUS s)
 	case EFI_BAD_BUFFER_SIZE: return "bad buffer size";
 	case EFI_WRITE_PROTECTED: return "write protected";
 	case EFI_VOLUME_FULL: return "volume full";
+	case EFI_FE_IS_DIRECTORY: return "is a directory";
 	default: return "firmware error";
 	}
 }

@@ -5,7 +5,13 @@
 #include "../loader/x86_64/cpu.h"
 
 #define COM1 0x3f8
+#define CR0_MP (UINT64_C(1) << 1)
+#define CR0_EM (UINT64_C(1) << 2)
+#define CR0_TS (UINT64_C(1) << 3)
+#define CR0_NE (UINT64_C(1) << 5)
 #define CR0_WP (UINT64_C(1) << 16)
+#define CR4_OSFXSR (UINT64_C(1) << 9)
+#define CR4_OSXMMEXCPT (UINT64_C(1) << 10)
 #define CR4_LA57 (UINT64_C(1) << 12)
 #define PTE_P UINT64_C(1)
 #define PTE_PS (UINT64_C(1) << 7)
@@ -31,6 +37,20 @@ bool efi_cpu_la57(void)
 
 	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
 	return (cr4 & CR4_LA57) != 0;
+}
+
+/* The FPU/SSE entry state of PROTOCOL.md, which the UEFI specification has
+ * x64 firmware leave (CR0.MP, CR0.NE, CR4.OSFXSR, CR4.OSXMMEXCPT; EM = TS
+ * = 0): made certain rather than assumed.  The Multiboot entry sets the same
+ * bits.  FCW and MXCSR stay the firmware's: nothing here uses the FPU. */
+void efi_cpu_fpu_state(void)
+{
+	uint64_t cr0, cr4;
+
+	__asm__ __volatile__("mov %%cr0, %0\n\tmov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+	cr0 = (cr0 & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE;
+	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+	__asm__ __volatile__("mov %0, %%cr0\n\tmov %1, %%cr4" : : "r"(cr0), "r"(cr4) : "memory");
 }
 
 /* 115200 8N1, FIFOs on; only when the firmware does not own the port. */

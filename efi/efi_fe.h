@@ -15,6 +15,8 @@
 #define EFI_FE_MAX_ALLOCS 128        /* pages we free when returning to firmware */
 #define EFI_FE_MAX_FILE (UINT64_C(1) << 30) /* F4: kernel/module size cap */
 #define EFI_FE_MMAP_SLACK 64         /* spare descriptors for map growth */
+/* efi_file_read's answer for a directory: not "not found", and not a file. */
+#define EFI_FE_IS_DIRECTORY EFIERR_OEM(1)
 
 /* A raw GetMemoryMap buffer, allocated once and reused at exit. */
 struct efi_mmap {
@@ -44,7 +46,7 @@ struct efi_ctx {
 	bool ebs_called;          /* boot services may be gone: no ConOut, no return */
 	bool fw_serial;           /* firmware mirrors ConOut to a serial port */
 	EFI_FILE_HANDLE seed_fh;  /* the seed file, open for writing, until stored */
-	bool seed_created;        /* ... created this boot: deleted unless stored */
+	bool seed_absent;         /* no seed file: efi_seed_store creates one */
 	struct efi_alloc allocs[EFI_FE_MAX_ALLOCS];
 	uint32_t alloc_count;
 	struct efi_mmap mmap;
@@ -73,6 +75,7 @@ void efi_error(const char *file, const char *what, const char *detail, enum ldr_
 /* file.c */
 EFI_STATUS efi_file_open(struct efi_ctx *c, const char *path, UINT64 mode, EFI_FILE_HANDLE *f);
 EFI_STATUS efi_file_create(struct efi_ctx *c, const char *path, UINT64 attr, EFI_FILE_HANDLE *f);
+bool efi_file_is(EFI_FILE_HANDLE f, uint64_t size);
 EFI_STATUS efi_file_rewrite(EFI_FILE_HANDLE f, const void *data, uint64_t len);
 EFI_STATUS efi_file_read(struct efi_ctx *c, const char *path, uint64_t max, void **data,
 			 uint64_t *size);
@@ -103,6 +106,7 @@ void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);
 uint64_t efi_rdtsc(void *ctx);
 uint32_t efi_cpu_features(void);
 bool efi_cpu_la57(void);
+void efi_cpu_fpu_state(void);
 void efi_serial_putc(char ch);
 void efi_serial_init(void);
 bool efi_make_executable(uint64_t pa);

@@ -71,9 +71,18 @@ static EFI_STATUS file_size(EFI_FILE_HANDLE f, uint64_t *size)
 	if (EFI_ERROR(s))
 		return s;
 	if (file_info.info.Attribute & EFI_FILE_DIRECTORY)
-		return EFI_NOT_FOUND;
+		return EFI_FE_IS_DIRECTORY;
 	*size = file_info.info.FileSize;
 	return EFI_SUCCESS;
+}
+
+/* True if `f` is a regular file of `size` bytes (checks what an open with
+ * EFI_FILE_MODE_CREATE gave: it also opens what exists already). */
+bool efi_file_is(EFI_FILE_HANDLE f, uint64_t size)
+{
+	uint64_t n;
+
+	return !EFI_ERROR(file_size(f, &n)) && n == size;
 }
 
 /* Replace the contents of an open file with `len` bytes and flush. */
@@ -115,7 +124,8 @@ static EFI_STATUS read_all(EFI_FILE_HANDLE f, uint8_t *buf, uint64_t size)
 
 /*
  * Read `path` whole into fresh pages.  EFI_BAD_BUFFER_SIZE if it is larger
- * than `max`; an empty file gives *data = NULL, *size = 0.
+ * than `max`, EFI_FE_IS_DIRECTORY if it is a directory; an empty file gives
+ * *data = NULL, *size = 0.
  */
 EFI_STATUS efi_file_read(struct efi_ctx *c, const char *path, uint64_t max, void **data,
 			 uint64_t *size)

@@ -28,26 +28,68 @@ static enum ldr_err config_error(const char *file, const struct efi_ctx *c,
 	return d->err;
 }
 
-/*
- * LoadOptions as ASCII.  The UEFI shell and GRUB's chainloader pass UCS-2
- * text; boot entries may carry binary OptionalData, which is not ours and
- * is ignored (returns 0).  One char past the cap lets the parser refuse an
- * oversized string instead of silently cutting it.
- */
-static size_t load_options_ascii(const EFI_LOADED_IMAGE *li, char *out, size_t cap)
-{
-	const CHAR16 *p = li->LoadOptions;
-	size_t n = li->LoadOptionsSize / sizeof(CHAR16), k = 0;
+/* EDK2's boot manager gives the boot options it creates by itself (the
+ * removable-media path among them) this GUID as OptionalData, which arrives
+ * as LoadOptions: a marker, not options. */
+static const EFI_GUID bds_auto_option = { 0x8108ac4e, 0x9f11, 0x4d59,
+					  { 0x85, 0x0e, 0xe2, 0x1a, 0x52, 0x2c, 0x59, 0xb2 } };
+static EFI_GUID shell_params_guid = { 0x752f3136, 0x4e16, 0x4fdc,
+				      { 0xa2, 0x2a, 0xe5, 0xf4, 0x68, 0x12, 0xf4, 0xca } };
 
-	if (!p || li->LoadOptionsSize % sizeof(CHAR16))
-		return 0;
-	for (size_t i = 0; i < n && p[i] && k < cap; i++) {
-		CHAR16 ch = p[i];
-		if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch >= 0x7f)
-			return 0;
-		out[k++] = (char)ch;
+/*
+ * LoadOptions -> options[] as UTF-8, *n bytes.  Options are UTF-16 text
+ * (the UEFI shell, efibootmgr --unicode, GRUB's chainloader): an odd size,
+ * an unpaired surrogate, a control character or 8-bit text is one E_CONFIG
+ * line, never dropped.  Data without a single ASCII character cannot hold
+ * key=value options: a firmware boot entry's binary OptionalData, ignored
+ * with one line (silently for EDK2's own marker).  The shell installs its
+ * parameters protocol on the images it starts and passes the command's own
+ * path first: that word is skipped here (*from_shell), and every other word
+ * must be key=value; other callers' options are options, except a leading
+ * word that looks like a path (config_parse_options).
+ */
+static enum ldr_err load_options(struct efi_ctx *c, size_t *n, bool *from_shell)
+{
+	const EFI_LOADED_IMAGE *li = c->li;
+	struct ldr_diag d;
+	enum config_lo_kind kind;
+	void *shell;
+	size_t skip;
+
+	*n = 0;
+	*from_shell = !EFI_ERROR(c->bs->HandleProtocol(c->image, &shell_params_guid, &shell));
+	if (li->LoadOptions && li->LoadOptionsSize == sizeof(EFI_GUID) &&
+	    !__builtin_memcmp(li->LoadOptions, &bds_auto_option, sizeof(EFI_GUID)))
+		return LDR_OK;
+	kind = config_load_options_kind(li->LoadOptions, li->LoadOptionsSize);
+	if (*from_shell && kind != CONFIG_LO_EMPTY) /* the shell passes text */
+		kind = li->LoadOptionsSize % sizeof(CHAR16) ? CONFIG_LO_ODD : CONFIG_LO_TEXT;
+	switch (kind) {
+	case CONFIG_LO_EMPTY:
+		return LDR_OK;
+	case CONFIG_LO_TEXT:
+		break;
+	case CONFIG_LO_ODD:
+		efi_error("load options", "not UTF-16 text", "odd size", LDR_E_CONFIG);
+		return LDR_E_CONFIG;
+	case CONFIG_LO_EIGHT_BIT:
+		efi_error("load options", "not UTF-16 text",
+			  "8-bit text (a boot entry needs efibootmgr --unicode)", LDR_E_CONFIG);
+		return LDR_E_CONFIG;
+	case CONFIG_LO_BINARY:
+		log_printf("load options: %u bytes of binary data, not options: ignored\n",
+			   (unsigned)li->LoadOptionsSize);
+		return LDR_OK;
 	}
-	return k;
+	if (config_utf16_to_utf8(&c->cfg, li->LoadOptions, li->LoadOptionsSize / sizeof(CHAR16),
+				 options, CONFIG_MAX_INPUT + 1, n, &d))
+		return config_error("load options", c, &d);
+	if (*from_shell) {
+		skip = config_skip_word(options, *n);
+		__builtin_memmove(options, options + skip, *n - skip);
+		*n -= skip;
+	}
+	return LDR_OK;
 }
 
 static enum ldr_err read_config(struct efi_ctx *c)
@@ -56,6 +98,7 @@ static enum ldr_err read_config(struct efi_ctx *c)
 	void *data;
 	uint64_t size;
 	size_t n;
+	bool shell;
 	EFI_STATUS s;
 
 	config_init(&c->cfg);
@@ -70,8 +113,9 @@ static enum ldr_err read_config(struct efi_ctx *c)
 	}
 	if (!EFI_ERROR(s) && config_parse_file(&c->cfg, data, (size_t)size, &d))
 		return config_error(CONFIG_PATH, c, &d);
-	n = load_options_ascii(c->li, options, CONFIG_MAX_INPUT + 1);
-	if (n && config_parse_options(&c->cfg, options, n, &d))
+	if (load_options(c, &n, &shell))
+		return LDR_E_CONFIG;
+	if (n && (shell ? config_parse_args : config_parse_options)(&c->cfg, options, n, &d))
 		return config_error("load options", c, &d);
 	config_apply(&c->cfg, &c->env);
 	return LDR_OK;
@@ -187,9 +231,16 @@ static enum ldr_err gather(struct efi_ctx *c)
 	env->loader_name = "aslrboot-efi";
 	env->info_flags = ASLRBOOT_INFO_F_UEFI;
 	if (efi_cpu_la57()) {
-		efi_error("cpu", "5-level paging is on", "unsupported", LDR_E_CPU);
+		efi_error("CPU", "5-level paging is on", "unsupported", LDR_E_CPU);
 		return LDR_E_CPU;
 	}
+	/* The trampoline sets EFER.NXE (a #GP without NX) after the firmware
+	 * is gone: the last moment to say so is now. */
+	if (!(efi_cpu_features() & BOOT_CPU_NX)) {
+		efi_error("CPU", "no NX (execute-disable)", "required for W^X page tables", LDR_E_CPU);
+		return LDR_E_CPU;
+	}
+	efi_cpu_fpu_state();
 	env->reserved[env->reserved_count++] =
 		(struct boot_range){ (uintptr_t)c->li->ImageBase, c->li->ImageSize };
 	if ((err = read_config(c)) || (err = read_files(c)))

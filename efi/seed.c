@@ -3,8 +3,10 @@
  * The seed file \EFI\aslrboot\random-seed, as systemd-boot's random-seed.c
  * does it: read it, let the core mix it in, and replace it (written and
  * flushed) before the kernel's seed is derived, so no two boots see the
- * same bytes.  A missing one is created, to be credited from the next boot
- * (and deleted again if this boot ends before it was filled).
+ * same bytes.  A missing one is created when the core stores the next seed,
+ * so a boot refused before that leaves nothing behind.  The only file ever
+ * deleted is one this boot created and then failed to fill; a directory in
+ * its place is reported and left alone.
  * Missing, unreadable, wrong-sized or unwritable files are not fatal and
  * earn no credit; one line says why (no layout data in it).
  */
@@ -21,7 +23,8 @@ static void note(const char *why, const char *detail)
 		   detail ? detail : "");
 }
 
-/* Create the file (and its directory if need be), open for writing. */
+/* Create the file (and its directory if need be), open for writing.  Only
+ * a new, empty regular file counts as created. */
 static EFI_STATUS create(struct efi_ctx *c)
 {
 	EFI_FILE_HANDLE dir;
@@ -31,29 +34,13 @@ static EFI_STATUS create(struct efi_ctx *c)
 		dir->Close(dir);
 		s = efi_file_create(c, SEED_PATH, 0, &c->seed_fh);
 	}
+	if (!EFI_ERROR(s) && !efi_file_is(c->seed_fh, 0)) {
+		c->seed_fh->Close(c->seed_fh);
+		s = EFI_ACCESS_DENIED;
+	}
 	if (EFI_ERROR(s))
 		c->seed_fh = NULL;
 	return s;
-}
-
-/* No file: create one for store_seed to fill (not for seed=, which stores
- * nothing). */
-static void first_boot(struct efi_ctx *c)
-{
-	EFI_STATUS s;
-
-	if (c->env.opts.fixed_seed_set) {
-		note("absent", NULL);
-		return;
-	}
-	s = create(c);
-	if (EFI_ERROR(s)) {
-		note("absent and cannot be created", efi_status_str(s));
-		return;
-	}
-	c->seed_created = true;
-	c->ops.store_seed = efi_seed_store;
-	note("absent, created for the next boot", NULL);
 }
 
 /* Open the file for replacing.  A good file that cannot be replaced is
@@ -84,7 +71,17 @@ void efi_seed_read(struct efi_ctx *c, struct boot_entropy_input *in)
 	in->source = ASLRBOOT_SRC_SEED_FILE;
 	if (s == EFI_NOT_FOUND) {
 		in->status = ASLRBOOT_ENT_ABSENT;
-		first_boot(c);
+		if (c->env.opts.fixed_seed_set) { /* seed= stores nothing */
+			note("absent", NULL);
+			return;
+		}
+		c->seed_absent = true;
+		c->ops.store_seed = efi_seed_store;
+		return;
+	}
+	if (s == EFI_FE_IS_DIRECTORY) {
+		in->status = ASLRBOOT_ENT_FAILED;
+		note("is a directory (left alone)", NULL);
 		return;
 	}
 	if (EFI_ERROR(s) || size < RAND_SEED_FILE_MIN) {
@@ -109,31 +106,52 @@ void efi_seed_read(struct efi_ctx *c, struct boot_entropy_input *in)
 	open_rw(c, in);
 }
 
+/* No file yet: create it and fill it.  A file this call created and could
+ * not fill is deleted: an empty one would only be refused next boot. */
+static enum ldr_err store_new(struct efi_ctx *c, const uint8_t *seed, size_t len)
+{
+	EFI_STATUS s = create(c);
+
+	c->seed_absent = false;
+	if (EFI_ERROR(s)) {
+		note("absent and cannot be created", efi_status_str(s));
+		return LDR_E_SEED_FILE;
+	}
+	s = efi_file_rewrite(c->seed_fh, seed, len);
+	if (EFI_ERROR(s)) {
+		c->seed_fh->Delete(c->seed_fh); /* closes the handle too */
+		c->seed_fh = NULL;
+		note("absent and cannot be written", efi_status_str(s));
+		return LDR_E_SEED_FILE;
+	}
+	efi_seed_close(c);
+	note("absent, created for the next boot", NULL);
+	return LDR_OK;
+}
+
 /* The core logs a failure (one line) and withdraws the file's credit. */
 enum ldr_err efi_seed_store(void *ctx, const uint8_t *seed, size_t len)
 {
 	struct efi_ctx *c = ctx;
 	EFI_STATUS s;
 
-	if (!c->seed_fh || c->ebs_called)
+	if (c->ebs_called)
+		return LDR_E_SEED_FILE;
+	if (c->seed_absent)
+		return store_new(c, seed, len);
+	if (!c->seed_fh)
 		return LDR_E_SEED_FILE;
 	s = efi_file_rewrite(c->seed_fh, seed, len);
-	if (!EFI_ERROR(s))
-		c->seed_created = false; /* keep it */
 	efi_seed_close(c);
 	return EFI_ERROR(s) ? LDR_E_SEED_FILE : LDR_OK;
 }
 
-/* A file created this boot but never filled (refused boot, failed write)
- * is deleted: an empty one would only be refused next boot. */
+/* Close the file if it is still open; nothing is deleted here. */
 void efi_seed_close(struct efi_ctx *c)
 {
-	if (c->seed_fh && !c->ebs_called && c->seed_created)
-		c->seed_fh->Delete(c->seed_fh); /* closes the handle too */
-	else if (c->seed_fh && !c->ebs_called)
+	if (c->seed_fh && !c->ebs_called)
 		c->seed_fh->Close(c->seed_fh);
 	c->seed_fh = NULL;
-	c->seed_created = false;
 }
 
 /* Return to firmware before the core ran (or after it failed): the inputs

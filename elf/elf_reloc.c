@@ -82,7 +82,12 @@ static bool inspect_only(const struct pass *ps, uint32_t type)
 		type == R_X86_64_TPOFF64 || type == R_X86_64_IRELATIVE);
 }
 
-/* One Elf64_Rela: allow-list (D17, D21), alignment (D16), target (D14, D15), symbol (D18). */
+/*
+ * One Elf64_Rela: allow-list (D17, D21), target (D14, D15), symbol (D18).
+ * Any byte offset is a legal target (the psABI asks no alignment; compilers
+ * emit packed {u16 limit; u64 base} descriptor templates with the 8-byte
+ * field at offset 2): every store is an 8-byte memcpy, one unaligned mov.
+ */
 static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 {
 	uint64_t off = elf_rd64(e), info = elf_rd64(e + 8), add = elf_rd64(e + 16), S, val;
@@ -103,8 +108,6 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 			return ldr_fail(ps->d, LDR_E_RELOC_TYPE, "relocation", n, "r_type", type);
 		len = 1; /* COPY targets have the copied object's size and alignment */
 	}
-	if (len == 8 && off % 8)
-		return ldr_fail(ps->d, LDR_E_RELOC_ALIGN, "relocation", n, "r_offset", off);
 	if ((err = target(ps, off, len, LDR_E_RELOC_RANGE, "relocation", n, &seg)))
 		return err;
 	if (type == R_X86_64_RELATIVE)
@@ -123,8 +126,8 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 /*
  * The write pass over a table elf_reloc_validate() proved all RELATIVE:
  * what is left per entry is finding its segment (cached: tables are
- * usually sorted) and the store.  The check against the cached segment
- * keeps every store inside a segment even so.
+ * usually sorted) and the store, at any byte offset.  The check against
+ * the cached segment keeps every store inside a segment even so.
  */
 static enum ldr_err rela_relative(const struct pass *ps, uint64_t off, uint64_t n, int64_t first)
 {

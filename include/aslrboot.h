@@ -10,7 +10,8 @@
  * records by `size` (which includes the record header and is a multiple of
  * 8), skips types it does not know, and steps through tables by their
  * entry_size.  loader/handoff_read.c is a freestanding reader to copy.
- * New record types and new fields at the end of a record are minor
+ * New record types, new fields at the end of a record, larger table entries
+ * and reserved fields given a meaning (0 keeping its old one) are minor
  * revisions; anything else bumps the major version (PROTOCOL.md section 9).
  *
  * Only <stdint.h> is needed; the header is valid C11 and C++11.
@@ -22,7 +23,7 @@
 
 #define ASLRBOOT_MAGIC UINT64_C(0x544f4f42524c5341) /* "ASLRBOOT" in memory */
 #define ASLRBOOT_VERSION_MAJOR 1
-#define ASLRBOOT_VERSION_MINOR 0
+#define ASLRBOOT_VERSION_MINOR 1
 #define ASLRBOOT_VERSION ((ASLRBOOT_VERSION_MAJOR << 16) | ASLRBOOT_VERSION_MINOR)
 
 /* Header at the start of the boot-info block (RDI at kernel entry). */
@@ -73,7 +74,7 @@ enum aslrboot_entropy_source {
 	ASLRBOOT_SRC_SEED_FILE = 3,
 	ASLRBOOT_SRC_JITTER = 4,  /* TSC timing samples; never credited */
 	ASLRBOOT_SRC_RNDR = 5,    /* arm64 */
-	ASLRBOOT_SRC_FIXED = 6,   /* seed=... debug option: NOT random */
+	ASLRBOOT_SRC_FIXED = 6,   /* seed=... debug option, alone: NOT random; UNCREDITED, 0 bits */
 	ASLRBOOT_SRC_COUNT = 7,
 };
 
@@ -88,7 +89,7 @@ enum aslrboot_entropy_source {
 struct aslrboot_rec_seed {
 	struct aslrboot_record hdr;
 	uint32_t sources_used;   /* bit (1 << ASLRBOOT_SRC_*) per source mixed in */
-	uint32_t sources_failed; /* sources present but disabled by a health test */
+	uint32_t sources_failed; /* bit per source whose entry is FAILED or UNHEALTHY */
 	uint32_t credited_bits;  /* sum of credits of healthy sources, capped at 512 */
 	uint32_t flags;          /* ASLRBOOT_SEED_F_* */
 	uint8_t seed[ASLRBOOT_SEED_BYTES];
@@ -108,13 +109,13 @@ enum aslrboot_entropy_status {
 	ASLRBOOT_ENT_FAILED = 2,      /* present, failed to deliver (retries exhausted) */
 	ASLRBOOT_ENT_UNHEALTHY = 3,   /* disabled by a health test */
 	ASLRBOOT_ENT_DISTRUSTED = 4,  /* mixed in but not credited by policy */
-	ASLRBOOT_ENT_UNCREDITED = 5,  /* mixed in, credited at 0 by design (jitter, read-only seed file) */
+	ASLRBOOT_ENT_UNCREDITED = 5,  /* mixed in, credited 0 by design (jitter, read-only seed file, fixed seed) */
 };
 
 struct aslrboot_rec_entropy {
 	struct aslrboot_record hdr;
-	uint32_t count;    /* number of entries that follow */
-	uint32_t reserved;
+	uint32_t count;      /* number of entries that follow */
+	uint32_t entry_size; /* bytes per entry, step by this; since 1.1 (0 in a 1.0 block: 16) */
 	/* struct aslrboot_entropy_entry entries[count]; */
 };
 
@@ -151,9 +152,9 @@ enum aslrboot_region_kind {
 	ASLRBOOT_RGN_HEAP = 4,
 	ASLRBOOT_RGN_BOOT_INFO = 5,
 	ASLRBOOT_RGN_PAGE_TABLES = 6,
-	ASLRBOOT_RGN_DIRECT_MAP = 7,     /* all of physical memory at virt + phys */
+	ASLRBOOT_RGN_DIRECT_MAP = 7,     /* every RAM-like page (type not RESERVED/BAD) at virt + phys */
 	ASLRBOOT_RGN_TRAMPOLINE = 8,     /* identity-mapped (virt == phys) loader page, RX */
-	ASLRBOOT_RGN_MODULE = 9,
+	ASLRBOOT_RGN_MODULE = 9,         /* reserved, never produced: modules are in the direct map */
 };
 
 #define ASLRBOOT_PROT_R (1u << 0)
@@ -162,7 +163,7 @@ enum aslrboot_region_kind {
 
 struct aslrboot_region {
 	uint64_t virt;   /* first mapped byte (page aligned) */
-	uint64_t phys;   /* first backing byte; 0 for GUARD */
+	uint64_t phys;   /* first backing byte; 0 for GUARD and DIRECT_MAP (physical 0 is at virt) */
 	uint64_t size;   /* bytes, page multiple */
 	uint32_t kind;   /* enum aslrboot_region_kind */
 	uint32_t prot;   /* ASLRBOOT_PROT_* as mapped; 0 for GUARD */
@@ -264,6 +265,10 @@ ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_info, total_size) == 1
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_seed, seed) == 24, "seed offset");
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_region, name) == 40, "region name offset");
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_layout, cr3) == 32, "cr3 offset");
+ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_entropy, entry_size) == 12,
+		       "entropy entry_size offset");
+ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_memmap, entry_size) == 12,
+		       "memmap entry_size offset");
 #endif
 
 #endif /* ASLRBOOT_H */

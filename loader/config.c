@@ -273,6 +273,9 @@ enum ldr_err config_parse_file(struct boot_config *c, const char *text, size_t l
 
 	if (len > CONFIG_MAX_INPUT)
 		return fail(&x, (struct span){ "size", 4 }, "config file too large", len);
+	/* A UTF-8 byte order mark (Windows editors write one) is not text. */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		pos = 3;
 	while (pos < len) {
 		size_t end = pos;
 		enum ldr_err err;
@@ -329,8 +332,25 @@ static enum ldr_err next_token(struct parse_ctx *x, struct span in, size_t *pos,
 	return LDR_OK;
 }
 
-enum ldr_err config_parse_options(struct boot_config *c, const char *text, size_t len,
-				  struct ldr_diag *diag)
+/* The image's own path as a leading word: it has a directory separator or
+ * a drive (the UEFI shell's fs0:\...), or it ends in ".efi". */
+static bool looks_like_image_path(struct span w)
+{
+	static const char efi[] = ".efi";
+
+	for (size_t i = 0; i < w.n; i++)
+		if (w.p[i] == '\\' || w.p[i] == '/' || w.p[i] == ':')
+			return true;
+	if (w.n < 4)
+		return false;
+	for (size_t i = 0; i < 4; i++)
+		if ((w.p[w.n - 4 + i] | 0x20) != efi[i])
+			return false;
+	return true;
+}
+
+static enum ldr_err parse_words(struct boot_config *c, const char *text, size_t len,
+				bool path_first, struct ldr_diag *diag)
 {
 	struct parse_ctx x = { c, diag, { "option", -1 }, true };
 	struct span in = { text, 0 };
@@ -353,8 +373,7 @@ enum ldr_err config_parse_options(struct boot_config *c, const char *text, size_
 		if ((err = next_token(&x, in, &pos, &key, &val, &has_eq)))
 			return err;
 		if (!has_eq) {
-			/* The UEFI shell and GRUB pass the image path first. */
-			if (x.at.index == 0)
+			if (x.at.index == 0 && path_first && looks_like_image_path(key))
 				continue;
 			return fail(&x, key, "expected key=value", key.n);
 		}
@@ -363,6 +382,116 @@ enum ldr_err config_parse_options(struct boot_config *c, const char *text, size_
 		if ((err = set_key(&x, key, val)))
 			return err;
 	}
+}
+
+enum ldr_err config_parse_options(struct boot_config *c, const char *text, size_t len,
+				  struct ldr_diag *diag)
+{
+	return parse_words(c, text, len, true, diag);
+}
+
+enum ldr_err config_parse_args(struct boot_config *c, const char *text, size_t len,
+			       struct ldr_diag *diag)
+{
+	return parse_words(c, text, len, false, diag);
+}
+
+size_t config_skip_word(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && text[i] && is_sep(text[i]))
+		i++;
+	if (i < len && text[i] == '"') {
+		for (i++; i < len && text[i] && text[i] != '"'; i++)
+			;
+		if (i < len && text[i] == '"')
+			i++;
+	}
+	while (i < len && text[i] && !is_sep(text[i]))
+		i++;
+	while (i < len && text[i] && is_sep(text[i]))
+		i++;
+	return i;
+}
+
+enum config_lo_kind config_load_options_kind(const uint8_t *data, size_t size)
+{
+	size_t n = 0;
+	bool eq = false;
+
+	if (!data || size < 2 || (!data[0] && !data[1]))
+		return CONFIG_LO_EMPTY;
+	/* UTF-16 text has a zero byte in every ASCII character: 8-bit text
+	 * has none before its end. */
+	while (n < size && data[n] >= 0x20 && data[n] < 0x7f)
+		eq |= data[n++] == '=';
+	if (n >= 3 && eq && (n == size || !data[n]))
+		return CONFIG_LO_EIGHT_BIT;
+	for (size_t i = 0; i + 1 < size; i += 2) {
+		uint16_t u = (uint16_t)(data[i] | data[i + 1] << 8);
+		if (!u)
+			break;
+		if (u < 0x80)
+			return size % 2 ? CONFIG_LO_ODD : CONFIG_LO_TEXT;
+	}
+	return CONFIG_LO_BINARY;
+}
+
+static enum ldr_err utf16_fail(struct boot_config *c, struct ldr_diag *diag, size_t unit,
+			       const char *why, uint16_t value)
+{
+	struct parse_ctx x = { c, diag, { "character", (int64_t)unit + 1 }, false };
+
+	return fail(&x, (struct span){ "UTF-16", 6 }, why, value);
+}
+
+enum ldr_err config_utf16_to_utf8(struct boot_config *c, const uint16_t *in, size_t units,
+				  char *out, size_t cap, size_t *len, struct ldr_diag *diag)
+{
+	size_t k = 0;
+
+	*len = 0;
+	for (size_t i = 0; i < units && in[i]; i++) {
+		uint32_t cp = in[i];
+		uint8_t b[4];
+		size_t n;
+
+		if (cp >= 0xdc00 && cp <= 0xdfff)
+			return utf16_fail(c, diag, i, "low surrogate without a high one", in[i]);
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (i + 1 >= units || in[i + 1] < 0xdc00 || in[i + 1] > 0xdfff)
+				return utf16_fail(c, diag, i, "high surrogate without a low one", in[i]);
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (in[++i] - 0xdc00u);
+		}
+		if ((cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') || cp == 0x7f)
+			return utf16_fail(c, diag, i, "control character", (uint16_t)cp);
+		if (cp < 0x80) {
+			b[0] = (uint8_t)cp;
+			n = 1;
+		} else if (cp < 0x800) {
+			b[0] = (uint8_t)(0xc0 | cp >> 6);
+			b[1] = (uint8_t)(0x80 | (cp & 0x3f));
+			n = 2;
+		} else if (cp < 0x10000) {
+			b[0] = (uint8_t)(0xe0 | cp >> 12);
+			b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+			b[2] = (uint8_t)(0x80 | (cp & 0x3f));
+			n = 3;
+		} else {
+			b[0] = (uint8_t)(0xf0 | cp >> 18);
+			b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+			b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+			b[3] = (uint8_t)(0x80 | (cp & 0x3f));
+			n = 4;
+		}
+		if (n > cap - k)
+			return utf16_fail(c, diag, i, "load options too large", in[i]);
+		memcpy(out + k, b, n);
+		k += n;
+	}
+	*len = k;
+	return LDR_OK;
 }
 
 void config_apply(const struct boot_config *c, struct boot_env *env)

@@ -6,7 +6,9 @@
  *
  *   file:     one `key=value` per line; lines starting with `#` are comments
  *   options:  space-separated `key=value` tokens; `key="a b c"` quotes a value;
- *             a leading token without `=` (the image's own path) is skipped
+ *             any other word is an error, except that config_parse_options
+ *             skips a leading word that is the image's own path
+ * A config file may start with a UTF-8 byte order mark (skipped).
  *
  * Keys: kernel, cmdline, module (path + optional args; repeatable), verbose,
  * aslr, entropy, trust_cpu_rng, trust_fw_rng, seed, protocol (auto|native|
@@ -63,9 +65,50 @@ enum ldr_err config_parse_file(struct boot_config *c, const char *text, size_t l
 /*
  * Parse load options / a command line of `len` bytes on top of *c.  Parsing
  * stops at the first NUL.  diag: what = "option", index = 0-based token.
+ * config_parse_args: every word must be key=value.
+ * config_parse_options: the same, but a leading word without `=` that looks
+ * like a path (a `\`, `/` or `:` in it, or a ".efi" suffix) is the image's
+ * own path, passed first by some boot managers, and is skipped.
  */
+enum ldr_err config_parse_args(struct boot_config *c, const char *text, size_t len,
+			       struct ldr_diag *diag);
 enum ldr_err config_parse_options(struct boot_config *c, const char *text, size_t len,
 				  struct ldr_diag *diag);
+
+/* Offset of the second word of text[0..len) (after blanks): skips a first
+ * word that is known to be the image's path (argv[0]); a "quoted" first
+ * word may hold blanks.  Stops at a NUL. */
+size_t config_skip_word(const char *text, size_t len);
+
+/*
+ * What a UEFI image's LoadOptions hold, by their bytes alone (an image
+ * started by the UEFI shell always gets text):
+ *   EMPTY    nothing, or an empty string (a NUL first)
+ *   EIGHT_BIT  8-bit text (efibootmgr without --unicode): three or more
+ *            printable ASCII bytes with a '=', up to the end or a zero byte
+ *   TEXT     otherwise, UTF-16 text: an ASCII character before the first NUL
+ *            (options are ASCII key=value words); config_utf16_to_utf8
+ *   ODD      such text, but an odd number of bytes: not UTF-16
+ *   BINARY   anything else: a firmware boot entry's binary OptionalData
+ */
+enum config_lo_kind {
+	CONFIG_LO_EMPTY,
+	CONFIG_LO_TEXT,
+	CONFIG_LO_ODD,
+	CONFIG_LO_EIGHT_BIT,
+	CONFIG_LO_BINARY,
+};
+enum config_lo_kind config_load_options_kind(const uint8_t *data, size_t size);
+
+/*
+ * UEFI load options are UTF-16LE: `units` code units -> UTF-8 in out[cap],
+ * *len bytes (no NUL added), up to the first NUL unit.  Surrogate pairs
+ * become one 4-byte sequence.  E_CONFIG (diag: what = "character", index =
+ * 1-based unit, field "UTF-16") for an unpaired surrogate, a control
+ * character other than tab/CR/LF, or output longer than cap.
+ */
+enum ldr_err config_utf16_to_utf8(struct boot_config *c, const uint16_t *in, size_t units,
+				  char *out, size_t cap, size_t *len, struct ldr_diag *diag);
 
 /* Copy options and cmdline into env (cmdline pointer into *c). */
 void config_apply(const struct boot_config *c, struct boot_env *env);

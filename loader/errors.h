@@ -64,7 +64,6 @@
 	X(E_TEXTREL, "text relocations present")                               \
 	X(E_RELOC_RANGE, "relocation target outside every loaded segment")     \
 	X(E_RELOC_RO, "relocation target in a read-only segment")              \
-	X(E_RELOC_ALIGN, "relocation target not 8-byte aligned")               \
 	X(E_RELOC_TYPE, "unsupported relocation type")                         \
 	X(E_SYM_RANGE, "relocation symbol index out of range")                 \
 	X(E_SYM_UNDEF, "relocation against an undefined symbol")               \

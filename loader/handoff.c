@@ -119,6 +119,7 @@ static void put_entropy(struct hw *w, const struct handoff_input *in)
 	memset(&r, 0, sizeof(r));
 	r.hdr.type = ASLRBOOT_REC_ENTROPY;
 	r.count = in->entropy_count;
+	r.entry_size = sizeof(struct aslrboot_entropy_entry);
 	hw_put(w, &r, sizeof(r));
 	if (in->entropy_count)
 		hw_put(w, in->entropy, (uint64_t)in->entropy_count * sizeof(*in->entropy));

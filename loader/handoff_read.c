@@ -100,9 +100,8 @@ static enum ldr_err check_record(const struct aslrboot_record *r, uint64_t off, 
 			return short_rec(d, off, "name", 0);
 		return LDR_OK;
 	case ASLRBOOT_REC_ENTROPY:
-		if (!array_fits(r, sizeof(*en), en->count, sizeof(struct aslrboot_entropy_entry)))
-			return short_rec(d, off, "count", en->count);
-		return LDR_OK;
+		return check_table(r, off, en->count, handoff_entropy_entry_size(en),
+				   sizeof(struct aslrboot_entropy_entry), d);
 	case ASLRBOOT_REC_MEMMAP:
 		return check_table(r, off, mm->count, mm->entry_size,
 				   sizeof(struct aslrboot_mmap_entry), d);

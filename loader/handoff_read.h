@@ -25,6 +25,13 @@
  */
 enum ldr_err handoff_check(const void *info, uint64_t len, struct ldr_diag *diag);
 
+/* Bytes per ENTROPY entry: entry_size, or 16 in a 1.0 block (where the
+ * field was reserved, 0). */
+static inline uint32_t handoff_entropy_entry_size(const struct aslrboot_rec_entropy *e)
+{
+	return e->entry_size ? e->entry_size : (uint32_t)sizeof(struct aslrboot_entropy_entry);
+}
+
 /*
  * Next record of `type` after `prev` (NULL = first), or NULL once END is
  * reached (type ASLRBOOT_REC_END finds the END record itself).  Meant for a

@@ -4,8 +4,11 @@
 ; magic, EBX = info, protected mode, paging off, interrupts off, no usable
 ; stack).  Checks the magic and the CPU (long mode, NX), zeroes .bss, sets
 ; up a stack and a temporary identity map of the first 4 GiB with 2 MiB
-; pages, enables PAE, EFER.LME and EFER.NXE, paging and CR0.WP, and jumps to
-; 64-bit code, which calls mb_main(magic, info).  mb_main replaces the
+; pages, enables PAE, EFER.LME and EFER.NXE, paging and CR0.WP, enables the
+; FPU and SSE the way UEFI firmware leaves them (CR0.MP, CR0.NE, CR0.EM =
+; CR0.TS = 0, CR4.OSFXSR, CR4.OSXMMEXCPT, FCW = 0x37f, MXCSR = 0x1f80), so
+; a kernel sees one entry state on both paths, and jumps to 64-bit code,
+; which calls mb_main(magic, info).  The loader itself never uses SSE.  mb_main replaces the
 ; temporary map by a W^X one (idmap.c) before it parses anything.
 ;
 ; A failure here prints one line on COM1 and halts; under a hypervisor it
@@ -20,9 +23,15 @@ MSR_EFER	equ 0xc0000080
 EFER_LME	equ 1 << 8
 EFER_NXE	equ 1 << 11
 CR0_PE		equ 1 << 0
+CR0_MP		equ 1 << 1
+CR0_EM		equ 1 << 2
+CR0_TS		equ 1 << 3
+CR0_NE		equ 1 << 5
 CR0_WP		equ 1 << 16
 CR0_PG		equ 1 << 31
 CR4_PAE		equ 1 << 5
+CR4_OSFXSR	equ 1 << 9
+CR4_OSXMMEXCPT	equ 1 << 10
 PTE_P		equ 1 << 0
 PTE_RW		equ 1 << 1
 PTE_PS		equ 1 << 7
@@ -121,15 +130,18 @@ mb_start:
 	mov eax, boot_pml4
 	mov cr3, eax
 	mov eax, cr4
-	or eax, CR4_PAE
+	or eax, CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT
 	mov cr4, eax
 	mov ecx, MSR_EFER
 	rdmsr
 	or eax, EFER_LME | EFER_NXE
 	wrmsr
 	mov eax, cr0
-	or eax, CR0_PG | CR0_WP | CR0_PE
+	and eax, ~(CR0_EM | CR0_TS)
+	or eax, CR0_PG | CR0_WP | CR0_NE | CR0_MP | CR0_PE
 	mov cr0, eax
+	fninit
+	ldmxcsr [mxcsr_init]
 	lgdt [gdt_ptr]
 	jmp SEL_CODE:long_mode
 
@@ -187,7 +199,10 @@ long_mode:
 section .rodata
 msg_magic:	db "aslrboot: error: not started by a Multiboot loader (bad magic in EAX) [E_MBI_MAGIC]", 13, 10, 0
 msg_lm:		db "aslrboot: error: CPU: no long mode [E_CPU]", 13, 10, 0
-msg_nx:		db "aslrboot: error: CPU: no NX (execute-disable) [E_CPU]", 13, 10, 0
+msg_nx:		db "aslrboot: error: CPU: no NX (execute-disable): required for W^X page tables [E_CPU]", 13, 10, 0
+
+align 4
+mxcsr_init:	dd 0x1f80	; all SSE exceptions masked, round to nearest
 
 section .data
 align 8

@@ -4,8 +4,8 @@
  *   - the first module is the kernel; its string is its command line (after
  *     the path, which names it in messages, for loaders that prepend it);
  *     further modules are passed on
- *   - aslrboot's own command line (after the image path) holds the options
- *     of loader/config.h (verbose=1 aslr=off entropy=strict seed=...)
+ *   - aslrboot's own command line (after the image path, mbi.h mb_options)
+ *     holds the options of loader/config.h (verbose=1 aslr=off ...)
  *   - env->reserved[]: page 0, this image (code, data, stack, page tables),
  *     the information structure and the kernel module; the other modules
  *     are avoided by the core as modules.  Strings are copied into .bss.
@@ -41,16 +41,6 @@ static void reserve(struct boot_env *env, uint64_t base, uint64_t len)
 		env->reserved[env->reserved_count++] = (struct boot_range){ base, len };
 }
 
-/*
- * GRUB 2 passes command lines and module strings without the image path;
- * other loaders (QEMU's -kernel, GRUB legacy, SYSLINUX) put the path first.
- * Xen tells them apart the same way (xen/arch/x86/setup.c, cmdline_cook).
- */
-static bool path_first(const struct mb_info *in)
-{
-	return !in->loader_name || strncmp(in->loader_name, "GRUB 2", 6) != 0;
-}
-
 static const char *skip_blanks(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
@@ -73,16 +63,16 @@ static const char *first_word(const char *s, char *name)
 }
 
 /* Only loader options here: the kernel and its modules come from the boot
- * loader, so the UEFI keys kernel=, module= and cmdline= are refused. */
+ * loader, so the UEFI keys kernel=, module= and cmdline= are refused.  After
+ * the image's path (mb_options), every word is key=value: a mistyped option
+ * is an error, never skipped. */
 static enum ldr_err read_options(struct mb_ctx *c)
 {
-	const char *s = c->info.cmdline;
+	const char *s = mb_options(&c->info);
 	struct ldr_diag d = { 0 };
 
 	config_init(&c->cfg);
-	if (s && path_first(&c->info))
-		s = first_word(s, kernel_name); /* scratch: overwritten below */
-	if (s && config_parse_options(&c->cfg, s, strlen(s), &d)) {
+	if (config_parse_args(&c->cfg, s, strlen(s), &d)) {
 		log_printf("error: multiboot command line: %s %lld: %s: %s [%s]\n", d.what,
 			   (long long)d.index, d.field ? d.field : "", c->cfg.err_why,
 			   ldr_errname(d.err));
@@ -101,7 +91,7 @@ static void kernel_string(struct mb_ctx *c, const char *s)
 	struct boot_env *env = &c->env;
 
 	env->kernel_name = "module 1";
-	if (path_first(&c->info)) {
+	if (mb_path_first(&c->info)) {
 		s = first_word(s, kernel_name);
 		if (kernel_name[0])
 			env->kernel_name = kernel_name;
@@ -111,17 +101,24 @@ static void kernel_string(struct mb_ctx *c, const char *s)
 	env->cmdline = strings[0];
 }
 
-/* The loader image, page 0 and each other module are off limits (F4). */
+/* The loader image, page 0 and each other module are off limits (F4).
+ * Module i is "module i + 1": the kernel is module 1. */
 static enum ldr_err check_module(const struct mb_info *in, uint32_t i)
 {
 	const struct mb_module *m = &in->mods[i];
 	uint64_t img = (uintptr_t)__image_start, img_len = (uintptr_t)__image_end - img;
+	struct ldr_diag d = { LDR_E_MOD_OVERLAP, "module", (int64_t)i + 1, "mod_start", m->start };
 
-	if (ranges_overlap(m->start, m->size, img, img_len))
-		return fail(LDR_E_MOD_OVERLAP, "module overlaps aslrboot", "mod_start", m->start);
-	for (uint32_t j = 0; j < i; j++)
-		if (ranges_overlap(m->start, m->size, in->mods[j].start, in->mods[j].size))
-			return fail(LDR_E_MOD_OVERLAP, "modules overlap", "mod_start", m->start);
+	if (ranges_overlap(m->start, m->size, img, img_len)) {
+		log_diag("multiboot: module overlaps aslrboot", &d);
+		return d.err;
+	}
+	for (uint32_t j = 0; j < i; j++) {
+		if (ranges_overlap(m->start, m->size, in->mods[j].start, in->mods[j].size)) {
+			log_diag("multiboot: modules overlap", &d);
+			return d.err;
+		}
+	}
 	return LDR_OK;
 }
 

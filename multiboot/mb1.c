@@ -62,7 +62,7 @@ static enum ldr_err mb1_mods(struct mb_info *out, uint64_t pa, uint32_t count, m
 		uint32_t str = mbi_rd32(e + 8);
 		if ((err = mbi_mod_add(out, mbi_rd32(e), mbi_rd32(e + 4), acc, ctx, d)))
 			return err;
-		if (str && (err = mbi_string_at(str, acc, ctx, &out->mods[i].string, "module", i, d)))
+		if (str && (err = mbi_string_at(str, acc, ctx, &out->mods[i].string, "module", i + 1, d)))
 			return err;
 	}
 	return LDR_OK;

@@ -68,7 +68,7 @@ static enum ldr_err mb2_module(struct mb_info *out, mb_access_fn acc, void *ctx,
 	if ((err = mbi_mod_add(out, mbi_rd32(t + 8), mbi_rd32(t + 12), acc, ctx, d)))
 		return err;
 	return tag_string(t + 16, size - 16, &out->mods[out->mod_count - 1].string, "module",
-			  out->mod_count - 1, d);
+			  out->mod_count, d);
 }
 
 /* One tag at offset `off` of the block `b` (its bounds already checked). */

@@ -21,14 +21,28 @@ static uint32_t mem_type(uint32_t mb_type)
 	}
 }
 
+static enum ldr_err mm_push(struct mb_info *out, uint64_t base, uint64_t len, uint32_t type,
+			    struct ldr_diag *d)
+{
+	if (out->mmap_count == BOOT_MAX_MMAP)
+		return ldr_fail(d, LDR_E_MMAP_TOO_MANY, "memory map", out->mmap_count, "entries",
+				out->mmap_count + 1);
+	out->mmap[out->mmap_count++] = (struct mm_entry){ base, len, type };
+	return LDR_OK;
+}
+
 /* F2: a zero-length entry says nothing; a wrapping USABLE entry is garbage
  * and is dropped (never trusted for placement); a wrapping reserved entry is
- * clipped at 2^64 - 1, which only reserves more. */
+ * clipped at 2^64 - 1, which only reserves more.  The map is handed on in
+ * whole pages: the partial pages at the ends of a USABLE entry (the BIOS's
+ * 0x9f000-0x9fc00 below the EBDA) are listed as RESERVED, so they are
+ * neither used nor lost from the map. */
 enum ldr_err mbi_mm_add(struct mb_info *out, uint64_t base, uint64_t len, uint32_t mb_type,
 			   struct ldr_diag *d)
 {
 	uint32_t type = mem_type(mb_type);
-	uint64_t end;
+	uint64_t end, head, tail;
+	enum ldr_err err;
 
 	if (!len) {
 		out->mmap_empty++;
@@ -40,10 +54,20 @@ enum ldr_err mbi_mm_add(struct mb_info *out, uint64_t base, uint64_t len, uint32
 		out->mmap_dropped++;
 		return LDR_OK;
 	}
-	if (out->mmap_count == BOOT_MAX_MMAP)
-		return ldr_fail(d, LDR_E_MMAP_TOO_MANY, "memory map", out->mmap_count, "entries",
-				out->mmap_count + 1);
-	out->mmap[out->mmap_count++] = (struct mm_entry){ base, len, type };
+	if (type != ASLRBOOT_MEM_USABLE)
+		return mm_push(out, base, len, type, d);
+	end = base + len;
+	head = (base + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+	tail = end & ~(uint64_t)(PAGE_SIZE - 1);
+	if (head < base || head >= tail) /* no whole page in it */
+		return mm_push(out, base, len, ASLRBOOT_MEM_RESERVED, d);
+	/* The edges only where there is room: a full map keeps its usable part. */
+	if (head > base && out->mmap_count + 1 < BOOT_MAX_MMAP)
+		mm_push(out, base, head - base, ASLRBOOT_MEM_RESERVED, d);
+	if ((err = mm_push(out, head, tail - head, type, d)))
+		return err;
+	if (tail < end && out->mmap_count < BOOT_MAX_MMAP)
+		mm_push(out, tail, end - tail, ASLRBOOT_MEM_RESERVED, d);
 	return LDR_OK;
 }
 
@@ -88,14 +112,18 @@ enum ldr_err mbi_string_at(uint64_t pa, mb_access_fn acc, void *ctx, const char 
 {
 	uint32_t len;
 	enum ldr_err err = mb_string(pa, MB_MAX_STRING, acc, ctx, out, &len);
+	/* Too long: its length is what is wrong; out of bounds: its address. */
+	if (err == LDR_E_CMDLINE)
+		return ldr_fail(d, err, what, idx, "length", (uint64_t)MB_MAX_STRING + 1);
 	return err ? ldr_fail(d, err, what, idx, "string", pa) : LDR_OK;
 }
 
-/* F4: [start, end) must be non-empty, below the cap and readable. */
+/* F4: [start, end) must be non-empty, below the cap and readable.  Messages
+ * number modules from 1 (the kernel), as every other message does. */
 enum ldr_err mbi_mod_add(struct mb_info *out, uint64_t start, uint64_t end, mb_access_fn acc,
 			    void *ctx, struct ldr_diag *d)
 {
-	int64_t i = out->mod_count;
+	int64_t i = out->mod_count + 1;
 	struct mb_module *m;
 
 	if (out->mod_count == MB_MAX_MODS)
@@ -113,6 +141,37 @@ enum ldr_err mbi_mod_add(struct mb_info *out, uint64_t start, uint64_t end, mb_a
 	m->size = end - start;
 	m->string = "";
 	return LDR_OK;
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	while (*p)
+		if (*s++ != *p++)
+			return false;
+	return true;
+}
+
+bool mb_path_first(const struct mb_info *in)
+{
+	return !in->loader_name || !has_prefix(in->loader_name, "GRUB 2");
+}
+
+const char *mb_options(const struct mb_info *in)
+{
+	const char *s = in->cmdline, *w;
+
+	if (!s)
+		return "";
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!mb_path_first(in))
+		return s;
+	for (w = s; *w && *w != ' ' && *w != '\t'; w++)
+		if (*w == '=')
+			return s; /* an option: this loader did not prepend its path */
+	while (*w == ' ' || *w == '\t')
+		w++;
+	return w;
 }
 
 void mbi_span_add(struct mb_info *out, uint64_t base, uint64_t len)

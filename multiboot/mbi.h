@@ -69,6 +69,17 @@ enum ldr_err mb2_parse(uint64_t mbi_pa, mb_access_fn acc, void *ctx, struct mb_i
 enum ldr_err mb_string(uint64_t pa, uint32_t max, mb_access_fn acc, void *ctx, const char **out,
 		       uint32_t *len);
 
+/*
+ * The image's path as the first word of command lines and module strings:
+ * GRUB 2 (loader name "GRUB 2...") passes none, QEMU's -kernel ("qemu"),
+ * GRUB legacy and other loaders put it first (Xen's cmdline_cook tells
+ * them apart the same way).
+ */
+bool mb_path_first(const struct mb_info *in);
+/* aslrboot's own options: the command line without that path.  A first
+ * word with a '=' in it is an option, never taken for a path. */
+const char *mb_options(const struct mb_info *in);
+
 /* Checksum-verified RSDP at p (avail bytes readable): revision, or -1. */
 int mb_rsdp_check(const uint8_t *p, uint64_t avail);
 

@@ -6,6 +6,8 @@
 #   clang-static-pie.elf  clang + lld, -static-pie
 #   clang-relr.elf        clang + lld, --pack-dyn-relocs=relr (DT_RELR)
 #   clang-shared.elf      clang + lld, -shared
+#   gcc-packed-dtr.elf    gcc + GNU ld, packed GDTR/IDTR templates: RELATIVE at offset 2
+#   clang-packed-dtr.elf  clang + lld, the same (RELRO template and RW data)
 # and real.list (one file name per line).  Every image uses the flags the
 # native protocol asks for: 4 KiB pages, separate code, no text relocations.
 set -euo pipefail
@@ -56,6 +58,25 @@ void _start(void)
 }
 EOF
 
+cat >"$tmp/packed.c" <<'EOF'
+/* Packed {u16 limit; u64 base} descriptors, as kernels write their GDTR/IDTR:
+ * the pointer sits at offset 2, so its RELATIVE target is not 8-byte aligned
+ * (a const one is a RELRO template, read-only after relocation). */
+typedef unsigned short u16;
+typedef unsigned long u64;
+struct dtr { u16 limit; u64 base; } __attribute__((packed));
+static const u64 gdt[4] = { 0, 0x00af9a000000ffff, 0x00cf92000000ffff, 0 };
+static u64 idt[32];
+const struct dtr gdtr = { sizeof(gdt) - 1, (u64)&gdt };
+struct dtr idtr = { sizeof(idt) - 1, (u64)&idt };
+void _start(void)
+{
+	__asm__ volatile("lgdt %0; lidt %1" : : "m"(gdtr), "m"(idtr));
+	for (;;)
+		__asm__ volatile("hlt");
+}
+EOF
+
 common=(-O2 -ffreestanding -nostdlib -fno-stack-protector -fcf-protection=none
 	-Wl,-z,max-page-size=4096 -Wl,-z,separate-code -Wl,-z,text -Wl,-z,noexecstack
 	-Wl,--build-id=none)
@@ -73,5 +94,7 @@ build gcc-shared.elf gcc -fpic -shared -Wl,-e,_start -Wl,-z,now "$tmp/shared.c"
 build clang-static-pie.elf clang -fuse-ld=lld -fpie -static-pie "$tmp/pie.c"
 build clang-relr.elf clang -fuse-ld=lld -fpie -static-pie -Wl,--pack-dyn-relocs=relr "$tmp/pie.c"
 build clang-shared.elf clang -fuse-ld=lld -fpic -shared -Wl,-e,_start "$tmp/shared.c"
+build gcc-packed-dtr.elf gcc -fpie -static-pie "$tmp/packed.c"
+build clang-packed-dtr.elf clang -fuse-ld=lld -fpie -static-pie "$tmp/packed.c"
 
 printf '%s\n' "${list[@]}" >"$out/real.list"

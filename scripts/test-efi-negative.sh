@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Negative OVMF boots (issue 3): each must print exactly one error line,
+# Negative OVMF boots: each must print exactly one error line,
 # the expected one, and hand control back to the firmware within 30 s:
 # OVMF's boot manager then reports the image's EFI_LOAD_ERROR
 # ("BdsDxe: failed to start ...: Load Error") and moves on, which is the
@@ -40,6 +40,13 @@ esp big "$EFI" "$B/kernel/big-kernel.elf" ""
 add big "aslrboot: error: ${K//\\/\\\\}: data 3: physical size = $big_span: no room: 0x[0-9a-f]+ bytes short \\[E_NO_SPACE\\]" "-m 128" re
 esp cfg "$EFI" "$KERNEL" "$(printf 'verbose=0\naslr=maybe')"
 add cfg 'aslrboot: error: \EFI\aslrboot\aslrboot.cfg: line 2: aslr: expected 0/1 or on/off [E_CONFIG]'
+# kernel= naming a directory says so (not "not found").
+esp dir "$EFI" "$KERNEL" 'kernel=\EFI\aslrboot'
+add dir 'aslrboot: error: \EFI\aslrboot: cannot read: is a directory [E_NO_KERNEL]'
+# A CPU without NX: refused before ExitBootServices, back in the firmware.
+esp nonx "$EFI" "$KERNEL" ""
+add nonx 'aslrboot: error: CPU: no NX (execute-disable): required for W^X page tables [E_CPU]' \
+	"-- -cpu qemu64,-nx"
 
 for ((i = 0; i < ${#names[@]}; i += 2)); do
 	for j in $i $((i + 1)); do

@@ -7,6 +7,8 @@
 #     a kernel that cannot fit in -m 64, bad options: each prints exactly one
 #     error line, as the last line, and QEMU exits 65 within 10 s
 #   - aslrboot's own page tables are W^X (QEMU's `info tlb` while halted)
+#   - the memory map keeps the partial page 0x9f000-0x9fc00; a mistyped
+#     first option and a CPU without NX are one error line each
 # 10 distinct physical bases out of ~2^16 slots (-m 256) collide by chance
 # with probability about 45 / 2^16 = 0.07%: that is this test's false-failure
 # rate (virtual bases: ~2^35 slots, negligible).
@@ -64,11 +66,25 @@ expect_error() {
 	fi
 }
 
-expect_pass pc -M pc -a "verbose=1" "$K verbose"
+expect_pass pc -M pc -a "verbose=1" "$K verbose memmap"
 if grep -qF "aslrboot: aslrboot 0.1.0 (Multiboot 1): kernel $K (" "$tmp/pc.log"; then
 	ok pc-verbose-summary
 else
 	bad pc-verbose-summary "no 'kernel $K' summary line with verbose=1"
+fi
+# The map handed over keeps the partial page below SeaBIOS's EBDA (usable
+# up to 0x9fc00): some entry (RESERVED) covers 0x9f000.
+mm_covers() { # LOG ADDRESS
+	local lo hi
+	while read -r lo hi; do
+		((lo <= $2 && $2 < hi)) && return 0
+	done < <(sed -n 's/^aslrboot-test-kernel: memmap \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) .*/\1 \2/p' "$1")
+	return 1
+}
+if mm_covers "$tmp/pc.log" 0x9f000 && mm_covers "$tmp/pc.log" 0x9fbff; then
+	ok pc-memmap-partial-page
+else
+	bad pc-memmap-partial-page "no memory-map entry covers 0x9f000-0x9fc00"
 fi
 expect_pass microvm -M microvm "$K"
 expect_pass microvm-clang -M microvm -k "$B/multiboot-clang/aslrboot.mb" "$K"
@@ -112,6 +128,14 @@ fi
 expect_error too-big-m64 -E "aslrboot: error: $BIG: .*\[E_NO_SPACE\]" -M pc -m 64 "$BIG"
 expect_error bad-option -E "aslrboot: error: multiboot command line: option 0: aslr: .*\[E_CONFIG\]" \
 	-M microvm -a "aslr=maybe" "$K"
+# A first word without '=' after QEMU's path is a mistyped option, not skipped.
+expect_error mistyped-first-option -F \
+	"aslrboot: error: multiboot command line: option 0: entropystrict: expected key=value [E_CONFIG]" \
+	-M microvm -a "entropystrict" "$K"
+# No NX: refused before paging is set up, with the same line as on UEFI.
+expect_error no-nx -F \
+	"aslrboot: error: CPU: no NX (execute-disable): required for W^X page tables [E_CPU]" \
+	-M microvm -c qemu64,-nx "$K"
 expect_error uefi-key -F \
 	"aslrboot: error: multiboot: command line: kernel=, module= and cmdline= are UEFI options; pass the kernel as the first module: bad configuration [E_CONFIG]" \
 	-M microvm -a "kernel=/boot/k.elf" "$K"

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_NONE, K_MOVES, K_FIXED }; /* per word: relocated, and does it move with the slide? */
+/* Per word: relocated, and does it move with the slide?  K_SPLIT: part of a
+ * value at an unaligned address (exact against libelf, no slide check). */
+enum { K_NONE, K_MOVES, K_FIXED, K_SPLIT };
 
 struct images {
 	const struct elf_image *img;
@@ -56,15 +58,17 @@ static void put(struct images *m, int side, uint64_t a, uint64_t val, bool add, 
 	uint64_t off, old;
 	int s = locate(m, a, &off);
 
-	if (s < 0 || a % 8) {
-		fail(m, "libelf: relocation target 0x%llx is not an aligned word of a PT_LOAD",
+	if (s < 0) {
+		fail(m, "libelf: relocation target 0x%llx is not inside a PT_LOAD",
 		     (unsigned long long)a);
 		return;
 	}
 	memcpy(&old, m->ref[side][s] + off, 8);
 	val += add ? old : 0;
 	memcpy(m->ref[side][s] + off, &val, 8);
-	if (m->kind[s][off / 8] != K_MOVES)
+	if (off % 8)
+		m->kind[s][off / 8] = m->kind[s][off / 8 + 1] = K_SPLIT;
+	else if (m->kind[s][off / 8] != K_MOVES)
 		m->kind[s][off / 8] = (uint8_t)kind;
 }
 
@@ -181,7 +185,8 @@ static void compare(struct images *m, uint64_t delta, struct reloc_diff_stats *s
 				     (unsigned long long)rb);
 				return;
 			}
-			if (b - a != (m->kind[i][w] == K_MOVES ? delta : 0)) {
+			if (m->kind[i][w] != K_SPLIT &&
+			    b - a != (m->kind[i][w] == K_MOVES ? delta : 0)) {
 				fail(m, "word at 0x%llx moved by 0x%llx, not by the slide difference",
 				     (unsigned long long)at, (unsigned long long)(b - a));
 				return;

@@ -10,11 +10,21 @@
 #define SHT_RELR 19
 #endif
 
+/* An unaligned value covers parts of two words; the moving ones are listed
+ * (nunaligned past the cap makes elf_ref_load fail). */
 static void put(struct elf_ref *r, uint64_t at, uint64_t val, int kind)
 {
+	uint64_t w = (at - r->lo) / 8;
+
 	memcpy(r->flat + (at - r->lo), &val, 8);
-	r->kind[(at - r->lo) / 8] = (uint8_t)kind;
 	r->nrelocs++;
+	if (at % 8 == 0) {
+		r->kind[w] = (uint8_t)kind;
+		return;
+	}
+	r->kind[w] = r->kind[w + 1] = REF_SPLIT;
+	if (kind == REF_MOVES && r->nunaligned++ < ELF_REF_MAX_UNALIGNED)
+		r->unaligned[r->nunaligned - 1] = at;
 }
 
 static int do_rela(struct elf_ref *r, const uint8_t *f, const Elf64_Shdr *sh,
@@ -114,7 +124,7 @@ int elf_ref_load(const uint8_t *f, size_t size, uint64_t slide, struct elf_ref *
 	for (int i = 0; i < eh->e_shnum; i++)
 		if (sh[i].sh_type == SHT_RELR)
 			do_relr(r, f, &sh[i], slide);
-	return 0;
+	return r->nunaligned <= ELF_REF_MAX_UNALIGNED ? 0 : -1;
 }
 
 void elf_ref_free(struct elf_ref *r)

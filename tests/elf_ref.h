@@ -10,16 +10,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { REF_NONE, REF_MOVES, REF_FIXED }; /* per 8-byte word: value depends on slide? */
+/* Per 8-byte word: does its value depend on the slide?  REF_SPLIT: the word
+ * holds part of a relocated value that starts at an unaligned address. */
+enum { REF_NONE, REF_MOVES, REF_FIXED, REF_SPLIT };
+
+#define ELF_REF_MAX_UNALIGNED 16
 
 struct elf_ref {
 	uint64_t lo, hi;   /* page-aligned link range of all PT_LOADs */
 	uint8_t *flat;     /* hi - lo bytes, relocated for `slide` */
 	uint8_t *kind;     /* (hi - lo) / 8 entries of REF_* */
 	size_t nrelocs;    /* relocations applied (RELA entries + RELR addresses) */
+	/* Link addresses of the relocated values that move with the slide and
+	 * start at an address that is not a multiple of 8. */
+	uint64_t unaligned[ELF_REF_MAX_UNALIGNED];
+	size_t nunaligned;
 };
 
-/* 0 on success; -1 if the file uses something the reference does not model. */
+/* 0 on success; -1 if the file uses something the reference does not model
+ * (or more than ELF_REF_MAX_UNALIGNED unaligned moving targets). */
 int elf_ref_load(const uint8_t *file, size_t size, uint64_t slide, struct elf_ref *r);
 void elf_ref_free(struct elf_ref *r);
 

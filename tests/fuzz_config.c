@@ -40,5 +40,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(&c, err, &d);
 	err = config_parse_options(&c, (const char *)data + split, size - split, &d);
 	check(&c, err, &d);
+	/* The same bytes as UEFI load options (UTF-16LE), then as strict args. */
+	{
+		static uint16_t units[4096];
+		static char utf8[3 * 4096];
+		size_t n = size / 2 < 4096 ? size / 2 : 4096, len = 0;
+
+		if (config_load_options_kind(data, size) > CONFIG_LO_BINARY)
+			abort();
+		memcpy(units, data, 2 * n);
+		config_init(&c);
+		err = config_utf16_to_utf8(&c, units, n, utf8, sizeof(utf8), &len, &d);
+		check(&c, err, &d);
+		if (len > sizeof(utf8))
+			abort();
+		if (!err)
+			check(&c, config_parse_args(&c, utf8, len, &d), &d);
+	}
 	return 0;
 }

@@ -79,7 +79,7 @@ static void read_record(const struct aslrboot_record *r)
 		read_table(r, offsetof(struct aslrboot_rec_timings, tsc), ti->count, 8);
 		break;
 	case ASLRBOOT_REC_ENTROPY:
-		read_table(r, sizeof(*en), en->count, sizeof(struct aslrboot_entropy_entry));
+		read_table(r, sizeof(*en), en->count, handoff_entropy_entry_size(en));
 		break;
 	}
 }

@@ -184,11 +184,15 @@ static void test_options_errors(void)
 		int64_t index;
 		const char *key;
 	} rows[] = {
-		{ "prog verbose", 1, "verbose" },
+		{ "\\EFI\\BOOT\\BOOTX64.EFI verbose", 1, "verbose" },
 		{ "cmdline=\"unterminated", 0, "cmdline" },
 		{ "a.efi cmdline=\"x\"y", 1, "cmdline" },
 		{ "=1", 0, "" },
-		{ "prog aslr=maybe", 1, "aslr" },
+		{ "fs0:aslrboot aslr=maybe", 1, "aslr" },
+		/* A first word that is not a path is a mistyped option. */
+		{ "entropystrict", 0, "entropystrict" },
+		{ "prog verbose=1", 0, "prog" },
+		{ "efi verbose=1", 0, "efi" },
 		{ "bogus=1", 0, "bogus" },
 		{ "seed=abc", 0, "seed" },
 	};
@@ -199,6 +203,167 @@ static void test_options_errors(void)
 		EXPECT_EQ(diag.index, rows[i].index);
 		EXPECT(diag.field && strcmp(diag.field, rows[i].key) == 0);
 	}
+}
+
+/* config_parse_args: no word is skipped, the first included. */
+static void test_args_strict(void)
+{
+	static const char *const bad[] = { "entropystrict", "entropystrict verbose=1",
+					   "/boot/aslrboot.mb verbose=1", "aslrboot.efi" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		config_init(&cfg);
+		memset(&diag, 0, sizeof(diag));
+		EXPECT_ERR(config_parse_args(&cfg, bad[i], strlen(bad[i]), &diag), LDR_E_CONFIG);
+		EXPECT_EQ(diag.index, 0);
+		EXPECT(strcmp(cfg.err_why, "expected key=value") == 0);
+	}
+	config_init(&cfg);
+	EXPECT_ERR(config_parse_args(&cfg, " entropy=strict verbose=1 ", 26, &diag), LDR_OK);
+	EXPECT(cfg.opts.verbose);
+	EXPECT_EQ(cfg.opts.entropy_policy, BOOT_ENTROPY_STRICT);
+	/* The path-like first word of load options, any case of ".efi". */
+	config_init(&cfg);
+	EXPECT_ERR(opts("AslrBoot.EFI verbose=1"), LDR_OK);
+	EXPECT(cfg.opts.verbose);
+}
+
+static void test_skip_word(void)
+{
+	static const struct {
+		const char *text;
+		size_t skip;
+	} rows[] = {
+		{ "fs0:\\a.efi  verbose=1", 12 },
+		{ "  aslrboot\tverbose=1", 11 },
+		{ "\"fs0:\\my dir\\a.efi\" x=1", 20 },
+		{ "\"unterminated", 13 },
+		{ "aslrboot", 8 },
+		{ "", 0 },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		EXPECT_EQ(config_skip_word(rows[i].text, strlen(rows[i].text)), rows[i].skip);
+	EXPECT_EQ(config_skip_word("ab\0 x=1", 6), 2);
+}
+
+static void test_bom(void)
+{
+	EXPECT_ERR(file("\xef\xbb\xbfkernel=\\k.elf\nverbose=1\n"), LDR_OK);
+	EXPECT(strcmp(cfg.kernel, "\\k.elf") == 0);
+	EXPECT(cfg.opts.verbose);
+	EXPECT_ERR(file("\xef\xbb\xbf# comment\n"), LDR_OK);
+	/* Only at the very start. */
+	EXPECT_ERR(file("verbose=1\n\xef\xbb\xbf" "aslr=off\n"), LDR_E_CONFIG);
+	EXPECT_EQ(diag.index, 2);
+	EXPECT_ERR(file("\xef\xbb\xbf\xef\xbb\xbfverbose=1\n"), LDR_E_CONFIG);
+}
+
+static enum ldr_err utf16(const uint16_t *in, size_t units, char *out, size_t cap, size_t *len)
+{
+	config_init(&cfg);
+	memset(&diag, 0, sizeof(diag));
+	return config_utf16_to_utf8(&cfg, in, units, out, cap, len, &diag);
+}
+
+static void test_utf16(void)
+{
+	/* kernel=\k.elf cmdline="café €😀", NUL, then bytes after it. */
+	static const char ascii[] = "kernel=\\k.elf cmdline=\"caf";
+	static const char want[] = "kernel=\\k.elf cmdline=\"caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80\"";
+	uint16_t in[64];
+	size_t n = 0, len;
+	char out[64];
+
+	for (size_t i = 0; ascii[i]; i++)
+		in[n++] = (uint8_t)ascii[i];
+	in[n++] = 0x00e9;
+	in[n++] = ' ';
+	in[n++] = 0x20ac;
+	in[n++] = 0xd83d;
+	in[n++] = 0xde00;
+	in[n++] = '"';
+	in[n++] = 0;
+	in[n++] = 'x';
+	EXPECT_ERR(utf16(in, n, out, sizeof(out), &len), LDR_OK);
+	REQUIRE(len == sizeof(want) - 1);
+	EXPECT(memcmp(out, want, len) == 0);
+	/* The same string the config file accepts. */
+	EXPECT_ERR(config_parse_options(&cfg, out, len, &diag), LDR_OK);
+	EXPECT(strcmp(cfg.cmdline, "caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80") == 0);
+	EXPECT(strcmp(cfg.kernel, "\\k.elf") == 0);
+	/* Without a NUL: all units; an empty string. */
+	EXPECT_ERR(utf16(in, 3, out, sizeof(out), &len), LDR_OK);
+	EXPECT(len == 3 && !memcmp(out, "ker", 3));
+	EXPECT_ERR(utf16(in, 0, out, sizeof(out), &len), LDR_OK);
+	EXPECT_EQ(len, 0);
+	/* Exactly full; one byte short. */
+	EXPECT_ERR(utf16(in + n - 5, 2, out, 4, &len), LDR_OK);
+	EXPECT_EQ(len, 4);
+	EXPECT_ERR(utf16(in + n - 5, 2, out, 3, &len), LDR_E_CONFIG);
+}
+
+static void test_utf16_errors(void)
+{
+	static const struct {
+		uint16_t in[4];
+		size_t units;
+		int64_t index;
+	} rows[] = {
+		{ { 'a', 0xd800 }, 2, 2 },          /* high surrogate at the end */
+		{ { 0xd800, 'a' }, 2, 1 },          /* high surrogate, no low */
+		{ { 0xd800, 0xd800, 0xdc00 }, 3, 1 }, /* two highs */
+		{ { 'a', 'b', 0xdc00 }, 3, 3 },     /* lone low surrogate */
+		{ { 'a', 0x0001 }, 2, 2 },          /* control character */
+		{ { 0x001b, 'a' }, 2, 1 },
+		{ { 'a', 0x007f }, 2, 2 },
+	};
+	char out[16];
+	size_t len = 99;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		EXPECT_ERR(utf16(rows[i].in, rows[i].units, out, sizeof(out), &len), LDR_E_CONFIG);
+		EXPECT_EQ(len, 0);
+		EXPECT(diag.what && strcmp(diag.what, "character") == 0);
+		EXPECT_EQ(diag.index, rows[i].index);
+		EXPECT(diag.field && strcmp(diag.field, "UTF-16") == 0);
+	}
+	/* Tab, CR and LF are separators, not errors. */
+	EXPECT_ERR(utf16((const uint16_t[]){ 'a', '\t', '\r', '\n' }, 4, out, sizeof(out), &len),
+		   LDR_OK);
+	EXPECT_EQ(len, 4);
+}
+
+/* Which LoadOptions are UTF-16 options, and which are not options at all. */
+static void test_load_options_kind(void)
+{
+	/* EDK2's auto-created boot option marker, as it arrives. */
+	static const uint8_t guid[16] = { 0x4e, 0xac, 0x08, 0x81, 0x11, 0x9f, 0x59, 0x4d,
+					  0x85, 0x0e, 0xe2, 0x1a, 0x52, 0x2c, 0x59, 0xb2 };
+	static const struct {
+		const char *bytes;
+		size_t size;
+		enum config_lo_kind kind;
+	} rows[] = {
+		{ "", 0, CONFIG_LO_EMPTY },
+		{ "a", 1, CONFIG_LO_EMPTY },
+		{ "\0\0x\0", 4, CONFIG_LO_EMPTY },
+		{ "v\0=\0\x31\0\0\0", 8, CONFIG_LO_TEXT },
+		/* A non-ASCII first character, an ASCII one after it. */
+		{ "\xe9\0v\0", 4, CONFIG_LO_TEXT },
+		{ "\x3d\xd8\x00\xde" "a\0", 6, CONFIG_LO_TEXT }, /* surrogates: converter's job */
+		{ "v\0=\0\x31", 5, CONFIG_LO_ODD },
+		{ "aslr=off", 8, CONFIG_LO_EIGHT_BIT },
+		{ "verbose=1\0", 10, CONFIG_LO_EIGHT_BIT },
+		{ "verbose=1", 9, CONFIG_LO_EIGHT_BIT },
+		{ "RC\0\0\x01\x02", 6, CONFIG_LO_BINARY }, /* vendor tag + binary */
+		{ "aslroff\x80", 8, CONFIG_LO_BINARY },     /* no '=': not options */
+		{ "\x80\x81\x82\x83", 4, CONFIG_LO_BINARY },
+		{ "ab=\x01", 4, CONFIG_LO_BINARY }, /* not 8-bit text to its end */
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		EXPECT_EQ(config_load_options_kind((const uint8_t *)rows[i].bytes, rows[i].size),
+			  rows[i].kind);
+	EXPECT_EQ(config_load_options_kind(guid, sizeof(guid)), CONFIG_LO_BINARY);
+	EXPECT_EQ(config_load_options_kind(NULL, 8), CONFIG_LO_EMPTY);
 }
 
 static void test_apply(void)
@@ -224,6 +389,12 @@ int main(void)
 	RUN(test_options_override);
 	RUN(test_options_keep_file_modules);
 	RUN(test_options_errors);
+	RUN(test_args_strict);
+	RUN(test_skip_word);
+	RUN(test_bom);
+	RUN(test_utf16);
+	RUN(test_utf16_errors);
+	RUN(test_load_options_kind);
 	RUN(test_apply);
 	return harness_done();
 }

@@ -62,10 +62,14 @@ static const struct aslrboot_info *find_info(void)
 static const struct aslrboot_entropy_entry *entry(const struct aslrboot_info *info, uint32_t src)
 {
 	const struct aslrboot_rec_entropy *e = (const void *)handoff_find(info, ASLRBOOT_REC_ENTROPY, NULL);
-	const struct aslrboot_entropy_entry *v = (const void *)(e + 1);
-	for (uint32_t i = 0; e && i < e->count; i++)
-		if (v[i].source == src)
-			return &v[i];
+
+	for (uint32_t i = 0; e && i < e->count; i++) {
+		const struct aslrboot_entropy_entry *v =
+			(const void *)((const uint8_t *)(e + 1) +
+				       (uint64_t)i * handoff_entropy_entry_size(e));
+		if (v->source == src)
+			return v;
+	}
 	return NULL;
 }
 

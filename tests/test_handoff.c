@@ -121,7 +121,7 @@ static void test_header_and_fixed_records(void)
 	size = write_ok(blk, sizeof(blk));
 	EXPECT_EQ(h->magic, ASLRBOOT_MAGIC);
 	EXPECT(memcmp(blk, "ASLRBOOT", 8) == 0);
-	EXPECT_EQ(h->version, (1u << 16) | 0);
+	EXPECT_EQ(h->version, (1u << 16) | 1);
 	EXPECT_EQ(h->header_size, 32);
 	EXPECT_EQ(h->total_size, size);
 	EXPECT_EQ(h->flags, ASLRBOOT_INFO_F_UEFI);
@@ -143,6 +143,7 @@ static void test_header_and_fixed_records(void)
 	const struct aslrboot_rec_entropy *en = rec(ASLRBOOT_REC_ENTROPY);
 	REQUIRE(en);
 	EXPECT_EQ(en->count, 3);
+	EXPECT_EQ(en->entry_size, sizeof(struct aslrboot_entropy_entry));
 	EXPECT(memcmp(en + 1, fx.ent, 3 * sizeof(fx.ent[0])) == 0);
 
 	const struct aslrboot_rec_acpi *ac = rec(ASLRBOOT_REC_ACPI_RSDP);

@@ -237,9 +237,32 @@ static void test_short_records(void)
 	table(ASLRBOOT_REC_MEMMAP, 16, 1, 16, 24, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_MEMMAP, 16, 1, 28, 32, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_LAYOUT, 40, 2, 64, 64, "count", __LINE__);
-	table(ASLRBOOT_REC_ENTROPY, 16, 3, 0, 32, "count", __LINE__);
+	table(ASLRBOOT_REC_ENTROPY, 16, 3, 0, 32, "count", __LINE__);  /* 1.0: 16 each */
+	table(ASLRBOOT_REC_ENTROPY, 16, 2, 24, 32, "count", __LINE__); /* grown entries */
+	table(ASLRBOOT_REC_ENTROPY, 16, 1, 8, 16, "entry_size", __LINE__);
+	table(ASLRBOOT_REC_ENTROPY, 16, 1, 20, 24, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_TIMINGS, 24, 10, 0, 40, "count", __LINE__);
 	table(ASLRBOOT_REC_TIMINGS, 24, 0xffffffffu, 0, 80, "count", __LINE__);
+}
+
+/* ENTROPY entries are stepped by entry_size: 0 (a 1.0 block) means 16, and
+ * grown entries (a later minor) pass when count of them fit. */
+static void test_entropy_entry_size(void)
+{
+	static const uint32_t cases[][3] = { { 0, 2, 32 }, { 16, 2, 32 }, { 24, 2, 48 } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t body[64] = { 0 };
+		struct aslrboot_rec_entropy e = { .entry_size = cases[i][0] };
+
+		memcpy(body, &cases[i][1], 4);
+		memcpy(body + 4, &cases[i][0], 4);
+		begin();
+		rec(ASLRBOOT_REC_ENTROPY, 16 + cases[i][2], body, 8 + cases[i][2]);
+		end();
+		EXPECT_ERR(handoff_check(mem, top, NULL), LDR_OK);
+		EXPECT_EQ(handoff_entropy_entry_size(&e), cases[i][0] ? cases[i][0] : 16);
+	}
 }
 
 static void test_strings_and_names(void)
@@ -308,6 +331,7 @@ int main(void)
 	RUN(test_bad_record_size);
 	RUN(test_end);
 	RUN(test_short_records);
+	RUN(test_entropy_entry_size);
 	RUN(test_strings_and_names);
 	RUN(test_diag_line);
 	return harness_done();

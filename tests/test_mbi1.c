@@ -68,11 +68,18 @@ static void test_mb1_valid(void)
 	mb1_basic(&a);
 	EXPECT_ERR(mb1(&a), LDR_OK);
 	EXPECT_EQ(info.proto, 1);
-	EXPECT_EQ(info.mmap_count, 3);
-	EXPECT_EQ(info.mmap[1].base, 0x100000);
-	EXPECT_EQ(info.mmap[1].len, 0x7f00000);
-	EXPECT_EQ(info.mmap[1].type, ASLRBOOT_MEM_USABLE);
-	EXPECT_EQ(info.mmap[2].type, ASLRBOOT_MEM_RESERVED);
+	/* The partial page 0x9f000-0x9fc00 is kept, as RESERVED. */
+	EXPECT_EQ(info.mmap_count, 4);
+	EXPECT_EQ(info.mmap[0].base, 0);
+	EXPECT_EQ(info.mmap[0].len, 0x9f000);
+	EXPECT_EQ(info.mmap[0].type, ASLRBOOT_MEM_USABLE);
+	EXPECT_EQ(info.mmap[1].base, 0x9f000);
+	EXPECT_EQ(info.mmap[1].len, 0xc00);
+	EXPECT_EQ(info.mmap[1].type, ASLRBOOT_MEM_RESERVED);
+	EXPECT_EQ(info.mmap[2].base, 0x100000);
+	EXPECT_EQ(info.mmap[2].len, 0x7f00000);
+	EXPECT_EQ(info.mmap[2].type, ASLRBOOT_MEM_USABLE);
+	EXPECT_EQ(info.mmap[3].type, ASLRBOOT_MEM_RESERVED);
 	REQUIRE(info.cmdline);
 	EXPECT(strcmp(info.cmdline, "/boot/aslrboot.mb verbose=1") == 0);
 	EXPECT_EQ(info.mod_count, 2);
@@ -182,10 +189,13 @@ static void test_mb1_no_mmap(void)
 	put32(&a, INFO + 8, 64512);
 	EXPECT_ERR(mb1(&a), LDR_OK);
 	EXPECT(info.mmap_from_meminfo);
-	REQUIRE(info.mmap_count == 2);
-	EXPECT_EQ(info.mmap[0].len, 639 * 1024);
-	EXPECT_EQ(info.mmap[1].base, 0x100000);
-	EXPECT_EQ(info.mmap[1].len, 64512 * 1024ull);
+	REQUIRE(info.mmap_count == 3);
+	EXPECT_EQ(info.mmap[0].len, 0x9f000);
+	EXPECT_EQ(info.mmap[1].base, 0x9f000);
+	EXPECT_EQ(info.mmap[1].len, 639 * 1024 - 0x9f000);
+	EXPECT_EQ(info.mmap[1].type, ASLRBOOT_MEM_RESERVED);
+	EXPECT_EQ(info.mmap[2].base, 0x100000);
+	EXPECT_EQ(info.mmap[2].len, 64512 * 1024ull);
 	EXPECT(!info.cmdline);
 	EXPECT_EQ(info.mod_count, 0);
 	put32(&a, INFO, 0);
@@ -196,7 +206,7 @@ static void test_mb1_no_mmap(void)
 	put32(&a, INFO, (1u << 6) | (1u << 0));
 	EXPECT_ERR(mb1(&a), LDR_OK);
 	EXPECT(info.mmap_from_meminfo);
-	EXPECT_EQ(info.mmap_count, 2);
+	EXPECT_EQ(info.mmap_count, 3);
 	EXPECT_EQ(info.mmap_empty, 3);
 	put32(&a, INFO, 1u << 6);
 	EXPECT_ERR(mb1(&a), LDR_E_MMAP_ABSENT);
@@ -209,14 +219,15 @@ static void test_mb1_modules_hostile(void)
 	struct mb_arena a;
 	mb1_basic(&a);
 	put32(&a, MODS + 4, MOD0 - 1);
+	/* Modules are numbered from 1, the kernel, as in every other message. */
 	EXPECT_ERR(mb1(&a), LDR_E_MOD_ORDER);
-	EXPECT_EQ(diag.index, 0);
+	EXPECT_EQ(diag.index, 1);
 	put32(&a, MODS + 4, MOD0);
 	EXPECT_ERR(mb1(&a), LDR_E_MOD_EMPTY);
 	put32(&a, MODS + 4, MOD0 + 0x3000);
 	put32(&a, MODS + 20, MOD1 + (1u << 30) + 1);
 	EXPECT_ERR(mb1(&a), LDR_E_MOD_TOO_BIG);
-	EXPECT_EQ(diag.index, 1);
+	EXPECT_EQ(diag.index, 2);
 	put32(&a, MODS + 20, BASE + ARENA + 1); /* one byte past the arena */
 	EXPECT_ERR(mb1(&a), LDR_E_MOD_RANGE);
 	put32(&a, MODS + 20, BASE + ARENA); /* ends exactly at the arena end: fine */
@@ -243,6 +254,9 @@ static void test_mb1_strings(void)
 	a.mem[STR - BASE + MB_MAX_STRING + 1] = 0; /* one over */
 	EXPECT_ERR(mb1(&a), LDR_E_CMDLINE);
 	EXPECT(strcmp(diag.what, "cmdline") == 0);
+	/* Too long: the message gives a length, not the string's address. */
+	EXPECT(strcmp(diag.field, "length") == 0);
+	EXPECT_EQ(diag.value, MB_MAX_STRING + 1);
 	mb_arena_free(&a);
 
 	mb1_basic(&a);
@@ -253,7 +267,9 @@ static void test_mb1_strings(void)
 	put32(&a, MODS + 24, BASE + ARENA + 100);
 	EXPECT_ERR(mb1(&a), LDR_E_STR_RANGE);
 	EXPECT(strcmp(diag.what, "module") == 0);
-	EXPECT_EQ(diag.index, 1);
+	EXPECT_EQ(diag.index, 2);
+	EXPECT(strcmp(diag.field, "string") == 0);
+	EXPECT_EQ(diag.value, BASE + ARENA + 100);
 	put32(&a, MODS + 24, 0); /* no string: empty */
 	EXPECT_ERR(mb1(&a), LDR_OK);
 	EXPECT(strcmp(info.mods[1].string, "") == 0);
@@ -316,6 +332,62 @@ static void test_string_across_pages(void)
 	mb_arena_free(&a);
 }
 
+/* Usable entries are handed on in whole pages; the partial edges stay in the
+ * map as RESERVED; an entry without a whole page is RESERVED. */
+static void test_mb1_partial_pages(void)
+{
+	struct mb_arena a;
+	mb1_basic(&a);
+	mb1_entry(&a, MMAP, 0x1800, 0x3c00, 1);
+	mb1_entry(&a, MMAP + 24, 0x8100, 0x100, 1);
+	mb1_entry(&a, MMAP + 48, 0xfffc0800, 0x100, 2); /* reserved: as is */
+	EXPECT_ERR(mb1(&a), LDR_OK);
+	REQUIRE(info.mmap_count == 5);
+	static const struct mm_entry want[] = {
+		{ 0x1800, 0x800, ASLRBOOT_MEM_RESERVED }, { 0x2000, 0x3000, ASLRBOOT_MEM_USABLE },
+		{ 0x5000, 0x400, ASLRBOOT_MEM_RESERVED }, { 0x8100, 0x100, ASLRBOOT_MEM_RESERVED },
+		{ 0xfffc0800, 0x100, ASLRBOOT_MEM_RESERVED },
+	};
+	for (uint32_t i = 0; i < 5; i++) {
+		EXPECT_EQ(info.mmap[i].base, want[i].base);
+		EXPECT_EQ(info.mmap[i].len, want[i].len);
+		EXPECT_EQ(info.mmap[i].type, want[i].type);
+	}
+	mb_arena_free(&a);
+}
+
+/* Where aslrboot's options start: after the image path unless GRUB 2. */
+static void test_options_start(void)
+{
+	static const struct {
+		const char *loader, *cmdline, *opts;
+	} rows[] = {
+		/* QEMU -kernel -append: "<file> <append>" */
+		{ "qemu", "build/aslrboot.mb entropystrict", "entropystrict" },
+		{ "qemu", "aslrboot.mb  verbose=1 aslr=off", "verbose=1 aslr=off" },
+		{ "qemu", "aslrboot.mb", "" },
+		/* GRUB 2 strips the path: the first word is an option. */
+		{ "GRUB 2.06-13+deb12u1", "entropystrict", "entropystrict" },
+		{ "GRUB 2.12", " verbose=1", "verbose=1" },
+		/* GRUB legacy, unnamed loaders: path first. */
+		{ "GNU GRUB 0.97", "(hd0,0)/boot/aslrboot.mb verbose=1", "verbose=1" },
+		{ NULL, "/boot/aslrboot.mb\tx=1", "x=1" },
+		/* A loader that did not prepend its path: '=' marks an option. */
+		{ "Limine", "verbose=1 aslr=off", "verbose=1 aslr=off" },
+	};
+	struct mb_info in;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		in.loader_name = rows[i].loader;
+		in.cmdline = rows[i].cmdline;
+		EXPECT(strcmp(mb_options(&in), rows[i].opts) == 0);
+		EXPECT(mb_path_first(&in) == (i < 3 || i > 4));
+	}
+	memset(&in, 0, sizeof(in));
+	EXPECT(strcmp(mb_options(&in), "") == 0);
+}
+
 int main(void)
 {
 	RUN(test_mb1_valid);
@@ -329,5 +401,7 @@ int main(void)
 	RUN(test_mb1_loader_name);
 	RUN(test_mb1_info_range_and_magic);
 	RUN(test_string_across_pages);
+	RUN(test_mb1_partial_pages);
+	RUN(test_options_start);
 	return harness_done();
 }

@@ -303,6 +303,8 @@ static void test_mb2_modules_hostile(void)
 	put32(&a, pa + 4, 18);
 	put32(&a, pa + 12, MOD0 - 16);
 	EXPECT_ERR(mb2(&a), LDR_E_MOD_ORDER);
+	EXPECT(strcmp(diag.what, "module") == 0);
+	EXPECT_EQ(diag.index, 1); /* the kernel is module 1 */
 	put32(&a, pa + 12, MOD0);
 	EXPECT_ERR(mb2(&a), LDR_E_MOD_EMPTY);
 	put32(&a, pa + 8, 0x1000);
@@ -337,8 +339,8 @@ static void test_mb2_meminfo_and_acpi(void)
 	finish(&b);
 	EXPECT_ERR(mb2(&a), LDR_OK);
 	EXPECT(info.mmap_from_meminfo);
-	EXPECT_EQ(info.mmap_count, 2);
-	EXPECT_EQ(info.mmap[1].len, 1024 * 1024);
+	EXPECT_EQ(info.mmap_count, 3);
+	EXPECT_EQ(info.mmap[2].len, 1024 * 1024);
 	EXPECT_EQ(info.rsdp, 0);
 	a.mem[rs + 8 + 9 - BASE] ^= 1;
 	EXPECT_ERR(mb2(&a), LDR_OK);

@@ -62,9 +62,16 @@ static void test_records(void)
 	HAS("`struct aslrboot_record` (%zu bytes)", sizeof(struct aslrboot_record));
 	HAS("`struct aslrboot_region` (%zu bytes)", sizeof(struct aslrboot_region));
 	HAS("`struct aslrboot_note_params` (%zu bytes)", sizeof(struct aslrboot_note_params));
-	HAS("%zu-byte `struct aslrboot_entropy_entry`", sizeof(struct aslrboot_entropy_entry));
+	HAS("Entries are the %zu-byte `struct aslrboot_entropy_entry`",
+	    sizeof(struct aslrboot_entropy_entry));
+	HAS("| %zu | `uint32_t entry_size` | bytes per entry (%zu in %d.%d); step by this.",
+	    offsetof(struct aslrboot_rec_entropy, entry_size), sizeof(struct aslrboot_entropy_entry),
+	    ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
+	HAS("| %zu | `uint32_t entry_size` | bytes per entry (%zu in 1.0); step by this |",
+	    offsetof(struct aslrboot_rec_memmap, entry_size), sizeof(struct aslrboot_mmap_entry));
+	HAS("| %d.%d | ENTROPY record", ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
 	HAS("(%zu in 1.0)", sizeof(struct aslrboot_mmap_entry));
-	HAS("(%zu in 1.0)", sizeof(struct aslrboot_region));
+	HAS("(%zu in 1.1, 56 in 1.0)", sizeof(struct aslrboot_region));
 	HAS("`ASLRBOOT_PHASE_COUNT` = %d in 1.0", ASLRBOOT_PHASE_COUNT);
 	HAS("`ASLRBOOT_MAGIC` = `0x%016llx`", (unsigned long long)ASLRBOOT_MAGIC);
 	HAS("Protocol revision **%d.%d**", ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
@@ -83,7 +90,7 @@ static void test_enums(void)
 	HAS(V(ASLRBOOT_RGN_, PAGE_TABLES));
 	HAS(V(ASLRBOOT_RGN_, DIRECT_MAP));
 	HAS(V(ASLRBOOT_RGN_, TRAMPOLINE));
-	HAS(V(ASLRBOOT_RGN_, MODULE));
+	HAS("`MODULE` %d (reserved: never produced", ASLRBOOT_RGN_MODULE);
 	HAS(V(ASLRBOOT_SRC_, RDSEED));
 	HAS(V(ASLRBOOT_SRC_, RDRAND));
 	HAS(V(ASLRBOOT_SRC_, EFI_RNG));
@@ -131,7 +138,8 @@ static void test_caps(void)
 	HAS("| Layout regions | %d |", LAYOUT_MAX_REGIONS);
 	HAS("| Boot-info block | %llu MiB |", (unsigned long long)(LAYOUT_MAX_INFO >> 20));
 	HAS("| %d raw, %d after normalization |", BOOT_MAX_MMAP, MEMMAP_MAX);
-	HAS("| Modules | %d |", BOOT_MAX_MODULES);
+	HAS("| Modules | %d, besides the kernel | `BOOT_MAX_MODULES` (Multiboot: `E_MOD_COUNT`",
+	    BOOT_MAX_MODULES);
 	HAS("| %d bytes | `BOOT_MAX_CMDLINE`", BOOT_MAX_CMDLINE);
 	HAS("| Entropy entries | %d |", HANDOFF_MAX_ENTROPY);
 	HAS("`[0x%016llx, 0x%016llx)`", (unsigned long long)LAYOUT_VWIN_LO,

@@ -20,7 +20,6 @@ const char *inspect_kind_name(uint32_t kind)
 	case ASLRBOOT_RGN_PAGE_TABLES: return "page-tables";
 	case ASLRBOOT_RGN_DIRECT_MAP: return "direct-map";
 	case ASLRBOOT_RGN_TRAMPOLINE: return "trampoline";
-	case ASLRBOOT_RGN_MODULE: return "module";
 	}
 	return "unknown";
 }

@@ -11,7 +11,22 @@
 
 #define MSR_EFER 0xc0000080u
 #define EFER_NXE (UINT64_C(1) << 11)
+/* PROTOCOL.md section 4: paging with WP, x87 native errors, SSE usable. */
+#define CR0_PE (UINT64_C(1) << 0)
+#define CR0_MP (UINT64_C(1) << 1)
+#define CR0_EM (UINT64_C(1) << 2)
+#define CR0_TS (UINT64_C(1) << 3)
+#define CR0_NE (UINT64_C(1) << 5)
 #define CR0_WP (UINT64_C(1) << 16)
+#define CR0_PG (UINT64_C(1) << 31)
+#define CR0_SET (CR0_PE | CR0_MP | CR0_NE | CR0_WP | CR0_PG)
+#define CR0_CLEAR (CR0_EM | CR0_TS)
+#define CR4_PAE (UINT64_C(1) << 5)
+#define CR4_OSFXSR (UINT64_C(1) << 9)
+#define CR4_OSXMMEXCPT (UINT64_C(1) << 10)
+#define CR4_LA57 (UINT64_C(1) << 12)
+#define CR4_SET (CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+#define CR4_CLEAR CR4_LA57
 #define INFO_MAX (UINT64_C(1) << 20)
 #define PAGE UINT64_C(4096)
 
@@ -26,6 +41,13 @@ static uint64_t read_cr0(void)
 {
 	uint64_t v;
 	__asm__ __volatile__("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static uint64_t read_cr4(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
 	return v;
 }
 
@@ -89,8 +111,18 @@ const char *check_entry_state(const struct kinfo *k)
 			     (unsigned long long)r->rflags, r->cs, r->ss, r->ds);
 		return why;
 	}
-	if (!(rdmsr(MSR_EFER) & EFER_NXE) || !(read_cr0() & CR0_WP))
-		return "EFER.NXE or CR0.WP clear";
+	if (!(rdmsr(MSR_EFER) & EFER_NXE))
+		return "EFER.NXE clear";
+	if ((read_cr0() & (CR0_SET | CR0_CLEAR)) != CR0_SET ||
+	    (read_cr4() & (CR4_SET | CR4_CLEAR)) != CR4_SET) {
+		static char why[80];
+		ldr_snprintf(why, sizeof(why), "entry CR0=0x%llx CR4=0x%llx (SSE or paging bits)",
+			     (unsigned long long)read_cr0(), (unsigned long long)read_cr4());
+		return why;
+	}
+	/* Built with SSE allowed: faults (#UD, #NM) unless the bits above hold. */
+	if (sse_check())
+		return "SSE code gave a wrong result";
 	if ((read_cr3() & ~(PAGE - 1)) != k->layout->cr3)
 		return "CR3 is not the layout's";
 	return NULL;

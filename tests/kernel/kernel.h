@@ -31,6 +31,8 @@ struct kinfo {
 /* check.c: each returns NULL or a short reason for the FAIL line. */
 const char *check_info(const struct aslrboot_info *info, struct kinfo *k);
 const char *check_entry_state(const struct kinfo *k);
+/* sse.c, the one file built with SSE allowed: 0 if its vector code ran right. */
+int sse_check(void);
 const char *check_page_tables(const struct kinfo *k);
 const char *check_self(const struct kinfo *k);
 

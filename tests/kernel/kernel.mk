@@ -13,7 +13,7 @@ KERNEL_LDFLAGS := -static-pie -nostdlib -Wl,-z,max-page-size=4096 -Wl,-z,separat
 # The loader's own freestanding reader, walker and printf: the kernel checks
 # its tables with the same code the loader verified them with.
 KERNEL_SRCS := tests/kernel/start.S tests/kernel/kmain.c tests/kernel/check.c \
-	tests/kernel/seed.c loader/handoff_read.c loader/paging.c loader/pte_x86_64.c \
+	tests/kernel/seed.c tests/kernel/sse.c loader/handoff_read.c loader/paging.c loader/pte_x86_64.c \
 	loader/wx_verify.c loader/log.c loader/errors.c loader/libc.c rand/sha256.c rand/wipe.c
 KERNEL_OBJS := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
 
@@ -24,6 +24,14 @@ $(B)/kernel/%.S.o: %.S
 $(B)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(KERNEL_CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+# sse.c is built with SSE allowed, the way a kernel's own C code is: the
+# entry state must let it run (PROTOCOL.md section 4).  The object must hold
+# vector instructions, or the test would prove nothing.
+$(B)/kernel/tests/kernel/sse.c.o: tests/kernel/sse.c
+	@mkdir -p $(dir $@)
+	$(KERNEL_CC) $(filter-out -mgeneral-regs-only,$(KERNEL_CFLAGS)) -MMD -MP -c $< -o $@
+	@objdump -d $@ | grep -q 'xmm' || { echo "$@: no SSE instructions"; rm -f $@; exit 1; }
 
 $(B)/kernel/test-kernel.elf: $(KERNEL_OBJS)
 	$(KERNEL_CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) $^ -o $@

@@ -4,8 +4,9 @@
  * It checks from inside what the loader promised, prints ONE result line on
  * COM1 and leaves QEMU through isa-debug-exit (0x10 -> exit code 33 = pass,
  * 0x11 -> 35 = fail).  The word `verbose` on its command line first prints
- * the layout and the loader's phase timings; `expect_*` words state what
- * the seed record must say (seed.c).
+ * the layout and the loader's phase timings, `memmap` the memory map, `echo`
+ * the command line; `expect_*` words state what the seed record must say
+ * (seed.c).
  */
 #include <stdarg.h>
 
@@ -133,12 +134,32 @@ static void print_entropy(const struct kinfo *k)
 					  "uncredited" };
 	const struct aslrboot_rec_entropy *e =
 		(const void *)handoff_find(k->info, ASLRBOOT_REC_ENTROPY, 0);
-	const struct aslrboot_entropy_entry *v = (const void *)(e + 1);
 
-	for (uint32_t i = 0; e && i < e->count; i++)
+	for (uint32_t i = 0; e && i < e->count; i++) {
+		const struct aslrboot_entropy_entry *v =
+			(const void *)((const uint8_t *)(e + 1) +
+				       (uint64_t)i * handoff_entropy_entry_size(e));
+
 		kprintf("  entropy %s: %s, %u bytes, %u bits credited\n",
-			v[i].source < 7 ? src[v[i].source] : "?",
-			v[i].status < 6 ? st[v[i].status] : "?", v[i].bytes, v[i].credited_bits);
+			v->source < 7 ? src[v->source] : "?",
+			v->status < 6 ? st[v->status] : "?", v->bytes, v->credited_bits);
+	}
+}
+
+/* The word `memmap`: the MEMMAP record, one line per entry, so a test can
+ * see what the loader handed over (e.g. that no range was dropped). */
+static void print_memmap(const struct kinfo *k)
+{
+	const struct aslrboot_rec_memmap *mm =
+		(const void *)handoff_find(k->info, ASLRBOOT_REC_MEMMAP, NULL);
+	const uint8_t *ents = (const uint8_t *)(mm + 1);
+
+	for (uint32_t i = 0; mm && i < mm->count; i++) {
+		const struct aslrboot_mmap_entry *e = (const void *)(ents + i * mm->entry_size);
+		kprintf("aslrboot-test-kernel: memmap 0x%llx-0x%llx type %u\n",
+			(unsigned long long)e->base, (unsigned long long)(e->base + e->length),
+			e->type);
+	}
 }
 
 /* The heap is writable and .bss was zeroed. */
@@ -159,6 +180,53 @@ static const char *check_memory(const struct kinfo *k)
 	return *first + *last == ~UINT64_C(0) ? 0 : "heap does not keep what was written";
 }
 
+/*
+ * The kernel's own GDT, loaded from a packed {u16 limit; u64 base} template
+ * as kernels write their GDTR: `base` sits at offset 2, so the loader's
+ * RELATIVE relocation of it is unaligned (in RELRO: read-only now).  The
+ * descriptors have their accessed bit set, so loading them never writes
+ * to the read-only table.  Same selectors as the trampoline's GDT.
+ */
+static const uint64_t own_gdt[3] = {
+	0,
+	0x00af9b000000ffff, /* 0x08: 64-bit code, DPL 0, accessed */
+	0x00cf93000000ffff, /* 0x10: flat data, accessed */
+};
+static const struct {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed)) own_gdtr = { sizeof(own_gdt) - 1, (uint64_t)(uintptr_t)own_gdt };
+
+static const char *load_own_gdt(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) now;
+	const uint8_t *t = (const uint8_t *)&own_gdtr;
+	uint64_t base;
+
+	__asm__("" : "+r"(t)); /* read the template as loaded, not the initializer */
+	__builtin_memcpy(&base, t + 2, sizeof(base));
+	if (base != (uint64_t)(uintptr_t)own_gdt)
+		return "packed GDTR template: base not relocated";
+	__asm__ __volatile__("lgdt %1\n\t"
+			     "pushq $0x08\n\t"
+			     "leaq 1f(%%rip), %%rax\n\t"
+			     "pushq %%rax\n\t"
+			     "lretq\n"
+			     "1:\tmovl $0x10, %%eax\n\t"
+			     "movl %%eax, %%ds\n\t"
+			     "movl %%eax, %%es\n\t"
+			     "movl %%eax, %%ss\n\t"
+			     "sgdt %0"
+			     : "=m"(now)
+			     : "m"(own_gdtr)
+			     : "rax", "memory");
+	return now.base == own_gdtr.base && now.limit == own_gdtr.limit ? 0
+									: "lgdt did not take";
+}
+
 static void exit_qemu(bool pass)
 {
 	outb(DEBUG_EXIT, pass ? 0x10 : 0x11);
@@ -176,6 +244,10 @@ void kmain(const struct aslrboot_info *info)
 		print_layout(&k);
 		print_entropy(&k);
 	}
+	if (!why && has_word(k.cmdline, "memmap"))
+		print_memmap(&k);
+	if (!why && has_word(k.cmdline, "echo"))
+		kprintf("aslrboot-test-kernel: cmdline: %s\n", k.cmdline);
 	if (!why)
 		why = check_entry_state(&k);
 	if (!why)
@@ -184,6 +256,8 @@ void kmain(const struct aslrboot_info *info)
 		why = check_self(&k);
 	if (!why)
 		why = check_memory(&k);
+	if (!why)
+		why = load_own_gdt();
 	if (!why)
 		why = check_seed(&k);
 	if (why) {

@@ -75,26 +75,31 @@ static const char *check_consistent(const struct kinfo *k, uint32_t *absent)
 {
 	const struct aslrboot_rec_seed *sd = k->seed;
 	const struct aslrboot_rec_entropy *e = (const void *)handoff_find(k->info, ASLRBOOT_REC_ENTROPY, 0);
-	const struct aslrboot_entropy_entry *v = (const void *)(e + 1);
 	uint32_t used = 0, failed = 0, credit = 0;
 
 	if (!!(sd->flags & ASLRBOOT_SEED_F_WEAK) != (sd->credited_bits < 256) || sd->credited_bits > 512)
 		return "seed: WEAK flag disagrees with credited_bits";
-	if (!e || e->hdr.size < sizeof(*e) + (uint64_t)e->count * sizeof(*v))
+	/* This loader writes entry_size (protocol 1.1); a reader steps by it. */
+	if (!e || e->entry_size != sizeof(struct aslrboot_entropy_entry) ||
+	    e->hdr.size < sizeof(*e) + (uint64_t)e->count * e->entry_size)
 		return "no well-formed entropy record";
 	*absent = 0;
 	for (uint32_t i = 0; i < e->count; i++) {
-		if (v[i].source >= ASLRBOOT_SRC_COUNT)
+		const struct aslrboot_entropy_entry *v =
+			(const void *)((const uint8_t *)(e + 1) +
+				       (uint64_t)i * handoff_entropy_entry_size(e));
+
+		if (v->source >= ASLRBOOT_SRC_COUNT)
 			return "entropy record: unknown source";
-		if (v[i].bytes)
-			used |= 1u << v[i].source;
-		if (v[i].status == ASLRBOOT_ENT_FAILED || v[i].status == ASLRBOOT_ENT_UNHEALTHY)
-			failed |= 1u << v[i].source;
-		if (v[i].status == ASLRBOOT_ENT_ABSENT)
-			*absent |= 1u << v[i].source;
-		if (v[i].credited_bits && v[i].status != ASLRBOOT_ENT_OK)
+		if (v->bytes)
+			used |= 1u << v->source;
+		if (v->status == ASLRBOOT_ENT_FAILED || v->status == ASLRBOOT_ENT_UNHEALTHY)
+			failed |= 1u << v->source;
+		if (v->status == ASLRBOOT_ENT_ABSENT)
+			*absent |= 1u << v->source;
+		if (v->credited_bits && v->status != ASLRBOOT_ENT_OK)
 			return "entropy record: credit from a source that is not OK";
-		credit += v[i].credited_bits;
+		credit += v->credited_bits;
 	}
 	if (used != sd->sources_used || failed != sd->sources_failed)
 		return "seed: source masks disagree with the entropy record";
