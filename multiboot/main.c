@@ -107,7 +107,7 @@ static enum ldr_err check_module(const struct mb_info *in, uint32_t i)
 {
 	const struct mb_module *m = &in->mods[i];
 	uint64_t img = (uintptr_t)__image_start, img_len = (uintptr_t)__image_end - img;
-	struct ldr_diag d = { LDR_E_MOD_OVERLAP, "module", (int64_t)i + 1, "mod_start", m->start };
+	struct ldr_diag d = { LDR_E_MOD_OVERLAP, "module", (int64_t)i + 1, "mod_start", m->start, 0 };
 
 	if (ranges_overlap(m->start, m->size, img, img_len)) {
 		log_diag("multiboot: module overlaps aslrboot", &d);
