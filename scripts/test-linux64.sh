@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The linux64 path (issue 6) with our own linux64 test kernel
-# (tests/kernel-linux64/: ET_EXEC at 16 MiB, checks boot_params from inside,
+# (tests/kernel-linux64/: ET_EXEC at 16 MiB with an empty PT_DYNAMIC, so
+# movable; checks boot_params from inside,
 # prints "aslrboot-linux64-kernel: PASS phys=0x..."):
 #   - 10 boots through qemu -kernel (Multiboot), protocol=auto: 10 PASS
 #     lines and 10 distinct physical bases.  4 KiB granularity in -m 256
@@ -10,7 +11,7 @@
 #   - the base the loader chose (verbose=1) is the one the kernel runs at
 #   - protocol=linux64 linux_seed_cmdline=1: the kernel's cmdline holds
 #     argv[0], then random.seed=[8 words], then its own arguments
-#   - protocol=native refuses the image (E_PERM_SHARE), exit 65
+#   - protocol=native refuses the image (E_DYN_SIZE), exit 65
 #   - 2 boots through OVMF (auto; linux64 + seed cmdline): PASS, distinct bases
 cd "$(dirname "$0")/.." || exit 1
 . scripts/efi-test-lib.sh
@@ -54,7 +55,7 @@ bits=$(sed -n 's/.*physical base: .* \([0-9.]*\) bits.*/\1/p' "$T/mb0.log" | hea
 echo "physical bases: ${physs[*]} ($d distinct, $bits bits each)"
 check "qemu -kernel: $d of $N physical bases distinct" [ "$d" -eq $N ]
 check "auto: the log says why linux64 was taken" \
-	grep -aq '^aslrboot: linux64: native load refused (E_PERM_SHARE); booting with the Linux 64-bit protocol: physical ASLR only, W^X NOT enforced$' "$T/mb0.log"
+	grep -aq '^aslrboot: linux64: native load refused (E_DYN_SIZE); movable (PT_DYNAMIC): random physical base; booting with the Linux 64-bit protocol, W^X NOT enforced$' "$T/mb0.log"
 
 lp=$(sed -n 's/^aslrboot: linux64: image phys=0x0*\([0-9a-f]*\) .*/0x\1/p' "$T/mb-verbose.log")
 if passed_boot mb-verbose && [ -n "$lp" ] && [ "$lp" = "$(phys_of mb-verbose)" ]; then
@@ -71,7 +72,7 @@ else
 fi
 if [ "$(rc_of mb-native)" = 65 ] &&
 	[ "$(grep -a '^aslrboot: error:' "$T/mb-native.log")" = "$(tail -n 1 "$T/mb-native.log")" ] &&
-	grep -aq 'E_PERM_SHARE\]$' "$T/mb-native.log"; then
+	grep -aq 'E_DYN_SIZE\]$' "$T/mb-native.log"; then
 	ok "protocol=native refuses the image with the native error"
 else
 	fail "protocol=native: exit $(rc_of mb-native)"

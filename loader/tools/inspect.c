@@ -136,8 +136,11 @@ static void plan(struct inspect_report *r)
 	struct rand_drbg rng;
 
 	if (r->policy & ELF_POL_LINUX64) {
-		r->entropy_note = "linux64 kernels get one random physical base and no virtual "
-				  "ASLR; per-region entropy is reported for the native protocol only";
+		r->entropy_note = r->img.movable == ELF_MOVE_NONE ?
+			"this linux64 kernel is not relocatable: loaded at its link address, "
+			"no physical or virtual ASLR" :
+			"linux64 kernels get one random physical base and no virtual "
+			"ASLR; per-region entropy is reported for the native protocol only";
 		return;
 	}
 	if (memmap_normalize(&ram, 1, &mm, &r->diag)) {
