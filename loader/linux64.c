@@ -135,7 +135,9 @@ static void size_tables(struct l64_plan *p, const struct memmap *mm, bool allow_
 	if (top < L64_4G)
 		top = L64_4G;
 	p->map_top = (top + (UINT64_C(1) << 30) - 1) & ~((UINT64_C(1) << 30) - 1);
-	p->pt_pages = 2 + (allow_1g ? 0 : p->map_top >> 30); /* PML4, PDPT, PDs */
+	/* PML4, PDPT, PDs; the first GiB always has its PD (2 MiB pages), as
+	 * Firecracker builds it: Nanos walks PML4[0] -> PDPT[0] -> PD. */
+	p->pt_pages = 2 + (allow_1g ? 1 : p->map_top >> 30);
 }
 
 enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm,
@@ -180,9 +182,13 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 		if ((err = layout_slot_choose(&fs, &q, rng, &p->base, &p->mbits)))
 			return ldr_fail(d, err, "linux64 image", -1, "physical size", p->span);
 	}
+	/* A kernel that must sit at its link address expects its boot data in
+	 * low memory too (Firecracker's layout; Nanos reads the command line
+	 * through its own early map): the lowest fit above 1 MiB. */
 	q = (struct slot_req){ .size = p->scratch_pages * PAGE_SIZE, .align = PAGE_SIZE,
 			       .lo = L64_LOW_MEM, .hi = hi, .hint = L64_LOW_MEM };
-	if ((err = layout_slot_choose(&fs, &q, rng, &p->scratch, &scratch_mbits)))
+	if ((err = layout_slot_choose(&fs, &q, p->fixed ? NULL : rng, &p->scratch,
+				      &scratch_mbits)))
 		return ldr_fail(d, err, "linux64 boot data", -1, "physical size", q.size);
 	p->entry = p->base + (img->entry - p->link_base);
 	return LDR_OK;
@@ -219,7 +225,7 @@ void l64_build_tables(const struct l64_plan *p, uint64_t *pt, uint64_t pt_phys, 
 	pml4[0] = (pt_phys + PAGE_SIZE) | L64_PTE_P | L64_PTE_RW;
 	for (uint64_t g = 0; g < gigs; g++) {
 		uint64_t *pd = pt + 512 * (2 + g);
-		if (allow_1g) {
+		if (allow_1g && g) {
 			pdpt[g] = (g << 30) | L64_PTE_P | L64_PTE_RW | L64_PTE_PS;
 			continue;
 		}

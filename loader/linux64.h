@@ -8,7 +8,8 @@
  * granularity, or the largest p_align when bigger: 2 MiB for Linux); an
  * image with none of these signs is loaded exactly at its p_paddr.
  * Virtual == physical,
- * identity map of 0..max(4 GiB, top of RAM) with RWX 2 MiB / 1 GiB pages
+ * identity map of 0..max(4 GiB, top of RAM) with RWX 2 MiB pages (1 GiB
+ * pages above the first GiB where the CPU has them)
  * (the kernels write their own text, so W^X cannot be enforced), RSI =
  * boot_params.  Facts: ../shared/spec/real-kernels.md.
  */
