@@ -82,6 +82,7 @@ static enum ldr_err make_room(struct loader_state *s)
 		if (!err) {
 			env->kernel = moved;
 			s->img.file = moved; /* the same validated bytes */
+			log_printf("linux64: moved the kernel file out of the link-address range\n");
 		} else {
 			ldr_fail(&d, err, "kernel file buffer (moving it off the link address)", -1,
 				 "p_paddr", lo);
@@ -89,9 +90,12 @@ static enum ldr_err make_room(struct loader_state *s)
 	}
 	for (uint32_t i = 0; !err && i < env->module_count && i < BOOT_MAX_MODULES; i++) {
 		struct boot_module *m = &env->modules[i];
-		if (m->size && ranges_overlap(m->phys, m->size, lo, hi - lo) &&
-		    (err = move_buffer(s, &m->phys, m->size, m->size, lo, hi, NULL)))
+		if (!m->size || !ranges_overlap(m->phys, m->size, lo, hi - lo))
+			continue;
+		if ((err = move_buffer(s, &m->phys, m->size, m->size, lo, hi, NULL)))
 			ldr_fail(&d, err, "module", (int64_t)i + 2, "mod_start", m->phys);
+		else
+			log_printf("linux64: moved module %u out of the link-address range\n", i + 2);
 	}
 	env->reserved_count = saved;
 	return err ? fail(s, err, &d) : LDR_OK;

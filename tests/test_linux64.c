@@ -507,6 +507,9 @@ static void test_nanos_fixed(void)
 		EXPECT(!memcmp(pp(&b, pa, 0x3000), b.kernel + 0x1000, 0x3000));
 		EXPECT(!memcmp(pp(&b, pa + 0x4000, 0x2000), b.kernel + 0x5000, 0x2000));
 		EXPECT(b.env.reserved[0].base >= pa + 0xa000 && b.env.kernel != f);
+		EXPECT(strstr(b.fp.console, "linux64: moved the kernel file out of the link-address "
+					    "range\naslrboot: linux64: moved module 2 out of the "
+					    "link-address range\n"));
 		EXPECT(!memcmp(b.env.kernel, b.kernel, b.ksize));
 		EXPECT(g32(b.bp, 0x218) >= pa + 0xa000 && g32(b.bp, 0x21c) == 0x3000);
 		f = b.fp.ops.phys_ptr(&b.fp, pa_init(g32(b.bp, 0x218)), 0x3000);
