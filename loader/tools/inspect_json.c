@@ -217,6 +217,11 @@ void inspect_print_json(const struct inspect_report *r)
 		str(r->why);
 	else
 		printf("null");
+	key("hint", false);
+	if (r->verdict.hint)
+		str(L64_HINT);
+	else
+		printf("null");
 	key("loadable", false);
 	printf(r->loadable ? "true" : "false");
 	key("error", false);
