@@ -444,6 +444,18 @@ static enum ldr_err bump_alloc(void *ctx, uint64_t pages, paddr_t *out)
 	return fp->ops.alloc_at(ctx, *out, pages);
 }
 
+/* Test release op: what the core gave back. */
+static struct boot_range released[4];
+static uint32_t nreleased;
+static enum ldr_err record_release(void *ctx, paddr_t pa, uint64_t pages)
+{
+	(void)ctx;
+	if (nreleased < 4)
+		released[nreleased] = (struct boot_range){ pa_addr(pa), pages * PAGE_SIZE };
+	nreleased++;
+	return LDR_OK;
+}
+
 /* Nanos' shape: not movable, so placed at exactly p_paddr under auto and
  * aslr=off; also when the kernel file buffer and a module sit in that range
  * (moved away first); a loader range there is one clear error. */
@@ -488,7 +500,9 @@ static void test_nanos_fixed(void)
 		b.env.modules[0] = (struct boot_module){ mod, 0x3000, "initrd" };
 		b.env.module_count = 1;
 		b.fp.ops.alloc_any = bump_alloc;
+		b.fp.ops.release = record_release;
 		bump_top = ARENA_BASE + ARENA_SIZE;
+		nreleased = 0;
 		if (k) /* the loader's own memory in the range: refused, named */
 			b.env.reserved[b.env.reserved_count++] = (struct boot_range){ pa + 0x9000, 0x1000 };
 		if (k) {
@@ -511,6 +525,10 @@ static void test_nanos_fixed(void)
 					    "range\naslrboot: linux64: moved module 2 out of the "
 					    "link-address range\n"));
 		EXPECT(!memcmp(b.env.kernel, b.kernel, b.ksize));
+		/* The old buffers went back to the front end, whole pages. */
+		EXPECT_EQ(nreleased, 2u);
+		EXPECT(released[0].base == kbuf && released[0].len == 0x8000);
+		EXPECT(released[1].base == mod && released[1].len == 0x3000);
 		EXPECT(g32(b.bp, 0x218) >= pa + 0xa000 && g32(b.bp, 0x21c) == 0x3000);
 		f = b.fp.ops.phys_ptr(&b.fp, pa_init(g32(b.bp, 0x218)), 0x3000);
 		REQUIRE(f);
