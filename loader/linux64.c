@@ -126,14 +126,24 @@ static enum ldr_err free_ram(struct free_set *fs, const struct memmap *mm, uint6
 	return LDR_OK;
 }
 
-static void size_tables(struct l64_plan *p, const struct memmap *mm, bool allow_1g)
+#define L64_1G (UINT64_C(1) << 30)
+
+/*
+ * A movable kernel gets [0, max(4 GiB, top of RAM)).  A fixed one gets what
+ * Firecracker maps, [0, 1 GiB), stretched to its image and to map_min (the
+ * modules): Nanos uses the addresses above for its own programs.
+ */
+static void size_tables(struct l64_plan *p, const struct memmap *mm, uint64_t link_end,
+			uint64_t map_min, bool allow_1g)
 {
 	uint64_t top = memmap_ram_top(mm);
 
+	if (p->fixed)
+		top = link_end > map_min ? link_end : map_min;
 	if (top > L64_MAP_MAX)
 		top = L64_MAP_MAX; /* the kernel maps the rest from e820 */
-	if (top < L64_4G)
-		top = L64_4G;
+	if (top < (p->fixed ? L64_1G : L64_4G))
+		top = p->fixed ? L64_1G : L64_4G;
 	p->map_top = (top + (UINT64_C(1) << 30) - 1) & ~((UINT64_C(1) << 30) - 1);
 	/* PML4, PDPT, PDs; the first GiB always has its PD (2 MiB pages), as
 	 * Firecracker builds it: Nanos walks PML4[0] -> PDPT[0] -> PD. */
@@ -142,8 +152,8 @@ static void size_tables(struct l64_plan *p, const struct memmap *mm, bool allow_
 
 enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm,
 			    const struct boot_range *avoid, uint32_t avoid_count,
-			    uint64_t phys_limit, bool allow_1g, struct rand_drbg *rng,
-			    struct l64_plan *p, struct ldr_diag *d)
+			    uint64_t phys_limit, uint64_t map_min, bool allow_1g,
+			    struct rand_drbg *rng, struct l64_plan *p, struct ldr_diag *d)
 {
 	struct frange buf[L64_FREE_MAX];
 	struct free_set fs = { buf, 0, L64_FREE_MAX };
@@ -161,7 +171,7 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 	p->span = img->link_end - img->link_base;
 	p->fixed = img->movable == ELF_MOVE_NONE;
 	p->align = img->max_align > PAGE_SIZE ? img->max_align : PAGE_SIZE;
-	size_tables(p, mm, allow_1g);
+	size_tables(p, mm, img->link_end, map_min, allow_1g);
 	p->scratch_pages = L64_PG_TABLES + p->pt_pages;
 	if ((err = free_ram(&fs, mm, hi, avoid, avoid_count, d)))
 		return err;
@@ -184,9 +194,12 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 	}
 	/* A kernel that must sit at its link address expects its boot data in
 	 * low memory too (Firecracker's layout; Nanos reads the command line
-	 * through its own early map): the lowest fit above 1 MiB. */
+	 * through its own early map): the lowest fit above 1 MiB, inside its
+	 * smaller identity map. */
 	q = (struct slot_req){ .size = p->scratch_pages * PAGE_SIZE, .align = PAGE_SIZE,
 			       .lo = L64_LOW_MEM, .hi = hi, .hint = L64_LOW_MEM };
+	if (p->fixed && q.hi > p->map_top)
+		q.hi = p->map_top;
 	if ((err = layout_slot_choose(&fs, &q, p->fixed ? NULL : rng, &p->scratch,
 				      &scratch_mbits)))
 		return ldr_fail(d, err, "linux64 boot data", -1, "physical size", q.size);

@@ -8,8 +8,10 @@
  * granularity, or the largest p_align when bigger: 2 MiB for Linux); an
  * image with none of these signs is loaded exactly at its p_paddr.
  * Virtual == physical,
- * identity map of 0..max(4 GiB, top of RAM) with RWX 2 MiB pages (1 GiB
- * pages above the first GiB where the CPU has them)
+ * identity map of 0..max(4 GiB, top of RAM) (0..1 GiB, stretched to the
+ * image and modules, for an image at its link address, as Firecracker maps
+ * it) with RWX 2 MiB pages (1 GiB pages above the first GiB where the CPU
+ * has them)
  * (the kernels write their own text, so W^X cannot be enforced), RSI =
  * boot_params.  Facts: ../shared/spec/real-kernels.md.
  */
@@ -88,8 +90,8 @@ enum ldr_err linux64_run(struct loader_state *s, struct l64_plan *p, struct entr
 /* Pure parts, for host tests. */
 enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm,
 			    const struct boot_range *avoid, uint32_t avoid_count,
-			    uint64_t phys_limit, bool allow_1g, struct rand_drbg *rng,
-			    struct l64_plan *p, struct ldr_diag *diag);
+			    uint64_t phys_limit, uint64_t map_min, bool allow_1g,
+			    struct rand_drbg *rng, struct l64_plan *p, struct ldr_diag *diag);
 /* Copy PT_LOADs by p_offset/p_filesz to dst (p->span bytes, zeroed first). */
 enum ldr_err l64_load(const struct elf_image *img, const struct l64_plan *p, uint8_t *dst,
 		      struct ldr_diag *diag);

@@ -106,6 +106,7 @@ static enum ldr_err plan(struct loader_state *s, struct l64_plan *p)
 	static struct boot_range avoid[BOOT_MAX_RESERVED + BOOT_MAX_MODULES];
 	const struct boot_env *env = s->env;
 	struct ldr_diag d = { 0 };
+	uint64_t map_min = 0; /* the modules' end: the initrd is identity-mapped */
 	uint32_t n = 0;
 	enum ldr_err err;
 
@@ -117,7 +118,13 @@ static enum ldr_err plan(struct loader_state *s, struct l64_plan *p)
 		avoid[n++] = env->reserved[i];
 	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++)
 		avoid[n++] = (struct boot_range){ env->modules[i].phys, env->modules[i].size };
-	err = l64_plan_image(&s->img, &s->mm, avoid, n, env->phys_limit,
+	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++) {
+		uint64_t end;
+		if (!range_end(env->modules[i].phys, env->modules[i].size, &end))
+			end = UINT64_MAX;
+		map_min = end > map_min ? end : map_min;
+	}
+	err = l64_plan_image(&s->img, &s->mm, avoid, n, env->phys_limit, map_min,
 			     (env->cpu_features & BOOT_CPU_1G_PAGES) != 0,
 			     env->opts.aslr_off ? NULL : &s->layout_rng, p, &d);
 	if (err)

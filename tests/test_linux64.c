@@ -104,7 +104,7 @@ static void test_plan_spread(void)
 	norm(&mm, raw, 3);
 	rand_drbg_init(&rng, master, RAND_DOMAIN_LAYOUT);
 	for (int i = 0; i < 200; i++) {
-		REQUIRE(l64_plan_image(&img, &mm, avoid, 1, 0, false, &rng, &p, NULL) == LDR_OK);
+		REQUIRE(l64_plan_image(&img, &mm, avoid, 1, 0, 0, false, &rng, &p, NULL) == LDR_OK);
 		EXPECT_EQ(p.base & 0x1fffff, 0u);
 		EXPECT_EQ(p.align, 0x200000u);
 		EXPECT_EQ(p.span, 0x4000u);
@@ -126,16 +126,49 @@ static void test_plan_spread(void)
 	}
 	EXPECT(distinct >= 150);
 	/* aslr=off (no rng): the lowest slot, every time. */
-	REQUIRE(l64_plan_image(&img, &mm, avoid, 1, 0, true, NULL, &p, NULL) == LDR_OK);
+	REQUIRE(l64_plan_image(&img, &mm, avoid, 1, 0, 0, true, NULL, &p, NULL) == LDR_OK);
 	EXPECT_EQ(p.base, 0x200000u);
 	EXPECT_EQ(p.pt_pages, 3u); /* 1 GiB pages above the first GiB */
 	/* phys_limit is honoured; no room gives E_NO_SPACE. */
-	REQUIRE(l64_plan_image(&img, &mm, NULL, 0, 0x800000, false, &rng, &p, NULL) == LDR_OK);
+	REQUIRE(l64_plan_image(&img, &mm, NULL, 0, 0x800000, 0, false, &rng, &p, NULL) == LDR_OK);
 	EXPECT(p.base + p.span <= 0x800000 && p.scratch + p.scratch_pages * 4096 <= 0x800000);
-	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0x200000, false, &rng, &p, NULL),
+	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0x200000, 0, false, &rng, &p, NULL),
 		   LDR_E_NO_SPACE);
 	img.max_align = UINT64_C(1) << 31;
-	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0, false, &rng, &p, NULL), LDR_E_LINUX64_ALIGN);
+	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0, 0, false, &rng, &p, NULL), LDR_E_LINUX64_ALIGN);
+	rand_drbg_wipe(&rng);
+	free(f);
+}
+
+/* A fixed image gets Firecracker's identity map, [0, 1 GiB) in 2 MiB pages,
+ * stretched to cover the modules, with its boot data inside it. */
+static void test_plan_fixed(void)
+{
+	static struct memmap mm;
+	static struct elf_image img;
+	const struct mm_entry raw[] = { { 0x100000, 0xfff00000, ASLRBOOT_MEM_USABLE } };
+	uint8_t master[32] = { 7 };
+	struct rand_drbg rng;
+	struct l64_plan p;
+	struct shape sh;
+	size_t n;
+	uint8_t *f;
+
+	shape_nanos(&sh, 0x200000);
+	f = shape_build(&sh, &n);
+	REQUIRE(elf_parse(f, n, ELF_POL_LINUX64, &img, NULL) == LDR_OK);
+	norm(&mm, raw, 1);
+	rand_drbg_init(&rng, master, RAND_DOMAIN_LAYOUT);
+	for (int big = 0; big < 2; big++) {
+		REQUIRE(l64_plan_image(&img, &mm, NULL, 0, 0, 0, big, &rng, &p, NULL) == LDR_OK);
+		EXPECT(p.fixed && p.base == 0x200000 && p.mbits == 0);
+		EXPECT_EQ(p.map_top, UINT64_C(1) << 30);
+		EXPECT_EQ(p.pt_pages, 3u);
+		EXPECT_EQ(p.scratch, 0x100000u); /* the lowest fit */
+	}
+	REQUIRE(l64_plan_image(&img, &mm, NULL, 0, 0, 0x50000000, false, &rng, &p, NULL) == LDR_OK);
+	EXPECT_EQ(p.map_top, UINT64_C(2) << 30);
+	EXPECT_EQ(p.pt_pages, 4u);
 	rand_drbg_wipe(&rng);
 	free(f);
 }
@@ -566,6 +599,7 @@ int main(void)
 {
 	RUN(test_config_keys);
 	RUN(test_plan_spread);
+	RUN(test_plan_fixed);
 	RUN(test_load);
 	RUN(test_tables);
 	RUN(test_boot_linux64);
