@@ -41,13 +41,15 @@ static enum ldr_err move_buffer(struct loader_state *s, uint64_t *pa, uint64_t b
 	const uint8_t *src = phys(s, *pa, len);
 	paddr_t to;
 	uint8_t *dst;
-	enum ldr_err err;
 
-	if (!src || (err = ops->alloc_any(ops->ctx, pages, &to)))
+	if (!src || ops->alloc_any(ops->ctx, pages, &to))
 		return LDR_E_NO_SPACE;
 	if (ranges_overlap(pa_addr(to), pages * PAGE_SIZE, lo, hi - lo) ||
-	    !(dst = phys(s, pa_addr(to), len)))
+	    !(dst = phys(s, pa_addr(to), len))) {
+		if (ops->release)
+			ops->release(ops->ctx, to, pages);
 		return LDR_E_NO_SPACE;
+	}
 	memcpy(dst, src, len);
 	if (ops->release && !ops->release(ops->ctx, pa_init(*pa), pages))
 		memmap_mark(&s->mm, *pa, pages * PAGE_SIZE, ASLRBOOT_MEM_USABLE);
