@@ -51,6 +51,23 @@ static enum ldr_err efi_alloc_any(void *ctx, uint64_t pages, paddr_t *out)
 	return LDR_OK;
 }
 
+/* A file buffer efi_file_read allocated, moved away by the core. */
+static enum ldr_err efi_release(void *ctx, paddr_t pa, uint64_t pages)
+{
+	struct efi_ctx *c = ctx;
+
+	for (uint32_t i = 0; i < c->alloc_count; i++) {
+		struct efi_alloc *a = &c->allocs[i];
+		if (a->pa != pa_addr(pa) || a->pages != pages)
+			continue;
+		if (EFI_ERROR(c->bs->FreePages(a->pa, a->pages)))
+			return LDR_E_FIRMWARE;
+		*a = c->allocs[--c->alloc_count];
+		return LDR_OK;
+	}
+	return LDR_E_RANGE;
+}
+
 /* UEFI identity-maps all memory on x86-64 (UEFI 2.10, 2.3.4). */
 static void *efi_phys_ptr(void *ctx, paddr_t pa, uint64_t len)
 {
@@ -116,6 +133,7 @@ void efi_platform_init(struct efi_ctx *c)
 		.ctx = c,
 		.alloc_at = efi_alloc_at,
 		.alloc_any = efi_alloc_any,
+		.release = efi_release,
 		.phys_ptr = efi_phys_ptr,
 		.console_write = efi_console_write,
 		.exit_firmware = efi_exit_firmware,

@@ -34,7 +34,9 @@
 
 /* Policy knobs; zero = the strict native protocol. */
 #define ELF_POL_ALLOW_EXEC_NORELOC (1u << 0) /* accept ET_EXEC without relocations (aslr=off only) */
-#define ELF_POL_LINUX64 (1u << 1)   /* self-relocating kernel: skip W^X and relocation rows (C12, C14, D13-D15) */
+#define ELF_POL_LINUX64 (1u << 1)   /* self-relocating kernel: skip W^X and relocation rows (C12, C14,
+					D13-D15); accept p_align < 4 KiB, offsets not congruent to the
+					address, PT_TLS; PT_DYNAMIC is never read.  Bounds rows stay. */
 #define ELF_POL_INSPECT (1u << 2)   /* differential tests: accept PT_INTERP/PT_TLS/DT_NEEDED/undefined
 					symbols and COPY/TLS/IRELATIVE relocations (bounds-checked,
 					counted in stats.inspect_only, never applied) */
@@ -42,6 +44,19 @@
 #define ELF_PF_X 1u
 #define ELF_PF_W 2u
 #define ELF_PF_R 4u
+
+/* Signs that a self-relocating image is movable (elf_image.movable). */
+enum elf_move_sign {
+	ELF_MOVE_NONE = 0,
+	ELF_MOVE_ET_DYN,      /* e_type ET_DYN */
+	ELF_MOVE_DYNAMIC,     /* a PT_DYNAMIC program header, of any size */
+	ELF_MOVE_LINUX_NOTE,  /* Linux's own ELF note: vmlinux relocates itself */
+};
+
+/* Linux's note types (include/linux/elfnote.h, name "Linux"): the build salt
+ * (every vmlinux since 4.19) and the LTO info (since 5.14). */
+#define ELF_LINUX_NOTE_BUILD_SALT 0x100u
+#define ELF_LINUX_NOTE_LTO_INFO 0x101u
 
 struct elf_seg {
 	uint64_t vaddr, memsz;   /* as in the file */
@@ -78,7 +93,7 @@ struct elf_image {
 
 	bool has_relro;
 	uint64_t relro_start, relro_end; /* page-aligned RELRO range (link addresses) */
-	bool has_interp, has_tls;        /* only with ELF_POL_INSPECT */
+	bool has_interp, has_tls;        /* accepted with ELF_POL_INSPECT (PT_TLS: also LINUX64) */
 
 	/* Dynamic section (file offsets of validated tables). */
 	bool has_dynamic;
@@ -92,6 +107,12 @@ struct elf_image {
 	 * without re-checking each one (what a unikernel's linker emits). */
 	bool rela_relative_only;
 
+	/* Why the image may run at any physical address under ELF_POL_LINUX64
+	 * (the first sign found, in this order); ELF_MOVE_NONE: only at its
+	 * p_paddr.  Recorded under every policy. */
+	uint32_t movable;                /* enum elf_move_sign */
+	bool has_linux_note;             /* a "Linux" build-salt or LTO-info note */
+
 	/* aslrboot ELF note (PT_NOTE, name "aslrboot", type 1) */
 	bool has_note;
 	uint64_t note_stack_size, note_heap_size;
@@ -104,6 +125,15 @@ struct elf_image {
  * On failure returns the distinct code and fills *diag (may be NULL). */
 enum ldr_err elf_parse(const void *buf, uint64_t size, uint32_t policy, struct elf_image *img,
 		       struct ldr_diag *diag);
+
+/*
+ * W^X incompatibility of an image whose headers elf_parse accepted under some
+ * policy: over ALL program headers, the first of a W+X PT_LOAD (E_WX), a
+ * PT_GNU_STACK with PF_X (E_STACK_EXEC), a writable and an executable
+ * PT_LOAD whose p_vaddr page spans meet (E_PERM_SHARE), in header order.
+ * LDR_OK if none; else the code, with *diag naming the program header.
+ */
+enum ldr_err elf_wx_scan(const struct elf_image *img, struct ldr_diag *diag);
 
 /*
  * Where each segment's pages live now: seg_mem[i] points to the loaded copy

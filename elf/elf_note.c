@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * PT_NOTE walking (row E4) and the aslrboot parameter note
- * (include/aslrboot.h).  Offsets follow glibc's ELF_NOTE_DESC_OFFSET /
+ * PT_NOTE walking (row E4), the aslrboot parameter note
+ * (include/aslrboot.h) and Linux's own notes (a sign of a movable kernel).  Offsets follow glibc's ELF_NOTE_DESC_OFFSET /
  * ELF_NOTE_NEXT_OFFSET: padding is relative to the note start, so an
  * 8-aligned "GNU" property note has its descriptor at +16, not +20.
  */
@@ -44,6 +44,12 @@ static bool is_ours(const uint8_t *name, uint32_t namesz, uint32_t type)
 	       !__builtin_memcmp(name, ASLRBOOT_NOTE_NAME, sizeof(ASLRBOOT_NOTE_NAME));
 }
 
+static bool is_linux(const uint8_t *name, uint32_t namesz, uint32_t type)
+{
+	return (type == ELF_LINUX_NOTE_BUILD_SALT || type == ELF_LINUX_NOTE_LTO_INFO) &&
+	       namesz == sizeof("Linux") && !__builtin_memcmp(name, "Linux", sizeof("Linux"));
+}
+
 enum ldr_err elf_parse_notes(struct elf_image *img, const Elf64_Phdr *ph, uint32_t index,
 			     struct ldr_diag *d)
 {
@@ -74,6 +80,8 @@ enum ldr_err elf_parse_notes(struct elf_image *img, const Elf64_Phdr *ph, uint32
 			return ldr_fail(d, LDR_E_NOTE, NOTE, n, "n_namesz", namesz);
 		if (descsz > ph->p_filesz - desc)
 			return ldr_fail(d, LDR_E_NOTE, NOTE, n, "n_descsz", descsz);
+		if (is_linux(base + pos + sizeof(Elf64_Nhdr), namesz, type))
+			img->has_linux_note = true;
 		if (is_ours(base + pos + sizeof(Elf64_Nhdr), namesz, type) &&
 		    (err = take_params(img, base + desc, descsz, n, d)))
 			return err;

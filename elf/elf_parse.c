@@ -81,6 +81,7 @@ static enum ldr_err check_load(const struct elf_image *img, const Elf64_Phdr *ph
 			       struct ldr_diag *d)
 {
 	uint64_t end, al = ph->p_align;
+	bool l64 = img->policy & ELF_POL_LINUX64;
 
 	if (ph->p_filesz > ph->p_memsz)
 		return fail(d, LDR_E_FILESZ, PHDR, i, "p_filesz", ph->p_filesz);
@@ -90,20 +91,23 @@ static enum ldr_err check_load(const struct elf_image *img, const Elf64_Phdr *ph
 		return fail(d, LDR_E_SEG_FILE_RANGE, PHDR, i, "p_offset", ph->p_offset);
 	if (!elf_end(ph->p_vaddr, ph->p_memsz, &end) || !elf_align_up(end, ELF_PAGE, &end))
 		return fail(d, LDR_E_SEG_VADDR_RANGE, PHDR, i, "p_vaddr", ph->p_vaddr);
-	if ((img->policy & ELF_POL_LINUX64) &&
-	    (!elf_end(ph->p_paddr, ph->p_memsz, &end) || !elf_align_up(end, ELF_PAGE, &end)))
+	if (l64 && (!elf_end(ph->p_paddr, ph->p_memsz, &end) || !elf_align_up(end, ELF_PAGE, &end)))
 		return fail(d, LDR_E_SEG_VADDR_RANGE, PHDR, i, "p_paddr", ph->p_paddr);
 	if (ph->p_memsz > ELF_MAX_SEG_SIZE)
 		return fail(d, LDR_E_SEG_TOO_BIG, PHDR, i, "p_memsz", ph->p_memsz);
 	if (al > 1 && !elf_is_pow2(al))
 		return fail(d, LDR_E_ALIGN, PHDR, i, "p_align", al);
-	if (al < ELF_PAGE)
-		return fail(d, LDR_E_ALIGN_SMALL, PHDR, i, "p_align", al);
 	if (al > ELF_MAX_ALIGN)
 		return fail(d, LDR_E_ALIGN_TOO_BIG, PHDR, i, "p_align", al);
+	/* A self-relocating kernel is copied by p_offset/p_filesz into one block
+	 * (l64_load), never mapped from the file: page congruence is ours only. */
+	if (l64)
+		return LDR_OK;
+	if (al < ELF_PAGE)
+		return fail(d, LDR_E_ALIGN_SMALL, PHDR, i, "p_align", al);
 	if ((ph->p_vaddr - ph->p_offset) & (al - 1))
 		return fail(d, LDR_E_ALIGN_CONGRUENCE, PHDR, i, "p_vaddr", ph->p_vaddr);
-	if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X) && !(img->policy & ELF_POL_LINUX64))
+	if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X))
 		return fail(d, LDR_E_WX, PHDR, i, "p_flags", ph->p_flags);
 	return LDR_OK;
 }
@@ -178,8 +182,10 @@ static enum ldr_err visit_phdr(struct elf_image *img, const Elf64_Phdr *ph, uint
 		img->has_interp = true;
 		return inspect ? LDR_OK : fail(d, LDR_E_INTERP, PHDR, i, "p_type", ph->p_type);
 	case PT_TLS:
+		/* A self-relocating kernel sets up its own TLS. */
 		img->has_tls = true;
-		return inspect ? LDR_OK : fail(d, LDR_E_TLS, PHDR, i, "p_type", ph->p_type);
+		return inspect || (img->policy & ELF_POL_LINUX64) ?
+			       LDR_OK : fail(d, LDR_E_TLS, PHDR, i, "p_type", ph->p_type);
 	case PT_GNU_STACK:
 		/* C18; a linux64 kernel builds its own stack and tables. */
 		if ((ph->p_flags & PF_X) && !(img->policy & ELF_POL_LINUX64))
@@ -302,6 +308,12 @@ static enum ldr_err parse_phdrs(struct elf_image *img, const Elf64_Ehdr *eh, str
 		if ((err = visit_phdr(img, &ph, i, &seen, d)))
 			return err;
 	}
+	if (img->type == ET_DYN)
+		img->movable = ELF_MOVE_ET_DYN;
+	else if (seen.dyn >= 0)
+		img->movable = ELF_MOVE_DYNAMIC;
+	else if (img->has_linux_note)
+		img->movable = ELF_MOVE_LINUX_NOTE;
 	if ((err = check_span(img, d)))
 		return err;
 	if (seen.relro >= 0) {
@@ -337,6 +349,53 @@ enum ldr_err elf_parse(const void *buf, uint64_t size, uint32_t policy, struct e
 	img->machine = eh.e_machine;
 	img->entry = eh.e_entry;
 	return parse_phdrs(img, &eh, diag);
+}
+
+/* The p_vaddr page span of a PT_LOAD, clamped at the top of the address space. */
+static void vpages(const Elf64_Phdr *ph, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t end;
+
+	*lo = elf_align_down(ph->p_vaddr, ELF_PAGE);
+	if (!elf_end(ph->p_vaddr, ph->p_memsz, &end) || !elf_align_up(end, ELF_PAGE, hi))
+		*hi = UINT64_MAX;
+}
+
+static bool wx_pair(const Elf64_Phdr *a, const Elf64_Phdr *b)
+{
+	return ((a->p_flags & PF_W) && (b->p_flags & PF_X)) ||
+	       ((a->p_flags & PF_X) && (b->p_flags & PF_W));
+}
+
+enum ldr_err elf_wx_scan(const struct elf_image *img, struct ldr_diag *d)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph, q;
+
+	__builtin_memcpy(&eh, img->file, sizeof(eh));
+	for (uint32_t i = 0; i < eh.e_phnum; i++) {
+		uint64_t lo, hi;
+
+		read_phdr(img, &eh, i, &ph);
+		if (ph.p_type == PT_GNU_STACK && (ph.p_flags & PF_X))
+			return fail(d, LDR_E_STACK_EXEC, PHDR, i, "p_flags", ph.p_flags);
+		if (ph.p_type != PT_LOAD || !ph.p_memsz)
+			continue;
+		if ((ph.p_flags & PF_W) && (ph.p_flags & PF_X))
+			return fail(d, LDR_E_WX, PHDR, i, "p_flags", ph.p_flags);
+		vpages(&ph, &lo, &hi);
+		for (uint32_t j = 0; j < i; j++) {
+			uint64_t qlo, qhi;
+
+			read_phdr(img, &eh, j, &q);
+			if (q.p_type != PT_LOAD || !q.p_memsz || !wx_pair(&ph, &q))
+				continue;
+			vpages(&q, &qlo, &qhi);
+			if (lo < qhi && qlo < hi)
+				return fail(d, LDR_E_PERM_SHARE, PHDR, i, "p_vaddr", ph.p_vaddr);
+		}
+	}
+	return LDR_OK;
 }
 
 int elf_seg_of(const struct elf_image *img, uint64_t vaddr)

@@ -43,7 +43,7 @@ enum boot_entropy_policy {
 };
 
 enum boot_protocol {
-	BOOT_PROTO_AUTO = 0,    /* native; linux64 if native refuses a note-less ET_EXEC */
+	BOOT_PROTO_AUTO = 0,    /* native, else linux64 when allowed (l64_decide, linux64.h) */
 	BOOT_PROTO_NATIVE = 1,  /* PROTOCOL.md only */
 	BOOT_PROTO_LINUX64 = 2, /* Linux x86 64-bit boot protocol (PROTOCOL.md, linux64) */
 };

@@ -16,27 +16,124 @@ static void *phys(struct loader_state *s, uint64_t pa, uint64_t len)
 	return s->ops->phys_ptr(s->ops->ctx, pa_init(pa), len);
 }
 
+/* The env->reserved entry holding the kernel file's bytes, or -1. */
+static int kernel_buffer(struct loader_state *s)
+{
+	const struct boot_env *env = s->env;
+
+	for (uint32_t i = 0; i < env->reserved_count; i++)
+		if (env->reserved[i].len >= env->kernel_size &&
+		    phys(s, env->reserved[i].base, env->kernel_size) == env->kernel)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Copy the `len` bytes at *pa (a buffer of `bytes` bytes) out of the fixed
+ * range [lo, hi) to fresh pages and give the old ones back.  *pa is updated;
+ * *ptr (may be NULL) gets the new pointer.
+ */
+static enum ldr_err move_buffer(struct loader_state *s, uint64_t *pa, uint64_t bytes,
+				uint64_t len, uint64_t lo, uint64_t hi, const uint8_t **ptr)
+{
+	const struct platform_ops *ops = s->ops;
+	uint64_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+	const uint8_t *src = phys(s, *pa, len);
+	paddr_t to;
+	uint8_t *dst;
+
+	if (!src || ops->alloc_any(ops->ctx, pages, &to))
+		return LDR_E_NO_SPACE;
+	if (ranges_overlap(pa_addr(to), pages * PAGE_SIZE, lo, hi - lo) ||
+	    !(dst = phys(s, pa_addr(to), len))) {
+		if (ops->release)
+			ops->release(ops->ctx, to, pages);
+		return LDR_E_NO_SPACE;
+	}
+	memcpy(dst, src, len);
+	if (ops->release && !ops->release(ops->ctx, pa_init(*pa), pages))
+		memmap_mark(&s->mm, *pa, pages * PAGE_SIZE, ASLRBOOT_MEM_USABLE);
+	*pa = pa_addr(to);
+	if (ptr)
+		*ptr = dst;
+	return LDR_OK;
+}
+
+/*
+ * A non-movable image goes to [link_base, link_end) whatever it takes: the
+ * kernel file buffer and the modules are moved out of that range (the range
+ * is reserved meanwhile, so their new pages are not in it).  What else
+ * overlaps it (the loader itself, firmware memory) makes l64_plan_image fail.
+ */
+static enum ldr_err make_room(struct loader_state *s)
+{
+	struct boot_env *env = s->env;
+	uint64_t lo = s->img.link_base, hi = s->img.link_end;
+	uint32_t saved = env->reserved_count;
+	int k = kernel_buffer(s);
+	struct ldr_diag d = { 0 };
+	enum ldr_err err = LDR_OK;
+
+	if (s->img.movable != ELF_MOVE_NONE || saved == BOOT_MAX_RESERVED)
+		return LDR_OK;
+	env->reserved[env->reserved_count++] = (struct boot_range){ lo, hi - lo };
+	if (k >= 0 && ranges_overlap(env->reserved[k].base, env->reserved[k].len, lo, hi - lo)) {
+		const uint8_t *moved;
+		err = move_buffer(s, &env->reserved[k].base, env->reserved[k].len,
+				  env->kernel_size, lo, hi, &moved);
+		if (!err) {
+			env->kernel = moved;
+			s->img.file = moved; /* the same validated bytes */
+			log_printf("linux64: moved the kernel file out of the link-address range\n");
+		} else {
+			ldr_fail(&d, err, "kernel file buffer (moving it off the link address)", -1,
+				 "p_paddr", lo);
+		}
+	}
+	for (uint32_t i = 0; !err && i < env->module_count && i < BOOT_MAX_MODULES; i++) {
+		struct boot_module *m = &env->modules[i];
+		if (!m->size || !ranges_overlap(m->phys, m->size, lo, hi - lo))
+			continue;
+		if ((err = move_buffer(s, &m->phys, m->size, m->size, lo, hi, NULL)))
+			ldr_fail(&d, err, "module", (int64_t)i + 2, "mod_start", m->phys);
+		else
+			log_printf("linux64: moved module %u out of the link-address range\n", i + 2);
+	}
+	env->reserved_count = saved;
+	return err ? fail(s, err, &d) : LDR_OK;
+}
+
 static enum ldr_err plan(struct loader_state *s, struct l64_plan *p)
 {
 	static struct boot_range avoid[BOOT_MAX_RESERVED + BOOT_MAX_MODULES];
 	const struct boot_env *env = s->env;
 	struct ldr_diag d = { 0 };
+	uint64_t map_min = 0; /* the modules' end: the initrd is identity-mapped */
 	uint32_t n = 0;
 	enum ldr_err err;
 
 	if ((err = memmap_normalize(env->mmap, env->mmap_count, &s->mm, &d)))
 		return fail(s, err, &d);
+	if ((err = make_room(s)))
+		return err;
 	for (uint32_t i = 0; i < env->reserved_count && i < BOOT_MAX_RESERVED; i++)
 		avoid[n++] = env->reserved[i];
 	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++)
 		avoid[n++] = (struct boot_range){ env->modules[i].phys, env->modules[i].size };
-	err = l64_plan_image(&s->img, &s->mm, avoid, n, env->phys_limit,
+	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++) {
+		uint64_t end;
+		if (!range_end(env->modules[i].phys, env->modules[i].size, &end))
+			end = UINT64_MAX;
+		map_min = end > map_min ? end : map_min;
+	}
+	err = l64_plan_image(&s->img, &s->mm, avoid, n, env->phys_limit, map_min,
 			     (env->cpu_features & BOOT_CPU_1G_PAGES) != 0,
 			     env->opts.aslr_off ? NULL : &s->layout_rng, p, &d);
 	if (err)
 		return fail(s, err, &d);
-	log_printf("linux64: physical base: %llu KiB alignment, %u.%03u bits of entropy\n",
-		   (unsigned long long)(p->align >> 10), p->mbits / 1000, p->mbits % 1000);
+	if (!p->fixed)
+		log_printf("linux64: physical base: %llu KiB alignment, %u.%03u bits of entropy\n",
+			   (unsigned long long)(p->align >> 10), p->mbits / 1000, p->mbits % 1000);
 	if (env->opts.verbose)
 		log_printf("linux64: image phys=0x%llx size=0x%llx entry=0x%llx boot data=0x%llx\n",
 			   (unsigned long long)p->base, (unsigned long long)p->span,

@@ -32,6 +32,11 @@ struct platform_ops {
 	enum ldr_err (*alloc_at)(void *ctx, paddr_t pa, uint64_t pages);
 	/* Loader scratch memory, anywhere. */
 	enum ldr_err (*alloc_any)(void *ctx, uint64_t pages, paddr_t *out);
+	/* Give back [pa, pa + pages*4K), a file buffer the front end allocated
+	 * (kernel or module) after the core moved it; NULL where the front end
+	 * allocated nothing (the buffer's env->reserved / env->modules entry is
+	 * all that keeps it, and the core updates that). */
+	enum ldr_err (*release)(void *ctx, paddr_t pa, uint64_t pages);
 	/* A pointer through which the loader can access [pa, pa+len) now.
 	 * Identity on firmware; an arena offset in host tests.  NULL if the
 	 * range is not accessible. */

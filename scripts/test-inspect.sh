@@ -5,7 +5,7 @@
 #     with "loadable":true, kernel virtual base >= 30 bits on 4 GiB of RAM;
 #   - every file in bad.list: exit 1 and exactly one stderr line
 #     "error: <file>: ... [<its listed code>]", the same code in --json;
-#   - --help, usage errors (exit 2), --policy linux64, --ram;
+#   - --help, usage errors (exit 2), the default --policy auto, --policy linux64, --ram;
 #   - placement: a 64 MiB .bss PIE (built here with gcc) does not fit in
 #     64 MiB (E_NO_SPACE with the shortfall) and fits on every draw in 128 MiB.
 # Prints "RESULT passed=N failed=M".
@@ -126,7 +126,18 @@ check_cli() {
 	"$t" --help >"$tmp/out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q -- '--json' "$tmp/out" && grep -q -- '--ram SIZE' "$tmp/out" &&
-		grep -q -- '--policy linux64' "$tmp/out"; then ok; else bad "$t --help"; fi
+		grep -q -- '--policy linux64' "$tmp/out" && grep -q -- '--policy auto' "$tmp/out"; then
+		ok
+	else
+		bad "$t --help"
+	fi
+	# The default is the loader's: protocol=auto, which keeps a PIE native.
+	"$t" --json "$real" >"$tmp/json" 2>/dev/null
+	if grep -q '"policy":"auto"' "$tmp/json" && grep -q '"protocol":"native","why":null' "$tmp/json"; then
+		ok
+	else
+		bad "$t $real: default policy not auto/native"
+	fi
 	for args in "" "--ram 3X $real" "--ram 1M $real" "--policy bsd $real" "$real $real" \
 		"$tmp/no-such-file"; do
 		# shellcheck disable=SC2086 # word splitting is the point

@@ -67,7 +67,7 @@ bases=()
 for n in real0 real1 real-efi; do
 	log=$T/$n.log
 	base=$(sed -n 's/^aslrboot: linux64: image phys=0x0*\([0-9a-f]*\) .*/\1/p' "$log")
-	if ! grep -aq '^aslrboot: linux64: native load refused (E_ORDER); booting with the Linux 64-bit protocol' "$log"; then
+	if ! grep -aq '^aslrboot: linux64: native load refused (E_ORDER); movable (Linux ELF note): random physical base; booting with the Linux 64-bit protocol' "$log"; then
 		fail "$n: linux64 not taken"
 	elif ! grep -aq '\] Linux version ' "$log" || ! grep -aq "$PANIC" "$log"; then
 		fail "$n: no \"Linux version\" then \"$PANIC\""

@@ -2,14 +2,17 @@
 /*
  * elf_parse() policies: ELF_POL_ALLOW_EXEC_NORELOC, ELF_POL_INSPECT (distro
  * PIEs) and ELF_POL_LINUX64 (self-relocating kernels: placed by p_paddr,
- * W^X and relocation rows skipped, bounds rows kept).
+ * W^X, alignment, congruence and relocation rows skipped, bounds rows kept);
+ * the movability signs and elf_wx_scan().
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "elf/elf.h"
 #include "elfgen.h"
 #include "harness.h"
+#include "l64_shapes.h"
 
 static uint8_t *build(struct elfgen_spec *sp, size_t *sz)
 {
@@ -150,11 +153,208 @@ static void test_policy_linux64_skips_wx_rows(void)
 	}
 }
 
+/* Rows ELF_POL_LINUX64 lifts; every other row keeps its error. */
+static bool lifted_by_linux64(const char *name)
+{
+	static const char *const lifted[] = { "a7_exec", "a7_exec_nodyn", "c9", "c10", "c10_zero",
+					      "c12", "c14", "c17", "c18" };
+
+	if (name[0] == 'd' || strstr(name, "hash") || !strcmp(name, "symtab_range"))
+		return true; /* PT_DYNAMIC is never read */
+	for (size_t i = 0; i < sizeof(lifted) / sizeof(lifted[0]); i++)
+		if (!strcmp(name, lifted[i]))
+			return true;
+	return false;
+}
+
+/* linux64 places by p_paddr: give every program header p_paddr = p_vaddr so
+ * a row about addresses means the same under both policies. */
+static void mirror_paddr(uint8_t *p, size_t sz)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	if (sz < sizeof(eh))
+		return;
+	memcpy(&eh, p, sizeof(eh));
+	if (eh.e_phentsize != sizeof(ph) || eh.e_phoff > sz ||
+	    (sz - eh.e_phoff) / sizeof(ph) < eh.e_phnum)
+		return;
+	for (uint32_t i = 0; i < eh.e_phnum; i++) {
+		memcpy(&ph, p + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		ph.p_paddr = ph.p_vaddr;
+		memcpy(p + eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph));
+	}
+}
+
+static void test_policy_linux64_bounds(void)
+{
+	const struct elfgen_case *cs;
+	size_t n = elfgen_bad_cases(&cs), sz, kept = 0;
+	struct elf_image img;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *p = cs[i].build(&sz);
+		enum ldr_err e;
+
+		mirror_paddr(p, sz);
+		e = parse(p, sz, ELF_POL_LINUX64, &img);
+
+		if (!strcmp(cs[i].name, "c12_same")) {
+			EXPECT_ERR(e, LDR_E_ENTRY); /* its text is RW: E1 still applies */
+		} else if (lifted_by_linux64(cs[i].name)) {
+			if (cs[i].name[0] != 'd' && e != LDR_OK)
+				fprintf(stderr, "  %s: %s\n", cs[i].name, ldr_errname(e));
+			EXPECT(cs[i].name[0] == 'd' || e == LDR_OK);
+		} else {
+			if (e != cs[i].err)
+				fprintf(stderr, "  %s: %s, want %s\n", cs[i].name, ldr_errname(e),
+					ldr_errname(cs[i].err));
+			EXPECT_ERR(e, cs[i].err);
+			kept++;
+		}
+		free(p);
+	}
+	EXPECT(kept > 50);
+}
+
+/* Unikraft's Firecracker shape: refused natively, accepted under linux64
+ * (small p_align, incongruent offset, empty PT_LOAD, PT_TLS, zero-size
+ * PT_DYNAMIC never read), movable because of that PT_DYNAMIC. */
+static void test_shape_unikraft(void)
+{
+	struct shape sh;
+	struct elf_image img;
+	struct ldr_diag d;
+	size_t sz;
+	uint8_t *p;
+
+	shape_unikraft(&sh);
+	p = shape_build(&sh, &sz);
+	EXPECT_ERR(elf_parse(p, sz, 0, &img, &d), LDR_E_ALIGN_SMALL);
+	EXPECT_EQ(d.index, 1);
+	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+	EXPECT_EQ(img.nsegs, 3u);
+	EXPECT_EQ(img.movable, (uint32_t)ELF_MOVE_DYNAMIC);
+	EXPECT(img.has_tls && !img.has_linux_note);
+	EXPECT_EQ(img.link_base, 0x100000u);
+	EXPECT_EQ(img.link_end, 0x177000u);
+	EXPECT_EQ(img.max_align, 0x1000u);
+	EXPECT_ERR(elf_wx_scan(&img, NULL), LDR_OK);
+	/* Bounds still hold: the incongruent segment's bytes must be in the file. */
+	((Elf64_Phdr *)(p + sizeof(Elf64_Ehdr)))[1].p_offset = sz - 0x800;
+	EXPECT_ERR(parse(p, sz, ELF_POL_LINUX64, &img), LDR_E_SEG_FILE_RANGE);
+	free(p);
+	/* Without the PT_DYNAMIC it is not movable. */
+	sh.ph[5].p_type = PT_NULL;
+	p = shape_build(&sh, &sz);
+	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+	EXPECT_EQ(img.movable, (uint32_t)ELF_MOVE_NONE);
+	free(p);
+}
+
+/* memtest86+'s shape: E_WX natively, accepted under linux64, movable (ET_DYN),
+ * and W^X-incompatible for protocol=auto. */
+static void test_shape_memtest(void)
+{
+	struct shape sh;
+	struct elf_image img;
+	struct ldr_diag d;
+	size_t sz;
+	uint8_t *p;
+
+	shape_memtest(&sh);
+	p = shape_build(&sh, &sz);
+	EXPECT_ERR(parse(p, sz, 0, &img), LDR_E_WX);
+	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+	EXPECT_EQ(img.movable, (uint32_t)ELF_MOVE_ET_DYN);
+	EXPECT_ERR(elf_wx_scan(&img, &d), LDR_E_WX);
+	EXPECT_EQ(d.index, 0);
+	free(p);
+}
+
+/* Nanos' shape: not movable (a Xen note is no sign), W^X-compatible. */
+static void test_shape_nanos(void)
+{
+	struct shape sh;
+	struct elf_image img;
+	size_t sz;
+	uint8_t *p;
+
+	shape_nanos(&sh, 0x200000);
+	p = shape_build(&sh, &sz);
+	EXPECT_ERR(parse(p, sz, 0, &img), LDR_E_TYPE);
+	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+	EXPECT_EQ(img.movable, (uint32_t)ELF_MOVE_NONE);
+	EXPECT(!img.has_linux_note);
+	EXPECT_ERR(elf_wx_scan(&img, NULL), LDR_OK);
+	free(p);
+	/* Linux's build-salt note makes an image movable; its LTO note too. */
+	sh.note_name = "Linux";
+	for (uint32_t t = ELF_LINUX_NOTE_BUILD_SALT; t <= ELF_LINUX_NOTE_LTO_INFO + 1; t++) {
+		sh.note_type = t;
+		sh.ph[3].p_filesz = sh.ph[3].p_memsz = 28;
+		p = shape_build(&sh, &sz);
+		REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+		EXPECT_EQ(img.has_linux_note, t <= ELF_LINUX_NOTE_LTO_INFO);
+		EXPECT_EQ(img.movable, t <= ELF_LINUX_NOTE_LTO_INFO ? (uint32_t)ELF_MOVE_LINUX_NOTE
+								    : (uint32_t)ELF_MOVE_NONE);
+		free(p);
+	}
+}
+
+/* elf_wx_scan looks at every program header, whatever fails first natively. */
+static void test_wx_scan(void)
+{
+	struct shape sh;
+	struct elf_image img;
+	struct ldr_diag d;
+	size_t sz;
+	uint8_t *p;
+
+	shape_nanos(&sh, 0x200000);
+	sh.ph[0].p_align = 0x10;          /* the first native error: E_ALIGN_SMALL */
+	sh.ph[2].p_flags |= PF_X;         /* W+X data */
+	p = shape_build(&sh, &sz);
+	EXPECT_ERR(parse(p, sz, 0, &img), LDR_E_ALIGN_SMALL);
+	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+	EXPECT_ERR(elf_wx_scan(&img, &d), LDR_E_WX);
+	EXPECT_EQ(d.index, 2);
+	free(p);
+	/* An executable stack. */
+	shape_nanos(&sh, 0x200000);
+	sh.ph[4].p_flags |= PF_X;
+	p = shape_build(&sh, &sz);
+	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+	EXPECT_ERR(elf_wx_scan(&img, &d), LDR_E_STACK_EXEC);
+	free(p);
+	/* Writable data sharing text's last page; read-only data may share. */
+	shape_nanos(&sh, 0x200000);
+	sh.ph[0].p_memsz = sh.ph[0].p_filesz = 0x2800;
+	sh.ph[1].p_vaddr = sh.ph[1].p_paddr = 0x202800;
+	sh.ph[1].p_memsz = sh.ph[1].p_filesz = 0x800;
+	p = shape_build(&sh, &sz);
+	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+	EXPECT_ERR(elf_wx_scan(&img, &d), LDR_OK);
+	free(p);
+	sh.ph[1].p_flags = PF_R | PF_W;
+	p = shape_build(&sh, &sz);
+	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+	EXPECT_ERR(elf_wx_scan(&img, &d), LDR_E_PERM_SHARE);
+	EXPECT_EQ(d.index, 1);
+	free(p);
+}
+
 int main(void)
 {
 	RUN(test_policy_exec_noreloc);
 	RUN(test_policy_inspect);
 	RUN(test_policy_linux64);
 	RUN(test_policy_linux64_skips_wx_rows);
+	RUN(test_policy_linux64_bounds);
+	RUN(test_shape_unikraft);
+	RUN(test_shape_memtest);
+	RUN(test_shape_nanos);
+	RUN(test_wx_scan);
 	return harness_done();
 }

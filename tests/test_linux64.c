@@ -13,6 +13,7 @@
 #include "elfgen.h"
 #include "fake_platform.h"
 #include "harness.h"
+#include "l64_shapes.h"
 #include "loader/bootparams.h"
 #include "loader/config.h"
 #include "loader/linux64.h"
@@ -26,7 +27,8 @@
 
 /* A vmlinux-shaped ET_EXEC: text at p_vaddr KVADDR / p_paddr 16 MiB, a
  * per-CPU-like data segment at p_vaddr 0x800 sharing text's last page, a
- * zero-size PT_LOAD; p_align = align, p_offset congruent to p_vaddr. */
+ * zero-size PT_LOAD, Linux's build-salt note; p_align = align, p_offset
+ * congruent to p_vaddr. */
 static uint64_t k_toff, k_doff;
 
 static uint8_t *mk_kernel(uint64_t align, size_t *size)
@@ -50,13 +52,16 @@ static uint8_t *mk_kernel(uint64_t align, size_t *size)
 	eh->e_phoff = sizeof(*eh);
 	eh->e_ehsize = sizeof(*eh);
 	eh->e_phentsize = sizeof(*ph);
-	eh->e_phnum = 3;
+	eh->e_phnum = 4;
 	ph[0] = (Elf64_Phdr){ PT_LOAD, PF_R | PF_X, k_toff, KVADDR, KPADDR, 0x1800, 0x1800, align };
 	ph[1] = (Elf64_Phdr){ PT_LOAD, PF_R | PF_W, k_doff, 0x800, KPADDR + 0x1800, 0x100, 0x2000,
 			      align };
 	ph[2] = (Elf64_Phdr){ PT_LOAD, PF_R, 0, 0x5000, 0x5000, 0, 0, align };
+	/* Linux's build-salt note: the sign that makes vmlinux movable. */
+	ph[3] = (Elf64_Phdr){ PT_NOTE, PF_R, 0x400, 0, 0, 24, 24, 4 };
 	for (size_t i = 0x1000; i < n; i++)
 		f[i] = (uint8_t)(i * 7 + 1);
+	memcpy(f + 0x400, "\6\0\0\0\4\0\0\0\0\1\0\0Linux\0\0\0\0\0\0\0", 20);
 	*size = n;
 	return f;
 }
@@ -99,7 +104,7 @@ static void test_plan_spread(void)
 	norm(&mm, raw, 3);
 	rand_drbg_init(&rng, master, RAND_DOMAIN_LAYOUT);
 	for (int i = 0; i < 200; i++) {
-		REQUIRE(l64_plan_image(&img, &mm, avoid, 1, 0, false, &rng, &p, NULL) == LDR_OK);
+		REQUIRE(l64_plan_image(&img, &mm, avoid, 1, 0, 0, false, &rng, &p, NULL) == LDR_OK);
 		EXPECT_EQ(p.base & 0x1fffff, 0u);
 		EXPECT_EQ(p.align, 0x200000u);
 		EXPECT_EQ(p.span, 0x4000u);
@@ -121,16 +126,49 @@ static void test_plan_spread(void)
 	}
 	EXPECT(distinct >= 150);
 	/* aslr=off (no rng): the lowest slot, every time. */
-	REQUIRE(l64_plan_image(&img, &mm, avoid, 1, 0, true, NULL, &p, NULL) == LDR_OK);
+	REQUIRE(l64_plan_image(&img, &mm, avoid, 1, 0, 0, true, NULL, &p, NULL) == LDR_OK);
 	EXPECT_EQ(p.base, 0x200000u);
-	EXPECT_EQ(p.pt_pages, 2u);
+	EXPECT_EQ(p.pt_pages, 3u); /* 1 GiB pages above the first GiB */
 	/* phys_limit is honoured; no room gives E_NO_SPACE. */
-	REQUIRE(l64_plan_image(&img, &mm, NULL, 0, 0x800000, false, &rng, &p, NULL) == LDR_OK);
+	REQUIRE(l64_plan_image(&img, &mm, NULL, 0, 0x800000, 0, false, &rng, &p, NULL) == LDR_OK);
 	EXPECT(p.base + p.span <= 0x800000 && p.scratch + p.scratch_pages * 4096 <= 0x800000);
-	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0x200000, false, &rng, &p, NULL),
+	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0x200000, 0, false, &rng, &p, NULL),
 		   LDR_E_NO_SPACE);
 	img.max_align = UINT64_C(1) << 31;
-	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0, false, &rng, &p, NULL), LDR_E_LINUX64_ALIGN);
+	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0, 0, false, &rng, &p, NULL), LDR_E_LINUX64_ALIGN);
+	rand_drbg_wipe(&rng);
+	free(f);
+}
+
+/* A fixed image gets Firecracker's identity map, [0, 1 GiB) in 2 MiB pages,
+ * stretched to cover the modules, with its boot data inside it. */
+static void test_plan_fixed(void)
+{
+	static struct memmap mm;
+	static struct elf_image img;
+	const struct mm_entry raw[] = { { 0x100000, 0xfff00000, ASLRBOOT_MEM_USABLE } };
+	uint8_t master[32] = { 7 };
+	struct rand_drbg rng;
+	struct l64_plan p;
+	struct shape sh;
+	size_t n;
+	uint8_t *f;
+
+	shape_nanos(&sh, 0x200000);
+	f = shape_build(&sh, &n);
+	REQUIRE(elf_parse(f, n, ELF_POL_LINUX64, &img, NULL) == LDR_OK);
+	norm(&mm, raw, 1);
+	rand_drbg_init(&rng, master, RAND_DOMAIN_LAYOUT);
+	for (int big = 0; big < 2; big++) {
+		REQUIRE(l64_plan_image(&img, &mm, NULL, 0, 0, 0, big, &rng, &p, NULL) == LDR_OK);
+		EXPECT(p.fixed && p.base == 0x200000 && p.mbits == 0);
+		EXPECT_EQ(p.map_top, UINT64_C(1) << 30);
+		EXPECT_EQ(p.pt_pages, 3u);
+		EXPECT_EQ(p.scratch, 0x100000u); /* the lowest fit */
+	}
+	REQUIRE(l64_plan_image(&img, &mm, NULL, 0, 0, 0x50000000, false, &rng, &p, NULL) == LDR_OK);
+	EXPECT_EQ(p.map_top, UINT64_C(2) << 30);
+	EXPECT_EQ(p.pt_pages, 4u);
 	rand_drbg_wipe(&rng);
 	free(f);
 }
@@ -171,6 +209,8 @@ struct idmap_walk {
 static bool idmap_leaf(void *arg, const struct pt_leaf *l)
 {
 	struct idmap_walk *w = arg;
+	/* The first GiB in 2 MiB pages, as Firecracker maps it (Nanos walks it). */
+	w->ok &= va_addr(l->va) >= (UINT64_C(1) << 30) || l->size == (UINT64_C(2) << 20);
 	w->ok &= va_addr(l->va) == pa_addr(l->pa) && va_addr(l->va) == w->next &&
 		 l->prot == (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X) && !l->user;
 	w->next = va_addr(l->va) + l->size;
@@ -193,7 +233,7 @@ static void test_tables(void)
 	tables = aligned_alloc(4096, 16 * 4096);
 	for (int big = 0; big < 2; big++) {
 		struct idmap_walk w = { 0, 0, true };
-		p.pt_pages = big ? 2 : 8;
+		p.pt_pages = big ? 3 : 8;
 		l64_build_tables(&p, tables, 0x800000, big);
 		EXPECT_EQ(pt_walk(pa_init(0x800000), tables_ptr, NULL, idmap_leaf, &w, NULL), LDR_OK);
 		EXPECT(w.ok);
@@ -307,8 +347,9 @@ static void test_boot_linux64(void)
 	free(b.kernel);
 }
 
-/* auto keeps native kernels native (RSI = 0) and keeps a native-shaped
- * ET_EXEC a native error (it loads natively with aslr=off). */
+/* auto keeps native kernels native (RSI = 0); an image written for us (an
+ * aslrboot note) keeps its native error; without the note, an ET_EXEC
+ * without relocations is booted by linux64 at its link address. */
 static void test_auto_native(void)
 {
 	struct l64_boot b;
@@ -321,13 +362,214 @@ static void test_auto_native(void)
 	fake_free(&b.fp);
 	free(b.kernel);
 	elfgen_spec_default(&sp);
-	sp.type = ET_EXEC, sp.base = 0x400000, sp.no_dynamic = true, sp.note = false;
+	sp.type = ET_EXEC, sp.base = ARENA_BASE + 0x400000, sp.no_dynamic = true;
 	b.kernel = elfgen_build(&sp, &b.ksize);
 	EXPECT_ERR(boot(&b, BOOT_PROTO_AUTO, false, 1), LDR_E_TYPE);
 	EXPECT(fake_untouched(&b.fp));
 	fake_free(&b.fp);
-	EXPECT_EQ(boot(&b, BOOT_PROTO_LINUX64, false, 1), LDR_OK); /* forced: allowed */
+	free(b.kernel);
+	sp.note = false;
+	b.kernel = elfgen_build(&sp, &b.ksize);
+	EXPECT_EQ(boot(&b, BOOT_PROTO_AUTO, false, 1), LDR_OK);
+	EXPECT(strstr(b.fp.console, "linux64: native load refused (E_TYPE); not relocatable"));
+	EXPECT_EQ(va_addr(b.st.entry), sp.base + (elfgen_ehdr(b.kernel)->e_entry - sp.base));
 	fake_free(&b.fp);
+	EXPECT_ERR(boot(&b, BOOT_PROTO_NATIVE, false, 1), LDR_E_TYPE);
+	fake_free(&b.fp);
+	free(b.kernel);
+}
+
+/* Unikraft's Firecracker shape: no options needed (auto), random 4 KiB
+ * bases because of its zero-size PT_DYNAMIC; segments copied by p_offset. */
+static void test_unikraft_shape(void)
+{
+	struct l64_boot b;
+	struct shape sh;
+	uint64_t seen[6];
+	uint32_t distinct = 0;
+
+	shape_unikraft(&sh);
+	b.kernel = shape_build(&sh, &b.ksize);
+	for (int i = 0; i < 6; i++) {
+		uint64_t base;
+		const uint8_t *img;
+
+		EXPECT_EQ(boot(&b, i & 1 ? BOOT_PROTO_LINUX64 : BOOT_PROTO_AUTO, true, (uint8_t)i),
+			  LDR_OK);
+		base = va_addr(b.st.entry) - 0x10;
+		img = pp(&b, base, 0x77000);
+		REQUIRE(img && b.bp);
+		EXPECT_EQ(base & 0xfff, 0u);
+		EXPECT(!memcmp(img + 0x28000, b.kernel + 0x28920, 0x1000)); /* incongruent */
+		EXPECT(!memcmp(img + 0x39000, b.kernel + 0x29920, 0x27cc));
+		EXPECT(strstr(b.fp.console, i & 1 ? "linux64: protocol=linux64; movable (PT_DYNAMIC)"
+						  : "linux64: native load refused (E_ALIGN_SMALL); "
+						    "movable (PT_DYNAMIC): random physical base"));
+		seen[i] = base;
+		fake_free(&b.fp);
+	}
+	for (int i = 0; i < 6; i++) {
+		int dup = 0;
+		for (int j = 0; j < i; j++)
+			dup |= seen[j] == seen[i];
+		distinct += !dup;
+	}
+	EXPECT(distinct >= 4); /* ~16000 slots */
+	free(b.kernel);
+}
+
+/* memtest86+'s shape: boots with protocol=linux64 (ET_DYN: random base);
+ * auto refuses its RWE segment with E_WX and the hint. */
+static void test_memtest_shape(void)
+{
+	struct l64_boot b;
+	struct shape sh;
+
+	shape_memtest(&sh);
+	b.kernel = shape_build(&sh, &b.ksize);
+	EXPECT_EQ(boot(&b, BOOT_PROTO_LINUX64, false, 3), LDR_OK);
+	EXPECT(strstr(b.fp.console, "linux64: protocol=linux64; movable (ET_DYN)"));
+	EXPECT(!memcmp(pp(&b, va_addr(b.st.entry) - 0x200, 0x1f000), b.kernel + 0x1000, 0x1f000));
+	fake_free(&b.fp);
+	EXPECT_ERR(boot(&b, BOOT_PROTO_AUTO, false, 3), LDR_E_WX);
+	EXPECT(strstr(b.fp.console, "program header 0: p_flags = 0x7: segment is both writable "
+				    "and executable [E_WX]\naslrboot: hint: protocol=linux64 boots "
+				    "it as a self-relocating kernel without W^X\n"));
+	EXPECT(fake_untouched(&b.fp));
+	fake_free(&b.fp);
+	free(b.kernel);
+}
+
+/* A W+X ET_EXEC is never booted RWX by auto, even when a different native
+ * error (here a small p_align) comes first; a Linux note would allow it. */
+static void test_auto_wx_exec(void)
+{
+	struct l64_boot b;
+	struct shape sh;
+
+	shape_nanos(&sh, ARENA_BASE + 0x200000);
+	sh.ph[0].p_align = 0x10;
+	sh.ph[0].p_flags |= PF_W;
+	b.kernel = shape_build(&sh, &b.ksize);
+	EXPECT_ERR(boot(&b, BOOT_PROTO_AUTO, false, 1), LDR_E_WX);
+	EXPECT(strstr(b.fp.console, "aslrboot: hint: protocol=linux64"));
+	EXPECT(!strstr(b.fp.console, "W^X NOT enforced"));
+	fake_free(&b.fp);
+	free(b.kernel);
+	sh.note_name = "Linux", sh.note_type = ELF_LINUX_NOTE_BUILD_SALT;
+	sh.ph[3].p_filesz = sh.ph[3].p_memsz = 28;
+	b.kernel = shape_build(&sh, &b.ksize);
+	EXPECT_EQ(boot(&b, BOOT_PROTO_AUTO, false, 1), LDR_OK);
+	EXPECT(strstr(b.fp.console, "linux64: native load refused (E_ALIGN_SMALL); movable "
+				    "(Linux ELF note)"));
+	fake_free(&b.fp);
+	free(b.kernel);
+}
+
+/* Test allocator for moved buffers: the top of the arena, downwards. */
+static uint64_t bump_top;
+static enum ldr_err bump_alloc(void *ctx, uint64_t pages, paddr_t *out)
+{
+	struct fake_platform *fp = ctx;
+
+	bump_top -= pages * PAGE_SIZE;
+	*out = pa_init(bump_top);
+	return fp->ops.alloc_at(ctx, *out, pages);
+}
+
+/* Test release op: what the core gave back. */
+static struct boot_range released[4];
+static uint32_t nreleased;
+static enum ldr_err record_release(void *ctx, paddr_t pa, uint64_t pages)
+{
+	(void)ctx;
+	if (nreleased < 4)
+		released[nreleased] = (struct boot_range){ pa_addr(pa), pages * PAGE_SIZE };
+	nreleased++;
+	return LDR_OK;
+}
+
+/* Nanos' shape: not movable, so placed at exactly p_paddr under auto and
+ * aslr=off; also when the kernel file buffer and a module sit in that range
+ * (moved away first); a loader range there is one clear error. */
+static void test_nanos_fixed(void)
+{
+	const uint64_t pa = ARENA_BASE + 0x200000, kbuf = pa + 0x1000, mod = pa + 0x9000;
+	struct l64_boot b;
+	struct shape sh;
+	uint8_t *f;
+	size_t n;
+
+	shape_nanos(&sh, pa);
+	b.kernel = shape_build(&sh, &b.ksize);
+	for (int i = 0; i < 2; i++) {
+		memset(&b.st, 0, sizeof(b.st));
+		fake_init(&b.fp, ARENA_BASE, ARENA_SIZE);
+		fake_env(&b.fp, &b.env, b.kernel, b.ksize);
+		b.env.opts.aslr_off = i; /* native would take it with aslr=off: ask for linux64 */
+		b.env.opts.protocol = i ? BOOT_PROTO_LINUX64 : BOOT_PROTO_AUTO;
+		REQUIRE(loader_run(&b.env, &b.fp.ops, &b.st) == LDR_OK);
+		EXPECT_EQ(va_addr(b.st.entry), pa + 0x40);
+		EXPECT_EQ(b.st.rsi, ARENA_BASE); /* boot data: the lowest fit */
+		EXPECT(!memcmp(pp(&b, pa, 0x3000), b.kernel + 0x1000, 0x3000));
+		EXPECT(!memcmp(pp(&b, pa + 0x4000, 0x2000), b.kernel + 0x5000, 0x2000));
+		EXPECT(strstr(b.fp.console, i ? "linux64: protocol=linux64; not relocatable (not ET_DYN"
+					      : "linux64: native load refused (E_TYPE); not relocatable (not ET_DYN"));
+		EXPECT(strstr(b.fp.console, "(not ET_DYN, no PT_DYNAMIC, no Linux ELF note): loaded at "
+					    "its link address 0x1200000, no physical ASLR"));
+		EXPECT(!strstr(b.fp.console, "bits of entropy"));
+		fake_free(&b.fp);
+	}
+	/* The kernel file and a module inside [pa, pa + 0xa000): moved first. */
+	for (int k = 0; k < 2; k++) {
+		memset(&b.st, 0, sizeof(b.st));
+		fake_init(&b.fp, ARENA_BASE, ARENA_SIZE);
+		f = b.fp.ops.phys_ptr(&b.fp, pa_init(kbuf), b.ksize);
+		memcpy(f, b.kernel, b.ksize);
+		memset(b.fp.ops.phys_ptr(&b.fp, pa_init(mod), 0x3000), 0x5c, 0x3000);
+		fake_env(&b.fp, &b.env, f, b.ksize);
+		b.env.reserved[0] = (struct boot_range){ kbuf, (b.ksize + 0xfff) & ~0xfffull };
+		b.env.reserved_count = 1;
+		b.env.modules[0] = (struct boot_module){ mod, 0x3000, "initrd" };
+		b.env.module_count = 1;
+		b.fp.ops.alloc_any = bump_alloc;
+		b.fp.ops.release = record_release;
+		bump_top = ARENA_BASE + ARENA_SIZE;
+		nreleased = 0;
+		if (k) /* the loader's own memory in the range: refused, named */
+			b.env.reserved[b.env.reserved_count++] = (struct boot_range){ pa + 0x9000, 0x1000 };
+		if (k) {
+			EXPECT_ERR(loader_run(&b.env, &b.fp.ops, &b.st), LDR_E_NO_SPACE);
+			EXPECT(strstr(b.fp.console, "linux64 image at its link address (range not "
+						    "free): p_paddr = 0x1200000"));
+			fake_free(&b.fp);
+			continue;
+		}
+		if (loader_run(&b.env, &b.fp.ops, &b.st))
+			fputs(b.fp.console, stderr);
+		REQUIRE(b.st.rsi);
+		b.bp = pp(&b, b.st.rsi, BP_SIZE);
+		REQUIRE(b.bp);
+		EXPECT_EQ(va_addr(b.st.entry), pa + 0x40);
+		EXPECT(!memcmp(pp(&b, pa, 0x3000), b.kernel + 0x1000, 0x3000));
+		EXPECT(!memcmp(pp(&b, pa + 0x4000, 0x2000), b.kernel + 0x5000, 0x2000));
+		EXPECT(b.env.reserved[0].base >= pa + 0xa000 && b.env.kernel != f);
+		EXPECT(strstr(b.fp.console, "linux64: moved the kernel file out of the link-address "
+					    "range\naslrboot: linux64: moved module 2 out of the "
+					    "link-address range\n"));
+		EXPECT(!memcmp(b.env.kernel, b.kernel, b.ksize));
+		/* The old buffers went back to the front end, whole pages. */
+		EXPECT_EQ(nreleased, 2u);
+		EXPECT(released[0].base == kbuf && released[0].len == 0x8000);
+		EXPECT(released[1].base == mod && released[1].len == 0x3000);
+		EXPECT(g32(b.bp, 0x218) >= pa + 0xa000 && g32(b.bp, 0x21c) == 0x3000);
+		f = b.fp.ops.phys_ptr(&b.fp, pa_init(g32(b.bp, 0x218)), 0x3000);
+		REQUIRE(f);
+		for (n = 0; n < 0x3000 && f[n] == 0x5c; n++)
+			;
+		EXPECT_EQ(n, 0x3000u);
+		fake_free(&b.fp);
+	}
 	free(b.kernel);
 }
 
@@ -357,9 +599,14 @@ int main(void)
 {
 	RUN(test_config_keys);
 	RUN(test_plan_spread);
+	RUN(test_plan_fixed);
 	RUN(test_load);
 	RUN(test_tables);
 	RUN(test_boot_linux64);
 	RUN(test_auto_native);
+	RUN(test_unikraft_shape);
+	RUN(test_memtest_shape);
+	RUN(test_auto_wx_exec);
+	RUN(test_nanos_fixed);
 	return harness_done();
 }

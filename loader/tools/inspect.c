@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../handoff.h"
+#include "../linux64.h"
 #include "../log.h"
 #include "../memmap.h"
 #include "inspect.h"
@@ -22,7 +23,7 @@
 #define MAX_FILE (UINT64_C(2) << 30)     /* the validator's caps are far below */
 
 static const char usage[] =
-	"usage: aslrboot-inspect [--json] [--ram SIZE] [--policy native|linux64] kernel.elf\n"
+	"usage: aslrboot-inspect [--json] [--ram SIZE] [--policy auto|native|linux64] kernel.elf\n"
 	"\n"
 	"Says whether aslrboot would load kernel.elf and how much entropy each region\n"
 	"of its layout would get.\n"
@@ -49,8 +50,13 @@ static const char usage[] =
 	"  --ram SIZE        usable RAM for the entropy report (default 4G); a number\n"
 	"                    with an optional K, M, G or T suffix (powers of 1024),\n"
 	"                    16M to 64T\n"
-	"  --policy native   the native protocol (default): aslrboot relocates the\n"
-	"                    kernel and maps it W^X\n"
+	"  --policy auto     the loader's default (protocol=auto): native, or linux64\n"
+	"                    when the native validator refuses an image that is\n"
+	"                    self-relocating and not W^X-incompatible (or carries\n"
+	"                    Linux's ELF note); prints the loader's \"why\" line\n"
+	"                    (default)\n"
+	"  --policy native   the native protocol: aslrboot relocates the kernel and\n"
+	"                    maps it W^X\n"
 	"  --policy linux64  a self-relocating kernel (Linux x86 64-bit boot protocol):\n"
 	"                    W^X and relocation rows do not apply; no entropy report\n"
 	"  -h, --help        this text\n"
@@ -134,8 +140,11 @@ static void plan(struct inspect_report *r)
 	struct rand_drbg rng;
 
 	if (r->policy & ELF_POL_LINUX64) {
-		r->entropy_note = "linux64 kernels get one random physical base and no virtual "
-				  "ASLR; per-region entropy is reported for the native protocol only";
+		r->entropy_note = r->img.movable == ELF_MOVE_NONE ?
+			"this linux64 kernel is not relocatable: loaded at its link address, "
+			"no physical or virtual ASLR" :
+			"linux64 kernels get one random physical base and no virtual "
+			"ASLR; per-region entropy is reported for the native protocol only";
 		return;
 	}
 	if (memmap_normalize(&ram, 1, &mm, &r->diag)) {
@@ -166,10 +175,13 @@ static int inspect(struct inspect_report *r, bool json)
 	r->size = size;
 	r->view_ok = ev_open(&r->view, buf, size) == 0;
 	r->loadable = true;
-	if (elf_parse(buf, size, r->policy, &r->img, &r->diag)) {
+	if (l64_decide(buf, size, r->proto, false, &r->img, &r->verdict, &r->diag)) {
 		reject(r, "validate", r->path);
 		r->entropy_note = "the validator rejected the file";
 	} else {
+		r->policy = r->img.policy;
+		if (r->verdict.linux64)
+			l64_why(&r->verdict, &r->img, r->why, sizeof(r->why));
 		r->parsed = true;
 		plan(r);
 	}
@@ -179,6 +191,8 @@ static int inspect(struct inspect_report *r, bool json)
 		inspect_print_text(r);
 	if (!r->loadable)
 		fprintf(stderr, "%s\n", r->error_line);
+	if (r->verdict.hint)
+		fprintf(stderr, "hint: %s\n", L64_HINT);
 	ev_close(&r->view);
 	free(buf);
 	return r->loadable ? 0 : 1;
@@ -198,7 +212,8 @@ int main(int argc, char **argv)
 	int c;
 
 	r.ram = DEFAULT_RAM;
-	r.policy_name = "native";
+	r.policy_name = "auto";
+	r.proto = BOOT_PROTO_AUTO;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -209,12 +224,14 @@ int main(int argc, char **argv)
 				return usage_error("bad --ram '%s': want 16M..64T", optarg);
 			break;
 		case 'p':
-			if (!strcmp(optarg, "native"))
-				r.policy = 0;
+			if (!strcmp(optarg, "auto"))
+				r.proto = BOOT_PROTO_AUTO;
+			else if (!strcmp(optarg, "native"))
+				r.proto = BOOT_PROTO_NATIVE;
 			else if (!strcmp(optarg, "linux64"))
-				r.policy = ELF_POL_LINUX64;
+				r.proto = BOOT_PROTO_LINUX64;
 			else
-				return usage_error("bad --policy '%s': native or linux64", optarg);
+				return usage_error("bad --policy '%s': auto, native or linux64", optarg);
 			r.policy_name = optarg;
 			break;
 		case 'h':

@@ -207,6 +207,21 @@ void inspect_print_json(const struct inspect_report *r)
 	num("size", r->size);
 	key("policy", false);
 	str(r->policy_name);
+	key("protocol", false);
+	if (r->parsed)
+		str(r->verdict.linux64 ? "linux64" : "native");
+	else
+		printf("null");
+	key("why", false);
+	if (r->parsed && r->verdict.linux64)
+		str(r->why);
+	else
+		printf("null");
+	key("hint", false);
+	if (r->verdict.hint)
+		str(L64_HINT);
+	else
+		printf("null");
 	key("loadable", false);
 	printf(r->loadable ? "true" : "false");
 	key("error", false);

@@ -158,6 +158,11 @@ void inspect_print_text(const struct inspect_report *r)
 		printf("verdict: loadable\n");
 	else
 		printf("verdict: NOT loadable (%s): %s\n", r->failed_stage, r->error_line);
+	if (r->verdict.hint)
+		printf("hint: %s\n", L64_HINT);
+	if (r->parsed)
+		printf("protocol: %s%s\n", r->verdict.linux64 ? "linux64: " : "native",
+		       r->verdict.linux64 ? r->why : "");
 	if (r->view_ok) {
 		text_listing(&r->view);
 		text_relocs(&r->view);

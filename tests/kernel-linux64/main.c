@@ -16,7 +16,9 @@
  */
 #include <stdint.h>
 
+#ifndef LINK_BASE /* the linker script's L64K_BASE */
 #define LINK_BASE 0x1000000ull
+#endif
 
 static inline void outb(uint16_t port, uint8_t v)
 {

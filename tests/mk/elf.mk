@@ -1,7 +1,7 @@
 # elf/: host tests, the fixture generator and fuzzer inputs (owner: elf/).
 ELFGEN_SRCS := tests/elfgen.c tests/elfgen_cases.c
 test_elf_parse_SRCS := $(ELFGEN_SRCS)
-test_elf_policy_SRCS := $(ELFGEN_SRCS)
+test_elf_policy_SRCS := $(ELFGEN_SRCS) tests/l64_shapes.c
 test_elf_reloc_SRCS := $(ELFGEN_SRCS) tests/elf_loaded.c
 test_elf_real_SRCS := tests/elf_ref.c tests/elf_loaded.c
 
