@@ -7,11 +7,11 @@ TARGETS += $(B)/kernel/linux64-kernel.elf
 L64K_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -ffreestanding -fpie -mno-red-zone \
 	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin
 $(B)/kernel/linux64-kernel.elf: tests/kernel-linux64/start.S tests/kernel-linux64/main.c \
-		tests/kernel-linux64/kernel.ld
+		tests/kernel-linux64/l64lib.c tests/kernel-linux64/l64lib.h tests/kernel-linux64/kernel.ld
 	@mkdir -p $(dir $@)
 	gcc $(L64K_CFLAGS) -static -nostdlib -no-pie -Wl,-T,tests/kernel-linux64/kernel.ld \
 		-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments \
-		tests/kernel-linux64/start.S tests/kernel-linux64/main.c -o $@
+		tests/kernel-linux64/start.S tests/kernel-linux64/main.c tests/kernel-linux64/l64lib.c -o $@
 
 # QEMU boots of the test kernel (~10 s) and of Debian's vmlinux (~10 s, plus
 # a ~27 MB apt download on the first run, cached in build/vmlinux).
