@@ -155,10 +155,10 @@ static const char *check_args(const char *cl)
 	int dashes = 0, seeds = 0;
 	uint64_t n = (uint64_t)(end - w);
 
-	if (!n || n >= sizeof(argv0))
-		return "argv[0]: no first word of 1..63 characters";
 	if (starts(w, "random.seed="))
 		return "random.seed= is the first word: Unikraft takes it as argv[0]";
+	if (!n || n >= sizeof(argv0))
+		return "argv[0]: no first word of 1..63 characters";
 	for (uint64_t i = 0; i < n; i++)
 		argv0[i] = w[i];
 	argv0[n] = 0;
