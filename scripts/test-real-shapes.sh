@@ -35,7 +35,7 @@ ARGS="app -- hello"
 # One line per program header: TYPE OFFSET VADDR FILESZ MEMSZ FLAGS ALIGN
 # (numbers in decimal; FLAGS without spaces, e.g. "RE", "RWE").
 phdrs() {
-	readelf -lW "$1" | awk '
+	readelf -lW "$1" 2>/dev/null | awk '
 		function num(s,  i, n) {
 			n = 0
 			for (i = 3; i <= length(s); i++)
@@ -49,8 +49,8 @@ phdrs() {
 				fl, num($NF)
 		}'
 }
-etype() { readelf -hW "$1" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p'; }
-entry() { readelf -hW "$1" | sed -n 's/^ *Entry point address: *//p'; }
+etype() { readelf -hW "$1" 2>/dev/null | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p'; }
+entry() { readelf -hW "$1" 2>/dev/null | sed -n 's/^ *Entry point address: *//p'; }
 
 # uk-shape: ET_EXEC; LOAD 0x100000 R-X align 0x1000; a LOAD R align 0x20
 # whose offset is not congruent to its address mod 4096; a LOAD RW with
@@ -121,7 +121,7 @@ for s in uk mt fx; do
 		ok "$s-shape: program headers have the real shape"
 	else
 		fail "$s-shape: $why"
-		readelf -lW "$(eval echo "\$${s^^}")" | sed -n '/^Program Headers/,/^$/p'
+		readelf -lW "$(eval echo "\$${s^^}")" 2>/dev/null | sed -n '/^Program Headers/,/^$/p'
 	fi
 done
 
