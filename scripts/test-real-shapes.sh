@@ -7,11 +7,12 @@
 #   - readelf first: the images carry the real shapes (a linker change that
 #     loses one would make the rest of this test prove nothing)
 #   - uk-shape (Unikraft Firecracker PIE build): boots with no options on
-#     all three paths; the log names the linux64 path.  6 qemu -kernel
-#     boots, GRUB, OVMF and the seed boot give 9 physical bases that must
-#     all differ: the loader logs ~16 bits for this image in -m 256
-#     (~2^16 4 KiB slots), so a correct loader repeats one with probability
-#     <= C(9,2) / 2^16 = 0.06%, this test's false-failure rate.
+#     all three paths; the log says linux64 took it as movable (its
+#     zero-size PT_DYNAMIC).  6 qemu -kernel boots, GRUB, OVMF and the seed
+#     boot give 9 physical bases that must all differ.  Each boot must log
+#     at least 15 bits for the base (-m 256: ~2^15.7 to 2^16 4 KiB slots),
+#     so a correct loader repeats one with probability
+#     <= C(9,2) / 2^15 = 0.11%, this test's false-failure rate.
 #     linux_seed_cmdline=1 verbose=1: random.seed=[8 words] right after
 #     argv[0], before "--", and the kernel runs at the base the log gives
 #   - memtest-shape (memtest86+ v8's ELF build): boots with protocol=linux64
@@ -190,13 +191,19 @@ argv0_no_seed() {
 	grep -aqx 'aslrboot-uk-shape: argv\[0\]: app' "$T/$1.log" && ! grep -aq 'random\.seed' "$T/$1.log"
 }
 same_base() { [ -n "$1" ] && [ "$1" = "$2" ]; }
+movable_15() { # NAME SIGN: the linux64 line and the bits of the base
+	local bits
+	bits=$(sed -n 's/^aslrboot: linux64: physical base: .* \([0-9]*\)\.[0-9]* bits of entropy$/\1/p' "$T/$1.log")
+	grep -aq "^aslrboot: linux64: .*movable ($2): random physical base" "$T/$1.log" &&
+		[ -n "$bits" ] && [ "$bits" -ge 15 ]
+}
 
 # uk-shape, no options.
 physs=()
 for n in $(seq -f 'mb-uk%g' 0 $((N - 1))) grub-uk efi-uk; do
 	expect_pass "$n" uk "uk-shape, no options, $n"
 	passed_boot "$n" uk && physs+=("$(phys_of "$n" uk)")
-	check "uk-shape $n: the log names the linux64 path" grep -aq '^aslrboot: linux64: ' "$T/$n.log"
+	check "uk-shape $n: linux64, movable (PT_DYNAMIC), at least 15 bits" movable_15 "$n" PT_DYNAMIC
 	check "uk-shape $n: argv[0] is app, no seed on the command line" argv0_no_seed "$n"
 done
 expect_pass mb-uk-seed uk "uk-shape, linux_seed_cmdline=1 verbose=1"
@@ -217,6 +224,7 @@ check "uk-shape: the kernel runs at the base the loader chose (${lp:-none logged
 # memtest-shape: protocol=linux64 everywhere; refused by default.
 for n in mb-mt grub-mt efi-mt; do
 	expect_pass "$n" memtest "memtest-shape, protocol=linux64, $n"
+	check "memtest-shape $n: movable (ET_DYN), at least 15 bits" movable_15 "$n" ET_DYN
 done
 L=$T/mb-mt-auto.log
 if [ "$(rc_of mb-mt-auto)" = 65 ] && [ "$(grep -ac '^aslrboot: error:' "$L")" = 1 ] &&
@@ -233,6 +241,6 @@ for n in mb-fx grub-fx efi-fx; do
 	expect_pass "$n" fixed "fixed-shape, no options, $n"
 	check "fixed-shape $n: runs at 0x200000" [ "$(phys_of "$n" fixed)" = 0x200000 ]
 	check "fixed-shape $n: the log says it is not relocatable" \
-		grep -aq '^aslrboot: linux64: .*not relocatable.*0x0*200000' "$T/$n.log"
+		grep -aq '^aslrboot: linux64: .*not relocatable.*link address 0x0*200000' "$T/$n.log"
 done
 done_results
