@@ -20,7 +20,7 @@
 #     ending [E_WX], then one hint line, exit 65)
 #   - fixed-shape (Nanos): boots with no options at exactly 0x200000 on all
 #     three paths; the log says it was not relocatable
-# At most 2 QEMUs at once; ~60 s under TCG.
+# At most 2 QEMUs at once: 16 boots, 40-75 s under TCG.
 cd "$(dirname "$0")/.." || exit 1
 . scripts/efi-test-lib.sh
 T=$B/real-shapes

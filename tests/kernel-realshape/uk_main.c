@@ -33,12 +33,12 @@ const char l64_name[] = "aslrboot-uk-shape";
  * aligned: the R segment's p_align is 0x20). */
 static const char word0[] = "relocated rodata pointer", word1[] = "second pointer";
 static const char *const words[2] __attribute__((aligned(32))) = {word0, word1};
+__attribute__((section(".uk_reloc"), used, aligned(8))) static const char *const *const words_reloc[2] = {
+	&words[0], &words[1]};
 
 /* Initialized data (the file part of the RW segment, 64-byte aligned: its
  * p_align is 0x40). */
 static volatile uint64_t data_word __attribute__((aligned(64))) = 0x64617461;
-__attribute__((section(".uk_reloc"), used, aligned(8))) static const char *const *const words_reloc[2] = {
-	&words[0], &words[1]};
 
 typedef uint64_t u64_unaligned __attribute__((aligned(1), may_alias));
 
