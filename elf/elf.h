@@ -57,6 +57,8 @@ enum elf_move_sign {
  * (every vmlinux since 4.19) and the LTO info (since 5.14). */
 #define ELF_LINUX_NOTE_BUILD_SALT 0x100u
 #define ELF_LINUX_NOTE_LTO_INFO 0x101u
+/* Xen's XEN_ELFNOTE_PHYS32_ENTRY: a PVH entry point (Linux, Nanos, ...). */
+#define ELF_XEN_NOTE_PHYS32_ENTRY 18u
 
 struct elf_seg {
 	uint64_t vaddr, memsz;   /* as in the file */
@@ -112,6 +114,7 @@ struct elf_image {
 	 * p_paddr.  Recorded under every policy. */
 	uint32_t movable;                /* enum elf_move_sign */
 	bool has_linux_note;             /* a "Linux" build-salt or LTO-info note */
+	bool has_pvh_note;               /* a "Xen" PVH entry note: a boot-protocol kernel */
 
 	/* aslrboot ELF note (PT_NOTE, name "aslrboot", type 1) */
 	bool has_note;

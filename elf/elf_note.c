@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * PT_NOTE walking (row E4), the aslrboot parameter note
- * (include/aslrboot.h) and Linux's own notes (a sign of a movable kernel).  Offsets follow glibc's ELF_NOTE_DESC_OFFSET /
+ * (include/aslrboot.h), Linux's own notes (a sign of a movable kernel) and
+ * Xen's PVH entry note (a sign of a boot-protocol kernel).  Offsets follow
+ * glibc's ELF_NOTE_DESC_OFFSET /
  * ELF_NOTE_NEXT_OFFSET: padding is relative to the note start, so an
  * 8-aligned "GNU" property note has its descriptor at +16, not +20.
  */
@@ -44,6 +46,12 @@ static bool is_ours(const uint8_t *name, uint32_t namesz, uint32_t type)
 	       !__builtin_memcmp(name, ASLRBOOT_NOTE_NAME, sizeof(ASLRBOOT_NOTE_NAME));
 }
 
+static bool is_pvh(const uint8_t *name, uint32_t namesz, uint32_t type)
+{
+	return type == ELF_XEN_NOTE_PHYS32_ENTRY && namesz == sizeof("Xen") &&
+	       !__builtin_memcmp(name, "Xen", sizeof("Xen"));
+}
+
 static bool is_linux(const uint8_t *name, uint32_t namesz, uint32_t type)
 {
 	return (type == ELF_LINUX_NOTE_BUILD_SALT || type == ELF_LINUX_NOTE_LTO_INFO) &&
@@ -82,6 +90,8 @@ enum ldr_err elf_parse_notes(struct elf_image *img, const Elf64_Phdr *ph, uint32
 			return ldr_fail(d, LDR_E_NOTE, NOTE, n, "n_descsz", descsz);
 		if (is_linux(base + pos + sizeof(Elf64_Nhdr), namesz, type))
 			img->has_linux_note = true;
+		if (is_pvh(base + pos + sizeof(Elf64_Nhdr), namesz, type))
+			img->has_pvh_note = true;
 		if (is_ours(base + pos + sizeof(Elf64_Nhdr), namesz, type) &&
 		    (err = take_params(img, base + desc, descsz, n, d)))
 			return err;

@@ -21,6 +21,7 @@ enum ldr_err l64_decide(const void *buf, uint64_t size, uint32_t proto, bool asl
 {
 	struct ldr_diag nd = { 0 }, ld = { 0 };
 	enum ldr_err err, werr;
+	bool auto_ = proto == BOOT_PROTO_AUTO;
 
 	*v = (struct l64_verdict){ .proto = proto, .aslr_off = aslr_off };
 	if (proto == BOOT_PROTO_LINUX64) {
@@ -29,9 +30,15 @@ enum ldr_err l64_decide(const void *buf, uint64_t size, uint32_t proto, bool asl
 		return err;
 	}
 	err = elf_parse(buf, size, aslr_off ? ELF_POL_ALLOW_EXEC_NORELOC : 0, img, &nd);
+	/* aslr=off lets the native validator take an ET_EXEC without
+	 * relocations; a boot-protocol kernel not written for us still goes on
+	 * to the linux64 checks, as it would with aslr=on. */
+	if (!err && aslr_off && auto_ && !img->has_note &&
+	    (img->has_pvh_note || img->has_linux_note))
+		err = elf_parse(buf, size, 0, img, &nd);
 	if (d)
 		*d = nd;
-	if (!err || proto != BOOT_PROTO_AUTO)
+	if (!err || !auto_)
 		return err;
 	/* Written for us (an aslrboot note), or not even self-relocating. */
 	if (elf_parse(buf, size, ELF_POL_LINUX64, img, &ld) || img->has_note)
@@ -41,8 +48,15 @@ enum ldr_err l64_decide(const void *buf, uint64_t size, uint32_t proto, bool asl
 	if (!img->has_linux_note && (werr = elf_wx_scan(img, &ld))) {
 		if (d)
 			*d = ld;
-		v->hint = true;
+		v->hint = L64_HINT_WX;
 		return werr;
+	}
+	/* Neither movable nor a boot-protocol kernel: a native kernel linked
+	 * without -pie, most likely; booting it without any ASLR is not a
+	 * default. */
+	if (img->movable == ELF_MOVE_NONE && !img->has_pvh_note) {
+		v->hint = L64_HINT_FIXED;
+		return err;
 	}
 	v->linux64 = true;
 	v->native = err;
@@ -86,7 +100,7 @@ enum ldr_err linux64_validate(struct loader_state *s, bool *use)
 	if (err) {
 		log_diag(kname(s), &d);
 		if (v.hint)
-			log_printf("aslrboot: hint: " L64_HINT "\n");
+			log_printf("aslrboot: hint: %s\n", v.hint);
 		return err;
 	}
 	if (v.linux64) {

@@ -50,14 +50,17 @@ struct l64_plan {
 /* What the protocol option decides for one kernel file (l64_decide). */
 struct l64_verdict {
 	bool linux64;        /* boot through the Linux 64-bit protocol */
-	bool hint;           /* auto refused a W^X-incompatible image: print L64_HINT */
+	const char *hint;    /* auto refused an image linux64 could boot: L64_HINT_* */
 	bool aslr_off;
 	uint32_t proto;      /* enum boot_protocol */
 	enum ldr_err native; /* auto: the native refusal that led to linux64 */
 };
 
 /* Printed as "aslrboot: hint: ..." after the error line when v.hint. */
-#define L64_HINT "protocol=linux64 boots it as a self-relocating kernel without W^X"
+#define L64_HINT_WX "protocol=linux64 boots it as a self-relocating kernel without W^X"
+#define L64_HINT_FIXED                                                                   \
+	"not relocatable and no boot-protocol note (PVH or Linux): link it with -pie, or " \
+	"protocol=linux64 enters it at its link address through the Linux 64-bit protocol"
 
 /*
  * Parse buf into *img for protocol `proto` (the loader and aslrboot-inspect
@@ -67,8 +70,14 @@ struct l64_verdict {
  *   2. it refuses, and the image carries an aslrboot note: that error;
  *   3. ELF_POL_LINUX64 refuses it too: the native error;
  *   4. the image is W^X-incompatible (elf_wx_scan over all program headers)
- *      and has no Linux ELF note: that W^X error, v->hint set;
- *   5. otherwise linux64, v->native = the native error.
+ *      and has no Linux ELF note: that W^X error, v->hint = L64_HINT_WX;
+ *   5. it is not movable and declares no boot protocol (no PVH or Linux
+ *      note): most likely a native kernel linked without -pie, so the
+ *      native error, v->hint = L64_HINT_FIXED;
+ *   6. otherwise linux64, v->native = the native error.
+ * With aslr=off the native validator also takes an ET_EXEC without
+ * relocations; under auto one with a boot-protocol note and no aslrboot note
+ * still goes to step 2, so the choice of protocol never depends on aslr=.
  * On error *d holds the diag to print (the native one, or the W^X one).
  */
 enum ldr_err l64_decide(const void *buf, uint64_t size, uint32_t proto, bool aslr_off,

@@ -13,10 +13,11 @@
 #     argv[0], then random.seed=[8 words], then its own arguments
 #   - protocol=native refuses the image (E_DYN_SIZE), exit 65
 #   - 2 boots through OVMF (auto; linux64 + seed cmdline): PASS, distinct bases
-#   - the same kernel without its PT_DYNAMIC (linux64-fixed.elf: not movable),
-#     linked at 2 MiB like Nanos, auto, from qemu -kernel and from OVMF: PASS
-#     at exactly its link address 0x200000, and the log says it is not
-#     relocatable; once more with a 1 MiB module across 2 MiB: moved first
+#   - the same kernel without its PT_DYNAMIC (linux64-fixed.elf: not movable,
+#     and no PVH or Linux note), linked at 2 MiB like Nanos: auto refuses it
+#     (E_TYPE and a hint line); protocol=linux64, from qemu -kernel and from
+#     OVMF: PASS at exactly its link address 0x200000, and the log says it is
+#     not relocatable; once more with a 1 MiB module across 2 MiB: moved first
 cd "$(dirname "$0")/.." || exit 1
 . scripts/efi-test-lib.sh
 T=$B/linux64-tests
@@ -44,12 +45,13 @@ mb mb-verbose "verbose=1" &
 mb mb-seed "protocol=linux64 linux_seed_cmdline=1" &
 wait
 mb mb-native "protocol=native" &
-mb mb-fixed "" "$KF" &
+mb mb-fixed "protocol=linux64" "$KF" &
 wait
+mb mb-fixed-auto "" "$KF"
 # A 1 MiB second module: QEMU puts it right after the small kernel file,
 # across 2 MiB, so the loader must move it out of the fixed range first.
 head -c 1048576 /dev/zero >"$T/big.mod"
-scripts/qemu-mb.sh -t 30 "$KF app console=ttyS0,$T/big.mod" >"$T/mb-fixed-mod.log" 2>&1
+scripts/qemu-mb.sh -t 30 -a protocol=linux64 "$KF app console=ttyS0,$T/big.mod" >"$T/mb-fixed-mod.log" 2>&1
 echo $? >"$T/mb-fixed-mod.rc"
 
 physs=()
@@ -109,9 +111,9 @@ check "OVMF: seed on the cmdline" grep -aEq "$SEEDRE" "$T/efi-seed.log"
 check "OVMF: two distinct bases" [ "$(phys_of efi-auto)" != "$(phys_of efi-seed)" ]
 
 # Not movable: exactly at its link address, on both paths.
-esp efi-fixed "$EFI" "$KF" "cmdline=app console=ttyS0"
+esp efi-fixed "$EFI" "$KF" "$(printf 'protocol=linux64\ncmdline=app console=ttyS0')"
 boot efi-fixed "$T/efi-fixed.img" -t 60
-FIXEDRE='^aslrboot: linux64: native load refused \(E_TYPE\); not relocatable \(not ET_DYN, no PT_DYNAMIC, no Linux ELF note\): loaded at its link address 0x200000, no physical ASLR; '
+FIXEDRE='^aslrboot: linux64: protocol=linux64; not relocatable \(not ET_DYN, no PT_DYNAMIC, no Linux ELF note\): loaded at its link address 0x200000, no physical ASLR; '
 for n in mb-fixed efi-fixed; do
 	if passed_boot "$n" && [ "$(phys_of "$n")" = 0x200000 ] && grep -aEq "$FIXEDRE" "$T/$n.log"; then
 		ok "$n: not movable, PASS at its link address 0x200000"
@@ -120,6 +122,14 @@ for n in mb-fixed efi-fixed; do
 		show_log "$n"
 	fi
 done
+if [ "$(rc_of mb-fixed-auto)" = 65 ] &&
+	grep -aq '^aslrboot: error: .*e_type = 0x2: .*\[E_TYPE\]$' "$T/mb-fixed-auto.log" &&
+	grep -aq '^aslrboot: hint: not relocatable and no boot-protocol note (PVH or Linux): link it with -pie, or protocol=linux64 enters it at its link address through the Linux 64-bit protocol$' "$T/mb-fixed-auto.log"; then
+	ok "mb-fixed-auto: no PVH or Linux note: auto refuses it (E_TYPE) with the hint"
+else
+	fail "mb-fixed-auto: exit $(rc_of mb-fixed-auto)"
+	show_log mb-fixed-auto
+fi
 if passed_boot mb-fixed-mod && [ "$(phys_of mb-fixed-mod)" = 0x200000 ] &&
 	grep -aq '^aslrboot: linux64: moved module 2 out of the link-address range$' "$T/mb-fixed-mod.log"; then
 	ok "mb-fixed-mod: a module across the link address was moved; PASS at 0x200000"

@@ -86,13 +86,16 @@ uk_shape() {
 		}'
 }
 
-# memtest-shape: ET_DYN, entry 0x200, one LOAD at 0 with RWE, a PT_DYNAMIC,
-# RELATIVE relocations only.
+# memtest-shape: ET_DYN, entry 0x200, a LOAD at 0 with RWE then one RW LOAD,
+# a PT_DYNAMIC, an executable PT_GNU_STACK, RELATIVE relocations only.
 mt_shape() {
 	[ "$(etype "$MT")" = DYN ] || { echo "not ET_DYN"; return 1; }
 	[ "$(entry "$MT")" = 0x200 ] || { echo "entry $(entry "$MT"), not 0x200"; return 1; }
-	[ "$(phdrs "$MT" | awk '$1 == "LOAD"' | wc -l)" = 1 ] || { echo "not one PT_LOAD"; return 1; }
-	phdrs "$MT" | grep -q '^LOAD [0-9]* 0 [0-9]* [0-9]* RWE ' || { echo "the PT_LOAD is not RWE at 0"; return 1; }
+	local loads
+	loads=$(phdrs "$MT" | awk '$1 == "LOAD" { printf "%s%s", sep, $6; sep = "," }')
+	[ "$loads" = RWE,RW ] || { echo "PT_LOAD flags $loads, not RWE,RW"; return 1; }
+	phdrs "$MT" | grep -q '^LOAD [0-9]* 0 [0-9]* [0-9]* RWE ' || { echo "the first PT_LOAD is not RWE at 0"; return 1; }
+	phdrs "$MT" | grep -q '^GNU_STACK .* RWE ' || { echo "PT_GNU_STACK not RWE"; return 1; }
 	phdrs "$MT" | grep -q '^DYNAMIC ' || { echo "no PT_DYNAMIC"; return 1; }
 	local rel all
 	rel=$(readelf -rW "$MT" | grep -c 'R_X86_64_RELATIVE')

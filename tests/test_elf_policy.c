@@ -273,7 +273,8 @@ static void test_shape_memtest(void)
 	free(p);
 }
 
-/* Nanos' shape: not movable (a Xen note is no sign), W^X-compatible. */
+/* Nanos' shape: not movable (a Xen note is no sign of that), W^X-compatible,
+ * and its PVH note marks it as a boot-protocol kernel. */
 static void test_shape_nanos(void)
 {
 	struct shape sh;
@@ -287,8 +288,18 @@ static void test_shape_nanos(void)
 	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
 	EXPECT_EQ(img.movable, (uint32_t)ELF_MOVE_NONE);
 	EXPECT(!img.has_linux_note);
+	EXPECT(img.has_pvh_note);
 	EXPECT_ERR(elf_wx_scan(&img, NULL), LDR_OK);
 	free(p);
+	/* Another Xen note type, or another name with type 18: no PVH entry. */
+	for (int k = 0; k < 2; k++) {
+		sh.note_name = k ? "Xen" : "Xe";
+		sh.note_type = k ? 0x11 : 0x12;
+		p = shape_build(&sh, &sz);
+		REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
+		EXPECT(!img.has_pvh_note);
+		free(p);
+	}
 	/* Linux's build-salt note makes an image movable; its LTO note too. */
 	sh.note_name = "Linux";
 	for (uint32_t t = ELF_LINUX_NOTE_BUILD_SALT; t <= ELF_LINUX_NOTE_LTO_INFO + 1; t++) {

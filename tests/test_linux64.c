@@ -349,7 +349,8 @@ static void test_boot_linux64(void)
 
 /* auto keeps native kernels native (RSI = 0); an image written for us (an
  * aslrboot note) keeps its native error; without the note, an ET_EXEC
- * without relocations is booted by linux64 at its link address. */
+ * without relocations and without a boot-protocol note keeps it too (a
+ * native kernel linked without -pie), with the hint. */
 static void test_auto_native(void)
 {
 	struct l64_boot b;
@@ -370,8 +371,12 @@ static void test_auto_native(void)
 	free(b.kernel);
 	sp.note = false;
 	b.kernel = elfgen_build(&sp, &b.ksize);
-	EXPECT_EQ(boot(&b, BOOT_PROTO_AUTO, false, 1), LDR_OK);
-	EXPECT(strstr(b.fp.console, "linux64: native load refused (E_TYPE); not relocatable"));
+	EXPECT_ERR(boot(&b, BOOT_PROTO_AUTO, false, 1), LDR_E_TYPE);
+	EXPECT(strstr(b.fp.console, "aslrboot: hint: " L64_HINT_FIXED "\n"));
+	EXPECT(fake_untouched(&b.fp));
+	fake_free(&b.fp);
+	EXPECT_EQ(boot(&b, BOOT_PROTO_LINUX64, false, 1), LDR_OK);
+	EXPECT(strstr(b.fp.console, "linux64: protocol=linux64; not relocatable"));
 	EXPECT_EQ(va_addr(b.st.entry), sp.base + (elfgen_ehdr(b.kernel)->e_entry - sp.base));
 	fake_free(&b.fp);
 	EXPECT_ERR(boot(&b, BOOT_PROTO_NATIVE, false, 1), LDR_E_TYPE);
@@ -462,6 +467,54 @@ static void test_auto_wx_exec(void)
 	EXPECT_EQ(boot(&b, BOOT_PROTO_AUTO, false, 1), LDR_OK);
 	EXPECT(strstr(b.fp.console, "linux64: native load refused (E_ALIGN_SMALL); movable "
 				    "(Linux ELF note)"));
+	fake_free(&b.fp);
+	free(b.kernel);
+}
+
+/* Neither movable nor a boot-protocol kernel (no PVH or Linux note): auto
+ * refuses it with the native E_TYPE and the hint, with aslr=on and off;
+ * protocol=linux64 enters it at its link address.  With its PVH note, auto
+ * takes linux64 with aslr=off too: the protocol never depends on aslr=. */
+static void test_auto_fixed_needs_note(void)
+{
+	const uint64_t pa = ARENA_BASE + 0x200000;
+	struct l64_boot b;
+	struct shape sh;
+
+	shape_nanos(&sh, pa);
+	sh.note_name = "GNU", sh.note_type = 3;
+	b.kernel = shape_build(&sh, &b.ksize);
+	for (int off = 0; off < 2; off++) {
+		fake_init(&b.fp, ARENA_BASE, ARENA_SIZE);
+		fake_env(&b.fp, &b.env, b.kernel, b.ksize);
+		b.env.opts.aslr_off = off;
+		if (off) {
+			/* aslr=off: the native validator takes it (it runs natively). */
+			REQUIRE(loader_run(&b.env, &b.fp.ops, &b.st) == LDR_OK);
+			EXPECT(!strstr(b.fp.console, "linux64"));
+		} else {
+			EXPECT_ERR(loader_run(&b.env, &b.fp.ops, &b.st), LDR_E_TYPE);
+			EXPECT(strstr(b.fp.console, "[E_TYPE]\naslrboot: hint: " L64_HINT_FIXED "\n"));
+			EXPECT(!strstr(b.fp.console, "W^X NOT enforced"));
+		}
+		fake_free(&b.fp);
+	}
+	fake_init(&b.fp, ARENA_BASE, ARENA_SIZE);
+	fake_env(&b.fp, &b.env, b.kernel, b.ksize);
+	b.env.opts.protocol = BOOT_PROTO_LINUX64;
+	REQUIRE(loader_run(&b.env, &b.fp.ops, &b.st) == LDR_OK);
+	EXPECT_EQ(va_addr(b.st.entry), pa + 0x40);
+	fake_free(&b.fp);
+	free(b.kernel);
+
+	shape_nanos(&sh, pa);
+	b.kernel = shape_build(&sh, &b.ksize);
+	fake_init(&b.fp, ARENA_BASE, ARENA_SIZE);
+	fake_env(&b.fp, &b.env, b.kernel, b.ksize);
+	b.env.opts.aslr_off = true;
+	REQUIRE(loader_run(&b.env, &b.fp.ops, &b.st) == LDR_OK);
+	EXPECT_EQ(va_addr(b.st.entry), pa + 0x40);
+	EXPECT(strstr(b.fp.console, "linux64: native load refused (E_TYPE); not relocatable"));
 	fake_free(&b.fp);
 	free(b.kernel);
 }
@@ -608,5 +661,6 @@ int main(void)
 	RUN(test_memtest_shape);
 	RUN(test_auto_wx_exec);
 	RUN(test_nanos_fixed);
+	RUN(test_auto_fixed_needs_note);
 	return harness_done();
 }

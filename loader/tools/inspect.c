@@ -192,7 +192,7 @@ static int inspect(struct inspect_report *r, bool json)
 	if (!r->loadable)
 		fprintf(stderr, "%s\n", r->error_line);
 	if (r->verdict.hint)
-		fprintf(stderr, "hint: %s\n", L64_HINT);
+		fprintf(stderr, "hint: %s\n", r->verdict.hint);
 	ev_close(&r->view);
 	free(buf);
 	return r->loadable ? 0 : 1;

@@ -219,7 +219,7 @@ void inspect_print_json(const struct inspect_report *r)
 		printf("null");
 	key("hint", false);
 	if (r->verdict.hint)
-		str(L64_HINT);
+		str(r->verdict.hint);
 	else
 		printf("null");
 	key("loadable", false);

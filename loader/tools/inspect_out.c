@@ -159,7 +159,7 @@ void inspect_print_text(const struct inspect_report *r)
 	else
 		printf("verdict: NOT loadable (%s): %s\n", r->failed_stage, r->error_line);
 	if (r->verdict.hint)
-		printf("hint: %s\n", L64_HINT);
+		printf("hint: %s\n", r->verdict.hint);
 	if (r->parsed)
 		printf("protocol: %s%s\n", r->verdict.linux64 ? "linux64: " : "native",
 		       r->verdict.linux64 ? r->why : "");
