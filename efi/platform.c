@@ -3,6 +3,7 @@
 #include "efi_fe.h"
 #include "efi_halt.h"
 #include "../loader/log.h"
+#include "../loader/x86_64/cpu.h"
 #include "../loader/x86_64/enter.h"
 
 jmp_buf efi_halt_jb;
@@ -93,6 +94,7 @@ static enum ldr_err efi_exit_firmware(void *ctx, struct boot_env *env)
 		return LDR_E_FIRMWARE;
 	}
 	__asm__ __volatile__("cli");
+	pic_mask_all(); /* whatever the firmware left unmasked */
 	if (efi_mmap_translate(&c->mmap, EFI_MM_FINAL, c->mm, BOOT_MAX_MMAP, &n, &diag)) {
 		log_diag("final memory map", &diag);
 		return diag.err;

@@ -99,6 +99,25 @@ enum ldr_err bp_e820_from_memmap(const struct memmap *mm, struct bp_e820 *out, u
 	return LDR_OK;
 }
 
+#define BP_4G (UINT64_C(1) << 32)
+
+void bp_e820_big_ram_first(struct bp_e820 *e, uint32_t n)
+{
+	uint32_t best = n;
+	struct bp_e820 t;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (e[i].type == E820_RAM && e[i].addr <= BP_4G && e[i].size <= BP_4G - e[i].addr &&
+		    (best == n || e[i].size > e[best].size))
+			best = i;
+	if (best == n)
+		return;
+	t = e[best];
+	for (uint32_t i = best; i > 0; i--)
+		e[i] = e[i - 1];
+	e[0] = t;
+}
+
 enum ldr_err bp_rng_seed(uint8_t *buf, size_t cap, const uint8_t *seed, uint32_t n,
 			 size_t *len, struct ldr_diag *diag)
 {

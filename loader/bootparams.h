@@ -79,6 +79,17 @@ uint32_t bp_e820_type(uint32_t mem_type);
 enum ldr_err bp_e820_from_memmap(const struct memmap *mm, struct bp_e820 *out, uint32_t cap,
 				 uint32_t *count, struct ldr_diag *diag);
 
+/*
+ * Move the largest RAM entry that ends at or below 4 GiB to the front of the
+ * table, the others keeping their order (e820 order is not promised: Linux
+ * and memtest86+ sort the table, Unikraft inserts each entry in address
+ * order).  For a kernel that takes its early page
+ * tables from the top of the first RAM entry below 4 GiB big enough, as
+ * Nanos does: that entry is then the big one, as on Firecracker, not a few
+ * MiB between firmware ranges.
+ */
+void bp_e820_big_ram_first(struct bp_e820 *e, uint32_t n);
+
 /* One SETUP_RNG_SEED record (next = 0) of `n` seed bytes at buf.  *len =
  * its size.  E_BOOTPARAMS if it does not fit in cap or n is 0 or > 256. */
 enum ldr_err bp_rng_seed(uint8_t *buf, size_t cap, const uint8_t *seed, uint32_t n,

@@ -216,6 +216,8 @@ static enum ldr_err write_params(struct loader_state *s, const struct l64_plan *
 		err = bp_e820_from_memmap(&s->mm, e820, BP_E820_MAX, &in.e820_count, &d);
 	if (err)
 		return fail(s, err, &d);
+	if (p->fixed)
+		bp_e820_big_ram_first(e820, in.e820_count);
 	in.cmdline = p->scratch + L64_PG_CMDLINE * PAGE_SIZE;
 	in.cmdline_size = (uint32_t)len + 1;
 	in.setup_data = p->scratch + L64_PG_SETUP * PAGE_SIZE;

@@ -62,11 +62,13 @@ static void p_console(void *ctx, const char *s, size_t n)
 }
 
 /* Nothing to leave; the map the boot loader gave stays the final one.  The
- * TSC calibration started at entry is read now, just before the handoff. */
+ * TSC calibration started at entry is read now, just before the handoff;
+ * the legacy PICs are masked. */
 static enum ldr_err p_exit(void *ctx, struct boot_env *env)
 {
 	(void)ctx;
 	env->tsc_hz = mb_tsc_hz();
+	pic_mask_all();
 	return LDR_OK;
 }
 

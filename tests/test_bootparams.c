@@ -84,6 +84,37 @@ static void test_e820(void)
 	EXPECT_EQ(bp_e820_from_memmap(&mm, out, BP_E820_MAX + 1, &n, &d), LDR_OK);
 }
 
+static void test_big_ram_first(void)
+{
+	/* OVMF-like: low RAM, 7 MiB of RAM holding a kernel at 2 MiB, NVS,
+	 * the big block, reserved, RAM above 4 GiB (bigger, but not counted). */
+	struct bp_e820 e[] = {
+		{ 0, 0xa0000, E820_RAM },
+		{ 0x100000, 0x700000, E820_RAM },
+		{ 0x800000, 0x8000, E820_NVS },
+		{ 0x900000, 0x1e000000, E820_RAM },
+		{ 0xff000000, 0x1000000, E820_RESERVED },
+		{ 0x100000000ull, 0x80000000ull, E820_RAM },
+	};
+	struct bp_e820 none[] = { { 0x800000, 0x8000, E820_NVS }, { 0x100000000ull, 0x1000, E820_RAM } };
+
+	bp_e820_big_ram_first(e, 6);
+	EXPECT_EQ(e[0].addr, 0x900000u);
+	EXPECT_EQ(e[0].size, 0x1e000000u);
+	EXPECT_EQ(e[1].addr, 0u); /* the others keep their order */
+	EXPECT_EQ(e[2].addr, 0x100000u);
+	EXPECT_EQ(e[3].addr, 0x800000u);
+	EXPECT_EQ(e[4].addr, 0xff000000u);
+	EXPECT_EQ(e[5].addr, 0x100000000ull);
+	bp_e820_big_ram_first(e, 6); /* already first: unchanged */
+	EXPECT_EQ(e[0].addr, 0x900000u);
+	EXPECT_EQ(e[1].addr, 0u);
+	bp_e820_big_ram_first(none, 2); /* no RAM below 4 GiB: unchanged */
+	EXPECT_EQ(none[0].addr, 0x800000u);
+	EXPECT_EQ(none[1].addr, 0x100000000ull);
+	bp_e820_big_ram_first(e, 0);
+}
+
 static void test_rng_seed(void)
 {
 	uint8_t buf[64], seed[32];
@@ -138,6 +169,7 @@ int main(void)
 {
 	RUN(test_bp_build);
 	RUN(test_e820);
+	RUN(test_big_ram_first);
 	RUN(test_rng_seed);
 	RUN(test_cmdline);
 	return harness_done();

@@ -49,6 +49,20 @@ static inline bool cpu_hypervisor(void)
 	return (c >> 31) & 1;
 }
 
+/*
+ * Mask every line of both legacy 8259 PICs (OCW1 = 0xff) before the handoff.
+ * Firmware leaves the PIT's IRQ 0 unmasked and ticking (SeaBIOS on vector 8,
+ * an exception vector); a kernel that never programs the PIC, masks LINT0
+ * and then enables interrupts (Nanos) takes that request as a bogus vector.
+ * Kernels that use the PIC program it themselves (Linux does); Firecracker
+ * has no firmware to leave it running.
+ */
+static inline void pic_mask_all(void)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
 /* BOOT_CPU_* from CPUID 0x80000001 EDX: NX (bit 20), 1 GiB pages (bit 26). */
 static inline uint32_t cpu_boot_features(void)
 {

@@ -7,6 +7,13 @@ static inline void outb(uint16_t port, uint8_t v)
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 void l64_putc(char c)
 {
 	outb(0x3f8, (uint8_t)c);
@@ -75,6 +82,8 @@ const char *l64_check_cpu(uint64_t rflags)
 		return "not in long mode with paging";
 	if (rflags & (1u << 9))
 		return "interrupts enabled at entry";
+	if (inb(0x21) != 0xff || inb(0xa1) != 0xff)
+		return "legacy PIC lines unmasked at entry";
 	if (!cr3)
 		return "no page tables";
 	return 0;

@@ -29,8 +29,8 @@ uint64_t l64_rd64(const void *p, uint32_t off);
  * exit 35 (isa-debug-exit writes 0x10 / 0x11). */
 __attribute__((noreturn)) void l64_finish(const char *why, uint64_t phys);
 
-/* Long mode with paging, interrupts off at entry (RFLAGS as pushed by the
- * entry code).  Returns 0 or why not. */
+/* Long mode with paging, interrupts off and both legacy PICs masked at entry
+ * (RFLAGS as pushed by the entry code).  Returns 0 or why not. */
 const char *l64_check_cpu(uint64_t rflags);
 
 /* boot_params at bp: 0xAA55 and "HdrS", a non-zero cmd_line_ptr whose

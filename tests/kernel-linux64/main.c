@@ -6,7 +6,7 @@
  *   - it runs where it was placed: it relocates its own pointer table (kept
  *     in its read-only segment, as Unikraft's is) by the load offset, which
  *     also proves the image is writable at entry
- *   - long mode, paging on, interrupts off
+ *   - long mode, paging on, interrupts off, both legacy PICs masked
  *   - RSI: boot_params with 0xAA55 / "HdrS", a cmdline read by cmdline_size
  *     (NUL inside), an e820 table that holds its image as RAM, and a
  *     SETUP_RNG_SEED record in setup_data

@@ -51,6 +51,13 @@ static uint64_t read_cr4(void)
 	return v;
 }
 
+static uint8_t port_in8(uint16_t port)
+{
+	uint8_t v;
+	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static uint64_t read_cr3(void)
 {
 	uint64_t v;
@@ -120,6 +127,9 @@ const char *check_entry_state(const struct kinfo *k)
 			     (unsigned long long)read_cr0(), (unsigned long long)read_cr4());
 		return why;
 	}
+	/* Both legacy 8259s masked (their interrupt mask registers). */
+	if (port_in8(0x21) != 0xff || port_in8(0xa1) != 0xff)
+		return "legacy PIC lines unmasked at entry";
 	/* Built with SSE allowed: faults (#UD, #NM) unless the bits above hold. */
 	if (sse_check())
 		return "SSE code gave a wrong result";
