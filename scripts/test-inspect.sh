@@ -5,7 +5,8 @@
 #     with "loadable":true, kernel virtual base >= 30 bits on 4 GiB of RAM;
 #   - every file in bad.list: exit 1 and exactly one stderr line
 #     "error: <file>: ... [<its listed code>]", the same code in --json;
-#   - --help, usage errors (exit 2), the default --policy auto, --policy linux64, --ram;
+#   - --help, usage errors (exit 2), the default --policy auto (a non-PIE
+#     ET_EXEC: E_TYPE and the hint), --policy linux64, --ram;
 #   - placement: a 64 MiB .bss PIE (built here with gcc) does not fit in
 #     64 MiB (E_NO_SPACE with the shortfall) and fits on every draw in 128 MiB.
 # Prints "RESULT passed=N failed=M".
@@ -151,6 +152,17 @@ check_cli() {
 	if awk -v b="$(grep -o '"phys_bits":[0-9.]*' "$tmp/big" | sed -n 2p | cut -d: -f2)" \
 		-v s="$(grep -o '"phys_bits":[0-9.]*' "$tmp/small" | sed -n 2p | cut -d: -f2)" \
 		'BEGIN { exit !(b >= s + 5.9) }'; then ok; else bad "$t --ram: 64G not 6 bits over 1G"; fi
+	# auto gives the loader's verdict on a non-PIE ET_EXEC with no
+	# boot-protocol note: its native E_TYPE, then the hint.
+	"$t" "$B/kernel/exec-kernel.elf" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 2 ] &&
+		grep -q 'e_type = 0x2: .* \[E_TYPE\]$' "$tmp/err" &&
+		grep -q '^hint: not relocatable and no boot-protocol note (PVH or Linux): link it with -pie, or protocol=linux64' "$tmp/err"; then
+		ok
+	else
+		bad "$t exec-kernel.elf: exit $rc: $(cat "$tmp/err")"
+	fi
 	# Placement on every draw: a 64 MiB .bss does not fit in 64 MiB (one line
 	# naming the region and the bytes it lacks), fits in 128 MiB on all keys.
 	if [ ! -e "$tmp/bss64.elf" ]; then
