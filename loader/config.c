@@ -352,14 +352,16 @@ static bool looks_like_image_path(struct span w)
 static enum ldr_err parse_words(struct boot_config *c, const char *text, size_t len,
 				bool path_first, struct ldr_diag *diag)
 {
-	struct parse_ctx x = { c, diag, { "option", -1 }, true };
+	struct parse_ctx x = { c, diag, { "option", 0 }, true }; /* options count from 1 */
 	struct span in = { text, 0 };
 	size_t pos = 0;
 
 	while (in.n < len && text[in.n])
 		in.n++;
-	if (in.n > CONFIG_MAX_INPUT)
+	if (in.n > CONFIG_MAX_INPUT) {
+		x.at.index = -1; /* the whole text, not one option */
 		return fail(&x, (struct span){ "size", 4 }, "load options too large", in.n);
+	}
 	for (;;) {
 		struct span key, val;
 		bool has_eq;
@@ -373,7 +375,7 @@ static enum ldr_err parse_words(struct boot_config *c, const char *text, size_t 
 		if ((err = next_token(&x, in, &pos, &key, &val, &has_eq)))
 			return err;
 		if (!has_eq) {
-			if (x.at.index == 0 && path_first && looks_like_image_path(key))
+			if (x.at.index == 1 && path_first && looks_like_image_path(key))
 				continue;
 			return fail(&x, key, "expected key=value", key.n);
 		}

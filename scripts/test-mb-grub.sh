@@ -5,6 +5,8 @@
 #   - GRUB EFI (standalone image under OVMF) `chainloader`s aslrboot.efi with
 #     load options naming the kernel
 #   - GRUB EFI loads aslrboot.mb with `multiboot2` + `module2`
+#   - GRUB BIOS, both protocols: a mistyped first option (`entropystrict`)
+#     is one E_CONFIG line and exit 65, never skipped
 # Each run asserts QEMU's exit code 33, the kernel's PASS line, the protocol
 # in aslrboot's verbose summary, and that the kernel's command line arrived
 # (the test kernel prints its region table only when it sees `verbose`).
@@ -75,6 +77,29 @@ efi() {
 
 bios grub-bios-mb2 2
 bios grub-bios-mb1 1 -1
+
+# GRUB passes no image path: a first word without '=' is a mistyped option,
+# one E_CONFIG line and exit 65, the kernel never runs (both protocols).
+for v in 2 1; do
+	name=grub-bios-mb$v-mistyped
+	flag=$([ $v = 1 ] && echo -1)
+	if ! scripts/mkgrub-iso.sh $flag -a "entropystrict" "$tmp/$name.iso" "$B/aslrboot.mb" "$K" \
+		>"$tmp/$name.log" 2>&1; then
+		bad "$name" "grub-mkrescue failed"
+		continue
+	fi
+	timeout -k 5 30 qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 256 \
+		-cdrom "$tmp/$name.iso" -nodefaults -display none -no-reboot -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>&1 | clean >"$tmp/$name.log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 65 ] && [ "$(grep -c '^aslrboot: error:' "$tmp/$name.log")" -eq 1 ] &&
+		grep -qF 'aslrboot: error: multiboot command line: option 1: entropystrict: expected key=value [E_CONFIG]' "$tmp/$name.log" &&
+		! grep -q '^aslrboot-test-kernel:' "$tmp/$name.log"; then
+		ok "$name"
+	else
+		bad "$name" "exit $rc, want 65 and one E_CONFIG line for option 1"
+	fi
+done
 efi grub-efi-chainload '^aslrboot: aslrboot [0-9.]+ \(UEFI\): kernel /EFI/aslrboot/kernel.elf ' \
 	"$B/aslrboot.efi"
 efi grub-efi-mb2 '^aslrboot: aslrboot [0-9.]+ \(Multiboot 2\): kernel module 1 ' \

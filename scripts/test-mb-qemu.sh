@@ -126,11 +126,11 @@ else
 	bad fixtures "no $B/fixtures/bad.list (make host)"
 fi
 expect_error too-big-m64 -E "aslrboot: error: $BIG: .*\[E_NO_SPACE\]" -M pc -m 64 "$BIG"
-expect_error bad-option -E "aslrboot: error: multiboot command line: option 0: aslr: .*\[E_CONFIG\]" \
+expect_error bad-option -E "aslrboot: error: multiboot command line: option 1: aslr: .*\[E_CONFIG\]" \
 	-M microvm -a "aslr=maybe" "$K"
 # A first word without '=' after QEMU's path is a mistyped option, not skipped.
 expect_error mistyped-first-option -F \
-	"aslrboot: error: multiboot command line: option 0: entropystrict: expected key=value [E_CONFIG]" \
+	"aslrboot: error: multiboot command line: option 1: entropystrict: expected key=value [E_CONFIG]" \
 	-M microvm -a "entropystrict" "$K"
 # No NX: refused before paging is set up, with the same line as on UEFI.
 expect_error no-nx -F \

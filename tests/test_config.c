@@ -184,17 +184,17 @@ static void test_options_errors(void)
 		int64_t index;
 		const char *key;
 	} rows[] = {
-		{ "\\EFI\\BOOT\\BOOTX64.EFI verbose", 1, "verbose" },
-		{ "cmdline=\"unterminated", 0, "cmdline" },
-		{ "a.efi cmdline=\"x\"y", 1, "cmdline" },
-		{ "=1", 0, "" },
-		{ "fs0:aslrboot aslr=maybe", 1, "aslr" },
+		{ "\\EFI\\BOOT\\BOOTX64.EFI verbose", 2, "verbose" },
+		{ "cmdline=\"unterminated", 1, "cmdline" },
+		{ "a.efi cmdline=\"x\"y", 2, "cmdline" },
+		{ "=1", 1, "" },
+		{ "fs0:aslrboot aslr=maybe", 2, "aslr" },
 		/* A first word that is not a path is a mistyped option. */
-		{ "entropystrict", 0, "entropystrict" },
-		{ "prog verbose=1", 0, "prog" },
-		{ "efi verbose=1", 0, "efi" },
-		{ "bogus=1", 0, "bogus" },
-		{ "seed=abc", 0, "seed" },
+		{ "entropystrict", 1, "entropystrict" },
+		{ "prog verbose=1", 1, "prog" },
+		{ "efi verbose=1", 1, "efi" },
+		{ "bogus=1", 1, "bogus" },
+		{ "seed=abc", 1, "seed" },
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		config_init(&cfg);
@@ -203,6 +203,18 @@ static void test_options_errors(void)
 		EXPECT_EQ(diag.index, rows[i].index);
 		EXPECT(diag.field && strcmp(diag.field, rows[i].key) == 0);
 	}
+}
+
+/* Options count from 1; a text over the cap is one error about its size. */
+static void test_options_size(void)
+{
+	static char big[CONFIG_MAX_INPUT + 2];
+
+	memset(big, 'a', sizeof(big) - 1);
+	config_init(&cfg);
+	EXPECT_ERR(opts(big), LDR_E_CONFIG);
+	EXPECT_EQ(diag.index, -1);
+	EXPECT(diag.field && strcmp(diag.field, "size") == 0);
 }
 
 /* config_parse_args: no word is skipped, the first included. */
@@ -214,7 +226,7 @@ static void test_args_strict(void)
 		config_init(&cfg);
 		memset(&diag, 0, sizeof(diag));
 		EXPECT_ERR(config_parse_args(&cfg, bad[i], strlen(bad[i]), &diag), LDR_E_CONFIG);
-		EXPECT_EQ(diag.index, 0);
+		EXPECT_EQ(diag.index, 1);
 		EXPECT(strcmp(cfg.err_why, "expected key=value") == 0);
 	}
 	config_init(&cfg);
@@ -389,6 +401,7 @@ int main(void)
 	RUN(test_options_override);
 	RUN(test_options_keep_file_modules);
 	RUN(test_options_errors);
+	RUN(test_options_size);
 	RUN(test_args_strict);
 	RUN(test_skip_word);
 	RUN(test_bom);
