@@ -6,7 +6,7 @@
 #   -1          Multiboot 1 (`multiboot` + `module`) instead of Multiboot 2
 #               (`multiboot2` + `module2`)
 #   -a OPTIONS  aslrboot's own options, e.g. "verbose=1 aslr=off"
-# The grub.cfg it writes is the stanza to copy into your own (README.md, "GRUB on BIOS").
+# The grub.cfg it writes is the stanza to copy into your own (docs/multiboot.md, "GRUB on BIOS").
 set -euo pipefail
 mb=2 opts=
 while getopts "1a:" o; do
