@@ -9,7 +9,7 @@ PKGS=(
   nasm gnu-efi libelf-dev
   qemu-system-x86 ovmf
   grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools dosfstools
-  gnuplot-nox zstd xz-utils lz4
+  gnuplot-nox zstd xz-utils lz4 python3
 )
 
 missing=()
