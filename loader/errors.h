@@ -38,7 +38,7 @@
 	X(E_ALIGN_CONGRUENCE, "p_vaddr and p_offset not congruent mod p_align")\
 	X(E_ALIGN_SMALL, "p_align smaller than 4 KiB")                         \
 	X(E_OVERLAP, "loadable segments overlap")                              \
-	X(E_PERM_SHARE, "segments with different permissions share a page")    \
+	X(E_PERM_SHARE, "loadable segments share a page")                      \
 	X(E_ORDER, "loadable segments not in ascending p_vaddr order")         \
 	X(E_WX, "segment is both writable and executable")                     \
 	X(E_INTERP, "PT_INTERP present (no dynamic linker here)")              \
