@@ -81,7 +81,6 @@ EFI_STATUS efi_file_read(struct efi_ctx *c, const char *path, uint64_t max, void
 			 uint64_t *size);
 
 /* memmap.c */
-EFI_STATUS efi_mmap_alloc(struct efi_ctx *c);
 EFI_STATUS efi_mmap_get(EFI_BOOT_SERVICES *bs, struct efi_mmap *m);
 enum ldr_err efi_mmap_translate(const struct efi_mmap *m, enum efi_mm_mode mode,
 				struct mm_entry *out, uint32_t cap, uint32_t *count,
