@@ -228,7 +228,6 @@ static enum ldr_err gather(struct efi_ctx *c)
 	struct boot_env *env = &c->env;
 	enum ldr_err err;
 
-	env->loader_name = "aslrboot-efi";
 	env->info_flags = ASLRBOOT_INFO_F_UEFI;
 	if (efi_cpu_la57()) {
 		efi_error("CPU", "5-level paging is on", "unsupported", LDR_E_CPU);

@@ -171,7 +171,6 @@ static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 
-	env->loader_name = "aslrboot-mb";
 	env->info_flags = ASLRBOOT_INFO_F_MULTIBOOT;
 	env->phys_limit = MB_IDMAP_LIMIT;
 	env->tsc[ASLRBOOT_PHASE_ENTRY] = mb_entry_tsc;
