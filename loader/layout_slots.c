@@ -148,7 +148,8 @@ enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q,
 	if (!found || !slot_valid(&s->r[ri], q, a))
 		return LDR_E_LAYOUT;
 	*addr = a;
-	*mbits = rng ? layout_mbits(total) : 0;
+	if (mbits)
+		*mbits = rng ? layout_mbits(total) : 0;
 	return layout_fs_remove(s, a - q->pre, a + q->size + q->post);
 }
 

@@ -173,7 +173,6 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 	struct free_set fs = { buf, 0, L64_FREE_MAX };
 	uint64_t hi = phys_limit && phys_limit < L64_4G ? phys_limit : L64_4G;
 	struct slot_req q = { .lo = L64_LOW_MEM, .hi = hi };
-	uint32_t scratch_mbits;
 	enum ldr_err err;
 
 	memset(p, 0, sizeof(*p));
@@ -214,8 +213,7 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 			       .lo = L64_LOW_MEM, .hi = hi, .hint = L64_LOW_MEM };
 	if (p->fixed && q.hi > p->map_top)
 		q.hi = p->map_top;
-	if ((err = layout_slot_choose(&fs, &q, p->fixed ? NULL : rng, &p->scratch,
-				      &scratch_mbits)))
+	if ((err = layout_slot_choose(&fs, &q, p->fixed ? NULL : rng, &p->scratch, NULL)))
 		return ldr_fail(d, err, "linux64 boot data", -1, "physical size", q.size);
 	p->entry = p->base + (img->entry - p->link_base);
 	return LDR_OK;
