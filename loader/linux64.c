@@ -93,8 +93,11 @@ enum ldr_err linux64_validate(struct loader_state *s, bool *use)
 	enum ldr_err err;
 
 	*use = false;
-	if (!s->env->kernel || !s->env->kernel_size)
-		return stage_validate(s); /* its E_NO_KERNEL line */
+	if (!s->env->kernel || !s->env->kernel_size) {
+		d = (struct ldr_diag){ .err = LDR_E_NO_KERNEL, .what = "kernel", .index = -1 };
+		log_diag(kname(s), &d);
+		return LDR_E_NO_KERNEL;
+	}
 	err = l64_decide(s->env->kernel, s->env->kernel_size, s->env->opts.protocol,
 			 s->env->opts.aslr_off, &s->img, &v, &d);
 	if (err) {
