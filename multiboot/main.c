@@ -206,6 +206,7 @@ static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
 noreturn void mb_main(uint32_t magic, uint32_t mbi)
 {
 	struct mb_ctx *c = &ctx;
+	enum ldr_err err;
 
 	mb_tsc_calibrate_start();
 	serial_init();
@@ -213,7 +214,7 @@ noreturn void mb_main(uint32_t magic, uint32_t mbi)
 	mb_idmap_init();
 	mb_platform_init(c);
 	log_init(&c->ops);
-	if (gather(c, magic, mbi))
-		c->ops.halt(c, LDR_E_MBI);
+	if ((err = gather(c, magic, mbi)))
+		c->ops.halt(c, err);
 	loader_main(&c->env, &c->ops);
 }
