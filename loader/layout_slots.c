@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Randomize by counting slots (entropy.md "Choosing a slot"; the shape of
- * Linux libstub randomalloc.c): count every aligned address where the block
- * fits, draw k uniformly with rand_uniform (rejection sampling, no modulo
- * bias), walk to the k-th slot, re-validate it, take it out of the free set.
+ * Randomize by counting slots (the shape of Linux libstub randomalloc.c):
+ * count every aligned address where the block fits, draw k uniformly with
+ * rand_uniform (rejection sampling, no modulo bias), walk to the k-th slot,
+ * re-validate it, take it out of the free set.
  */
 #include "layout_int.h"
 

@@ -13,7 +13,7 @@
  * it) with RWX 2 MiB pages (1 GiB pages above the first GiB where the CPU
  * has them)
  * (the kernels write their own text, so W^X cannot be enforced), RSI =
- * boot_params.  Facts: ../shared/spec/real-kernels.md.
+ * boot_params.
  */
 #ifndef LDR_LINUX64_H
 #define LDR_LINUX64_H
