@@ -13,7 +13,7 @@
 #include "../loader/platform.h"
 
 #define EFI_FE_MAX_ALLOCS 128        /* pages we free when returning to firmware */
-#define EFI_FE_MAX_FILE (UINT64_C(1) << 30) /* F4: kernel/module size cap */
+#define EFI_FE_MAX_FILE (UINT64_C(1) << 30) /* kernel/module size cap */
 #define EFI_FE_MMAP_SLACK 64         /* spare descriptors for map growth */
 /* efi_file_read's answer for a directory: not "not found", and not a file. */
 #define EFI_FE_IS_DIRECTORY EFIERR_OEM(1)

@@ -101,7 +101,7 @@ static void kernel_string(struct mb_ctx *c, const char *s)
 	env->cmdline = strings[0];
 }
 
-/* The loader image, page 0 and each other module are off limits (F4).
+/* The loader image, page 0 and each other module are off limits.
  * Module i is "module i + 1": the kernel is module 1. */
 static enum ldr_err check_module(const struct mb_info *in, uint32_t i)
 {
@@ -186,7 +186,7 @@ static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
 		return err;
 	env->mmap = c->info.mmap;
 	env->mmap_count = c->info.mmap_count;
-	/* F2: a wrapping entry is a boot-loader bug worth a line; an empty one
+	/* A wrapping entry is a boot-loader bug worth a line; an empty one
 	 * (qboot has one) only in verbose mode. */
 	if (c->info.mmap_dropped || (env->opts.verbose && c->info.mmap_empty))
 		log_printf("warning: memory map: %u wrapping and %u zero-length entries ignored\n",
