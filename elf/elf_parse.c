@@ -115,8 +115,8 @@ static enum ldr_err check_load(const struct elf_image *img, const Elf64_Phdr *ph
 	return LDR_OK;
 }
 
-/* No overlap, no page shared with other permissions, ascending order:
- * against the previous segment, then append. */
+/* Ascending order, no overlap, no shared page: against the previous
+ * segment, then append. */
 static enum ldr_err add_load(struct elf_image *img, const Elf64_Phdr *ph, uint32_t i,
 			     struct ldr_diag *d)
 {
@@ -247,7 +247,7 @@ static enum ldr_err check_relro(struct elf_image *img, const Elf64_Phdr *ph, uin
 	if (s < 0 || !(img->segs[s].flags & ELF_PF_W))
 		return fail(d, LDR_E_RELRO, PHDR, i, "p_vaddr", ph->p_vaddr);
 	/* lld rounds p_memsz up to the page past its RW segment: compare page spans
-	 * (segments of different permissions never share a page). */
+	 * (no two segments share a page). */
 	if (img->relro_end > img->segs[s].page_end)
 		return fail(d, LDR_E_RELRO, PHDR, i, "p_memsz", ph->p_memsz);
 	img->has_relro = true;

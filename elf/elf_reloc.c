@@ -86,7 +86,7 @@ static bool inspect_only(const struct pass *ps, uint32_t type)
 
 /*
  * One Elf64_Rela: type on the allow-list (no 32-bit types), target inside a
- * writable segment (or RELRO), symbol index in range.
+ * writable segment, symbol index in range.
  * Any byte offset is a legal target (the psABI asks no alignment; compilers
  * emit packed {u16 limit; u64 base} descriptor templates with the 8-byte
  * field at offset 2): every store is an 8-byte memcpy, one unaligned mov.
