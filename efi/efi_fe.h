@@ -13,7 +13,7 @@
 #include "../loader/platform.h"
 
 #define EFI_FE_MAX_ALLOCS 128        /* pages we free when returning to firmware */
-#define EFI_FE_MAX_FILE (UINT64_C(1) << 30) /* F4: kernel/module size cap */
+#define EFI_FE_MAX_FILE (UINT64_C(1) << 30) /* kernel/module size cap */
 #define EFI_FE_MMAP_SLACK 64         /* spare descriptors for map growth */
 /* efi_file_read's answer for a directory: not "not found", and not a file. */
 #define EFI_FE_IS_DIRECTORY EFIERR_OEM(1)
@@ -81,7 +81,6 @@ EFI_STATUS efi_file_read(struct efi_ctx *c, const char *path, uint64_t max, void
 			 uint64_t *size);
 
 /* memmap.c */
-EFI_STATUS efi_mmap_alloc(struct efi_ctx *c);
 EFI_STATUS efi_mmap_get(EFI_BOOT_SERVICES *bs, struct efi_mmap *m);
 enum ldr_err efi_mmap_translate(const struct efi_mmap *m, enum efi_mm_mode mode,
 				struct mm_entry *out, uint32_t cap, uint32_t *count,

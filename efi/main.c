@@ -121,7 +121,7 @@ static enum ldr_err read_config(struct efi_ctx *c)
 	return LDR_OK;
 }
 
-/* F4: a kernel or module that is empty or over the cap is refused. */
+/* A kernel or module that is empty or over the cap is refused. */
 static enum ldr_err read_one(struct efi_ctx *c, const char *path, enum ldr_err err, void **data,
 			     uint64_t *size)
 {
@@ -177,7 +177,7 @@ static enum ldr_err read_memmap(struct efi_ctx *c)
 		efi_error("firmware", "GetMemoryMap", efi_status_str(s), LDR_E_MEMMAP);
 		return LDR_E_MEMMAP;
 	}
-	/* F3: DescriptorSize itself is checked when the map is translated. */
+	/* DescriptorSize itself is checked when the map is translated. */
 	if (__builtin_mul_overflow(dsz + sizeof(EFI_MEMORY_DESCRIPTOR), EFI_FE_MMAP_SLACK, &bytes) ||
 	    __builtin_add_overflow(bytes, size, &bytes) || bytes > MMAP_BUF_MAX) {
 		efi_error("firmware", "GetMemoryMap", "map size out of range", LDR_E_MEMMAP);
@@ -228,7 +228,6 @@ static enum ldr_err gather(struct efi_ctx *c)
 	struct boot_env *env = &c->env;
 	enum ldr_err err;
 
-	env->loader_name = "aslrboot-efi";
 	env->info_flags = ASLRBOOT_INFO_F_UEFI;
 	if (efi_cpu_la57()) {
 		efi_error("CPU", "5-level paging is on", "unsupported", LDR_E_CPU);

@@ -52,7 +52,7 @@ static uint32_t xlate_type(uint32_t t, uint64_t attr, enum efi_mm_mode mode)
 	}
 }
 
-/* F3: step by DescriptorSize, never by sizeof; adjacent entries of one
+/* Step by DescriptorSize, never by sizeof; adjacent entries of one
  * translated type are merged so large firmware maps still fit. */
 enum ldr_err efi_mmap_translate(const struct efi_mmap *m, enum efi_mm_mode mode,
 				struct mm_entry *out, uint32_t cap, uint32_t *count,

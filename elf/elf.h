@@ -7,7 +7,7 @@
  *
  * "Link address" below means p_vaddr, except under ELF_POL_LINUX64 where
  * segments are ordered, spanned, paged and entered by p_paddr (vmlinux has
- * a per-CPU PT_LOAD at p_vaddr 0; real-kernels.md).
+ * a per-CPU PT_LOAD at p_vaddr 0).
  *
  * Validate, then commit: elf_parse() checks everything (headers, segments,
  * dynamic section, every relocation entry and its target) and produces a
@@ -25,18 +25,19 @@
 #include "../loader/errors.h"
 
 /* Compile-time caps (documented in PROTOCOL.md). */
-#define ELF_MAX_PHDRS 64                    /* B6 */
+#define ELF_MAX_PHDRS 64                    /* program headers */
 #define ELF_MAX_LOAD 16                     /* loadable segments kept */
-#define ELF_MAX_SEG_SIZE (UINT64_C(1) << 30) /* C5: 1 GiB per segment */
-#define ELF_MAX_IMAGE_SPAN (UINT64_C(1) << 30) /* C6: 1 GiB span */
-#define ELF_MAX_ALIGN (UINT64_C(1) << 21)   /* C8: 2 MiB */
-#define ELF_MAX_RELOCS (UINT64_C(1) << 21)  /* D20: RELA entries + RELR words */
+#define ELF_MAX_SEG_SIZE (UINT64_C(1) << 30) /* 1 GiB per segment */
+#define ELF_MAX_IMAGE_SPAN (UINT64_C(1) << 30) /* 1 GiB span */
+#define ELF_MAX_ALIGN (UINT64_C(1) << 21)   /* 2 MiB: more eats entropy */
+#define ELF_MAX_RELOCS (UINT64_C(1) << 21)  /* RELA entries + RELR words */
 
 /* Policy knobs; zero = the strict native protocol. */
 #define ELF_POL_ALLOW_EXEC_NORELOC (1u << 0) /* accept ET_EXEC without relocations (aslr=off only) */
-#define ELF_POL_LINUX64 (1u << 1)   /* self-relocating kernel: skip W^X and relocation rows (C12, C14,
-					D13-D15); accept p_align < 4 KiB, offsets not congruent to the
-					address, PT_TLS; PT_DYNAMIC is never read.  Bounds rows stay. */
+#define ELF_POL_LINUX64 (1u << 1)   /* self-relocating kernel: skip W^X and relocation checks
+					(shared pages, W+X, text relocations, relocation targets); accept
+					p_align < 4 KiB, offsets not congruent to the address,
+					PT_TLS; PT_DYNAMIC is never read.  Bounds checks stay. */
 #define ELF_POL_INSPECT (1u << 2)   /* differential tests: accept PT_INTERP/PT_TLS/DT_NEEDED/undefined
 					symbols and COPY/TLS/IRELATIVE relocations (bounds-checked,
 					counted in stats.inspect_only, never applied) */
@@ -124,7 +125,8 @@ struct elf_image {
 	uint32_t policy;
 };
 
-/* Validate `size` bytes at `buf` (A-E of malformed-elf.md) into *img.
+/* Validate `size` bytes at `buf` into *img (headers, segments, entry,
+ * notes, dynamic section, relocations).
  * On failure returns the distinct code and fills *diag (may be NULL). */
 enum ldr_err elf_parse(const void *buf, uint64_t size, uint32_t policy, struct elf_image *img,
 		       struct ldr_diag *diag);

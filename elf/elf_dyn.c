@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * PT_DYNAMIC (rows D2-D13, D18, D20): read the tags once, then turn every
+ * PT_DYNAMIC: read the tags once, then turn every
  * table address into a file offset inside a PT_LOAD's file-backed bytes.
  * Relocation entries themselves are checked by elf_reloc.c.
  */
@@ -45,7 +45,8 @@ static int slot_of(uint64_t tag)
 	return -1;
 }
 
-/* D4, D5, D10, D12, D13 (DT_TEXTREL) */
+/* DT_NULL within the table; no conflicting repeats, DT_REL, DT_NEEDED or
+ * DT_TEXTREL. */
 static enum ldr_err read_tags(const struct elf_image *img, uint64_t off, const Elf64_Phdr *ph,
 			      uint32_t index, struct dyn *dv, struct ldr_diag *d)
 {
@@ -78,7 +79,7 @@ static enum ldr_err read_tags(const struct elf_image *img, uint64_t off, const E
 	return ldr_fail(d, LDR_E_DYN_UNTERMINATED, "program header", index, "p_filesz", ph->p_filesz);
 }
 
-/* D6: a table needs its address, size and entry size (or PLTREL) together. */
+/* A table needs its address, size and entry size (or PLTREL) together. */
 static enum ldr_err complete(const struct dyn *dv, enum slot a, enum slot b, enum slot c,
 			     struct ldr_diag *d)
 {
@@ -93,7 +94,8 @@ static enum ldr_err complete(const struct dyn *dv, enum slot a, enum slot b, enu
 	return LDR_OK;
 }
 
-/* D6-D8, D11, D13 (DF_TEXTREL) */
+/* Complete tables, entry sizes and table sizes; PLTREL is RELA; no
+ * DF_TEXTREL. */
 static enum ldr_err check_tags(const struct dyn *dv, struct ldr_diag *d)
 {
 	enum ldr_err err;
@@ -122,7 +124,7 @@ static enum ldr_err check_tags(const struct dyn *dv, struct ldr_diag *d)
 	return LDR_OK;
 }
 
-/* D9: [addr, addr + size) must be file-backed; an empty table is never read. */
+/* [addr, addr + size) must be file-backed; an empty table is never read. */
 static enum ldr_err table(const struct elf_image *img, const struct dyn *dv, enum slot at,
 			  uint64_t size, uint64_t *off, struct ldr_diag *d)
 {
@@ -192,7 +194,7 @@ static enum ldr_err gnu_hash_count(const struct elf_image *img, uint64_t addr, u
 	return LDR_OK;
 }
 
-/* D18: how many symbols relocations may name, and where they are. */
+/* How many symbols relocations may name, and where they are. */
 static enum ldr_err symbols(struct elf_image *img, const struct dyn *dv, struct ldr_diag *d)
 {
 	enum ldr_err err = LDR_OK;
@@ -219,7 +221,8 @@ static enum ldr_err symbols(struct elf_image *img, const struct dyn *dv, struct 
 	return LDR_OK;
 }
 
-/* D2, D3, then the tags and tables. */
+/* A non-empty table of whole entries inside a segment's file bytes, then
+ * the tags and tables. */
 enum ldr_err elf_parse_dynamic(struct elf_image *img, const Elf64_Phdr *ph, uint32_t index,
 			       struct ldr_diag *d)
 {
@@ -237,7 +240,7 @@ enum ldr_err elf_parse_dynamic(struct elf_image *img, const Elf64_Phdr *ph, uint
 	img->rela_count = v[S_RELASZ] / sizeof(Elf64_Rela);
 	img->jmprel_count = v[S_PLTRELSZ] / sizeof(Elf64_Rela);
 	img->relr_count = v[S_RELRSZ] / sizeof(uint64_t);
-	/* D20 before any table walk: each count alone is < 2^61, the sum cannot wrap. */
+	/* The relocation cap before any table walk: each count alone is < 2^61, the sum cannot wrap. */
 	if (img->rela_count + img->jmprel_count + img->relr_count > ELF_MAX_RELOCS)
 		return ldr_fail(d, LDR_E_TOO_MANY_RELOCS, DYN, -1, "count",
 				img->rela_count + img->jmprel_count + img->relr_count);

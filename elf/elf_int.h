@@ -36,7 +36,7 @@ static inline bool elf_end(uint64_t base, uint64_t len, uint64_t *end)
 	return !__builtin_add_overflow(base, len, end);
 }
 
-/* The image may sit at any alignment (B7): every field read is a memcpy. */
+/* The image may sit at any alignment: every field read is a memcpy. */
 static inline uint16_t elf_rd16(const uint8_t *p)
 {
 	uint16_t v;
@@ -72,15 +72,15 @@ static inline uint64_t elf_seg_addr(const struct elf_image *img, const struct el
 bool elf_vaddr_to_off(const struct elf_image *img, uint64_t vaddr, uint64_t size, uint64_t *off,
 		      uint64_t *avail);
 
-/* elf_note.c: walk one PT_NOTE (E4) and pick up the aslrboot note. */
+/* elf_note.c: walk one PT_NOTE (bounded) and pick up the aslrboot note. */
 enum ldr_err elf_parse_notes(struct elf_image *img, const Elf64_Phdr *ph, uint32_t index,
 			     struct ldr_diag *d);
 
-/* elf_dyn.c: PT_DYNAMIC and the tables it names (D2-D13, D18, D20). */
+/* elf_dyn.c: PT_DYNAMIC and the tables it names. */
 enum ldr_err elf_parse_dynamic(struct elf_image *img, const Elf64_Phdr *ph, uint32_t index,
 			       struct ldr_diag *d);
 
-/* elf_reloc.c: check every RELA/JMPREL entry and RELR word (D14-D19); fills img->stats. */
+/* elf_reloc.c: check every RELA/JMPREL entry and RELR word; fills img->stats. */
 enum ldr_err elf_reloc_validate(struct elf_image *img, struct ldr_diag *d);
 
 #endif

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * PT_NOTE walking (row E4), the aslrboot parameter note
- * (include/aslrboot.h), Linux's own notes (a sign of a movable kernel) and
- * Xen's PVH entry note (a sign of a boot-protocol kernel).  Offsets follow
- * glibc's ELF_NOTE_DESC_OFFSET /
+ * PT_NOTE walking (sizes bounded, no overflow, aligned), the aslrboot
+ * parameter note (include/aslrboot.h), Linux's own notes (a sign of a
+ * movable kernel) and Xen's PVH entry note (a sign of a boot-protocol
+ * kernel).  Offsets follow glibc's ELF_NOTE_DESC_OFFSET /
  * ELF_NOTE_NEXT_OFFSET: padding is relative to the note start, so an
  * 8-aligned "GNU" property note has its descriptor at +16, not +20.
  */

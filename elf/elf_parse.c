@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * elf_parse(): rows A, B, C, E of malformed-elf.md; the dynamic section and
+ * elf_parse(): the ELF header, the program header table, each segment, the
+ * entry point, section headers and notes; the dynamic section and
  * relocations are checked by elf_dyn.c / elf_reloc.c before we return OK.
  */
 #include "elf_int.h"
@@ -14,7 +15,7 @@ static enum ldr_err fail(struct ldr_diag *d, enum ldr_err e, const char *what, i
 	return ldr_fail(d, e, what, i, field, v);
 }
 
-/* A2-A8 */
+/* Magic, class, byte order, version, machine, type, header size. */
 static enum ldr_err check_ehdr(const Elf64_Ehdr *eh, struct ldr_diag *d)
 {
 	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
@@ -40,7 +41,8 @@ static enum ldr_err check_ehdr(const Elf64_Ehdr *eh, struct ldr_diag *d)
 	return LDR_OK;
 }
 
-/* B1-B6 (B7: phdrs are read with memcpy at any alignment) */
+/* Count, entry size, cap and file range (phdrs are read with memcpy at any
+ * alignment). */
 static enum ldr_err check_phdr_table(const Elf64_Ehdr *eh, uint64_t size, struct ldr_diag *d)
 {
 	uint64_t len, end;
@@ -59,7 +61,8 @@ static enum ldr_err check_phdr_table(const Elf64_Ehdr *eh, uint64_t size, struct
 	return LDR_OK;
 }
 
-/* E3: never read, only bounded (GRUB 2022 fixes). e_shnum == 0: no table. */
+/* Section headers: never read, only bounded (GRUB 2022 fixes).
+ * e_shnum == 0: no table. */
 static enum ldr_err check_shdrs(const Elf64_Ehdr *eh, uint64_t size, struct ldr_diag *d)
 {
 	uint64_t len, end;
@@ -76,7 +79,7 @@ static enum ldr_err check_shdrs(const Elf64_Ehdr *eh, uint64_t size, struct ldr_
 	return LDR_OK;
 }
 
-/* C2-C5, C7-C10, C14, C15 for one PT_LOAD, before it joins segs[]. */
+/* One PT_LOAD's sizes, ranges, alignment and W^X, before it joins segs[]. */
 static enum ldr_err check_load(const struct elf_image *img, const Elf64_Phdr *ph, uint32_t i,
 			       struct ldr_diag *d)
 {
@@ -86,7 +89,7 @@ static enum ldr_err check_load(const struct elf_image *img, const Elf64_Phdr *ph
 	if (ph->p_filesz > ph->p_memsz)
 		return fail(d, LDR_E_FILESZ, PHDR, i, "p_filesz", ph->p_filesz);
 	if (ph->p_memsz == 0)
-		return LDR_OK; /* C15: nothing to read or place (filesz is 0 too); skipped */
+		return LDR_OK; /* nothing to read or place (filesz is 0 too); skipped */
 	if (!elf_end(ph->p_offset, ph->p_filesz, &end) || end > img->file_size)
 		return fail(d, LDR_E_SEG_FILE_RANGE, PHDR, i, "p_offset", ph->p_offset);
 	if (!elf_end(ph->p_vaddr, ph->p_memsz, &end) || !elf_align_up(end, ELF_PAGE, &end))
@@ -112,7 +115,8 @@ static enum ldr_err check_load(const struct elf_image *img, const Elf64_Phdr *ph
 	return LDR_OK;
 }
 
-/* C11-C13 against the previous segment, then append. */
+/* Ascending order, no overlap, no shared page: against the previous
+ * segment, then append. */
 static enum ldr_err add_load(struct elf_image *img, const Elf64_Phdr *ph, uint32_t i,
 			     struct ldr_diag *d)
 {
@@ -187,12 +191,13 @@ static enum ldr_err visit_phdr(struct elf_image *img, const Elf64_Phdr *ph, uint
 		return inspect || (img->policy & ELF_POL_LINUX64) ?
 			       LDR_OK : fail(d, LDR_E_TLS, PHDR, i, "p_type", ph->p_type);
 	case PT_GNU_STACK:
-		/* C18; a linux64 kernel builds its own stack and tables. */
+		/* The stack is never executable; a linux64 kernel builds its own
+		 * stack and tables. */
 		if ((ph->p_flags & PF_X) && !(img->policy & ELF_POL_LINUX64))
 			return fail(d, LDR_E_STACK_EXEC, PHDR, i, "p_flags", ph->p_flags);
 		return LDR_OK;
 	default:
-		/* C21: OS/processor-specific types are someone else's business. */
+		/* OS/processor-specific types are someone else's business. */
 		if (ph->p_type >= PT_LOOS && ph->p_type <= PT_HIPROC)
 			return LDR_OK;
 		return fail(d, LDR_E_PHDR_TYPE, PHDR, i, "p_type", ph->p_type);
@@ -205,7 +210,8 @@ static void read_phdr(const struct elf_image *img, const Elf64_Ehdr *eh, uint32_
 	__builtin_memcpy(ph, img->file + eh->e_phoff + (uint64_t)i * sizeof(*ph), sizeof(*ph));
 }
 
-/* C1, C6: span over the kept segments (C15: zero-size ones never got here). */
+/* At least one segment; the span over the kept segments is under the cap
+ * (zero-size ones never got here). */
 static enum ldr_err check_span(struct elf_image *img, struct ldr_diag *d)
 {
 	const struct elf_seg *lo = &img->segs[0], *hi;
@@ -221,7 +227,8 @@ static enum ldr_err check_span(struct elf_image *img, struct ldr_diag *d)
 	return LDR_OK;
 }
 
-/* C19: glibc's rounding (_dl_protect_relro): both ends rounded down. */
+/* PT_GNU_RELRO lies in one writable PT_LOAD; glibc's rounding
+ * (_dl_protect_relro): both ends rounded down. */
 static enum ldr_err check_relro(struct elf_image *img, const Elf64_Phdr *ph, uint32_t i,
 				struct ldr_diag *d)
 {
@@ -240,14 +247,14 @@ static enum ldr_err check_relro(struct elf_image *img, const Elf64_Phdr *ph, uin
 	if (s < 0 || !(img->segs[s].flags & ELF_PF_W))
 		return fail(d, LDR_E_RELRO, PHDR, i, "p_vaddr", ph->p_vaddr);
 	/* lld rounds p_memsz up to the page past its RW segment: compare page spans
-	 * (C12 keeps them exclusive to the segment). */
+	 * (no two segments share a page). */
 	if (img->relro_end > img->segs[s].page_end)
 		return fail(d, LDR_E_RELRO, PHDR, i, "p_memsz", ph->p_memsz);
 	img->has_relro = true;
 	return LDR_OK;
 }
 
-/* E1, E2 */
+/* The entry lies in an executable segment's file-backed bytes. */
 static enum ldr_err check_entry(struct elf_image *img, struct ldr_diag *d)
 {
 	uint64_t e = img->entry;
@@ -273,7 +280,8 @@ static uint64_t reloc_total(const struct elf_image *img)
 	return img->rela_count + img->jmprel_count + img->relr_count;
 }
 
-/* A7, D1: is this image relocatable under the policy? */
+/* Is this image relocatable under the policy?  ET_DYN needs PT_DYNAMIC;
+ * ET_EXEC without relocations only when the policy allows it. */
 static enum ldr_err check_dynamic(struct elf_image *img, const Elf64_Ehdr *eh, int dyn,
 				  struct ldr_diag *d)
 {
@@ -282,7 +290,7 @@ static enum ldr_err check_dynamic(struct elf_image *img, const Elf64_Ehdr *eh, i
 	uint32_t pol = img->policy;
 
 	if (pol & ELF_POL_LINUX64)
-		return LDR_OK; /* self-relocating: D rows do not apply */
+		return LDR_OK; /* self-relocating: PT_DYNAMIC is never read */
 	if (dyn >= 0) {
 		read_phdr(img, eh, (uint32_t)dyn, &ph);
 		if ((err = elf_parse_dynamic(img, &ph, (uint32_t)dyn, d)))

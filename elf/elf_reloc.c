@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Relocation entries (rows D14-D19, D21).  One evaluator serves both passes:
- * elf_parse() runs it without a placement (validate, count), elf_relocate()
- * runs it again with one and writes, so the write pass cannot meet an entry
- * the validation pass did not accept.  Tables are read from img->file (the
- * validated copy, D22); targets are written through pl->seg_mem[].
+ * Relocation entries: type, target, symbol, RELR words.  One evaluator
+ * serves both passes: elf_parse() runs it without a placement (validate,
+ * count), elf_relocate() runs it again with one and writes, so the write
+ * pass cannot meet an entry the validation pass did not accept.  Tables are
+ * read from img->file (the validated copy, never re-read from its source);
+ * targets are written through pl->seg_mem[].
  */
 #include "elf_int.h"
 
@@ -35,7 +36,8 @@ static uint8_t *where(const struct pass *ps, uint32_t seg, uint64_t v)
 	return ps->pl->seg_mem[seg] + (v - ps->img->segs[seg].page_start);
 }
 
-/* S for symbol index `sym` (D18); STN_UNDEF (0) means S = 0 (gABI). */
+/* S for symbol index `sym` (below the symbol count); STN_UNDEF (0) means
+ * S = 0 (gABI). */
 static enum ldr_err sym_value(const struct pass *ps, uint32_t sym, int64_t n, uint64_t *S)
 {
 	const struct elf_image *img = ps->img;
@@ -83,7 +85,8 @@ static bool inspect_only(const struct pass *ps, uint32_t type)
 }
 
 /*
- * One Elf64_Rela: allow-list (D17, D21), target (D14, D15), symbol (D18).
+ * One Elf64_Rela: type on the allow-list (no 32-bit types), target inside a
+ * writable segment, symbol index in range.
  * Any byte offset is a legal target (the psABI asks no alignment; compilers
  * emit packed {u16 limit; u64 base} descriptor templates with the 8-byte
  * field at offset 2): every store is an 8-byte memcpy, one unaligned mov.
@@ -215,7 +218,7 @@ static enum ldr_err relr_bitmap(const struct pass *ps, uint64_t base, uint64_t w
 	return LDR_OK;
 }
 
-/* D19: an address word (even) starts a run; bitmaps (odd) extend it. */
+/* RELR: an address word (even) starts a run; bitmaps (odd) extend it. */
 static enum ldr_err relr_table(const struct pass *ps)
 {
 	const struct elf_image *img = ps->img;

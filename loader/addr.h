@@ -50,10 +50,4 @@ static inline bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_
 	return alen && blen && a < b + blen && b < a + alen;
 }
 
-/* [inner, inner+ilen) lies inside [outer, outer+olen) (ends must not wrap). */
-static inline bool range_contains(uint64_t outer, uint64_t olen, uint64_t inner, uint64_t ilen)
-{
-	return inner >= outer && ilen <= olen && inner - outer <= olen - ilen;
-}
-
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench=K: the loader's own cost of ASLR, measured inside one boot (issue 7,
- * scripts/bench.sh).  Each round plans, loads, relocates and maps the same
+ * bench=K: the loader's own cost of ASLR, measured inside one boot
+ * (scripts/bench.sh).  Each round plans, loads, relocates and maps the same
  * validated kernel, aslr=off and aslr=on alternating in ABBA order so that
  * drift (TCG translation-cache warm-up) hits both arms alike.  Rounds are
  * throwaway and claim nothing: on the Multiboot path the planner already
@@ -47,7 +47,7 @@ static enum ldr_err round_once(struct loader_state *s, uint32_t i, bool off, uin
 	for (int p = 0; p < B_N; p++)
 		samples[off][p][slot] = d[p];
 	/* The addresses next to the timing: copy speed depends on them under
-	 * TCG (environment.md, the 32 MiB trap). */
+	 * TCG (a copy whose ends are exactly 32 MiB apart is ~10x slower). */
 	k = layout_find(&s->plan, ASLRBOOT_RGN_KERNEL_SEGMENT);
 	log_printf("bench: round %u aslr=%s virt=0x%llx phys=0x%llx pt-pages=%llu cycles "
 		   "plan=%llu copy=%llu relocate=%llu page-tables=%llu total=%llu\n",

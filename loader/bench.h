@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* bench=K: in-guest A/B of the loader's own work (issue 7, loader/bench.c). */
+/* bench=K: in-guest A/B of the loader's own work (loader/bench.c). */
 #ifndef LDR_BENCH_H
 #define LDR_BENCH_H
 

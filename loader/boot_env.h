@@ -76,8 +76,7 @@ struct boot_entropy_input {
 #define BOOT_CPU_NX (1u << 1)       /* CPUID 0x80000001 EDX.20: required */
 
 struct boot_env {
-	const char *loader_name; /* "aslrboot-efi", "aslrboot-mb", "host-test" */
-	uint32_t info_flags;     /* ASLRBOOT_INFO_F_UEFI / _MULTIBOOT */
+	uint32_t info_flags; /* ASLRBOOT_INFO_F_UEFI / _MULTIBOOT */
 
 	/* Raw memory map (any order, may overlap: the core normalizes it). */
 	const struct mm_entry *mmap;

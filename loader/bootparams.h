@@ -2,7 +2,7 @@
 /*
  * The Linux x86 boot_params "zero page", built from scratch for the linux64
  * path (Documentation/arch/x86/boot.rst, zero-page.rst; offsets below are
- * those of struct boot_params, measured in real-kernels.md).  Pure functions
+ * those of Linux's struct boot_params).  Pure functions
  * over caller buffers: host-testable, no sizes trusted.
  */
 #ifndef LDR_BOOTPARAMS_H

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Config file and load-option parser (config.h).  Pure and bounded: no
- * allocation, every copy checked against its destination, malformed-elf.md
- * F5 for the command line (too long is an error, never silently cut).
+ * allocation, every copy checked against its destination; a command line
+ * that is too long is an error, never silently cut.
  */
 #include "config.h"
 #include "bench.h"

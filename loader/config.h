@@ -2,7 +2,7 @@
 /*
  * Boot configuration: the config file (\EFI\aslrboot\aslrboot.cfg) and the
  * image's load options (or a Multiboot command line), parsed into one struct
- * the front ends fill struct boot_env from.  Syntax (docs-efi.md):
+ * the front ends fill struct boot_env from.  Syntax:
  *
  *   file:     one `key=value` per line; lines starting with `#` are comments
  *   options:  space-separated `key=value` tokens; `key="a b c"` quotes a value;

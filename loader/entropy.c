@@ -29,8 +29,8 @@ static uint32_t inputs(const struct boot_env *env, struct rand_input *in)
 /*
  * The front ends' copies of seed material (EFI_RNG bytes, the seed file's
  * buffer) are in the pool now: wipe them, so that before the jump only the
- * kernel's seed record holds secrets (issue 5; Linux libstub wipes its
- * copies the same way).
+ * kernel's seed record holds secrets (Linux libstub wipes its copies the
+ * same way).
  */
 static void wipe_inputs(struct boot_env *env, struct rand_input *in, uint32_t n)
 {

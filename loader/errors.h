@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One distinct error code per check (malformed-elf.md G1).  Shared by
- * loader/, elf/ and rand/.  Add new codes at the end of their group; the
+ * One distinct error code per check, so that a test can tell which check
+ * fired.  Shared by loader/, elf/ and rand/.  Add new codes at the end of their group; the
  * numeric values are not ABI but the names are used in messages and tests.
  */
 #ifndef LDR_ERRORS_H

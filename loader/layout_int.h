@@ -33,9 +33,9 @@ enum ldr_err layout_fs_remove(struct free_set *s, uint64_t lo, uint64_t hi);
 
 /*
  * Count the slots, pick one uniformly (rng) or the lowest at or above hint
- * (rng == NULL), re-validate it, remove its block from the set.  *mbits =
- * layout_mbits(slots), 0 without rng.  E_NO_SPACE if no slot fits,
- * E_LAYOUT if a check that cannot fail did.
+ * (rng == NULL), re-validate it, remove its block from the set.  *mbits
+ * (if mbits is not NULL) = layout_mbits(slots), 0 without rng.  E_NO_SPACE
+ * if no slot fits, E_LAYOUT if a check that cannot fail did.
  */
 enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q,
 				struct rand_drbg *rng, uint64_t *addr, uint32_t *mbits);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Randomize by counting slots (entropy.md "Choosing a slot"; the shape of
- * Linux libstub randomalloc.c): count every aligned address where the block
- * fits, draw k uniformly with rand_uniform (rejection sampling, no modulo
- * bias), walk to the k-th slot, re-validate it, take it out of the free set.
+ * Randomize by counting slots (the shape of Linux libstub randomalloc.c):
+ * count every aligned address where the block fits, draw k uniformly with
+ * rand_uniform (rejection sampling, no modulo bias), walk to the k-th slot,
+ * re-validate it, take it out of the free set.
  */
 #include "layout_int.h"
 
@@ -148,7 +148,8 @@ enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q,
 	if (!found || !slot_valid(&s->r[ri], q, a))
 		return LDR_E_LAYOUT;
 	*addr = a;
-	*mbits = rng ? layout_mbits(total) : 0;
+	if (mbits)
+		*mbits = rng ? layout_mbits(total) : 0;
 	return layout_fs_remove(s, a - q->pre, a + q->size + q->post);
 }
 

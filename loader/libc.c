@@ -2,7 +2,7 @@
 /*
  * Freestanding memcpy & co. for the firmware builds (the compiler may emit
  * calls to these).  8-byte moves: `rep movsb` is 5-10x slower than
- * `rep movsq` under QEMU TCG (environment.md).
+ * `rep movsq` under QEMU TCG.
  */
 #include <stdint.h>
 

@@ -93,8 +93,11 @@ enum ldr_err linux64_validate(struct loader_state *s, bool *use)
 	enum ldr_err err;
 
 	*use = false;
-	if (!s->env->kernel || !s->env->kernel_size)
-		return stage_validate(s); /* its E_NO_KERNEL line */
+	if (!s->env->kernel || !s->env->kernel_size) {
+		d = (struct ldr_diag){ .err = LDR_E_NO_KERNEL, .what = "kernel", .index = -1 };
+		log_diag(kname(s), &d);
+		return LDR_E_NO_KERNEL;
+	}
 	err = l64_decide(s->env->kernel, s->env->kernel_size, s->env->opts.protocol,
 			 s->env->opts.aslr_off, &s->img, &v, &d);
 	if (err) {
@@ -173,7 +176,6 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 	struct free_set fs = { buf, 0, L64_FREE_MAX };
 	uint64_t hi = phys_limit && phys_limit < L64_4G ? phys_limit : L64_4G;
 	struct slot_req q = { .lo = L64_LOW_MEM, .hi = hi };
-	uint32_t scratch_mbits;
 	enum ldr_err err;
 
 	memset(p, 0, sizeof(*p));
@@ -214,8 +216,7 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 			       .lo = L64_LOW_MEM, .hi = hi, .hint = L64_LOW_MEM };
 	if (p->fixed && q.hi > p->map_top)
 		q.hi = p->map_top;
-	if ((err = layout_slot_choose(&fs, &q, p->fixed ? NULL : rng, &p->scratch,
-				      &scratch_mbits)))
+	if ((err = layout_slot_choose(&fs, &q, p->fixed ? NULL : rng, &p->scratch, NULL)))
 		return ldr_fail(d, err, "linux64 boot data", -1, "physical size", q.size);
 	p->entry = p->base + (img->entry - p->link_base);
 	return LDR_OK;

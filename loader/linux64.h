@@ -13,7 +13,7 @@
  * it) with RWX 2 MiB pages (1 GiB pages above the first GiB where the CPU
  * has them)
  * (the kernels write their own text, so W^X cannot be enforced), RSI =
- * boot_params.  Facts: ../shared/spec/real-kernels.md.
+ * boot_params.
  */
 #ifndef LDR_LINUX64_H
 #define LDR_LINUX64_H
@@ -88,8 +88,9 @@ enum ldr_err l64_decide(const void *buf, uint64_t size, uint32_t proto, bool asl
 void l64_why(const struct l64_verdict *v, const struct elf_image *img, char *buf, size_t n);
 
 /*
- * Replace stage_validate: l64_decide into s->img; log the diag (and the hint)
- * on error, or the one "linux64: <why>" line when linux64 is taken.
+ * Validate the kernel for either protocol: l64_decide into s->img; log the
+ * diag (and the hint) on error (E_NO_KERNEL without a kernel), or the one
+ * "linux64: <why>" line when linux64 is taken.
  */
 enum ldr_err linux64_validate(struct loader_state *s, bool *use_linux64);
 

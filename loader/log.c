@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Format-safe logging (malformed-elf.md G3): a small printf engine writing
- * to a sink (a bounded buffer or the console), and the one-line diagnostic
- * format every component's tests grep for.
+ * Format-safe logging (the format is always a literal; untrusted text goes
+ * only through %s): a small printf engine writing to a sink (a bounded
+ * buffer or the console), and the one-line diagnostic format every
+ * component's tests grep for.
  */
 #include <stdbool.h>
 #include <stdint.h>

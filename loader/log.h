@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Minimal, format-safe printf over platform_ops.console_write (G3: the
+ * Minimal, format-safe printf over platform_ops.console_write (the
  * format is always a literal; untrusted strings go through %s, which prints
  * control characters as '?' so they cannot forge lines or drive a terminal).
  * Conversions: %s %c %d %i %u %x %X %p %%, length modifiers l ll z, width,

@@ -5,7 +5,7 @@
  *   exit firmware -> handoff -> enter.
  * Every step returns an error code; only loader_main turns one into a halt.
  * Nothing is written to target memory before the plan is complete
- * (validate-then-commit, malformed-elf.md G5).
+ * (validate-then-commit: a malformed input has no side effect).
  */
 #include "loader.h"
 #include "libc.h"

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Memory-map normalization (malformed-elf.md F2).  The raw firmware map is
- * painted onto an empty map in ascending type priority, so wherever entries
- * overlap the most restrictive type wins regardless of input order.  Painting
- * splits and merges as it goes, so the map is sorted, non-overlapping and
- * merged after every step; no scratch array is needed.
+ * Memory-map normalization: firmware maps may overlap, wrap or hold empty
+ * entries, so they are repaired, never trusted as given.  The raw firmware
+ * map is painted onto an empty map in ascending type priority, so wherever
+ * entries overlap the most restrictive type wins regardless of input order.
+ * Painting splits and merges as it goes, so the map is sorted,
+ * non-overlapping and merged after every step; no scratch array is needed.
  */
 #include "memmap.h"
 

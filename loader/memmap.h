@@ -14,12 +14,12 @@ struct memmap {
 	struct mm_entry e[MEMMAP_MAX];
 	uint32_t count;
 	/* Raw entries that were zero-length, wrapped or overlapped another
-	 * (F2: repaired here, logged by the caller). */
+	 * (repaired here, logged by the caller). */
 	uint32_t fixups;
 };
 
 /*
- * Normalize a raw firmware map (F2): drop zero-length entries, clip ranges
+ * Normalize a raw firmware map: drop zero-length entries, clip ranges
  * that wrap at 2^64 (to end at 2^64 - 1), resolve overlaps in favour of the
  * more restrictive type (anything beats USABLE; RESERVED/BAD beat
  * everything; memmap.c type_prio() orders the rest, so the result does not

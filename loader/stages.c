@@ -22,24 +22,6 @@ static enum ldr_err fail(struct loader_state *s, enum ldr_err err, const char *w
 	return err;
 }
 
-enum ldr_err stage_validate(struct loader_state *s)
-{
-	struct ldr_diag d = { 0 };
-	const char *name = s->env->kernel_name ? s->env->kernel_name : "kernel";
-	uint32_t policy = s->env->opts.aslr_off ? ELF_POL_ALLOW_EXEC_NORELOC : 0;
-	enum ldr_err err;
-
-	if (!s->env->kernel || !s->env->kernel_size)
-		return fail(s, LDR_E_NO_KERNEL, "kernel");
-	err = elf_parse(s->env->kernel, s->env->kernel_size, policy, &s->img, &d);
-	if (err) {
-		log_diag(name, &d);
-		return err;
-	}
-	stage_mark(s, ASLRBOOT_PHASE_VALIDATE);
-	return LDR_OK;
-}
-
 static uint32_t avoid_list(const struct boot_env *env, struct boot_range *out)
 {
 	uint32_t n = 0;

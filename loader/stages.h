@@ -26,7 +26,6 @@ struct loader_state {
 };
 
 enum ldr_err stage_entropy(struct loader_state *s);
-enum ldr_err stage_validate(struct loader_state *s);
 enum ldr_err stage_plan(struct loader_state *s);
 enum ldr_err stage_commit(struct loader_state *s);
 enum ldr_err stage_load(struct loader_state *s);

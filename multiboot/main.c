@@ -101,7 +101,7 @@ static void kernel_string(struct mb_ctx *c, const char *s)
 	env->cmdline = strings[0];
 }
 
-/* The loader image, page 0 and each other module are off limits (F4).
+/* The loader image, page 0 and each other module are off limits.
  * Module i is "module i + 1": the kernel is module 1. */
 static enum ldr_err check_module(const struct mb_info *in, uint32_t i)
 {
@@ -171,7 +171,6 @@ static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 
-	env->loader_name = "aslrboot-mb";
 	env->info_flags = ASLRBOOT_INFO_F_MULTIBOOT;
 	env->phys_limit = MB_IDMAP_LIMIT;
 	env->tsc[ASLRBOOT_PHASE_ENTRY] = mb_entry_tsc;
@@ -187,7 +186,7 @@ static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
 		return err;
 	env->mmap = c->info.mmap;
 	env->mmap_count = c->info.mmap_count;
-	/* F2: a wrapping entry is a boot-loader bug worth a line; an empty one
+	/* A wrapping entry is a boot-loader bug worth a line; an empty one
 	 * (qboot has one) only in verbose mode. */
 	if (c->info.mmap_dropped || (env->opts.verbose && c->info.mmap_empty))
 		log_printf("warning: memory map: %u wrapping and %u zero-length entries ignored\n",
@@ -207,6 +206,7 @@ static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
 noreturn void mb_main(uint32_t magic, uint32_t mbi)
 {
 	struct mb_ctx *c = &ctx;
+	enum ldr_err err;
 
 	mb_tsc_calibrate_start();
 	serial_init();
@@ -214,7 +214,7 @@ noreturn void mb_main(uint32_t magic, uint32_t mbi)
 	mb_idmap_init();
 	mb_platform_init(c);
 	log_init(&c->ops);
-	if (gather(c, magic, mbi))
-		c->ops.halt(c, LDR_E_MBI);
+	if ((err = gather(c, magic, mbi)))
+		c->ops.halt(c, err);
 	loader_main(&c->env, &c->ops);
 }

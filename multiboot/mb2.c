@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The Multiboot 2 tag list (spec 2.0 section 3.6); F1 is mb2_walk's job. */
+/* The Multiboot 2 tag list (spec 2.0 section 3.6); mb2_walk bounds every tag. */
 #include "mbi_int.h"
 
 #define MB2_TAG_END 0
@@ -12,7 +12,7 @@
 #define MB2_TAG_ACPI_NEW 15
 #define MB2_MMAP_ENTRY_MIN 24u
 
-/* A NUL inside [p, p+len): the string tags carry their own bound (F5). */
+/* A NUL inside [p, p+len): the string tags carry their own bound. */
 static enum ldr_err tag_string(const uint8_t *p, uint32_t len, const char **out, const char *what,
 			       int64_t idx, struct ldr_diag *d)
 {
@@ -104,7 +104,7 @@ static enum ldr_err mb2_tag(struct mb_info *out, uint64_t pa, const uint8_t *t, 
 	}
 }
 
-/* F1: total_size within [16, cap], every tag >= 8 bytes, 8-aligned, inside
+/* total_size within [16, cap], every tag >= 8 bytes, 8-aligned, inside
  * total_size, and an END tag before the block ends. */
 static enum ldr_err mb2_walk(struct mb_info *out, uint64_t mbi_pa, const uint8_t *b,
 			     uint32_t total, mb_access_fn acc, void *ctx, const uint8_t **meminfo,

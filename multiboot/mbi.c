@@ -31,7 +31,7 @@ static enum ldr_err mm_push(struct mb_info *out, uint64_t base, uint64_t len, ui
 	return LDR_OK;
 }
 
-/* F2: a zero-length entry says nothing; a wrapping USABLE entry is garbage
+/* A zero-length entry says nothing; a wrapping USABLE entry is garbage
  * and is dropped (never trusted for placement); a wrapping reserved entry is
  * clipped at 2^64 - 1, which only reserves more.  The map is handed on in
  * whole pages: the partial pages at the ends of a USABLE entry (the BIOS's
@@ -118,7 +118,7 @@ enum ldr_err mbi_string_at(uint64_t pa, mb_access_fn acc, void *ctx, const char 
 	return err ? ldr_fail(d, err, what, idx, "string", pa) : LDR_OK;
 }
 
-/* F4: [start, end) must be non-empty, below the cap and readable.  Messages
+/* A module [start, end) must be non-empty, below the cap and readable.  Messages
  * number modules from 1 (the kernel), as every other message does. */
 enum ldr_err mbi_mod_add(struct mb_info *out, uint64_t start, uint64_t end, mb_access_fn acc,
 			    void *ctx, struct ldr_diag *d)

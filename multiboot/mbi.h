@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Bounds-checked walkers for the Multiboot 1 information structure and the
- * Multiboot 2 tag list (malformed-elf.md F1, F2, F4, F5).  Nothing here is
+ * Multiboot 2 tag list: tags, memory map, modules, strings.  Nothing here is
  * trusted: every size is checked against its container before it is used,
  * and every byte is reached through an accessor that says whether a
  * physical range exists.  Pure C, no asm: the host tests and the fuzzers
- * (tests/test_mbi.c, tests/fuzz_mbi1.c, tests/fuzz_mbi2.c) run this file.
+ * (tests/test_mbi1.c, tests/test_mbi2.c, tests/fuzz_mbi1.c, tests/fuzz_mbi2.c)
+ * run this file.
  */
 #ifndef MB_MBI_H
 #define MB_MBI_H
@@ -19,10 +20,10 @@
 #define MB1_BOOT_MAGIC 0x2badb002u
 #define MB2_BOOT_MAGIC 0x36d76289u
 
-#define MB2_MAX_TOTAL (256u << 10)  /* F1 cap on the tag list: GRUB's is a few KiB */
+#define MB2_MAX_TOTAL (256u << 10)  /* cap on the tag list: GRUB's is a few KiB */
 #define MB_MAX_MODS (BOOT_MAX_MODULES + 1) /* the kernel + BOOT_MAX_MODULES */
-#define MB_MAX_MODULE_SIZE (UINT64_C(1) << 30) /* F4 */
-#define MB_MAX_STRING BOOT_MAX_CMDLINE /* F5: bytes without the NUL */
+#define MB_MAX_MODULE_SIZE (UINT64_C(1) << 30) /* larger modules are refused */
+#define MB_MAX_STRING BOOT_MAX_CMDLINE /* bytes without the NUL; longer is refused */
 #define MB_MAX_SPANS 4
 
 /* A pointer through which [pa, pa+len) can be read now, or NULL if that
@@ -41,8 +42,8 @@ struct mb_info {
 	const char *loader_name; /* boot loader's name; NULL if absent */
 	struct mm_entry mmap[BOOT_MAX_MMAP];
 	uint32_t mmap_count;
-	uint32_t mmap_empty;   /* zero-length entries, dropped (F2) */
-	uint32_t mmap_dropped; /* wrapping USABLE entries, dropped (F2) */
+	uint32_t mmap_empty;   /* zero-length entries, dropped */
+	uint32_t mmap_dropped; /* wrapping USABLE entries, dropped */
 	bool mmap_from_meminfo; /* only mem_lower/mem_upper were given */
 	struct mb_module mods[MB_MAX_MODS];
 	uint32_t mod_count;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The one-call collector: every source in a fixed order, each failure
- * reported in the pool and none fatal; then the policy.  "Never rely on one
- * source; hash all sources" (entropy.md).
+ * reported in the pool and none fatal; then the policy.  Never rely on one
+ * source; hash all sources.
  */
 #include "rand.h"
 

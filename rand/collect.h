@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Entropy collection: CPU RNG instructions behind an ops table (so tests can
- * inject every failure of entropy.md's table), inputs the front ends read
- * (EFI_RNG bytes, the seed file), policy, and the one-call collector.
+ * inject every failure: absent, failing, stuck or degenerate output),
+ * inputs the front ends read (EFI_RNG bytes, the seed file), policy, and the
+ * one-call collector.
  * Included by rand.h; not for use on its own.
  */
 #ifndef RAND_COLLECT_H
@@ -13,7 +14,7 @@
 #include <stdint.h>
 
 /*
- * Bounded retries (entropy.md): RDRAND/RNDR are DRBG outputs and fail only
+ * Bounded retries: RDRAND/RNDR are DRBG outputs and fail only
  * transiently (Intel DRNG guide: 10 tries); RDSEED/RNDRRS underflow under
  * load, so they get more tries with PAUSE in between.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The pool's outputs, in systemd-boot's order (entropy.md): the next seed
+ * The pool's outputs, in systemd-boot's order: the next seed
  * file is derived (and stored by the caller) before the kernel's seed
  * exists, so a crash in between cannot make two boots share a seed.  The
  * phase field enforces the order.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Health tests on raw CPU / firmware RNG output (entropy.md, NIST SP 800-90B
+ * Health tests on raw CPU / firmware RNG output (NIST SP 800-90B
  * section 4.4 with alpha = 2^-30).  The output is already conditioned: these
  * catch stuck or degenerate sources, they cannot prove entropy.
  */

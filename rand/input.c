@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Bytes the front ends read: EFI_RNG_PROTOCOL output and the seed file.
- * The front end maps firmware outcomes to a status (entropy.md): protocol
+ * The front end maps firmware outcomes to a status: protocol
  * absent or GetRNG EFI_NOT_READY -> ABSENT; RAW unsupported -> it retries
  * with the default algorithm itself and reports that result; read errors ->
  * FAILED.  Here: health tests, size rules, credit policy, mixing.

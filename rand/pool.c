@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Conditioning pool (entropy.md "Combining sources", systemd-boot's shape):
- * SHA-256 over a label and one labelled, length-prefixed record per input,
- * so no two different input sequences hash the same bytes.  Credit is
+ * Conditioning pool (systemd-boot's shape): SHA-256 over a label and one
+ * labelled, length-prefixed record per input, so no two different input
+ * sequences hash the same bytes.  Credit is
  * bookkeeping beside the hash: only sources that passed their tests keep it.
  */
 #include "rand.h"

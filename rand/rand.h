@@ -3,8 +3,7 @@
  * aslrboot's randomness: sources -> health tests -> SHA-256 pool -> ChaCha20
  * DRBG with fast key erasure, with domain-separated streams.  Leaf library:
  * includes only <stdint.h>, <stddef.h>, <stdbool.h>, its own headers,
- * include/aslrboot.h (source ids) and loader/errors.h.  Spec:
- * /work/shared/spec/entropy.md.
+ * include/aslrboot.h (source ids) and loader/errors.h.
  *
  * How the loader core uses it (stage_entropy), in this order:
  *

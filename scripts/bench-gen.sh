@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generate the benchmark inputs (tests/bench/, issue 7) into OUT (default
+# Generate the benchmark inputs (tests/bench/) into OUT (default
 # build/bench/gen): static-PIE kernels of three sizes for the host
 # microbenchmarks, and glibc PIEs with the same relocation tables for the
 # ld.so reference.  Relocations are R_X86_64_RELATIVE from `.quad sym` in

@@ -92,8 +92,8 @@ if [ -s "$OUT/inguest.csv" ] && [ "$(wc -l <"$OUT/inguest.csv")" -gt 1 ]; then
 	echo "emulator, while every aslr=on round touches fresh pages: TCG time favours off.)"
 	echo
 fi
-echo "Addresses of every timed boot (the 32 MiB-distance copy trap of environment.md"
-echo "depends on them): $OUT/boot.csv (columns virt, phys)."
+echo "Addresses of every timed boot (under TCG a copy whose ends are exactly 32 MiB apart"
+echo "is ~10x slower, so timings depend on them): $OUT/boot.csv (columns virt, phys)."
 echo
 if [ "$(wc -l <"$OUT/grub.csv")" -gt 1 ]; then
 	echo "## GRUB (BIOS ISO, -M pc): direct Multiboot2 stand-in vs GRUB -> aslrboot -> test kernel"
@@ -130,7 +130,7 @@ echo "|---|---|---|---|"
 awk -F, 'NR>1 && $1=="ratio" { if ($6 > 0) printf "| %s (%s relocs) | %.3f | %.3f | %.3f |\n", $2, $3, $5, $6, $7
 	else printf "| %s (%s relocs) | %.3f | below noise | - |\n", $2, $3, $5 }' "$OUT/host.csv"
 echo
-echo "## Targets (issue 7): this run against each"
+echo "## Targets: this run against each"
 echo
 # verdict VALUE le|ge TARGET: "met" or "missed by D" (D = distance to the target).
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {

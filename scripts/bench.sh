@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench` (issue 7): what ASLR costs at boot.  Writes $OUT/report.md,
+# `make bench`: what ASLR costs at boot.  Writes $OUT/report.md,
 # CSVs and plots (gnuplot SVG); prints a table and a progress line.
 #   1. host microbenchmarks of the core (build/bench/hostbench)
 #   2. whole boot, QEMU start -> kernel's first serial line, ABBA-interleaved

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Guards on the UEFI binary (issue 3; OpenBSD efiboot / Linux libstub do
+# Guards on the UEFI binary (OpenBSD efiboot / Linux libstub do
 # the same): PE32+, 4 KiB section alignment, no section both writable and
 # executable, NX_COMPAT set, and in the pre-objcopy .so no undefined symbol
 # and no relocation gnu-efi's _relocate cannot apply (only RELATIVE).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Short libFuzzer run of build/fuzz/<name> inside `make test`: 60 s for the
-# ELF validator+relocator (the requirement), 15 s for the smaller
-# parsers; FUZZ_SECONDS overrides both.  Any crash, leak, sanitizer report or
+# ELF validator+relocator (the largest hostile-input surface), 15 s for the
+# smaller parsers; FUZZ_SECONDS overrides both.  Any crash, leak, sanitizer report or
 # timeout fails the test.
 set -eu
 name=$1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Boot an ESP image under OVMF: QEMU q35, TCG only (environment.md: KVM here
-# cannot run OVMF), OVMF code read-only + a private copy of the vars,
+# Boot an ESP image under OVMF: QEMU q35, TCG only (a KVM on a software back
+# end cannot run OVMF, and results must not depend on the host), OVMF code read-only + a private copy of the vars,
 # isa-debug-exit at 0xf4, -nodefaults (no NIC: no PXE detours; no CD-ROM,
 # no VGA), no reboot.
 # Usage: scripts/qemu-efi.sh [-t SECS] [-m MIB] [-s LOG] [-u REGEX] [-w] ESP.img [-- QEMU-ARGS...]

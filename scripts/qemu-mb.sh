@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boot build/aslrboot.mb straight from QEMU (-kernel: QEMU's own Multiboot 1
-# loader, no firmware boot menu), TCG only (environment.md), serial on
+# loader, no firmware boot menu), TCG only (same on every host), serial on
 # stdout, isa-debug-exit at 0xf4, no reboot, hard time limit.
 # Usage: scripts/qemu-mb.sh [-t SECS] [-M MACHINE] [-m MIB] [-c CPU] [-a OPTIONS]
 #                           [-k IMAGE] [MODULES] [-- QEMU-ARGS...]

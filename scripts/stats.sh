@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make stats` (issue 7): how random is the layout?
+# `make stats`: how random is the layout?
 #   1. build/bench/layoutstats: the real layout_plan for N seeds (default
 #      10^5) on a 4 GiB PC map -> per-region distinct values, log2 slots,
 #      min-entropy estimates, chi-squared p-values (16/256/4096 bins), bit

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 10 OVMF boots of the test kernel, no -seed: the kernel base must differ
-# every time, virtually and physically (issue 3), as the kernel itself
+# every time, virtually and physically, as the kernel itself
 # reports it.  Two boots run at a time, 60 s limit each.
 #
 # Threshold: all 10 virtual and all 10 physical bases distinct.  With b bits

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# OVMF boots of the test kernel (issue 3):
+# OVMF boots of the test kernel:
 #  1. a verbose boot with EFI_RNG (virtio-rng) and a seed file: exit code 33,
 #     the PASS line, both sources credited, the seed file replaced on disk;
 #  2. load options from the UEFI shell override the config file (kernel=,

@@ -10,7 +10,7 @@ need "$EFI" "$KERNEL" "$B/kernel/exec-kernel.elf" "$B/kernel/big-kernel.elf"
 MARK='^BdsDxe: failed to start .*: Load Error$'
 K='\EFI\aslrboot\kernel.elf'
 
-# Corruptions of the real test kernel (malformed-elf.md rows A1, A2, A6, C12):
+# Corruptions of the real test kernel, one per check (size, magic, machine, W^X):
 # truncated, "\x7fEXF", e_machine = EM_SPARC, a W+X text segment.
 cp "$KERNEL" "$T/trunc.elf" && truncate -s 40 "$T/trunc.elf"
 cp "$KERNEL" "$T/magic.elf" && printf 'X' | dd of="$T/magic.elf" bs=1 seek=2 conv=notrunc status=none

@@ -188,7 +188,7 @@ check_cli() {
 	else
 		bad "$t --json --ram 128M bss64.elf: exit $rc: $(head -c 300 "$tmp/json")"
 	fi
-	# linux64 lifts W^X (C14): the W+X fixture loads, without an entropy report.
+	# linux64 lifts W^X: the W+X fixture loads, without an entropy report.
 	"$t" --json --policy linux64 "$fx/bad-c14.elf" >"$tmp/json" 2>/dev/null
 	rc=$?
 	json_later "$tmp/json" "$t --json --policy linux64 bad-c14.elf"

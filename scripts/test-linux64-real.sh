@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A real kernel nobody here wrote, through the linux64 path (issue 6):
+# A real kernel nobody here wrote, through the linux64 path:
 # Debian's cloud vmlinux (scripts/get-vmlinux.sh: apt at test time, cached
 # under build/vmlinux, never committed) as the Multiboot module of
 # build/aslrboot.mb under qemu -kernel (-m 1G, TCG), protocol=auto.

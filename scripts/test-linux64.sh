@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The linux64 path (issue 6) with our own linux64 test kernel
+# The linux64 path with our own linux64 test kernel
 # (tests/kernel-linux64/: ET_EXEC at 16 MiB with an empty PT_DYNAMIC, so
 # movable; checks boot_params from inside,
 # prints "aslrboot-linux64-kernel: PASS phys=0x..."):

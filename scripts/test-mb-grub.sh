@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# aslrboot behind GRUB (issue 4); the test kernel must pass each way:
+# aslrboot behind GRUB; the test kernel must pass each way:
 #   - GRUB BIOS rescue ISO, `multiboot2` + `module2` (Multiboot 2)
 #   - the same with `multiboot` + `module` (Multiboot 1 as GRUB speaks it)
 #   - GRUB EFI (standalone image under OVMF) `chainloader`s aslrboot.efi with

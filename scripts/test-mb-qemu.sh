@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Multiboot 1 boots of build/aslrboot.mb through QEMU's -kernel (issue 4):
+# Multiboot 1 boots of build/aslrboot.mb through QEMU's -kernel:
 #   - the test kernel passes on -M pc (SeaBIOS) and -M microvm (qboot), with
 #     the gcc and the clang build, and with a second module
 #   - 10 boots give 10 distinct virtual and 10 distinct physical kernel bases

@@ -14,7 +14,7 @@
 #include "elf/elf.h"
 #include "loader/tools/elfview.h"
 
-/* The allow-list of malformed-elf.md D17 (NONE is a no-op). */
+/* The relocation types elf/ applies (NONE is a no-op). */
 static inline bool applied_type(uint32_t t)
 {
 	return t == R_X86_64_NONE || t == R_X86_64_RELATIVE || t == R_X86_64_64 ||

@@ -203,51 +203,51 @@ int diff_confirm(const struct ldr_diag *d, const struct elfview *v, char *why, s
 	bool ok;
 
 	switch (d->err) {
-	case LDR_E_WX: /* C14 */
+	case LDR_E_WX:
 		ok = p && (p->flags & PF_W) && (p->flags & PF_X);
 		break;
-	case LDR_E_PERM_SHARE: /* C12 */
+	case LDR_E_PERM_SHARE:
 		ok = shares_page(v, d->index);
 		break;
-	case LDR_E_ALIGN_SMALL: /* C10 */
+	case LDR_E_ALIGN_SMALL:
 		ok = p && p->align < PAGE && p->align == d->value;
 		break;
-	case LDR_E_ALIGN_TOO_BIG: /* C8 */
+	case LDR_E_ALIGN_TOO_BIG:
 		ok = p && p->align > ELF_MAX_ALIGN && p->align == d->value;
 		break;
-	case LDR_E_SEG_TOO_BIG: /* C5 */
+	case LDR_E_SEG_TOO_BIG:
 		ok = p && p->memsz > ELF_MAX_SEG_SIZE;
 		break;
 	case LDR_E_TOO_MANY_LOADS:
 		ok = load_count(v) > ELF_MAX_LOAD;
 		break;
-	case LDR_E_TOO_MANY_PHDRS: /* B6 */
+	case LDR_E_TOO_MANY_PHDRS:
 		ok = v->nphdr > ELF_MAX_PHDRS;
 		break;
-	case LDR_E_STACK_EXEC: /* C18 */
+	case LDR_E_STACK_EXEC:
 		p = phdr_at(v, d->index, PT_GNU_STACK);
 		ok = p && (p->flags & PF_X);
 		break;
-	case LDR_E_TEXTREL: /* D13 */
+	case LDR_E_TEXTREL:
 		ok = v->has_textrel;
 		break;
-	case LDR_E_REL_UNSUPPORTED: /* D10 */
+	case LDR_E_REL_UNSUPPORTED:
 		ok = v->has_rel;
 		break;
-	case LDR_E_PLTREL: /* D11 */
+	case LDR_E_PLTREL:
 		ok = v->pltrel != DT_RELA;
 		break;
-	case LDR_E_RELOC_TYPE: /* D17: outside the allow-list, by type number */
+	case LDR_E_RELOC_TYPE: /* outside the allow-list, by type number */
 		ok = reloc_type_is(v, d->index, d->value);
 		break;
-	case LDR_E_TOO_MANY_RELOCS: /* D20 */
+	case LDR_E_TOO_MANY_RELOCS:
 		ok = v->tab[EV_RELA].count + v->tab[EV_JMPREL].count + v->tab[EV_RELR].count >
 		     ELF_MAX_RELOCS;
 		break;
-	case LDR_E_ENTRY: /* E1: e.g. a shared library's e_entry 0 */
+	case LDR_E_ENTRY: /* e.g. a shared library's e_entry 0 */
 		ok = entry_where(v) == 0 && d->value == v->eh.e_entry;
 		break;
-	case LDR_E_ENTRY_BSS: /* E2 */
+	case LDR_E_ENTRY_BSS:
 		ok = entry_where(v) == 2;
 		break;
 	default:

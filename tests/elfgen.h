@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * elfgen: builds small, valid x86-64 PIEs in memory for tests, and a table
- * of malformed variants (one per row of malformed-elf.md, each with the
- * exact error elf_parse must return under the strict native policy).
+ * of malformed variants (one per check of elf_parse, each with the exact
+ * error elf_parse must return under the strict native policy).
  *
  * Fixed link layout, relative to spec->base (file offset in brackets):
  *   0x1000 text   RX  one page [0x1000], entry at ELFGEN_TEXT
@@ -108,7 +108,8 @@ uint8_t *elfgen_at(uint8_t *img, uint64_t off);
 /* The malformed-input table. */
 struct elfgen_case {
 	const char *name;  /* e.g. "C2-filesz", unique, usable as a file name */
-	const char *row;   /* malformed-elf.md row, e.g. "C2" */
+	const char *row;   /* check id, e.g. "C2": A ELF header, B phdr table, C segments,
+			      D dynamic section and relocations, E entry, sections, notes */
 	enum ldr_err err;  /* what elf_parse(policy 0) must return */
 	uint8_t *(*build)(size_t *size); /* malloc'd image; free() it */
 };

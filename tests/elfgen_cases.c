@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * One malformed image per row (or variant) of malformed-elf.md, each built
- * by mutating one thing in the default elfgen image.  Not here: B7, C15 and
- * C21's ignored types (accepted, tested in test_elf_parse.c), D16 (unaligned
- * targets are accepted and written with memcpy, tested in test_elf_reloc.c),
- * C20 (placement: the layout's job) and D22 (by design: elf_image keeps the
+ * One malformed image per check elf_parse makes (or variant), each built by
+ * mutating one thing in the default elfgen image.  Not here: a misaligned
+ * program header table, zero-size PT_LOADs and OS/processor-specific
+ * segment types (accepted, tested in test_elf_parse.c), unaligned
+ * relocation targets (accepted and written with memcpy, tested in
+ * test_elf_reloc.c), an image that fits nowhere (placement: the layout's
+ * job) and a file re-read after validation (by design: elf_image keeps the
  * validated copy).
  */
 #include "elfgen.h"

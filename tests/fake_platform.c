@@ -135,7 +135,6 @@ void fake_env(struct fake_platform *fp, struct boot_env *env, const void *kernel
 	/* The arena, minus a reserved hole in the middle. */
 	mmap[2] = (struct mm_entry){ fp->base, fp->size, ASLRBOOT_MEM_USABLE };
 	mmap[3] = (struct mm_entry){ fp->base + fp->size / 2, 0x100000, ASLRBOOT_MEM_RESERVED };
-	env->loader_name = "host-test";
 	env->mmap = mmap;
 	env->mmap_count = 4;
 	env->kernel = kernel;

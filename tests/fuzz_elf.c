@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (e != LDR_OK)
 			continue;
 		check_plan(&img);
-		/* What the native rows accept has nothing for the W^X scan to find. */
+		/* What the native checks accept has nothing for the W^X scan to find. */
 		e = elf_wx_scan(&img, &d);
 		CHECK(e < LDR_ERR_COUNT && ((img.policy & ELF_POL_LINUX64) || e == LDR_OK));
 		load_and_relocate(&img, 0x7ffe00000000 - img.link_base);

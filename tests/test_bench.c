@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench=K (loader/bench.c, issue 7): the option's parsing, and K throwaway
+ * bench=K (loader/bench.c): the option's parsing, and K throwaway
  * rounds inside loader_run over the fake platform: ABBA order, fixed
  * addresses in the aslr=off rounds, nothing claimed from the platform, the
  * real boot unchanged (still randomized), refused off the Multiboot path.

@@ -106,7 +106,7 @@ static void test_nul_and_size(void)
 	EXPECT_ERR(config_parse_file(&cfg, big, CONFIG_MAX_INPUT, &diag), LDR_OK);
 }
 
-/* F5: a command line longer than BOOT_MAX_CMDLINE is refused, not cut. */
+/* A command line longer than BOOT_MAX_CMDLINE is refused, not cut. */
 static void test_length_caps(void)
 {
 	static char t[BOOT_MAX_CMDLINE + 64];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * efi/memmap.c and efi/exit.c on the host: memory-map translation (F3:
- * DescriptorSize), and the ExitBootServices retry against a scripted
+ * efi/memmap.c and efi/exit.c on the host: memory-map translation (stepping
+ * by DescriptorSize, which is checked), and the ExitBootServices retry against a scripted
  * firmware.
  */
 #include <string.h>
@@ -88,7 +88,7 @@ static void test_merge_and_cap(void)
 	EXPECT(strcmp(diag.field, "entries") == 0);
 }
 
-/* F3: DescriptorSize below the struct (or not 8-aligned, or absurd). */
+/* DescriptorSize below the struct (or not 8-aligned, or absurd). */
 static void test_descriptor_size(void)
 {
 	static const UINTN bad[] = { 0, 8, sizeof(EFI_MEMORY_DESCRIPTOR) - 8, 44, 8192 };

@@ -8,8 +8,8 @@
  *     must match (diff_view), and elf_load + elf_relocate at two slides must
  *     reproduce libelf's relocated image word for word (diff_relocs);
  *   rejected: libelf must see the reason, and the reason must be a
- *     documented policy row of malformed-elf.md (diff_confirm) - W+X, shared
- *     pages, relocation types outside the allow-list, no entry point, caps.
+ *     deliberate policy refusal (diff_confirm) - W+X, shared pages,
+ *     relocation types outside the allow-list, no entry point, caps.
  * Prints a histogram of rejection codes.  Knobs: ELF_DIFF_MAX (file cap),
  * ELF_DIFF_SECONDS (time budget, default 40; stopping early is reported).
  */
@@ -159,8 +159,9 @@ static void check_accepted(const char *path, const struct elf_image *img, struct
 static void check_rejected(const char *path, const struct ldr_diag *d, struct elfview *v,
 			   const uint8_t *buf, size_t size);
 
-/* A shared library has e_entry 0 (E1 rejects it): give it the first
- * executable PT_LOAD's address and compare everything else too. */
+/* A shared library has e_entry 0 (outside every executable segment, so
+ * refused): give it the first executable PT_LOAD's address and compare
+ * everything else too. */
 static void retry_library(const char *path, struct elfview *v, const uint8_t *buf, size_t size)
 {
 	struct elf_image img;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * elf_parse(): every malformed row of malformed-elf.md A-E (the elfgen
- * table, one harness case each, exact code), the accepted shapes (B7, C15,
- * C21, D5 equal repeats, notes) and the diag fields.  Policies:
- * test_elf_policy.c.
+ * elf_parse(): every malformed case of the elfgen table (one harness case
+ * each, exact code), the accepted shapes (misaligned phdrs, zero-size
+ * PT_LOADs, OS/processor-specific types, equal repeated tags, notes) and the
+ * diag fields.  Policies: test_elf_policy.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -152,8 +152,8 @@ static void test_gnu_hash_empty_strtab(void)
 	free(p);
 }
 
-/* B7: a misaligned phdr table, in a misaligned buffer, is read with memcpy. */
-static void test_b7_misaligned(void)
+/* A misaligned phdr table, in a misaligned buffer, is read with memcpy. */
+static void test_misaligned_phdrs(void)
 {
 	struct elf_image img;
 	size_t sz;
@@ -171,8 +171,8 @@ static void test_b7_misaligned(void)
 	free(p);
 }
 
-/* C15: a zero-size PT_LOAD, out of order and far away, is skipped entirely. */
-static void test_c15_empty_load(void)
+/* A zero-size PT_LOAD, out of order and far away, is skipped entirely. */
+static void test_empty_load_skipped(void)
 {
 	struct elfgen_spec sp;
 	struct elf_image img;
@@ -190,8 +190,8 @@ static void test_c15_empty_load(void)
 	free(p);
 }
 
-/* C21: OS/processor-specific types are ignored; PT_NULL and PT_PHDR accepted. */
-static void test_c21_ignored_types(void)
+/* OS/processor-specific types are ignored; PT_NULL and PT_PHDR accepted. */
+static void test_ignored_phdr_types(void)
 {
 	static const uint32_t ok[] = { PT_NULL, PT_PHDR, PT_GNU_EH_FRAME, PT_GNU_PROPERTY,
 				       0x6fffffff, 0x70000001 /* PT_X86_64_UNWIND */ };
@@ -223,8 +223,8 @@ static void test_d5_equal_repeat_ok(void)
 	free(p);
 }
 
-/* E3: e_shnum == 0 means no table, whatever e_shoff says; E4 without our note. */
-static void test_e3_e4_accepted(void)
+/* e_shnum == 0 means no table, whatever e_shoff says; notes without ours. */
+static void test_sections_and_notes_accepted(void)
 {
 	struct elfgen_spec sp;
 	struct elf_image img;
@@ -289,7 +289,7 @@ static void test_diag_fields(void)
 	elfgen_rela(p, false, 3)->r_info = ELF64_R_INFO(0, 37);
 	EXPECT_ERR(elf_parse(p, sz, 0, &img, &d), LDR_E_RELOC_TYPE);
 	EXPECT_EQ(d.index, 3);
-	EXPECT_EQ(d.value, 37); /* D17: the type number */
+	EXPECT_EQ(d.value, 37); /* the type number */
 	free(p);
 	EXPECT_ERR(elf_parse(NULL, 0, 0, &img, &d), LDR_E_TRUNCATED);
 }
@@ -330,11 +330,11 @@ int main(void)
 	RUN(test_accepted_edges);
 	RUN(test_gnu_hash_and_exec_base);
 	RUN(test_gnu_hash_empty_strtab);
-	RUN(test_b7_misaligned);
-	RUN(test_c15_empty_load);
-	RUN(test_c21_ignored_types);
+	RUN(test_misaligned_phdrs);
+	RUN(test_empty_load_skipped);
+	RUN(test_ignored_phdr_types);
 	RUN(test_d5_equal_repeat_ok);
-	RUN(test_e3_e4_accepted);
+	RUN(test_sections_and_notes_accepted);
 	RUN(test_note_align8);
 	RUN(test_diag_fields);
 	RUN(test_truncations);

@@ -2,7 +2,7 @@
 /*
  * elf_parse() policies: ELF_POL_ALLOW_EXEC_NORELOC, ELF_POL_INSPECT (distro
  * PIEs) and ELF_POL_LINUX64 (self-relocating kernels: placed by p_paddr,
- * W^X, alignment, congruence and relocation rows skipped, bounds rows kept);
+ * W^X, alignment, congruence and relocation checks skipped, bounds checks kept);
  * the movability signs and elf_wx_scan().
  */
 #include <stdio.h>
@@ -40,7 +40,7 @@ static void test_policy_exec_noreloc(void)
 	EXPECT_ERR(parse(p, sz, ELF_POL_ALLOW_EXEC_NORELOC, &img), LDR_OK);
 	EXPECT(!img.has_dynamic);
 	free(p);
-	/* ... but not an ET_DYN without PT_DYNAMIC (D1). */
+	/* ... but not an ET_DYN without PT_DYNAMIC. */
 	sp.type = ET_DYN;
 	p = build(&sp, &sz);
 	EXPECT_ERR(parse(p, sz, ELF_POL_ALLOW_EXEC_NORELOC, &img), LDR_E_NO_DYNAMIC);
@@ -68,7 +68,7 @@ static void test_policy_inspect(void)
 	EXPECT_ERR(parse(p, sz, 0, &img), LDR_E_INTERP);
 	EXPECT_ERR(parse(p, sz, ELF_POL_INSPECT, &img), LDR_OK);
 	EXPECT(img.has_interp && img.has_tls);
-	/* Bounds rows still apply. */
+	/* Bounds checks still apply. */
 	elfgen_phdr(p, ELFGEN_PH_TEXT)->p_filesz = 0x2000;
 	EXPECT_ERR(parse(p, sz, ELF_POL_INSPECT, &img), LDR_E_FILESZ);
 	free(p);
@@ -127,7 +127,7 @@ static void test_policy_linux64(void)
 	EXPECT(memcmp(mem[1], p, 0x1000) == 0);
 	for (int i = 0; i < 3; i++)
 		free(mem[i]);
-	/* Bounds rows still apply, by p_paddr: overlap and entry. */
+	/* Bounds checks still apply, by p_paddr: overlap and entry. */
 	elfgen_phdr(p, ELFGEN_PH_DATA)->p_paddr -= 0x800;
 	EXPECT_ERR(parse(p, sz, ELF_POL_LINUX64, &img), LDR_E_OVERLAP);
 	elfgen_phdr(p, ELFGEN_PH_DATA)->p_paddr += 0x800;
@@ -136,8 +136,8 @@ static void test_policy_linux64(void)
 	free(p);
 }
 
-/* C12 and D13 do not apply to linux64 kernels. */
-static void test_policy_linux64_skips_wx_rows(void)
+/* Shared pages and text relocations are allowed in linux64 kernels. */
+static void test_policy_linux64_skips_wx_checks(void)
 {
 	const struct elfgen_case *cs;
 	size_t n = elfgen_bad_cases(&cs), sz;
@@ -153,7 +153,7 @@ static void test_policy_linux64_skips_wx_rows(void)
 	}
 }
 
-/* Rows ELF_POL_LINUX64 lifts; every other row keeps its error. */
+/* elfgen cases whose check ELF_POL_LINUX64 lifts; every other case keeps its error. */
 static bool lifted_by_linux64(const char *name)
 {
 	static const char *const lifted[] = { "a7_exec", "a7_exec_nodyn", "c9", "c10", "c10_zero",
@@ -168,7 +168,7 @@ static bool lifted_by_linux64(const char *name)
 }
 
 /* linux64 places by p_paddr: give every program header p_paddr = p_vaddr so
- * a row about addresses means the same under both policies. */
+ * a check about addresses means the same under both policies. */
 static void mirror_paddr(uint8_t *p, size_t sz)
 {
 	Elf64_Ehdr eh;
@@ -201,7 +201,7 @@ static void test_policy_linux64_bounds(void)
 		e = parse(p, sz, ELF_POL_LINUX64, &img);
 
 		if (!strcmp(cs[i].name, "c12_same")) {
-			EXPECT_ERR(e, LDR_E_ENTRY); /* its text is RW: E1 still applies */
+			EXPECT_ERR(e, LDR_E_ENTRY); /* its text is RW: the entry must still be executable */
 		} else if (lifted_by_linux64(cs[i].name)) {
 			if (cs[i].name[0] != 'd' && e != LDR_OK)
 				fprintf(stderr, "  %s: %s\n", cs[i].name, ldr_errname(e));
@@ -361,7 +361,7 @@ int main(void)
 	RUN(test_policy_exec_noreloc);
 	RUN(test_policy_inspect);
 	RUN(test_policy_linux64);
-	RUN(test_policy_linux64_skips_wx_rows);
+	RUN(test_policy_linux64_skips_wx_checks);
 	RUN(test_policy_linux64_bounds);
 	RUN(test_shape_unikraft);
 	RUN(test_shape_memtest);

@@ -2,8 +2,8 @@
 /*
  * The entropy stage end to end over the fake platform, with front-end
  * inputs as the UEFI front end gives them (EFI_RNG bytes inline, the seed
- * file in a buffer of its own): issue 5's "all seed material in loader
- * memory is wiped before the jump", the seed file's credit rules, and the
+ * file in a buffer of its own): all seed material in loader memory is
+ * wiped before the jump, the seed file's credit rules, and the
  * one-line reports.  The CPU RNG is distrusted throughout, so the credits
  * are exact on any build machine.
  */

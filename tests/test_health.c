@@ -25,7 +25,7 @@ static double apt_false_positive(int c)
 	return s;
 }
 
-/* entropy.md: alpha = 2^-30; the cutoff is the smallest with rate <= alpha. */
+/* alpha = 2^-30 (NIST SP 800-90B); the cutoff is the smallest with rate <= alpha. */
 static void test_apt_cutoff_is_smallest_within_alpha(void)
 {
 	const double alpha = ldexp(1, -30);

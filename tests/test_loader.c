@@ -200,7 +200,7 @@ static void test_fixed_seed_fixed_layout(void)
 	unboot(&c);
 }
 
-/* G5: every malformed input is refused before any side effect. */
+/* Every malformed input is refused before any side effect. */
 static void test_malformed_leave_memory_untouched(void)
 {
 	const struct elfgen_case *cases;

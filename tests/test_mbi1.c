@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Multiboot 1 walker on well-formed and hostile inputs (malformed-elf.md
- * F2, F4, F5) and the bounded string reader.  Every hostile case asserts
- * the exact error code (G1) and, where the diag names one, the field.
+ * The Multiboot 1 walker on well-formed and hostile inputs (memory map,
+ * modules, strings) and the bounded string reader.  Every hostile case
+ * asserts the exact error code and, where the diag names one, the field.
  */
 #include <string.h>
 
@@ -146,7 +146,7 @@ static void test_mb1_mmap_hostile(void)
 	mb_arena_free(&a);
 }
 
-/* F2: zero-length and wrapping entries. */
+/* Zero-length and wrapping map entries. */
 static void test_mb1_mmap_overflow(void)
 {
 	struct mb_arena a;
@@ -213,7 +213,7 @@ static void test_mb1_no_mmap(void)
 	mb_arena_free(&a);
 }
 
-/* F4 and the module array. */
+/* Module sizes, caps and the module array. */
 static void test_mb1_modules_hostile(void)
 {
 	struct mb_arena a;
@@ -241,7 +241,7 @@ static void test_mb1_modules_hostile(void)
 	mb_arena_free(&a);
 }
 
-/* F5: strings need a NUL within MB_MAX_STRING + 1 bytes, in memory. */
+/* Strings need a NUL within MB_MAX_STRING + 1 bytes, in memory. */
 static void test_mb1_strings(void)
 {
 	struct mb_arena a;

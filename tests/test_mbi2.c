@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Multiboot 2 tag walker on well-formed and hostile inputs (malformed-elf.md
- * F1, F2, F4, F5), and the RSDP check and BIOS scan.  Every hostile case
- * asserts the exact error code (G1) and, where the diag names one, the field.
+ * The Multiboot 2 tag walker on well-formed and hostile inputs (tag sizes,
+ * memory map, modules, strings), and the RSDP check and BIOS scan.  Every
+ * hostile case asserts the exact error code and, where the diag names one,
+ * the field.
  */
 #include <string.h>
 
@@ -142,7 +143,7 @@ static void test_mb2_valid(void)
 	mb_arena_free(&a);
 }
 
-/* F1: truncated list, tag size < 8, tag past total_size, total_size caps. */
+/* Truncated list, tag size < 8, tag past total_size, total_size caps. */
 static void test_mb2_tag_list_hostile(void)
 {
 	struct mb_arena a;
@@ -271,7 +272,7 @@ static void test_mb2_strings_and_dups(void)
 	EXPECT_ERR(mb2(&a), LDR_E_MBI_TAG_DUP);
 	mb_arena_free(&a);
 
-	/* F5 cap inside a tag: MB_MAX_STRING bytes + NUL fit, one more does not. */
+	/* The string cap inside a tag: MB_MAX_STRING bytes + NUL fit, one more does not. */
 	mb_arena_init(&a, BASE, ARENA);
 	b = (struct mb2b){ &a, 8 };
 	tag_mmap(&b, 1);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fault injection for every row of entropy.md's failure table, through a
- * scripted struct rand_cpu_ops and front-end inputs.  Each case checks the
+ * Fault injection for every way a source can fail (absent, CF=0, stuck or
+ * degenerate output, firmware errors), through a scripted struct
+ * rand_cpu_ops and front-end inputs.  Each case checks the
  * failure is detected, the source disabled and reported, and (by counting
  * calls) that nothing retried beyond its bound.
  */

@@ -59,7 +59,7 @@ static const char usage[] =
 	"  --policy native   the native protocol: aslrboot relocates the kernel and\n"
 	"                    maps it W^X\n"
 	"  --policy linux64  a self-relocating kernel (Linux x86 64-bit boot protocol):\n"
-	"                    W^X and relocation rows do not apply; no entropy report\n"
+	"                    W^X and relocation rules do not apply; no entropy report\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"exit status: 0 loadable, 1 not loadable, 2 usage or I/O error\n";

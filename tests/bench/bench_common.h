@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared by the host benchmark and the layout statistics (issue 7). */
+/* Shared by the host benchmark and the layout statistics. */
 #ifndef TESTS_BENCH_COMMON_H
 #define TESTS_BENCH_COMMON_H
 

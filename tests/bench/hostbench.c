@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host microbenchmarks of the core (issue 7), built -O2 without sanitizers:
+ * Host microbenchmarks of the core, built -O2 without sanitizers:
  * validate, copy, relocate (RELA/RELR, 100k and 1M), plan (ASLR on/off) and
  * page tables for a 64 MiB image, against an unchecked tight loop, memcpy,
  * and glibc's ld.so relocating a PIE with the same table (exec -> exit of

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Layout quality (issue 7, `make stats`): run the real layout_plan on a
+ * Layout quality (`make stats`): run the real layout_plan on a
  * kernel for N seeds over a PC-like 4 GiB map and report, per region and
  * address space: distinct values, log2(slots) (the plan's own count), a
  * min-entropy estimate, chi-squared uniformity p-values over 16/256/4096

@@ -1,4 +1,4 @@
-# Issue 7: `make bench` (cost of ASLR) and `make stats` (layout quality).
+# `make bench` (cost of ASLR) and `make stats` (layout quality).
 # The host benchmark and the statistics link the core built -O2 without
 # sanitizers into build/bench/o2 (independent of $(HB)); inputs are
 # generated into build/bench/gen by scripts/bench-gen.sh.

@@ -1,4 +1,4 @@
-# Issue 5, entropy you can account for: QEMU boots under OVMF and Multiboot
+# Entropy you can account for: QEMU boots under OVMF and Multiboot
 # whose test kernel checks the seed record against the machine's offer.
 SHELL_TESTS += scripts/test-entropy.sh
 # Seed material wiped before the jump; the seed file's credit rules.

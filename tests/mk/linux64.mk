@@ -1,4 +1,4 @@
-# linux64 (issue 6): host tests of the boot_params builder and the linux64
+# linux64: host tests of the boot_params builder and the linux64
 # planner; the linux64 test kernel; the QEMU boots (OVMF + qemu -kernel) and
 # the real Debian vmlinux boot.
 test_linux64_SRCS := tests/elfgen.c tests/elfgen_cases.c tests/l64_shapes.c
