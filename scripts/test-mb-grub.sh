@@ -46,19 +46,30 @@ for f in "$B/aslrboot.mb" "$B/aslrboot.efi" "$K"; do
 	[ -f "$f" ] || { echo "missing $f (make targets)"; echo "RESULT passed=0 failed=1"; exit 1; }
 done
 
-# bios NAME PROTOCOL [mkgrub-iso.sh options]
-bios() {
-	local name=$1 proto=$2 rc
-	shift 2
-	if ! scripts/mkgrub-iso.sh "$@" -a "verbose=1" "$tmp/$name.iso" "$B/aslrboot.mb" "$K" verbose \
+# bios_boot NAME [mkgrub-iso.sh options and arguments before the loader]:
+# build a GRUB BIOS ISO of aslrboot.mb + the test kernel and boot it; the
+# serial log is $tmp/NAME.log, QEMU's exit status in $rc (1 if no ISO).
+bios_boot() {
+	local name=$1
+	shift
+	# shellcheck disable=SC2086 # an empty $kargs is no argument
+	if ! scripts/mkgrub-iso.sh "$@" "$tmp/$name.iso" "$B/aslrboot.mb" "$K" $kargs \
 		>"$tmp/$name.log" 2>&1; then
 		bad "$name" "grub-mkrescue failed"
-		return
+		rc=1
+		return 1
 	fi
 	timeout -k 5 30 qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 256 \
 		-cdrom "$tmp/$name.iso" -nodefaults -display none -no-reboot -serial stdio \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>&1 | clean >"$tmp/$name.log"
 	rc=${PIPESTATUS[0]}
+}
+
+# bios NAME PROTOCOL [mkgrub-iso.sh options]
+bios() {
+	local name=$1 proto=$2 kargs=verbose
+	shift 2
+	bios_boot "$name" "$@" -a "verbose=1" || return
 	check "$name" "$rc" "^aslrboot: aslrboot [0-9.]+ \(Multiboot $proto\): kernel module 1 "
 }
 
@@ -83,15 +94,9 @@ bios grub-bios-mb1 1 -1
 for v in 2 1; do
 	name=grub-bios-mb$v-mistyped
 	flag=$([ $v = 1 ] && echo -1)
-	if ! scripts/mkgrub-iso.sh $flag -a "entropystrict" "$tmp/$name.iso" "$B/aslrboot.mb" "$K" \
-		>"$tmp/$name.log" 2>&1; then
-		bad "$name" "grub-mkrescue failed"
-		continue
-	fi
-	timeout -k 5 30 qemu-system-x86_64 -machine pc -accel tcg -cpu max -m 256 \
-		-cdrom "$tmp/$name.iso" -nodefaults -display none -no-reboot -serial stdio \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>&1 | clean >"$tmp/$name.log"
-	rc=${PIPESTATUS[0]}
+	kargs=
+	# shellcheck disable=SC2086 # an empty $flag is no argument
+	bios_boot "$name" $flag -a "entropystrict" || continue
 	if [ "$rc" -eq 65 ] && [ "$(grep -c '^aslrboot: error:' "$tmp/$name.log")" -eq 1 ] &&
 		grep -qF 'aslrboot: error: multiboot command line: option 1: entropystrict: expected key=value [E_CONFIG]' "$tmp/$name.log" &&
 		! grep -q '^aslrboot-test-kernel:' "$tmp/$name.log"; then

@@ -2,17 +2,7 @@
 /* See l64lib.h. */
 #include "l64lib.h"
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
+#include "../../loader/x86_64/cpu.h" /* outb, inb */
 
 void l64_putc(char c)
 {
