@@ -23,9 +23,9 @@ def slug(text):
     s = ''.join(c for c in text.strip().lower() if c.isalnum() or c in ' -_')
     return s.replace(' ', '-')
 
-def prose(path):
-    """The file's lines outside fenced code blocks, with code spans removed."""
-    out, fence = [], None
+def lines(path):
+    """(line, True if inside a fenced code block or its fence) for each line."""
+    fence = None
     for line in open(path, encoding='utf-8'):
         m = re.match(r'^\s*(```+|~~~+)', line)
         if m:
@@ -33,28 +33,22 @@ def prose(path):
                 fence = m.group(1)[:3]
             elif m.group(1).startswith(fence):
                 fence = None
-            out.append('')
+            yield line, True
             continue
-        if fence is not None or re.match(r'^(    |\t)', line):
-            out.append('')
-            continue
-        out.append(re.sub(r'(`+).*?\1', '', line))
-    return out
+        yield line, fence is not None
+
+def prose(path):
+    """The file's lines outside code blocks, with code spans removed."""
+    return ['' if code or re.match(r'^(    |\t)', line) else re.sub(r'(`+).*?\1', '', line)
+            for line, code in lines(path)]
 
 anchors_of = {}
 def anchors(path):
     """GitHub's ids for the headings of path (outside code blocks)."""
     if path not in anchors_of:
-        seen, ids, fence = {}, set(), None
-        for line in open(path, encoding='utf-8'):
-            f = re.match(r'^\s*(```+|~~~+)', line)
-            if f:
-                if fence is None:
-                    fence = f.group(1)[:3]
-                elif f.group(1).startswith(fence):
-                    fence = None
-                continue
-            m = re.match(r'^#{1,6}\s+(.*?)\s*#*\s*$', line) if fence is None else None
+        seen, ids = {}, set()
+        for line, code in lines(path):
+            m = None if code else re.match(r'^#{1,6}\s+(.*?)\s*#*\s*$', line)
             if not m:
                 continue
             base = slug(m.group(1))
