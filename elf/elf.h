@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Freestanding ELF64 validator, loader and relocator for aslrboot.
- * Includes only <stdint.h>, <stddef.h>, <stdbool.h>, its own headers,
- * loader/errors.h (the shared error codes) and, in elf_note.c, the public
- * include/aslrboot.h (struct aslrboot_note_params).
+ * Includes only <stdint.h>, <stddef.h>, <stdbool.h>, its own headers, the
+ * ground floor under include/ (error codes, range helpers, unaligned
+ * readers) and, in elf_note.c, the public include/aslrboot.h
+ * (struct aslrboot_note_params).
  *
  * "Link address" below means p_vaddr, except under ELF_POL_LINUX64 where
  * segments are ordered, spanned, paged and entered by p_paddr (vmlinux has
@@ -22,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../loader/errors.h"
+#include "../include/ldr_errors.h"
 
 /* Compile-time caps (documented in PROTOCOL.md). */
 #define ELF_MAX_PHDRS 64                    /* program headers */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "errors.h"
+#include "../include/ldr_errors.h"
 #include "memmap.h"
 
 #define BP_SIZE 4096u

@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include "boot_env.h"
-#include "errors.h"
+#include "../include/ldr_errors.h"
 
 #define CONFIG_MAX_PATH 255           /* bytes of a kernel or module path */
 #define CONFIG_MAX_MODULE_ARGS 255    /* bytes of a module's argument string */

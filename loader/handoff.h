@@ -12,7 +12,7 @@
 
 #include "../include/aslrboot.h"
 #include "boot_env.h"
-#include "errors.h"
+#include "../include/ldr_errors.h"
 #include "handoff_read.h"
 #include "layout.h"
 #include "memmap.h"

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "../include/aslrboot.h"
-#include "errors.h"
+#include "../include/ldr_errors.h"
 
 /*
  * Check the header and every record in the first `len` bytes at `info`

@@ -16,7 +16,7 @@
 
 #include "addr.h"
 #include "boot_env.h"
-#include "errors.h"
+#include "../include/ldr_errors.h"
 #include "memmap.h"
 #include "paging.h"
 #include "../elf/elf.h"

@@ -14,7 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "errors.h"
+#include "../include/ldr_errors.h"
 
 #define LOG_PREFIX "aslrboot: "
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "boot_env.h"
-#include "errors.h"
+#include "../include/ldr_errors.h"
 
 #define MEMMAP_MAX (BOOT_MAX_MMAP + 128)
 

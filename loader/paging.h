@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "addr.h"
-#include "errors.h"
+#include "../include/ldr_errors.h"
 
 struct pt_mapping {
 	vaddr_t va;     /* page aligned, canonical */

@@ -12,7 +12,7 @@
 #include <stdnoreturn.h>
 
 #include "addr.h"
-#include "errors.h"
+#include "../include/ldr_errors.h"
 #include "boot_env.h"
 
 /* What the core hands to platform_ops.enter. */

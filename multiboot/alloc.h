@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "../loader/boot_env.h"
-#include "../loader/errors.h"
+#include "../include/ldr_errors.h"
 
 #define MB_MAX_ALLOCS 128
 #define MB_ALLOC_ANY_MIN (UINT64_C(1) << 20) /* alloc_any stays above 1 MiB */

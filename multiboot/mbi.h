@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "../loader/boot_env.h"
-#include "../loader/errors.h"
+#include "../include/ldr_errors.h"
 
 #define MB1_BOOT_MAGIC 0x2badb002u
 #define MB2_BOOT_MAGIC 0x36d76289u

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../loader/errors.h"
+#include "../include/ldr_errors.h"
 
 /* Start-up test (Linux's shape): 8 samples, at least 5 changes between
  * consecutive ones. */

@@ -3,7 +3,7 @@
  * aslrboot's randomness: sources -> health tests -> SHA-256 pool -> ChaCha20
  * DRBG with fast key erasure, with domain-separated streams.  Leaf library:
  * includes only <stdint.h>, <stddef.h>, <stdbool.h>, its own headers,
- * include/aslrboot.h (source ids) and loader/errors.h.
+ * include/aslrboot.h (source ids) and include/ldr_errors.h.
  *
  * How the loader core uses it (stage_entropy), in this order:
  *
@@ -39,7 +39,7 @@
 #include <stdint.h>
 
 #include "../include/aslrboot.h"
-#include "../loader/errors.h"
+#include "../include/ldr_errors.h"
 #include "sha256.h"
 
 /* ---- Conditioning pool: SHA-256 over labelled, length-prefixed inputs ---- */

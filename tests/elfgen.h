@@ -22,7 +22,7 @@
 #include "elf/elf.h"
 #include "elf/elf64.h"
 #include "include/aslrboot.h"
-#include "loader/errors.h"
+#include "include/ldr_errors.h"
 
 #define ELFGEN_TEXT 0x1000u
 #define ELFGEN_RELRO 0x2000u

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "loader/errors.h"
+#include "include/ldr_errors.h"
 
 /* Names are the enum's own identifiers (the compiler keeps them distinct);
  * what can go wrong is an entry without a text or outside the E_ scheme. */

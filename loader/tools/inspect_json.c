@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 
-#include "../errors.h"
+#include "../../include/ldr_errors.h"
 #include "inspect.h"
 
 #define U(x) ((unsigned long long)(x))

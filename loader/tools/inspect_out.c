@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "../../include/aslrboot.h"
-#include "../errors.h"
+#include "../../include/ldr_errors.h"
 #include "inspect.h"
 
 #define U(x) ((unsigned long long)(x))

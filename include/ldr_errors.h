@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One distinct error code per check, so that a test can tell which check
- * fired.  Shared by loader/, elf/ and rand/.  Add new codes at the end of their group; the
- * numeric values are not ABI but the names are used in messages and tests.
+ * The loader's error codes and diagnostics: one distinct code per check, so
+ * that a test can tell which check fired.  Ground floor: header-only and
+ * including only C headers, so every folder (elf/, rand/, loader/, the front
+ * ends, the tools) may use it without depending on anything above it; the
+ * name and text lookups are static inline for the same reason.  Add new
+ * codes at the end of their group; the numeric values are not ABI but the
+ * names are used in messages and tests.
  */
 #ifndef LDR_ERRORS_H
 #define LDR_ERRORS_H
@@ -149,9 +153,28 @@ enum ldr_err {
 };
 
 /* "E_FILESZ" for LDR_E_FILESZ; "E_UNKNOWN" out of range. */
-const char *ldr_errname(enum ldr_err e);
-/* Short human text ("p_filesz > p_memsz"). */
-const char *ldr_strerror(enum ldr_err e);
+static inline const char *ldr_errname(enum ldr_err e)
+{
+	static const char *const names[] = {
+#define LDR_ERR_NAME(name, text) #name,
+		LDR_ERRORS(LDR_ERR_NAME)
+#undef LDR_ERR_NAME
+	};
+
+	return (unsigned)e < LDR_ERR_COUNT ? names[e] : "E_UNKNOWN";
+}
+
+/* Short human text ("p_filesz > p_memsz"); "unknown error" out of range. */
+static inline const char *ldr_strerror(enum ldr_err e)
+{
+	static const char *const texts[] = {
+#define LDR_ERR_TEXT(name, text) text,
+		LDR_ERRORS(LDR_ERR_TEXT)
+#undef LDR_ERR_TEXT
+	};
+
+	return (unsigned)e < LDR_ERR_COUNT ? texts[e] : "unknown error";
+}
 
 /*
  * Where a check fired: the field and its value, for one LLVM-style line:
