@@ -52,7 +52,7 @@ static enum ldr_err read_tags(const struct elf_image *img, uint64_t off, const E
 {
 	for (uint64_t i = 0; i < ph->p_filesz / sizeof(Elf64_Dyn); i++) {
 		const uint8_t *e = img->file + off + i * sizeof(Elf64_Dyn);
-		uint64_t tag = elf_rd64(e), val = elf_rd64(e + 8);
+		uint64_t tag = rd_le64(e), val = rd_le64(e + 8);
 		int s;
 
 		switch (tag) {
@@ -143,8 +143,8 @@ static enum ldr_err hash_count(const struct elf_image *img, uint64_t addr, uint6
 
 	if (!elf_vaddr_to_off(img, addr, 8, &off, &avail))
 		return ldr_fail(d, LDR_E_HASH, DYN, -1, "DT_HASH", addr);
-	*count = elf_rd32(img->file + off + 4);
-	words = 2 + (uint64_t)elf_rd32(img->file + off) + *count;
+	*count = rd_le32(img->file + off + 4);
+	words = 2 + (uint64_t)rd_le32(img->file + off) + *count;
 	if (words > avail / 4)
 		return ldr_fail(d, LDR_E_HASH, "hash table", -1, "nchain", *count);
 	return LDR_OK;
@@ -164,14 +164,14 @@ static enum ldr_err gnu_hash_count(const struct elf_image *img, uint64_t addr, u
 	if (!elf_vaddr_to_off(img, addr, 16, &off, &avail))
 		return ldr_fail(d, LDR_E_HASH, DYN, -1, "DT_GNU_HASH", addr);
 	p = img->file + off;
-	nbuckets = elf_rd32(p);
-	symoff = elf_rd32(p + 4);
-	buckets = 16 + (uint64_t)elf_rd32(p + 8) * 8; /* bloom words are 64-bit in ELF64 */
+	nbuckets = rd_le32(p);
+	symoff = rd_le32(p + 4);
+	buckets = 16 + (uint64_t)rd_le32(p + 8) * 8; /* bloom words are 64-bit in ELF64 */
 	chain = buckets + nbuckets * 4;                /* < 2^36: no wrap */
 	if (chain > avail)
 		return ldr_fail(d, LDR_E_HASH, "GNU hash table", -1, "nbuckets", nbuckets);
 	for (i = 0; i < nbuckets; i++) {
-		uint64_t b = elf_rd32(p + buckets + i * 4);
+		uint64_t b = rd_le32(p + buckets + i * 4);
 
 		maxb = b > maxb ? b : maxb;
 	}
@@ -187,7 +187,7 @@ static enum ldr_err gnu_hash_count(const struct elf_image *img, uint64_t addr, u
 
 		if (avail < 4 || at > avail - 4)
 			return ldr_fail(d, LDR_E_HASH, "GNU hash table", -1, "chain", i);
-		if (elf_rd32(p + at) & 1)
+		if (rd_le32(p + at) & 1)
 			break;
 	}
 	*count = i + 1;

@@ -3,60 +3,12 @@
 #ifndef ELF_ELF_INT_H
 #define ELF_ELF_INT_H
 
+#include "../include/ldr_range.h"
+#include "../include/ldr_unaligned.h"
 #include "elf.h"
 #include "elf64.h"
 
 #define ELF_PAGE UINT64_C(4096)
-
-/* elf/ is a leaf: its own copies of the few range helpers it needs. */
-static inline bool elf_is_pow2(uint64_t x)
-{
-	return x && !(x & (x - 1));
-}
-
-static inline uint64_t elf_align_down(uint64_t x, uint64_t a)
-{
-	return x & ~(a - 1);
-}
-
-/* *out = x rounded up to a (a power of two); false on overflow. */
-static inline bool elf_align_up(uint64_t x, uint64_t a, uint64_t *out)
-{
-	uint64_t t;
-
-	if (__builtin_add_overflow(x, a - 1, &t))
-		return false;
-	*out = t & ~(a - 1);
-	return true;
-}
-
-/* *end = base + len; false if that wraps past 2^64. */
-static inline bool elf_end(uint64_t base, uint64_t len, uint64_t *end)
-{
-	return !__builtin_add_overflow(base, len, end);
-}
-
-/* The image may sit at any alignment: every field read is a memcpy. */
-static inline uint16_t elf_rd16(const uint8_t *p)
-{
-	uint16_t v;
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint32_t elf_rd32(const uint8_t *p)
-{
-	uint32_t v;
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint64_t elf_rd64(const uint8_t *p)
-{
-	uint64_t v;
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* The address the policy orders and places segments by (p_paddr for linux64). */
 static inline uint64_t elf_seg_addr(const struct elf_image *img, const struct elf_seg *s)

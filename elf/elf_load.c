@@ -41,7 +41,7 @@ enum ldr_err elf_load(const struct elf_image *img, const struct elf_placement *p
 		/* Cheap re-checks of what elf_parse established. */
 		if (!dst)
 			return LDR_E_RANGE;
-		if (!elf_end(s->offset, s->filesz, &end) || end > img->file_size ||
+		if (!range_end(s->offset, s->filesz, &end) || end > img->file_size ||
 		    s->filesz > s->memsz || head + s->memsz > span)
 			return LDR_E_SEG_FILE_RANGE;
 		zero8(dst, head);

@@ -69,7 +69,7 @@ enum ldr_err elf_parse_notes(struct elf_image *img, const Elf64_Phdr *ph, uint32
 		return ldr_fail(d, LDR_E_NOTE, "program header", index, "p_align", ph->p_align);
 	if (ph->p_offset % a)
 		return ldr_fail(d, LDR_E_NOTE, "program header", index, "p_offset", ph->p_offset);
-	if (!elf_end(ph->p_offset, ph->p_filesz, &end) || end > img->file_size)
+	if (!range_end(ph->p_offset, ph->p_filesz, &end) || end > img->file_size)
 		return ldr_fail(d, LDR_E_NOTE, "program header", index, "p_filesz", ph->p_filesz);
 	base = img->file + ph->p_offset;
 	/* Each step advances by >= 12 bytes, so this ends within p_filesz / 12 rounds. */
@@ -80,11 +80,11 @@ enum ldr_err elf_parse_notes(struct elf_image *img, const Elf64_Phdr *ph, uint32
 
 		if (ph->p_filesz - pos < sizeof(Elf64_Nhdr))
 			return ldr_fail(d, LDR_E_NOTE, NOTE, n, "n_namesz", ph->p_filesz - pos);
-		namesz = elf_rd32(base + pos);
-		descsz = elf_rd32(base + pos + 4);
-		type = elf_rd32(base + pos + 8);
-		if (!elf_end(pos, sizeof(Elf64_Nhdr) + (uint64_t)namesz, &desc) ||
-		    !elf_align_up(desc, a, &desc) || desc > ph->p_filesz)
+		namesz = rd_le32(base + pos);
+		descsz = rd_le32(base + pos + 4);
+		type = rd_le32(base + pos + 8);
+		if (!range_end(pos, sizeof(Elf64_Nhdr) + (uint64_t)namesz, &desc) ||
+		    !align_up_checked(desc, a, &desc) || desc > ph->p_filesz)
 			return ldr_fail(d, LDR_E_NOTE, NOTE, n, "n_namesz", namesz);
 		if (descsz > ph->p_filesz - desc)
 			return ldr_fail(d, LDR_E_NOTE, NOTE, n, "n_descsz", descsz);
@@ -95,7 +95,7 @@ enum ldr_err elf_parse_notes(struct elf_image *img, const Elf64_Phdr *ph, uint32
 		if (is_ours(base + pos + sizeof(Elf64_Nhdr), namesz, type) &&
 		    (err = take_params(img, base + desc, descsz, n, d)))
 			return err;
-		if (!elf_align_up(desc + descsz, a, &next))
+		if (!align_up_checked(desc + descsz, a, &next))
 			return ldr_fail(d, LDR_E_NOTE, NOTE, n, "n_descsz", descsz);
 		pos = next; /* missing tail padding of the last note is tolerated */
 		n++;

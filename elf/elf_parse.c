@@ -21,7 +21,7 @@ static enum ldr_err check_ehdr(const Elf64_Ehdr *eh, struct ldr_diag *d)
 	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
 
 	if (__builtin_memcmp(eh->e_ident, magic, sizeof(magic)))
-		return fail(d, LDR_E_NOT_ELF, EHDR, -1, "e_ident[EI_MAG]", elf_rd32(eh->e_ident));
+		return fail(d, LDR_E_NOT_ELF, EHDR, -1, "e_ident[EI_MAG]", rd_le32(eh->e_ident));
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64)
 		return fail(d, LDR_E_CLASS, EHDR, -1, "e_ident[EI_CLASS]", eh->e_ident[EI_CLASS]);
 	if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
@@ -90,15 +90,15 @@ static enum ldr_err check_load(const struct elf_image *img, const Elf64_Phdr *ph
 		return fail(d, LDR_E_FILESZ, PHDR, i, "p_filesz", ph->p_filesz);
 	if (ph->p_memsz == 0)
 		return LDR_OK; /* nothing to read or place (filesz is 0 too); skipped */
-	if (!elf_end(ph->p_offset, ph->p_filesz, &end) || end > img->file_size)
+	if (!range_end(ph->p_offset, ph->p_filesz, &end) || end > img->file_size)
 		return fail(d, LDR_E_SEG_FILE_RANGE, PHDR, i, "p_offset", ph->p_offset);
-	if (!elf_end(ph->p_vaddr, ph->p_memsz, &end) || !elf_align_up(end, ELF_PAGE, &end))
+	if (!range_end(ph->p_vaddr, ph->p_memsz, &end) || !align_up_checked(end, ELF_PAGE, &end))
 		return fail(d, LDR_E_SEG_VADDR_RANGE, PHDR, i, "p_vaddr", ph->p_vaddr);
-	if (l64 && (!elf_end(ph->p_paddr, ph->p_memsz, &end) || !elf_align_up(end, ELF_PAGE, &end)))
+	if (l64 && (!range_end(ph->p_paddr, ph->p_memsz, &end) || !align_up_checked(end, ELF_PAGE, &end)))
 		return fail(d, LDR_E_SEG_VADDR_RANGE, PHDR, i, "p_paddr", ph->p_paddr);
 	if (ph->p_memsz > ELF_MAX_SEG_SIZE)
 		return fail(d, LDR_E_SEG_TOO_BIG, PHDR, i, "p_memsz", ph->p_memsz);
-	if (al > 1 && !elf_is_pow2(al))
+	if (al > 1 && !is_pow2(al))
 		return fail(d, LDR_E_ALIGN, PHDR, i, "p_align", al);
 	if (al > ELF_MAX_ALIGN)
 		return fail(d, LDR_E_ALIGN_TOO_BIG, PHDR, i, "p_align", al);
@@ -134,8 +134,8 @@ static enum ldr_err add_load(struct elf_image *img, const Elf64_Phdr *ph, uint32
 		.flags = ph->p_flags & (ELF_PF_R | ELF_PF_W | ELF_PF_X), .phdr_index = i,
 	};
 	/* Pages in the placement address space (p_paddr for linux64); checked above. */
-	s->page_start = elf_align_down(elf_seg_addr(img, s), ELF_PAGE);
-	elf_align_up(elf_seg_addr(img, s) + s->memsz, ELF_PAGE, &s->page_end);
+	s->page_start = align_down(elf_seg_addr(img, s), ELF_PAGE);
+	align_up_checked(elf_seg_addr(img, s) + s->memsz, ELF_PAGE, &s->page_end);
 	if (img->nsegs) {
 		const struct elf_seg *p = s - 1;
 		uint64_t a = elf_seg_addr(img, s), pa = elf_seg_addr(img, p);
@@ -235,10 +235,10 @@ static enum ldr_err check_relro(struct elf_image *img, const Elf64_Phdr *ph, uin
 	uint64_t end;
 	int s;
 
-	if (!elf_end(ph->p_vaddr, ph->p_memsz, &end))
+	if (!range_end(ph->p_vaddr, ph->p_memsz, &end))
 		return fail(d, LDR_E_RELRO, PHDR, i, "p_memsz", ph->p_memsz);
-	img->relro_start = elf_align_down(ph->p_vaddr, ELF_PAGE);
-	img->relro_end = elf_align_down(end, ELF_PAGE);
+	img->relro_start = align_down(ph->p_vaddr, ELF_PAGE);
+	img->relro_end = align_down(end, ELF_PAGE);
 	if (img->relro_end <= img->relro_start) {
 		img->relro_start = img->relro_end = 0;
 		return LDR_OK; /* less than a page: nothing to protect */
@@ -364,8 +364,8 @@ static void vpages(const Elf64_Phdr *ph, uint64_t *lo, uint64_t *hi)
 {
 	uint64_t end;
 
-	*lo = elf_align_down(ph->p_vaddr, ELF_PAGE);
-	if (!elf_end(ph->p_vaddr, ph->p_memsz, &end) || !elf_align_up(end, ELF_PAGE, hi))
+	*lo = align_down(ph->p_vaddr, ELF_PAGE);
+	if (!range_end(ph->p_vaddr, ph->p_memsz, &end) || !align_up_checked(end, ELF_PAGE, hi))
 		*hi = UINT64_MAX;
 }
 

@@ -50,13 +50,13 @@ static enum ldr_err sym_value(const struct pass *ps, uint32_t sym, int64_t n, ui
 	if (sym >= img->sym_count)
 		return ldr_fail(ps->d, LDR_E_SYM_RANGE, "relocation", n, "r_sym", sym);
 	p = img->file + img->symtab_off + (uint64_t)sym * sizeof(Elf64_Sym);
-	shndx = elf_rd16(p + 6);
+	shndx = rd_le16(p + 6);
 	if (shndx == SHN_UNDEF) {
 		if (ELF64_ST_BIND(p[4]) == STB_WEAK || (img->policy & ELF_POL_INSPECT))
 			return LDR_OK;
 		return ldr_fail(ps->d, LDR_E_SYM_UNDEF, "relocation", n, "r_sym", sym);
 	}
-	*S = elf_rd64(p + 8) + (shndx == SHN_ABS ? 0 : ps->slide);
+	*S = rd_le64(p + 8) + (shndx == SHN_ABS ? 0 : ps->slide);
 	return LDR_OK;
 }
 
@@ -93,7 +93,7 @@ static bool inspect_only(const struct pass *ps, uint32_t type)
  */
 static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 {
-	uint64_t off = elf_rd64(e), info = elf_rd64(e + 8), add = elf_rd64(e + 16), S, val;
+	uint64_t off = rd_le64(e), info = rd_le64(e + 8), add = rd_le64(e + 16), S, val;
 	uint32_t type = ELF64_R_TYPE(info), seg;
 	uint64_t len = 8;
 	enum ldr_err err;
@@ -140,7 +140,7 @@ static enum ldr_err rela_relative(const struct pass *ps, uint64_t off, uint64_t 
 	uint64_t i = 0;
 
 	while (i < n) {
-		uint64_t v = elf_rd64(e), lo, last;
+		uint64_t v = rd_le64(e), lo, last;
 		uint32_t s;
 		uintptr_t bias;
 		enum ldr_err err;
@@ -153,13 +153,13 @@ static enum ldr_err rela_relative(const struct pass *ps, uint64_t off, uint64_t 
 		last = img->segs[s].memsz - 8;
 		bias = (uintptr_t)ps->pl->seg_mem[s] - (uintptr_t)img->segs[s].page_start;
 		do {
-			uint64_t val = elf_rd64(e + 16) + slide;
+			uint64_t val = rd_le64(e + 16) + slide;
 
 			__builtin_memcpy((uint8_t *)(bias + (uintptr_t)v), &val, sizeof(val));
 			e += sizeof(Elf64_Rela);
 			if (++i == n)
 				break;
-			v = elf_rd64(e);
+			v = rd_le64(e);
 		} while (v - lo <= last);
 	}
 	return LDR_OK;
@@ -201,7 +201,7 @@ static enum ldr_err relr_bitmap(const struct pass *ps, uint64_t base, uint64_t w
 	if (!bits)
 		return LDR_OK;
 	lo = base + (uint64_t)__builtin_ctzll(bits) * 8;
-	if (!elf_end(base, (uint64_t)(63 - __builtin_clzll(bits)) * 8, &hi))
+	if (!range_end(base, (uint64_t)(63 - __builtin_clzll(bits)) * 8, &hi))
 		return ldr_fail(ps->d, LDR_E_RELR, "RELR word", n, "bitmap", w);
 	if ((err = target(ps, lo, hi + 8 - lo, LDR_E_RELR, "RELR word", n, &seg)))
 		return err;
@@ -227,7 +227,7 @@ static enum ldr_err relr_table(const struct pass *ps)
 	enum ldr_err err;
 
 	for (uint64_t i = 0; i < img->relr_count; i++) {
-		uint64_t w = elf_rd64(img->file + img->relr_off + i * 8);
+		uint64_t w = rd_le64(img->file + img->relr_off + i * 8);
 		uint32_t seg;
 
 		if (w & 1) {

@@ -30,12 +30,12 @@ static enum ldr_err mb1_mmap(struct mb_info *out, uint64_t pa, uint32_t len, mb_
 		uint32_t size;
 		if (len - off < 4)
 			return ldr_fail(d, LDR_E_MMAP_ENTRY_RANGE, "memory-map entry", i, "offset", off);
-		size = mbi_rd32(buf + off);
+		size = rd_le32(buf + off);
 		if (size < MB1_MMAP_ENTRY_MIN)
 			return ldr_fail(d, LDR_E_MMAP_ENTRY_SIZE, "memory-map entry", i, "size", size);
 		if (size > len - off - 4)
 			return ldr_fail(d, LDR_E_MMAP_ENTRY_RANGE, "memory-map entry", i, "size", size);
-		err = mbi_mm_add(out, mbi_rd64(buf + off + 4), mbi_rd64(buf + off + 12), mbi_rd32(buf + off + 20), d);
+		err = mbi_mm_add(out, rd_le64(buf + off + 4), rd_le64(buf + off + 12), rd_le32(buf + off + 20), d);
 		if (err)
 			return err;
 		off += 4 + size;
@@ -59,8 +59,8 @@ static enum ldr_err mb1_mods(struct mb_info *out, uint64_t pa, uint32_t count, m
 	mbi_span_add(out, pa, (uint64_t)count * MB1_MOD_SIZE);
 	for (uint32_t i = 0; i < count; i++) {
 		const uint8_t *e = arr + i * MB1_MOD_SIZE;
-		uint32_t str = mbi_rd32(e + 8);
-		if ((err = mbi_mod_add(out, mbi_rd32(e), mbi_rd32(e + 4), acc, ctx, d)))
+		uint32_t str = rd_le32(e + 8);
+		if ((err = mbi_mod_add(out, rd_le32(e), rd_le32(e + 4), acc, ctx, d)))
 			return err;
 		if (str && (err = mbi_string_at(str, acc, ctx, &out->mods[i].string, "module", i + 1, d)))
 			return err;
@@ -79,22 +79,22 @@ enum ldr_err mb1_parse(uint64_t mbi_pa, mb_access_fn acc, void *ctx, struct mb_i
 	if (!m)
 		return ldr_fail(d, LDR_E_MBI, "multiboot information", -1, "address", mbi_pa);
 	mbi_span_add(out, mbi_pa, MB1_INFO_READ);
-	flags = mbi_rd32(m);
+	flags = rd_le32(m);
 	if (flags & MB1_F_MMAP)
-		err = mb1_mmap(out, mbi_rd32(m + 48), mbi_rd32(m + 44), acc, ctx, d);
+		err = mb1_mmap(out, rd_le32(m + 48), rd_le32(m + 44), acc, ctx, d);
 	if (!err && !out->mmap_count && (flags & MB1_F_MEM))
-		err = mbi_meminfo(out, mbi_rd32(m + 4), mbi_rd32(m + 8), d);
+		err = mbi_meminfo(out, rd_le32(m + 4), rd_le32(m + 8), d);
 	if (!err && !out->mmap_count)
 		return ldr_fail(d, LDR_E_MMAP_ABSENT, "multiboot information", -1, "flags", flags);
 	if (!err && (flags & MB1_F_CMDLINE))
-		err = mbi_string_at(mbi_rd32(m + 16), acc, ctx, &out->cmdline, "cmdline", -1, d);
+		err = mbi_string_at(rd_le32(m + 16), acc, ctx, &out->cmdline, "cmdline", -1, d);
 	if (!err && (flags & MB1_F_MODS))
-		err = mb1_mods(out, mbi_rd32(m + 24), mbi_rd32(m + 20), acc, ctx, d);
+		err = mb1_mods(out, rd_le32(m + 24), rd_le32(m + 20), acc, ctx, d);
 	if (!err && (flags & MB1_F_LOADER_NAME)) {
 		m = acc(ctx, mbi_pa, MB1_INFO_NAME);
 		if (!m)
 			return ldr_fail(d, LDR_E_MBI, "multiboot information", -1, "flags", flags);
-		err = mbi_string_at(mbi_rd32(m + 64), acc, ctx, &out->loader_name, "boot_loader_name", -1, d);
+		err = mbi_string_at(rd_le32(m + 64), acc, ctx, &out->loader_name, "boot_loader_name", -1, d);
 	}
 	return err;
 }

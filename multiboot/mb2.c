@@ -33,7 +33,7 @@ static enum ldr_err mb2_mmap(struct mb_info *out, const uint8_t *t, uint32_t siz
 
 	if (size < 16)
 		return ldr_fail(d, LDR_E_MBI_TAG_SIZE, "multiboot2 tag", idx, "size", size);
-	esz = mbi_rd32(t + 8);
+	esz = rd_le32(t + 8);
 	if (esz < MB2_MMAP_ENTRY_MIN || esz % 8)
 		return ldr_fail(d, LDR_E_MMAP_ENTRY_SIZE, "memory-map tag", idx, "entry_size", esz);
 	/* A trailing partial entry is an error, not something to round away. */
@@ -41,7 +41,7 @@ static enum ldr_err mb2_mmap(struct mb_info *out, const uint8_t *t, uint32_t siz
 		return ldr_fail(d, LDR_E_MMAP_ENTRY_RANGE, "memory-map tag", idx, "size", size);
 	for (uint32_t off = 16; off < size; off += esz) {
 		const uint8_t *e = t + off;
-		if ((err = mbi_mm_add(out, mbi_rd64(e), mbi_rd64(e + 8), mbi_rd32(e + 16), d)))
+		if ((err = mbi_mm_add(out, rd_le64(e), rd_le64(e + 8), rd_le32(e + 16), d)))
 			return err;
 	}
 	return LDR_OK;
@@ -65,7 +65,7 @@ static enum ldr_err mb2_module(struct mb_info *out, mb_access_fn acc, void *ctx,
 
 	if (size < 17) /* type, size, mod_start, mod_end, at least the NUL */
 		return ldr_fail(d, LDR_E_MBI_TAG_SIZE, "multiboot2 tag", idx, "size", size);
-	if ((err = mbi_mod_add(out, mbi_rd32(t + 8), mbi_rd32(t + 12), acc, ctx, d)))
+	if ((err = mbi_mod_add(out, rd_le32(t + 8), rd_le32(t + 12), acc, ctx, d)))
 		return err;
 	return tag_string(t + 16, size - 16, &out->mods[out->mod_count - 1].string, "module",
 			  out->mod_count, d);
@@ -117,8 +117,8 @@ static enum ldr_err mb2_walk(struct mb_info *out, uint64_t mbi_pa, const uint8_t
 		uint32_t type, size;
 		if (total - off < 8)
 			return ldr_fail(d, LDR_E_MBI_NO_END, "multiboot2 tag", i, "offset", off);
-		type = mbi_rd32(b + off);
-		size = mbi_rd32(b + off + 4);
+		type = rd_le32(b + off);
+		size = rd_le32(b + off + 4);
 		if (size < 8)
 			return ldr_fail(d, LDR_E_MBI_TAG_SIZE, "multiboot2 tag", i, "size", size);
 		if (size > total - off)
@@ -150,7 +150,7 @@ enum ldr_err mb2_parse(uint64_t mbi_pa, mb_access_fn acc, void *ctx, struct mb_i
 	b = acc(ctx, mbi_pa, 8);
 	if (!b)
 		return ldr_fail(d, LDR_E_MBI, "multiboot information", -1, "address", mbi_pa);
-	total = mbi_rd32(b);
+	total = rd_le32(b);
 	if (total < 16 || total > MB2_MAX_TOTAL)
 		return ldr_fail(d, LDR_E_MBI_TOTAL, "multiboot information", -1, "total_size", total);
 	b = acc(ctx, mbi_pa, total);
@@ -160,7 +160,7 @@ enum ldr_err mb2_parse(uint64_t mbi_pa, mb_access_fn acc, void *ctx, struct mb_i
 	if ((err = mb2_walk(out, mbi_pa, b, total, acc, ctx, &meminfo_tag, d)))
 		return err;
 	if (!out->mmap_count && meminfo_tag)
-		err = mbi_meminfo(out, mbi_rd32(meminfo_tag + 8), mbi_rd32(meminfo_tag + 12), d);
+		err = mbi_meminfo(out, rd_le32(meminfo_tag + 8), rd_le32(meminfo_tag + 12), d);
 	if (!err && !out->mmap_count)
 		return ldr_fail(d, LDR_E_MMAP_ABSENT, "multiboot information", -1, NULL, 0);
 	return err;

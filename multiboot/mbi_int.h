@@ -3,21 +3,8 @@
 #ifndef MB_MBI_INT_H
 #define MB_MBI_INT_H
 
+#include "../include/ldr_unaligned.h"
 #include "mbi.h"
-
-static inline uint32_t mbi_rd32(const uint8_t *p)
-{
-	uint32_t v;
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint64_t mbi_rd64(const uint8_t *p)
-{
-	uint64_t v;
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 void mbi_info_init(struct mb_info *out, uint32_t proto);
 /* One raw map entry, its Multiboot type translated; empty or wrapping
