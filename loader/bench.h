@@ -3,9 +3,8 @@
 #ifndef LDR_BENCH_H
 #define LDR_BENCH_H
 
+#include "config.h" /* BENCH_MAX_ROUNDS */
 #include "stages.h"
-
-#define BENCH_MAX_ROUNDS 64
 
 /* With opts.bench = K > 0 on the Multiboot path: K throwaway rounds of
  * plan -> load+relocate -> map, aslr off and on in ABBA order, printed per

@@ -5,7 +5,6 @@
  * that is too long is an error, never silently cut.
  */
 #include "config.h"
-#include "bench.h"
 #include "libc.h"
 
 struct span {

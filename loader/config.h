@@ -32,6 +32,7 @@
 #define CONFIG_MAX_MODULE_ARGS 255    /* bytes of a module's argument string */
 #define CONFIG_MAX_INPUT (64u << 10)  /* config file / options size cap */
 #define CONFIG_MAX_KEY 31
+#define BENCH_MAX_ROUNDS 64           /* bench=K upper bound (loader/bench.c) */
 #define CONFIG_DEFAULT_KERNEL "\\EFI\\aslrboot\\kernel.elf"
 
 struct config_module {
