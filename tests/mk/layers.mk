@@ -1,0 +1,3 @@
+# Layering: every #include "..." follows the dependency rule between folders
+# (docs/repository.md).
+SHELL_TESTS += scripts/check-layers.sh
