@@ -82,10 +82,13 @@ targets: $(TARGETS)
 
 # Fuzzers: clang + libFuzzer, one per parser.
 FUZZ_BINS := $(addprefix $(B)/fuzz/,$(FUZZERS))
+# Every header a fuzzer may include: one built in one clang call has no
+# per-object dependency files, so a changed header rebuilds them all.
+FUZZ_HDRS := $(wildcard include/*.h elf/*.h rand/*.h loader/*.h loader/*/*.h tests/*.h)
 define fuzz_rule
-$(B)/fuzz/$(1): tests/$(1).c $($(1)_SRCS) $(CORE_SRCS)
+$(B)/fuzz/$(1): tests/$(1).c $($(1)_SRCS) $(CORE_SRCS) $(FUZZ_HDRS)
 	@mkdir -p $$(dir $$@)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$^ -o $$@
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(filter %.c,$$^) -o $$@
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 

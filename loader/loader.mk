@@ -2,3 +2,6 @@
 # libc.c (freestanding memcpy & co., firmware builds only).
 LOADER_TARGET_ONLY := loader/libc.c
 CORE_SRCS += $(filter-out $(LOADER_TARGET_ONLY),$(wildcard loader/*.c))
+
+# The host tool built from this code.
+include loader/tools/tools.mk
