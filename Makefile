@@ -84,7 +84,7 @@ targets: $(TARGETS)
 FUZZ_BINS := $(addprefix $(B)/fuzz/,$(FUZZERS))
 # Every header a fuzzer may include: one built in one clang call has no
 # per-object dependency files, so a changed header rebuilds them all.
-FUZZ_HDRS := $(wildcard include/*.h elf/*.h rand/*.h loader/*.h loader/*/*.h tests/*.h)
+FUZZ_HDRS := $(wildcard include/*.h elf/*.h rand/*.h loader/*.h loader/*/*.h loader/*/*/*.h tests/*.h)
 define fuzz_rule
 $(B)/fuzz/$(1): tests/$(1).c $($(1)_SRCS) $(CORE_SRCS) $(FUZZ_HDRS)
 	@mkdir -p $$(dir $$@)

@@ -2,7 +2,7 @@
 /* The x86-64 pieces the UEFI front end needs: CPUID, TSC, COM1, halting,
  * and one edit to the firmware's page tables before the final jump. */
 #include "efi_fe.h"
-#include "../loader/x86_64/cpu.h"
+#include "../loader/arch/x86_64/cpu.h"
 
 #define COM1 0x3f8
 #define CR0_MP (UINT64_C(1) << 1)

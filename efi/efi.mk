@@ -1,5 +1,5 @@
 # efi/: the UEFI front end, linked with gnu-efi into build/aslrboot.efi.
-# Every CORE_SRCS file, loader/libc.c, efi/*.c and loader/x86_64/*.asm are
+# Every CORE_SRCS file, loader/libc.c, efi/*.c and loader/arch/x86_64/*.asm are
 # compiled for the firmware into build/efi/ (gcc or clang: CC=...).
 TARGETS += $(B)/aslrboot.efi
 SHELL_TESTS += scripts/check-efi.sh
@@ -21,7 +21,7 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared 
 	-L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
 
 EFI_C_SRCS := $(CORE_SRCS) loader/libc.c $(wildcard efi/*.c)
-EFI_ASM_SRCS := $(wildcard loader/x86_64/*.asm)
+EFI_ASM_SRCS := $(wildcard loader/arch/x86_64/*.asm)
 EFI_OBJS := $(patsubst %.c,$(EFI_B)/%.o,$(EFI_C_SRCS)) $(patsubst %.asm,$(EFI_B)/%.asm.o,$(EFI_ASM_SRCS))
 
 # Objects remember the compiler: switching CC rebuilds them.

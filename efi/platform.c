@@ -3,8 +3,8 @@
 #include "efi_fe.h"
 #include "efi_halt.h"
 #include "../loader/log.h"
-#include "../loader/x86_64/cpu.h"
-#include "../loader/x86_64/enter.h"
+#include "../loader/arch/x86_64/cpu.h"
+#include "../loader/arch/x86_64/enter.h"
 
 jmp_buf efi_halt_jb;
 

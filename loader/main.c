@@ -10,7 +10,7 @@
 #include "loader.h"
 #include "libc.h"
 #include "log.h"
-#include "linux64.h"
+#include "protos/linux64.h"
 #include "stages.h"
 #include "bench.h"
 

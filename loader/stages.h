@@ -6,7 +6,7 @@
 #include "../elf/elf.h"
 #include "../rand/rand.h"
 #include "boot_env.h"
-#include "layout.h"
+#include "layout/layout.h"
 #include "memmap.h"
 #include "platform.h"
 

@@ -2,7 +2,7 @@
 /* CPU facts for boot_env: paging features and the TSC frequency. */
 #include "mb.h"
 
-#include "../loader/x86_64/cpu.h"
+#include "../loader/arch/x86_64/cpu.h"
 
 #define PIT_HZ 1193182u
 #define PIT_MS 2u         /* fallback busy wait: +-0.05%, ample for phase timings */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "idmap.h"
 
-#include "../loader/x86_64/cpu.h"
+#include "../loader/arch/x86_64/cpu.h"
 
 #define PTE_P (UINT64_C(1) << 0)
 #define PTE_RW (UINT64_C(1) << 1)

@@ -17,7 +17,7 @@
 #include "../loader/libc.h"
 #include "../loader/loader.h"
 #include "../loader/log.h"
-#include "../loader/x86_64/cpu.h"
+#include "../loader/arch/x86_64/cpu.h"
 #include "idmap.h"
 #include "serial.h"
 

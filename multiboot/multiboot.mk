@@ -1,6 +1,6 @@
 # multiboot/: the Multiboot 1 + 2 front end, linked into build/aslrboot.mb.
 # Every CORE_SRCS file, loader/libc.c, multiboot/*.c, multiboot/*.asm and
-# loader/x86_64/*.asm (the shared trampoline) are compiled as 64-bit,
+# loader/arch/x86_64/*.asm (the shared trampoline) are compiled as 64-bit,
 # non-PIC code linked at 1 MiB (multiboot/linker.ld), then converted to
 # ELF32: QEMU's -kernel loads only ELF32 (or a.out-kludge) Multiboot images.
 # The build is done twice: with $(CC) into build/multiboot/ (-> the
@@ -15,7 +15,7 @@ MB_CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel
 MB_LDFLAGS := -nostdlib -static -no-pie --no-dynamic-linker -z max-page-size=4096 \
 	-z noexecstack --build-id=none -T multiboot/linker.ld
 MB_C_SRCS := $(CORE_SRCS) loader/libc.c $(wildcard multiboot/*.c)
-MB_ASM_SRCS := $(wildcard multiboot/*.asm) $(wildcard loader/x86_64/*.asm)
+MB_ASM_SRCS := $(wildcard multiboot/*.asm) $(wildcard loader/arch/x86_64/*.asm)
 
 # $(1) = build dir, $(2) = compiler
 define mb_variant

@@ -9,8 +9,8 @@
 
 #include "../loader/addr.h"
 #include "../loader/log.h"
-#include "../loader/x86_64/enter.h"
-#include "../loader/x86_64/cpu.h"
+#include "../loader/arch/x86_64/enter.h"
+#include "../loader/arch/x86_64/cpu.h"
 #include "idmap.h"
 #include "serial.h"
 

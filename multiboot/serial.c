@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "serial.h"
 
-#include "../loader/x86_64/cpu.h"
+#include "../loader/arch/x86_64/cpu.h"
 
 #define COM1 0x3f8
 #define LSR_THRE 0x20

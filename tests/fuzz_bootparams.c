@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/bootparams.h"
+#include "loader/protos/bootparams.h"
 
 static void fuzz_cmdline(const uint8_t *data, size_t size)
 {

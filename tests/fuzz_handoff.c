@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "handoff_fixture.h"
-#include "loader/handoff.h"
+#include "loader/handoff/handoff.h"
 
 #define CHECK(c) ((c) ? (void)0 : __builtin_trap())
 

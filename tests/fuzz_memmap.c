@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "memmap_check.h"
-#include "loader/layout.h"
+#include "loader/layout/layout.h"
 #include "loader/memmap.h"
 
 static uint64_t get64(const uint8_t *p)

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/handoff.h"
+#include "loader/handoff/handoff.h"
 
 #define HF_MAX_MODSTR 600
 

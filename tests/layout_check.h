@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "loader/layout.h"
+#include "loader/layout/layout.h"
 
 /* GUARD and DIRECT_MAP regions have no frames of their own. */
 bool lc_backed(const struct layout_region *r);

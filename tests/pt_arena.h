@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/paging.h"
+#include "loader/paging/paging.h"
 
 #define ARENA_PATTERN 0xa5
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "loader/bootparams.h"
+#include "loader/protos/bootparams.h"
 
 static void test_bp_build(void)
 {

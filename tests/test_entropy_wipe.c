@@ -13,7 +13,7 @@
 #include "elfgen.h"
 #include "fake_platform.h"
 #include "harness.h"
-#include "loader/handoff_read.h"
+#include "loader/handoff/handoff_read.h"
 #include "loader/loader.h"
 #include "loader/stages.h"
 

@@ -6,7 +6,7 @@
 
 #include "handoff_fixture.h"
 #include "harness.h"
-#include "loader/handoff.h"
+#include "loader/handoff/handoff.h"
 #include "loader/loader.h"
 
 #define DIRECT_MAP UINT64_C(0xffff888000000000)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "loader/handoff_read.h"
+#include "loader/handoff/handoff_read.h"
 #include "loader/log.h"
 
 static uint64_t mem[1024]; /* 8 KiB, 8-byte aligned */

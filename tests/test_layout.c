@@ -12,8 +12,8 @@
 #include "harness.h"
 #include "layout_check.h"
 #include "pt_arena.h"
-#include "loader/layout.h"
-#include "loader/layout_int.h"
+#include "loader/layout/layout.h"
+#include "loader/layout/internal.h"
 
 #define RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 #define SEEDS 100000

@@ -14,11 +14,11 @@
 #include "fake_platform.h"
 #include "harness.h"
 #include "l64_shapes.h"
-#include "loader/bootparams.h"
+#include "loader/protos/bootparams.h"
 #include "loader/config.h"
-#include "loader/linux64.h"
+#include "loader/protos/linux64.h"
 #include "loader/loader.h"
-#include "loader/paging.h"
+#include "loader/paging/paging.h"
 
 #define ARENA_BASE UINT64_C(0x1000000)
 #define ARENA_SIZE (UINT64_C(64) << 20)

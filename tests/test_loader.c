@@ -11,9 +11,9 @@
 #include "elfgen.h"
 #include "fake_platform.h"
 #include "harness.h"
-#include "loader/handoff_read.h"
+#include "loader/handoff/handoff_read.h"
 #include "loader/loader.h"
-#include "loader/paging.h"
+#include "loader/paging/paging.h"
 #include "loader/stages.h"
 
 #define ARENA_BASE UINT64_C(0x1000000)

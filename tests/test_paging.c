@@ -6,8 +6,8 @@
 
 #include "harness.h"
 #include "include/aslrboot.h"
-#include "loader/paging.h"
-#include "loader/pte_x86_64.h"
+#include "loader/paging/paging.h"
+#include "loader/arch/x86_64/pte.h"
 #include "pt_arena.h"
 
 #define R ASLRBOOT_PROT_R

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "loader/handoff.h"
+#include "loader/handoff/handoff.h"
 #include "rand/rand.h"
 
 static char *flat; /* PROTOCOL.md with newlines as spaces: prose wraps */

@@ -2,7 +2,7 @@
 /* x86-64 PTE encode/decode round trips and what the CPU would reject. */
 #include "harness.h"
 #include "include/aslrboot.h"
-#include "loader/pte_x86_64.h"
+#include "loader/arch/x86_64/pte.h"
 
 #define R ASLRBOOT_PROT_R
 #define W ASLRBOOT_PROT_W

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../handoff.h"
-#include "../linux64.h"
+#include "../handoff/handoff.h"
+#include "../protos/linux64.h"
 #include "../log.h"
 #include "../memmap.h"
 #include "inspect.h"

@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 #include "../../elf/elf.h"
-#include "../layout.h"
-#include "../linux64.h"
+#include "../layout/layout.h"
+#include "../protos/linux64.h"
 #include "elfview.h"
 
 struct inspect_report {

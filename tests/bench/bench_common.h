@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/layout.h"
+#include "loader/layout/layout.h"
 
 uint64_t bench_now_ns(void);
 /* The whole file, malloc'd; exits on error. */

@@ -5,9 +5,9 @@
  * map with the loader's own walker) and where it runs.
  */
 #include "kernel.h"
-#include "../../loader/handoff_read.h"
+#include "../../loader/handoff/handoff_read.h"
 #include "../../loader/log.h"
-#include "../../loader/paging.h"
+#include "../../loader/paging/paging.h"
 
 #define MSR_EFER 0xc0000080u
 #define EFER_NXE (UINT64_C(1) << 11)

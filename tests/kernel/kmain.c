@@ -11,7 +11,7 @@
 #include <stdarg.h>
 
 #include "kernel.h"
-#include "../../loader/handoff_read.h"
+#include "../../loader/handoff/handoff_read.h"
 #include "../../loader/log.h"
 
 #define COM1 0x3f8

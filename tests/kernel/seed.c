@@ -11,7 +11,7 @@
  * separates them too (QEMU's -initrd splits Multiboot modules at ',').
  */
 #include "kernel.h"
-#include "../../loader/handoff_read.h"
+#include "../../loader/handoff/handoff_read.h"
 #include "../../rand/sha256.h"
 
 static const char *const src_name[ASLRBOOT_SRC_COUNT] = {

@@ -7,8 +7,8 @@
  * written (validate, then commit).
  */
 #include "handoff.h"
-#include "libc.h"
-#include "loader.h"
+#include "../libc.h"
+#include "../loader.h"
 
 /* A write cursor; buf == NULL measures.  Nothing is written past cap. */
 struct hw {

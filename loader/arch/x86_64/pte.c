@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* x86-64 PTE encode/decode (Intel SDM Vol. 3A, 4.5). */
-#include "pte_x86_64.h"
+#include "pte.h"
 
-#include "../include/aslrboot.h"
+#include "../../../include/aslrboot.h"
 
 #define PROT_ALL (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X)
 

@@ -5,7 +5,7 @@
  * except the frames of read-only kernel regions and of the trampoline,
  * which it maps R: no writable alias of code, no executable alias at all.
  */
-#include "layout_int.h"
+#include "internal.h"
 
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 #define SLOT_512G (UINT64_C(1) << 39) /* what one top-level entry covers */

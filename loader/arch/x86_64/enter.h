@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../platform.h"
+#include "../../platform.h"
 
 extern const uint8_t aslrboot_tramp_start[];
 extern const uint8_t aslrboot_tramp_params[];

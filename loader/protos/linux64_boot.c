@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* linux64_run: the linux64 boot story after validation (linux64.h). */
 #include "bootparams.h"
-#include "libc.h"
+#include "../libc.h"
 #include "linux64.h"
-#include "log.h"
+#include "../log.h"
 
 static enum ldr_err fail(struct loader_state *s, enum ldr_err err, const struct ldr_diag *d)
 {

@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#include "../include/aslrboot.h"
-#include "../include/ldr_errors.h"
+#include "../../include/aslrboot.h"
+#include "../../include/ldr_errors.h"
 
 /*
  * Check the header and every record in the first `len` bytes at `info`

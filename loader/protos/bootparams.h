@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../include/ldr_errors.h"
-#include "memmap.h"
+#include "../../include/ldr_errors.h"
+#include "../memmap.h"
 
 #define BP_SIZE 4096u
 #define BP_ACPI_RSDP_ADDR 0x070    /* u64 (protocol 2.14+) */

@@ -5,9 +5,9 @@
  * rand_uniform (rejection sampling, no modulo bias), walk to the k-th slot,
  * re-validate it, take it out of the free set.
  */
-#include "layout_int.h"
+#include "internal.h"
 
-#include "libc.h"
+#include "../libc.h"
 
 enum ldr_err layout_fs_append(struct free_set *s, uint64_t lo, uint64_t hi)
 {

@@ -7,9 +7,9 @@
  */
 #include "paging.h"
 
-#include "libc.h"
-#include "pte_x86_64.h"
-#include "../include/aslrboot.h"
+#include "../libc.h"
+#include "../arch/x86_64/pte.h"
+#include "../../include/aslrboot.h"
 
 #define PROT_ALL (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X)
 

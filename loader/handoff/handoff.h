@@ -10,12 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../include/aslrboot.h"
-#include "boot_env.h"
-#include "../include/ldr_errors.h"
+#include "../../include/aslrboot.h"
+#include "../boot_env.h"
+#include "../../include/ldr_errors.h"
 #include "handoff_read.h"
-#include "layout.h"
-#include "memmap.h"
+#include "../layout/layout.h"
+#include "../memmap.h"
 
 #define HANDOFF_MAX_ENTROPY 16 /* entropy entries accepted (rand_pool reports ASLRBOOT_SRC_COUNT) */
 #define HANDOFF_MAX_STRING BOOT_MAX_CMDLINE /* cmdline / module strings are cut to this many bytes */

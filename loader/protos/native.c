@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The steps of loader_run(), in boot order. */
-#include "stages.h"
+#include "../stages.h"
 
-#include "handoff.h"
-#include "libc.h"
-#include "loader.h"
-#include "log.h"
-#include "paging.h"
+#include "../handoff/handoff.h"
+#include "../libc.h"
+#include "../loader.h"
+#include "../log.h"
+#include "../paging/paging.h"
 
 void stage_mark(struct loader_state *s, enum aslrboot_phase phase)
 {

@@ -24,9 +24,9 @@
  * below phys_limit; virtual = [LAYOUT_VWIN_LO, LAYOUT_VWIN_HI).  One layout
  * key always gives one plan.
  */
-#include "layout_int.h"
+#include "internal.h"
 
-#include "libc.h"
+#include "../libc.h"
 
 #define PHYS_FREE_MAX (MEMMAP_MAX + LAYOUT_MAX_AVOID + LAYOUT_MAX_REGIONS + 1)
 #define VIRT_FREE_MAX (LAYOUT_MAX_REGIONS + 2)

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../boot_env.h"
+#include "../../boot_env.h"
 
 static inline void outb(uint16_t port, uint8_t v)
 {

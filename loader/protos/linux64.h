@@ -20,7 +20,7 @@
 
 #include <stdbool.h>
 
-#include "stages.h"
+#include "../stages.h"
 
 /* Identity map limit: one PML4 entry (512 GiB).  RAM above it is still in
  * the e820 table, the kernel maps it itself. */

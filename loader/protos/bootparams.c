@@ -2,7 +2,7 @@
 /* boot_params for the linux64 path (bootparams.h). */
 #include "bootparams.h"
 
-#include "libc.h"
+#include "../libc.h"
 
 static void put16(uint8_t *p, uint32_t off, uint16_t v)
 {

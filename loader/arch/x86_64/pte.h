@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "addr.h"
+#include "../../addr.h"
 
 #define PTE_P (UINT64_C(1) << 0)
 #define PTE_RW (UINT64_C(1) << 1)

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "addr.h"
-#include "../include/ldr_errors.h"
+#include "../addr.h"
+#include "../../include/ldr_errors.h"
 
 struct pt_mapping {
 	vaddr_t va;     /* page aligned, canonical */

@@ -8,8 +8,8 @@
  */
 #include "paging.h"
 
-#include "pte_x86_64.h"
-#include "../include/aslrboot.h"
+#include "../arch/x86_64/pte.h"
+#include "../../include/aslrboot.h"
 
 struct walker {
 	pt_phys_ptr_fn phys_ptr;

@@ -14,13 +14,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "addr.h"
-#include "boot_env.h"
-#include "../include/ldr_errors.h"
-#include "memmap.h"
-#include "paging.h"
-#include "../elf/elf.h"
-#include "../rand/rand.h"
+#include "../addr.h"
+#include "../boot_env.h"
+#include "../../include/ldr_errors.h"
+#include "../memmap.h"
+#include "../paging/paging.h"
+#include "../../elf/elf.h"
+#include "../../rand/rand.h"
 
 /* Virtual window for every randomized region: the canonical upper half,
  * minus the top page (so no end address wraps). */
