@@ -3,6 +3,7 @@
  * and one edit to the firmware's page tables before the final jump. */
 #include "efi_fe.h"
 #include "../loader/arch/x86_64/cpu.h"
+#include "../loader/arch/x86_64/pte.h"
 
 #define COM1 0x3f8
 #define CR0_MP (UINT64_C(1) << 1)
@@ -13,10 +14,6 @@
 #define CR4_OSFXSR (UINT64_C(1) << 9)
 #define CR4_OSXMMEXCPT (UINT64_C(1) << 10)
 #define CR4_LA57 (UINT64_C(1) << 12)
-#define PTE_P UINT64_C(1)
-#define PTE_PS (UINT64_C(1) << 7)
-#define PTE_NX (UINT64_C(1) << 63)
-#define PTE_ADDR UINT64_C(0x000ffffffffff000)
 
 uint64_t efi_rdtsc(void *ctx)
 {
@@ -91,17 +88,17 @@ bool efi_make_executable(uint64_t pa)
 	__asm__ __volatile__("mov %%cr0, %0\n\tmov %%cr3, %1" : "=r"(cr0), "=r"(cr3));
 	/* The tables may themselves be read-only. */
 	__asm__ __volatile__("mov %0, %%cr0" : : "r"(cr0 & ~CR0_WP) : "memory");
-	table = (uint64_t *)(uintptr_t)(cr3 & PTE_ADDR);
-	for (int level = 4; level >= 1; level--) {
-		uint64_t *e = &table[(pa >> (12 + 9 * (level - 1))) & 511];
+	table = (uint64_t *)(uintptr_t)(cr3 & PTE_ADDR_MASK);
+	for (int level = PTE_LEVELS; level >= 1; level--) {
+		uint64_t *e = &table[pte_index(pa, level)];
 		if (!(*e & PTE_P))
 			break;
 		*e &= ~PTE_NX;
-		if (level == 1 || (level <= 3 && (*e & PTE_PS))) {
+		if (level == 1 || (pte_level_can_leaf(level, true) && (*e & PTE_PS))) {
 			ok = true;
 			break;
 		}
-		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR_MASK);
 	}
 	__asm__ __volatile__("invlpg (%0)\n\tmov %1, %%cr0" : : "r"(pa), "r"(cr0) : "memory");
 	return ok;

@@ -2,12 +2,8 @@
 #include "idmap.h"
 
 #include "../loader/arch/x86_64/cpu.h"
+#include "../loader/arch/x86_64/pte.h"
 
-#define PTE_P (UINT64_C(1) << 0)
-#define PTE_RW (UINT64_C(1) << 1)
-#define PTE_PS (UINT64_C(1) << 7)
-#define PTE_NX (UINT64_C(1) << 63)
-#define PTE_ADDR UINT64_C(0x000ffffffffff000)
 #define SZ_4K UINT64_C(0x1000)
 #define SZ_2M UINT64_C(0x200000)
 #define SMALL_CHUNKS 4 /* 2 MiB chunks mapped with 4 KiB pages: [0, 8 MiB) (linker.ld) */
@@ -71,7 +67,7 @@ bool mb_idmap_make_exec(uint64_t pa)
 			tab[k] = (c * SZ_2M + k * SZ_4K) | PTE_P | PTE_RW | PTE_NX;
 		*pde = addr(tab) | PTE_P | PTE_RW;
 	} else {
-		tab = (uint64_t *)(uintptr_t)(*pde & PTE_ADDR);
+		tab = (uint64_t *)(uintptr_t)(*pde & PTE_ADDR_MASK);
 	}
 	if (!(tab[(pa / SZ_4K) % 512] & PTE_P))
 		return false;

@@ -3,6 +3,7 @@
 #include "linux64.h"
 
 #include "../../elf/elf64.h"
+#include "../arch/x86_64/pte.h"
 #include "../layout/internal.h"
 #include "../libc.h"
 #include "../log.h"
@@ -240,25 +241,27 @@ enum ldr_err l64_load(const struct elf_image *img, const struct l64_plan *p, uin
 	return LDR_OK;
 }
 
-#define L64_PTE_P (UINT64_C(1) << 0)
-#define L64_PTE_RW (UINT64_C(1) << 1)
-#define L64_PTE_PS (UINT64_C(1) << 7)
-
+/*
+ * Not pt_build(): this map is RWX by protocol (a Linux-protocol kernel
+ * decompresses and relocates itself in place before it builds its own
+ * tables), and pt_build() refuses W|X by design.  Tables through
+ * pte_table(), leaves P|RW|PS without NX.
+ */
 void l64_build_tables(const struct l64_plan *p, uint64_t *pt, uint64_t pt_phys, bool allow_1g)
 {
 	uint64_t gigs = p->map_top >> 30;
 	uint64_t *pml4 = pt, *pdpt = pt + 512;
 
 	memset(pt, 0, p->pt_pages * PAGE_SIZE);
-	pml4[0] = (pt_phys + PAGE_SIZE) | L64_PTE_P | L64_PTE_RW;
+	pml4[0] = pte_table(pa_init(pt_phys + PAGE_SIZE));
 	for (uint64_t g = 0; g < gigs; g++) {
 		uint64_t *pd = pt + 512 * (2 + g);
 		if (allow_1g && g) {
-			pdpt[g] = (g << 30) | L64_PTE_P | L64_PTE_RW | L64_PTE_PS;
+			pdpt[g] = (g << 30) | PTE_P | PTE_RW | PTE_PS;
 			continue;
 		}
-		pdpt[g] = (pt_phys + (2 + g) * PAGE_SIZE) | L64_PTE_P | L64_PTE_RW;
+		pdpt[g] = pte_table(pa_init(pt_phys + (2 + g) * PAGE_SIZE));
 		for (uint64_t m = 0; m < 512; m++)
-			pd[m] = ((g << 30) + (m << 21)) | L64_PTE_P | L64_PTE_RW | L64_PTE_PS;
+			pd[m] = ((g << 30) + (m << 21)) | PTE_P | PTE_RW | PTE_PS;
 	}
 }
