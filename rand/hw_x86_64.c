@@ -9,35 +9,30 @@
 #ifdef __x86_64__
 #include "rand.h"
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ __volatile__("cpuid"
-			     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			     : "a"(leaf), "c"(sub));
-}
+#include "../include/ldr_x86_64.h"
 
 static bool has_rdrand(void *ctx)
 {
-	uint32_t r[4];
+	uint32_t a, b, c, d;
 
 	(void)ctx;
-	cpuid(0, 0, r);
-	if (r[0] < 1)
+	cpuid(0, &a, &b, &c, &d);
+	if (a < 1)
 		return false;
-	cpuid(1, 0, r);
-	return r[2] & (1u << 30);
+	cpuid(1, &a, &b, &c, &d);
+	return c & (1u << 30);
 }
 
 static bool has_rdseed(void *ctx)
 {
-	uint32_t r[4];
+	uint32_t a, b, c, d;
 
 	(void)ctx;
-	cpuid(0, 0, r);
-	if (r[0] < 7)
+	cpuid(0, &a, &b, &c, &d);
+	if (a < 7)
 		return false;
-	cpuid(7, 0, r);
-	return r[1] & (1u << 18);
+	cpuid_count(7, 0, &a, &b, &c, &d);
+	return b & (1u << 18);
 }
 
 static bool rdseed64(void *ctx, uint64_t *out)
@@ -64,17 +59,14 @@ static bool rdrand64(void *ctx, uint64_t *out)
 
 static uint64_t tsc(void *ctx)
 {
-	uint32_t lo, hi;
-
 	(void)ctx;
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
+	return rdtsc();
 }
 
 static void cpu_pause(void *ctx)
 {
 	(void)ctx;
-	__asm__ __volatile__("pause");
+	cpu_relax();
 }
 
 static const struct rand_cpu_ops x86_ops = {

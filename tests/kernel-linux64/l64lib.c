@@ -2,7 +2,7 @@
 /* See l64lib.h. */
 #include "l64lib.h"
 
-#include "../../loader/arch/x86_64/cpu.h" /* outb, inb */
+#include "../../include/ldr_x86_64.h" /* outb, inb */
 
 void l64_putc(char c)
 {

@@ -13,7 +13,7 @@ $(B)/kernel/linux64-kernel.elf: tests/kernel-linux64/kernel.ld
 $(B)/kernel/linux64-fixed.elf: tests/kernel-linux64/kernel-fixed.ld
 $(B)/kernel/linux64-fixed.elf: L64K_DEFS := -DLINK_BASE=0x200000ull
 $(B)/kernel/linux64-kernel.elf $(B)/kernel/linux64-fixed.elf: $(L64K_SRCS) \
-		tests/kernel-linux64/l64lib.h tests/kernel-linux64/sections.ld loader/arch/x86_64/cpu.h
+		tests/kernel-linux64/l64lib.h tests/kernel-linux64/sections.ld include/ldr_x86_64.h
 	@mkdir -p $(dir $@)
 	gcc $(L64K_CFLAGS) $(L64K_DEFS) -static -nostdlib -no-pie -Wl,-L,tests/kernel-linux64 \
 		-Wl,-T,$(filter-out %/sections.ld,$(filter %.ld,$^)) -Wl,--build-id=none -Wl,-z,noexecstack \

@@ -6,7 +6,7 @@
 # l64lib.c).  Booted by scripts/test-real-shapes.sh (~60 s: qemu -kernel,
 # GRUB BIOS and OVMF).
 RS_SRC := tests/kernel-realshape
-RS_LIB := tests/kernel-linux64/l64lib.c tests/kernel-linux64/l64lib.h loader/arch/x86_64/cpu.h
+RS_LIB := tests/kernel-linux64/l64lib.c tests/kernel-linux64/l64lib.h include/ldr_x86_64.h
 RS_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -ffreestanding -mno-red-zone \
 	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin
 RS_LDFLAGS := -nostdlib -Wl,--build-id=none -Wl,-z,noexecstack

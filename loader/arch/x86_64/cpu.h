@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* x86-64 instructions both front ends need (target only: privileged). */
+/* x86-64 CPU access both front ends need (target only: privileged); the
+ * bare instructions are in include/ldr_x86_64.h. */
 #ifndef LDR_X86_64_CPU_H
 #define LDR_X86_64_CPU_H
 
@@ -7,30 +8,7 @@
 #include <stdint.h>
 
 #include "../../boot_env.h"
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-	__asm__ __volatile__("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-
-static inline uint64_t rdtsc_serialized(void)
-{
-	uint32_t lo, hi;
-	__asm__ __volatile__("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
-}
+#include "../../../include/ldr_x86_64.h"
 
 static inline void write_cr3(uint64_t v)
 {
