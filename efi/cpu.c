@@ -4,8 +4,8 @@
 #include "efi_fe.h"
 #include "../loader/arch/x86_64/cpu.h"
 #include "../loader/arch/x86_64/pte.h"
+#include "../loader/arch/x86_64/uart16550.h"
 
-#define COM1 0x3f8
 #define CR0_MP (UINT64_C(1) << 1)
 #define CR0_EM (UINT64_C(1) << 2)
 #define CR0_TS (UINT64_C(1) << 3)
@@ -50,25 +50,15 @@ void efi_cpu_fpu_state(void)
 	__asm__ __volatile__("mov %0, %%cr0\n\tmov %1, %%cr4" : : "r"(cr0), "r"(cr4) : "memory");
 }
 
-/* 115200 8N1, FIFOs on; only when the firmware does not own the port. */
+/* COM1 at 115200 8N1; only when the firmware does not own the port. */
 void efi_serial_init(void)
 {
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x80);
-	outb(COM1 + 0, 0x01);
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03);
-	outb(COM1 + 2, 0xc7);
-	outb(COM1 + 4, 0x03);
+	uart_init(UART_COM1);
 }
 
-/* Bounded wait: a missing UART reads 0xff (THR empty), a stuck one must
- * not hang the boot. */
 void efi_serial_putc(char ch)
 {
-	for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-		__asm__ __volatile__("pause");
-	outb(COM1, (uint8_t)ch);
+	uart_putc(UART_COM1, ch);
 }
 
 /*

@@ -5,6 +5,7 @@
  * map with the loader's own walker) and where it runs.
  */
 #include "kernel.h"
+#include "../../include/ldr_x86_64.h"
 #include "../../loader/handoff/handoff_read.h"
 #include "../../loader/log.h"
 #include "../../loader/paging/paging.h"
@@ -48,13 +49,6 @@ static uint64_t read_cr4(void)
 {
 	uint64_t v;
 	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static uint8_t port_in8(uint16_t port)
-{
-	uint8_t v;
-	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 
@@ -128,7 +122,7 @@ const char *check_entry_state(const struct kinfo *k)
 		return why;
 	}
 	/* Both legacy 8259s masked (their interrupt mask registers). */
-	if (port_in8(0x21) != 0xff || port_in8(0xa1) != 0xff)
+	if (inb(0x21) != 0xff || inb(0xa1) != 0xff)
 		return "legacy PIC lines unmasked at entry";
 	/* Built with SSE allowed: faults (#UD, #NM) unless the bits above hold. */
 	if (sse_check())

@@ -12,9 +12,9 @@
 
 #include "kernel.h"
 #include "../../loader/handoff/handoff_read.h"
+#include "../../loader/arch/x86_64/uart16550.h"
 #include "../../loader/log.h"
 
-#define COM1 0x3f8
 #define DEBUG_EXIT 0xf4
 
 /* Ask for a 64 KiB stack and a 1 MiB heap (include/aslrboot.h, PT_NOTE). */
@@ -30,26 +30,12 @@ __asm__(".pushsection .note.aslrboot, \"a\", @note\n"
 struct entry_regs entry_regs;
 static uint64_t bss_probe[512]; /* must be zero: the loader clears .bss */
 
-static void outb(uint16_t port, uint8_t v)
-{
-	__asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 void kputs(const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\n')
-			kputs("\r");
-		for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-			;
-		outb(COM1, (uint8_t)*s);
+			uart_putc(UART_COM1, '\r');
+		uart_putc(UART_COM1, *s);
 	}
 }
 
