@@ -5,12 +5,15 @@
 #   loader/layout/     randomized placement
 #   loader/paging/     the page-table builder, walker and W^X verifier
 #   loader/handoff/    the boot-info block: writer and reader
-#   loader/arch/<arch>/ what differs per CPU: PTE encoding, CPU access, entry
+#   loader/arch/       arch.h: what the core needs from a CPU; <arch>/: one port
+#                      (PTE encoding, CPU access, UART, entry)
 #   loader/tools/      aslrboot-inspect (a host tool, not part of the core)
+# The architecture port under loader/arch/ (see loader/arch/arch.h).
+LDR_ARCH ?= x86_64
 LOADER_TARGET_ONLY := loader/libc.c
 CORE_SRCS += $(filter-out $(LOADER_TARGET_ONLY),$(wildcard loader/*.c)) \
 	$(wildcard loader/protos/*.c loader/layout/*.c loader/paging/*.c loader/handoff/*.c) \
-	$(wildcard loader/arch/x86_64/*.c)
+	$(wildcard loader/arch/$(LDR_ARCH)/*.c)
 
 # The host tool built from this code.
 include loader/tools/tools.mk

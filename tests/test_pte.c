@@ -72,6 +72,15 @@ static void test_pte_roundtrip(void)
 	EXPECT(!pte_level_can_leaf(4, true) && pte_level_can_leaf(1, false));
 	EXPECT_EQ(pte_index(0xffffffff80200000, 4), 511);
 	EXPECT_EQ(pte_index(0xffffffff80200000, 2), 1);
+	/* The two halves: their edges are canonical, one step past is not. */
+	EXPECT_EQ(PTE_VA_LOW_END, 0x0000800000000000);
+	EXPECT_EQ(PTE_VA_HIGH_BASE, 0xffff800000000000);
+	EXPECT(pte_va_canonical(PTE_VA_LOW_END - 1) && !pte_va_canonical(PTE_VA_LOW_END));
+	EXPECT(pte_va_canonical(PTE_VA_HIGH_BASE) && !pte_va_canonical(PTE_VA_HIGH_BASE - 1));
+	/* Presence and the table root (CR3 with PCID 0x123 and PWT/PCD set). */
+	EXPECT(pte_present(PTE_P) && !pte_present(PTE_RW | PTE_NX | 0x5000));
+	EXPECT_EQ(pa_addr(pte_root_table(0xabc000 | 0x123)), 0xabc000);
+	EXPECT_EQ(pa_addr(pte_root_table(0x7000 | 0x18)), 0x7000);
 }
 
 int main(void)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../addr.h"
+#include "../arch/arch.h"
 #include "../boot_env.h"
 #include "../../include/ldr_errors.h"
 #include "../memmap.h"
@@ -22,9 +23,9 @@
 #include "../../elf/elf.h"
 #include "../../rand/rand.h"
 
-/* Virtual window for every randomized region: the canonical upper half,
- * minus the top page (so no end address wraps). */
-#define LAYOUT_VWIN_LO UINT64_C(0xffff800000000000)
+/* Virtual window for every randomized region: the architecture's upper
+ * half, minus the top page (so no end address wraps). */
+#define LAYOUT_VWIN_LO PTE_VA_HIGH_BASE
 #define LAYOUT_VWIN_HI UINT64_C(0xfffffffffffff000)
 /* aslr=off: fixed virtual addresses, lowest free physical addresses. */
 #define LAYOUT_FIXED_KERNEL_VA UINT64_C(0xffffffff80000000)

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Level-generic page-table builder (Linux ident_map_64.c, Hafnium mm.c):
- * every level is handled by one function driven by pte_x86_64.h.  Each
+ * every level is handled by one function driven by the architecture's
+ * page-table format (../arch/arch.h).  Each
  * mapping uses the largest page whose va, pa and remaining length allow it.
  * Validate (pt_check, pool size from pt_count_tables), then write.
  */
 #include "paging.h"
 
 #include "../libc.h"
-#include "../arch/x86_64/pte.h"
+#include "../arch/arch.h"
 #include "../../include/aslrboot.h"
 
 #define PROT_ALL (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X)
@@ -240,7 +241,7 @@ static enum ldr_err map_range(struct pt_builder *b, paddr_t table, int level, ui
 				old |= *e;
 				*e = leaf;
 			}
-			if (old & PTE_P)
+			if (pte_present(old))
 				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);
 		} else {
 			switch (pte_decode(level, *e, &info)) {

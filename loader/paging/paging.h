@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Level-generic page-table builder and walker over an arch PTE interface
- * (pte_x86_64.h for 4-level x86-64).  Mappings are described by prot
+ * Level-generic page-table builder and walker over the architecture's
+ * page-table format (../arch/arch.h; 4-level on x86-64).  Mappings are described by prot
  * (ASLRBOOT_PROT_*), never by raw PTE bits; W|X is refused.
  */
 #ifndef LDR_PAGING_H

@@ -8,7 +8,7 @@
  */
 #include "paging.h"
 
-#include "../arch/x86_64/pte.h"
+#include "../arch/arch.h"
 #include "../../include/aslrboot.h"
 
 struct walker {
@@ -50,12 +50,12 @@ static enum ldr_err walk_table(struct walker *w, paddr_t table, int level, uint6
 
 		n = 1;
 		/* Fast path for the mostly empty tables: 8 entries per test. */
-		if (!(i & 7) && !((t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] | t[i + 5] |
-				   t[i + 6] | t[i + 7]) & PTE_P)) {
+		if (!(i & 7) && !pte_present(t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] |
+					     t[i + 5] | t[i + 6] | t[i + 7])) {
 			n = 8;
 			continue;
 		}
-		if (!(raw & PTE_P))
+		if (!pte_present(raw))
 			continue;
 		va = pte_va_sign_extend(base | ((uint64_t)i << shift));
 		kind = pte_decode(level, raw, &e);
@@ -98,7 +98,7 @@ static enum ldr_err walk(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, pt_lea
 			 bool runs, struct ldr_diag *diag)
 {
 	struct walker w = { phys_ptr, ctx, fn, arg, diag, 0, runs, false };
-	paddr_t root = pa_init(pa_addr(cr3) & PTE_ADDR_MASK);
+	paddr_t root = pte_root_table(pa_addr(cr3));
 
 	return walk_table(&w, root, PTE_LEVELS, 0, (struct perm){ true, true, true });
 }

@@ -3,7 +3,7 @@
 #include "linux64.h"
 
 #include "../../elf/elf64.h"
-#include "../arch/x86_64/pte.h"
+#include "../arch/arch.h"
 #include "../layout/internal.h"
 #include "../libc.h"
 #include "../log.h"

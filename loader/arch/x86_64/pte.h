@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * x86-64 4-level page-table entries as pure functions (Intel SDM Vol. 3A,
- * 4.5 "4-Level Paging", tables 4-15..4-20).  paging.c and wx_verify.c see
- * paging only through this file: an arm64 variant would swap it.
+ * 4.5 "4-Level Paging", tables 4-15..4-20): the page-table format of the
+ * architecture interface (../arch.h), through which the core sees it.
  *
  * Levels are numbered from the leaf up: 1 = PT (4 KiB pages), 2 = PD
  * (2 MiB), 3 = PDPT (1 GiB), 4 = PML4 (never a leaf).
@@ -32,6 +32,9 @@
 #define PTE_ENTRIES 512
 #define PTE_TABLE_SIZE 4096
 #define PTE_VA_BITS 48
+/* The canonical halves: [0, 2^47) and [2^64 - 2^47, 2^64). */
+#define PTE_VA_LOW_END (UINT64_C(1) << (PTE_VA_BITS - 1))
+#define PTE_VA_HIGH_BASE (~UINT64_C(0) << (PTE_VA_BITS - 1))
 
 enum pte_kind {
 	PTE_EMPTY,  /* P = 0: everything else is ignored by the CPU */
@@ -82,6 +85,18 @@ static inline uint64_t pte_va_sign_extend(uint64_t va)
 static inline bool pte_va_canonical(uint64_t va)
 {
 	return pte_va_sign_extend(va) == va;
+}
+
+/* Present (one bit, so it may test the OR of several entries). */
+static inline bool pte_present(uint64_t e)
+{
+	return (e & PTE_P) != 0;
+}
+
+/* The top-level table CR3 points to (PCID or PWT/PCD in bits 11:0). */
+static inline paddr_t pte_root_table(uint64_t cr3)
+{
+	return pa_init(cr3 & PTE_ADDR_MASK);
 }
 
 /* Non-leaf entry: P|RW, US = 0, NX = 0, so the leaf alone restricts.
