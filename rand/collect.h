@@ -50,8 +50,8 @@ struct rand_cpu_ops {
 	void (*pause)(void *ctx);
 };
 
-/* The real instructions (rand/hw_x86_64.c or rand/hw_arm64.c, by target);
- * NULL on other architectures. */
+/* The real instructions (rand/hw_<arch>.c: hw_x86_64.c); NULL on an
+ * architecture without a port. */
 const struct rand_cpu_ops *rand_hw_ops(void);
 
 /* One 64-bit word with bounded retries: LDR_E_RNG_ABSENT / LDR_E_RNG_FAILED. */

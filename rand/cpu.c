@@ -122,7 +122,7 @@ enum ldr_err rand_jitter_collect(struct rand_pool *p, const struct rand_cpu_ops 
 	return LDR_OK;
 }
 
-#if !defined(__x86_64__) && !defined(__aarch64__)
+#ifndef __x86_64__
 /* No CPU RNG port for this architecture: every CPU source reports ABSENT. */
 const struct rand_cpu_ops *rand_hw_ops(void)
 {
