@@ -17,9 +17,10 @@
 #define PROT_R ASLRBOOT_PROT_R
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 #define PROT_RX (ASLRBOOT_PROT_R | ASLRBOOT_PROT_X)
-/* Five pieces (RW, R, RX, RW, RW around page 0 and the stack guard), and
- * up to two more when the trampoline page is cut out of one. */
-#define MAP_MAX 8
+/* Five pieces (RW from page 1 to the image, its R and RX segments, RW up
+ * to the stack guard, RW after it), two more when the trampoline page is
+ * cut out of one. */
+#define MAP_MAX 7
 /*
  * Tables for two maps, the second built beside the live first: PML4,
  * PDPT, 4 PDs (2 MiB pages up to 4 GiB) and one PT per 2 MiB chunk with a
