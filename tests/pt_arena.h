@@ -2,7 +2,7 @@
 /*
  * Test support for the page-table tests: a malloc'd arena standing for the
  * physical pages of the table pool, a bounds-checked phys_ptr, a raw
- * (independent of pte_x86_64.c) entry locator, a reference greedy page
+ * (independent of loader/arch/x86_64/pte.c) entry locator, a reference greedy page
  * splitter, and the realistic boot plan used by several tests.
  */
 #ifndef TESTS_PT_ARENA_H

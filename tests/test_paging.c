@@ -57,7 +57,7 @@ static void check_plan(bool g1)
 
 		by_level[l->level]++;
 		/* NX on every non-X leaf, never on an X leaf; RW only if W. */
-		/* SDM bit numbers, independent of pte_x86_64.h: NX 63, RW 1, US 2. */
+		/* SDM bit numbers, independent of loader/arch/x86_64/pte.h: NX 63, RW 1, US 2. */
 		EXPECT_EQ(l->raw >> 63, !(l->prot & X));
 		EXPECT_EQ((l->raw >> 1) & 1, !!(l->prot & W));
 		EXPECT_EQ((l->raw >> 2) & 1, 0);
