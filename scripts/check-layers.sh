@@ -5,6 +5,8 @@
 #   elf/, rand/        -> include/ and themselves
 #   loader/            -> include/, elf/, rand/, loader/
 #   efi/, multiboot/   -> anything but each other
+# and inside loader/, only loader/arch/ itself names an architecture's
+# folder: the rest of the core includes loader/arch/arch.h.
 # tests/ and scripts/ are not checked.  A self-test first runs the checker
 # over a temporary tree with planted violations.
 # Usage: scripts/check-layers.sh [root]   Prints ok/FAIL lines and RESULT;
@@ -54,6 +56,14 @@ for folder in ours:
                         target = cand
                         break
                 dest = top(target) if target else None
+                rel_src = os.path.relpath(src, root).split(os.sep)
+                rel_dst = os.path.relpath(target, root).split(os.sep) if target else []
+                if (folder == 'loader' and rel_src[:2] != ['loader', 'arch'] and
+                        rel_dst[:2] == ['loader', 'arch'] and len(rel_dst) > 3):
+                    bad += 1
+                    print('%s:%d: the core includes loader/arch/arch.h, not %s' %
+                          (os.path.relpath(src, root), n, os.path.relpath(target, root)))
+                    continue
                 if dest is None or dest not in ours or dest in allowed[folder]:
                     continue
                 bad += 1
@@ -70,12 +80,15 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/aslrboot-layers.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp"/{include,elf,rand,loader,efi,multiboot}
+mkdir -p "$tmp"/{include,elf,rand,loader,efi,multiboot} "$tmp"/loader/arch/cpu
 printf '#include <stdint.h>\n' >"$tmp/include/floor.h"
 printf '#include "../include/floor.h"\n#include "elf.h"\n' >"$tmp/elf/elf.h"
 printf '#include "loader/core.h"\n#include "../elf/elf.h"\n' >"$tmp/loader/core.h"
 printf '#include "../loader/core.h"\n' >"$tmp/efi/main.c"
 printf '#include "../loader/core.h"\n' >"$tmp/multiboot/main.c"
+printf '#include "cpu/pte.h"\n' >"$tmp/loader/arch/arch.h"
+printf '#include "../../core.h"\n' >"$tmp/loader/arch/cpu/pte.h"
+printf '#include "arch/arch.h"\n' >"$tmp/loader/paging.c"
 if out=$(violations "$tmp"); then
 	ok "self-test: allowed edges pass"
 else
@@ -84,14 +97,16 @@ fi
 printf '#include "floor.h"\n#include "../loader/core.h"\n' >"$tmp/rand/rand.h"
 printf '\n#include "../efi/main.c"\n' >"$tmp/multiboot/bad.c"
 printf '#include "../elf/elf.h"\n' >"$tmp/include/up.h"
+printf '#include "arch/cpu/pte.h"\n' >"$tmp/loader/layout.c"
 if ! out=$(violations "$tmp") &&
 	grep -qx 'rand/rand.h:2: rand/ may not include loader/core.h' <<<"$out" &&
 	grep -qx 'multiboot/bad.c:2: multiboot/ may not include efi/main.c' <<<"$out" &&
 	grep -qx 'include/up.h:1: include/ may not include elf/elf.h' <<<"$out" &&
-	[ "$(wc -l <<<"$out")" -eq 3 ]; then
-	ok "self-test: three planted violations caught, one line each"
+	grep -qx 'loader/layout.c:1: the core includes loader/arch/arch.h, not loader/arch/cpu/pte.h' <<<"$out" &&
+	[ "$(wc -l <<<"$out")" -eq 4 ]; then
+	ok "self-test: four planted violations caught, one line each"
 else
-	fail "self-test: three planted violations caught, one line each: $out"
+	fail "self-test: four planted violations caught, one line each: $out"
 fi
 
 if out=$(violations "${1:-.}"); then
