@@ -31,7 +31,6 @@
 
 #define PHYS_FREE_MAX (MEMMAP_MAX + LAYOUT_MAX_AVOID + LAYOUT_MAX_REGIONS + 1)
 #define VIRT_FREE_MAX (LAYOUT_MAX_REGIONS + 2)
-#define LOW_MEM (UINT64_C(1) << 20) /* real-mode IVT, BDA, EBDA, VGA, BIOS */
 #define CANON_LO_END (UINT64_C(1) << 47)
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 
@@ -564,33 +563,6 @@ static enum ldr_err check_request(struct lctx *c)
 	return check_image(c);
 }
 
-/* USABLE pages from 1 MiB up to the limit, minus the avoid list. */
-static enum ldr_err init_phys(struct lctx *c)
-{
-	const struct memmap *mm = c->mm;
-	enum ldr_err err;
-
-	for (uint32_t i = 0; i < mm->count; i++) {
-		const struct mm_entry *e = &mm->e[i];
-		uint64_t lo = e->base > LOW_MEM ? e->base : LOW_MEM, hi = e->base + e->len;
-		if (e->type != ASLRBOOT_MEM_USABLE || !is_aligned(lo | hi, PAGE_SIZE))
-			continue; /* normalized USABLE is always page aligned */
-		if ((err = layout_fs_append(&c->phys, lo, hi < c->plimit ? hi : c->plimit)))
-			return ldr_fail(c->diag, err, "memory map", i, "base", e->base);
-	}
-	for (uint32_t i = 0; i < c->req->avoid_count; i++) {
-		const struct boot_range *a = &c->req->avoid[i];
-		uint64_t end;
-		/* Whole pages: the free ranges stay page aligned, which the
-		 * packing (layout_pack) relies on. */
-		if (!range_end(a->base, a->len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
-			end = UINT64_MAX; /* wraps: avoid everything above base */
-		if ((err = layout_fs_remove(&c->phys, align_down(a->base, PAGE_SIZE), end)))
-			return ldr_fail(c->diag, err, "avoid range", i, "base", a->base);
-	}
-	return LDR_OK;
-}
-
 /* The entry point where its unit runs (elf_place_va, as relocation sees it). */
 static enum ldr_err place_entry(struct lctx *c)
 {
@@ -617,7 +589,8 @@ enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *
 	enum ldr_err err;
 
 	memset(plan, 0, sizeof(*plan));
-	if ((err = check_request(&c)) || (err = init_phys(&c)))
+	if ((err = check_request(&c)) ||
+	    (err = layout_free_ram(&c.phys, mm, c.plimit, req->avoid, req->avoid_count, diag)))
 		return err;
 	if ((err = layout_fs_append(&c.virt, LAYOUT_VWIN_LO, LAYOUT_VWIN_HI)))
 		return ldr_fail(diag, err, "layout", -1, "virtual window", LAYOUT_VWIN_LO);
