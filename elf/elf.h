@@ -171,9 +171,10 @@ struct elf_placement {
  * *va = the runtime address of link address `link` (modulo 2^64): through
  * the unit holding it, where the address one past a unit's end belongs to
  * that unit (a byte of the next unit wins over it).  A link address outside
- * every unit moves by the offset va - link that all units share, when they
- * share one: so an image relocates exactly as with one slide for the whole
- * image.  When the offsets differ, no unit is known to be the right one (a
+ * every unit (an addend or a RELR word may hold any value, and accepted
+ * images have such) moves by the offset va - link that all units share,
+ * when they share one: so an image relocates exactly as with one slide for
+ * the whole image.  When the offsets differ, no unit is known to be the right one (a
  * pointer below an object and one past the end of another look alike), so
  * false: the caller refuses rather than guess.  pl must hold valid units.
  */

@@ -133,7 +133,8 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 	if ((err = target(ps, off, len, LDR_E_RELOC_RANGE, "relocation", n, &seg)))
 		return err;
 	if (type == R_X86_64_RELATIVE) {
-		if ((err = place(ps, add, "relocation", n, &val))) /* B + A for one slide */
+		/* B + A: where A runs, modulo 2^64 as in the psABI */
+		if ((err = place(ps, add, "relocation", n, &val)))
 			return err;
 	} else if ((err = sym_value(ps, ELF64_R_SYM(info), n, &S)))
 		return err;

@@ -59,8 +59,8 @@ struct layout_region {
  * goes.  [link, link + size) runs at virt, its bytes sit at phys (both
  * contiguous); its regions are r[region] and the ones after it that share
  * its seg (a writable segment holding RELRO has three, consecutive in both
- * address spaces).  Units are sorted by link address.  Today there is one
- * unit per PT_LOAD segment (its page span), and all share one offset
+ * address spaces).  Units are sorted by link address.  The layout makes one
+ * unit per PT_LOAD segment (its page span), all with one offset
  * virt - link: plan->slide.
  */
 struct layout_unit {
