@@ -142,22 +142,60 @@ enum ldr_err elf_parse(const void *buf, uint64_t size, uint32_t policy, struct e
 enum ldr_err elf_wx_scan(const struct elf_image *img, struct ldr_diag *diag);
 
 /*
- * Where each segment's pages live now: seg_mem[i] points to the loaded copy
- * of [segs[i].page_start, segs[i].page_end) (page_end - page_start bytes).
- * Segments may be placed at unrelated addresses.
+ * A placement unit: the link addresses [link, link + size) run at
+ * [va, va + size).  The layout makes one unit per loadable segment (its page
+ * span); relocation resolves every link address through the units.
+ */
+struct elf_unit {
+	uint64_t link, size;
+	uint64_t va;
+};
+
+#define ELF_MAX_UNITS ELF_MAX_LOAD
+
+/*
+ * Where the image goes.  seg_mem[i] points to the copy of
+ * [segs[i].page_start, segs[i].page_end) (page_end - page_start bytes) that
+ * the loader writes now; unit[0..nunits) say where each piece of the
+ * link-address space runs: sorted by link address, disjoint, none empty or
+ * wrapping (elf_relocate checks).  Segments may be placed at unrelated
+ * addresses in both.
  */
 struct elf_placement {
 	uint8_t *seg_mem[ELF_MAX_LOAD];
-	uint64_t slide;          /* runtime vaddr = link vaddr + slide */
+	struct elf_unit unit[ELF_MAX_UNITS];
+	uint32_t nunits;
 };
+
+/*
+ * *va = the runtime address of link address `link` (modulo 2^64): through
+ * the unit holding it, where the address one past a unit's end belongs to
+ * that unit (a byte of the next unit wins over it).  A link address outside
+ * every unit (an addend or a RELR word may hold any value, and accepted
+ * images have such) moves by the offset va - link that all units share,
+ * when they share one: so an image relocates exactly as with one slide for
+ * the whole image.  When the offsets differ, no unit is known to be the right one (a
+ * pointer below an object and one past the end of another look alike), so
+ * false: the caller refuses rather than guess.  pl must hold valid units.
+ */
+bool elf_place_va(const struct elf_placement *pl, uint64_t link, uint64_t *va);
 
 /* Copy file bytes, zero the rest of each segment's page span (8-byte moves):
  * segment i's bytes start at seg_mem[i] + (link address - page_start). */
 enum ldr_err elf_load(const struct elf_image *img, const struct elf_placement *pl);
 
-/* Apply RELA, JMPREL and RELR relocations for `pl->slide`, reading the tables
- * from img->file and writing into the loaded copies (RELA and JMPREL first,
- * then RELR).  A no-op under ELF_POL_LINUX64 (the kernel relocates itself). */
+/*
+ * Apply RELA, JMPREL and RELR relocations for the placement, reading the
+ * tables from img->file and writing into the loaded copies (RELA and JMPREL
+ * first, then RELR): RELATIVE stores place(A), RELR turns each word w
+ * into place(w), R_X86_64_64 stores place(S) + A, GLOB_DAT and JUMP_SLOT
+ * place(S) (place = elf_place_va; SHN_ABS and undefined symbols are not
+ * placed).  E_RANGE for a missing seg_mem[] or invalid units.  With units
+ * that share one offset it cannot fail otherwise on an image elf_parse
+ * accepted; with differing ones, E_RELOC_RANGE (field "value") for an address
+ * outside every unit, possibly after earlier entries were written.  A no-op
+ * under ELF_POL_LINUX64 (the kernel relocates itself).
+ */
 enum ldr_err elf_relocate(const struct elf_image *img, const struct elf_placement *pl,
 			  struct ldr_diag *diag);
 

@@ -32,6 +32,12 @@ enum ldr_err elf_parse_notes(struct elf_image *img, const Elf64_Phdr *ph, uint32
 enum ldr_err elf_parse_dynamic(struct elf_image *img, const Elf64_Phdr *ph, uint32_t index,
 			       struct ldr_diag *d);
 
+/* elf_place.c: 1 <= nunits <= ELF_MAX_UNITS, each unit non-empty, not
+ * wrapping, above the one before; else E_RANGE. */
+enum ldr_err elf_place_check(const struct elf_placement *pl, struct ldr_diag *d);
+/* Whether every unit has the same offset va - link; *off = unit 0's. */
+bool elf_place_shared(const struct elf_placement *pl, uint64_t *off);
+
 /* elf_reloc.c: check every RELA/JMPREL entry and RELR word; fills img->stats. */
 enum ldr_err elf_reloc_validate(struct elf_image *img, struct ldr_diag *d);
 

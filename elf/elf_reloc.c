@@ -5,16 +5,35 @@
  * count), elf_relocate() runs it again with one and writes, so the write
  * pass cannot meet an entry the validation pass did not accept.  Tables are
  * read from img->file (the validated copy, never re-read from its source);
- * targets are written through pl->seg_mem[].
+ * targets are written through pl->seg_mem[], values resolved through
+ * pl's units (elf_place_va).
  */
 #include "elf_int.h"
 
 struct pass {
 	struct elf_image *img;           /* stats are counted when pl == NULL */
 	const struct elf_placement *pl;  /* NULL: validate only */
-	uint64_t slide;
+	/* Every unit has offset `off` (elf_place_va then gives v + off for any
+	 * v): the lookup is skipped, so one slide costs one add per value. */
+	bool shared;
+	uint64_t off;
 	struct ldr_diag *d;
 };
+
+/* *out = the runtime address of link address v (entry n, for the diag);
+ * the validation pass has no placement and leaves v as it is. */
+static inline enum ldr_err place(const struct pass *ps, uint64_t v, const char *what, int64_t n,
+				 uint64_t *out)
+{
+	*out = v;
+	if (!ps->pl)
+		return LDR_OK;
+	if (ps->shared)
+		*out = v + ps->off;
+	else if (!elf_place_va(ps->pl, v, out))
+		return ldr_fail(ps->d, LDR_E_RELOC_RANGE, what, n, "value", v);
+	return LDR_OK;
+}
 
 /* [v, v + len) inside one writable segment (RELRO included: it is still RW here). */
 static enum ldr_err target(const struct pass *ps, uint64_t v, uint64_t len, enum ldr_err range,
@@ -56,8 +75,8 @@ static enum ldr_err sym_value(const struct pass *ps, uint32_t sym, int64_t n, ui
 			return LDR_OK;
 		return ldr_fail(ps->d, LDR_E_SYM_UNDEF, "relocation", n, "r_sym", sym);
 	}
-	*S = rd_le64(p + 8) + (shndx == SHN_ABS ? 0 : ps->slide);
-	return LDR_OK;
+	*S = rd_le64(p + 8);
+	return shndx == SHN_ABS ? LDR_OK : place(ps, *S, "relocation", n, S);
 }
 
 static void count(struct elf_image *img, uint32_t type)
@@ -113,9 +132,11 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 	}
 	if ((err = target(ps, off, len, LDR_E_RELOC_RANGE, "relocation", n, &seg)))
 		return err;
-	if (type == R_X86_64_RELATIVE)
-		val = ps->slide + add; /* B + A, modulo 2^64 as in the psABI */
-	else if ((err = sym_value(ps, ELF64_R_SYM(info), n, &S)))
+	if (type == R_X86_64_RELATIVE) {
+		/* B + A: where A runs, modulo 2^64 as in the psABI */
+		if ((err = place(ps, add, "relocation", n, &val)))
+			return err;
+	} else if ((err = sym_value(ps, ELF64_R_SYM(info), n, &S)))
 		return err;
 	else
 		val = type == R_X86_64_64 ? S + add : S;
@@ -127,16 +148,17 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 }
 
 /*
- * The write pass over a table elf_reloc_validate() proved all RELATIVE:
- * what is left per entry is finding its segment (cached: tables are
- * usually sorted) and the store, at any byte offset.  The check against
- * the cached segment keeps every store inside a segment even so.
+ * The write pass over a table elf_reloc_validate() proved all RELATIVE,
+ * with units that share one offset: what is left per entry is finding its
+ * segment (cached: tables are usually sorted), one add and the store, at
+ * any byte offset.  The check against the cached segment keeps every store
+ * inside a segment even so.
  */
 static enum ldr_err rela_relative(const struct pass *ps, uint64_t off, uint64_t n, int64_t first)
 {
 	const struct elf_image *img = ps->img;
 	const uint8_t *e = img->file + off;
-	uint64_t slide = ps->slide; /* a local: the stores below may alias *ps */
+	uint64_t uoff = ps->off; /* a local: the stores below may alias *ps */
 	uint64_t i = 0;
 
 	while (i < n) {
@@ -153,7 +175,7 @@ static enum ldr_err rela_relative(const struct pass *ps, uint64_t off, uint64_t 
 		last = img->segs[s].memsz - 8;
 		bias = (uintptr_t)ps->pl->seg_mem[s] - (uintptr_t)img->segs[s].page_start;
 		do {
-			uint64_t val = rd_le64(e + 16) + slide;
+			uint64_t val = rd_le64(e + 16) + uoff;
 
 			__builtin_memcpy((uint8_t *)(bias + (uintptr_t)v), &val, sizeof(val));
 			e += sizeof(Elf64_Rela);
@@ -169,7 +191,7 @@ static enum ldr_err rela_table(const struct pass *ps, uint64_t off, uint64_t n, 
 {
 	enum ldr_err err;
 
-	if (ps->pl && ps->img->rela_relative_only)
+	if (ps->pl && ps->img->rela_relative_only && ps->shared)
 		return rela_relative(ps, off, n, first);
 	for (uint64_t i = 0; i < n; i++)
 		if ((err = rela_one(ps, ps->img->file + off + i * sizeof(Elf64_Rela),
@@ -178,12 +200,26 @@ static enum ldr_err rela_table(const struct pass *ps, uint64_t off, uint64_t n, 
 	return LDR_OK;
 }
 
-static void relr_add(const struct pass *ps, uint8_t *p)
+/* The word at p (RELR table word n) becomes its runtime address. */
+static enum ldr_err relr_place(const struct pass *ps, uint8_t *p, int64_t n)
+{
+	uint64_t w, t;
+	enum ldr_err err;
+
+	__builtin_memcpy(&w, p, sizeof(w));
+	if ((err = place(ps, w, "RELR word", n, &t)))
+		return err;
+	__builtin_memcpy(p, &t, sizeof(t));
+	return LDR_OK;
+}
+
+/* The same with units that share offset `off`: one add. */
+static void relr_add(uint8_t *p, uint64_t off)
 {
 	uint64_t w;
 
 	__builtin_memcpy(&w, p, sizeof(w));
-	w += ps->slide;
+	w += off;
 	__builtin_memcpy(p, &w, sizeof(w));
 }
 
@@ -195,6 +231,7 @@ static void relr_add(const struct pass *ps, uint8_t *p)
 static enum ldr_err relr_bitmap(const struct pass *ps, uint64_t base, uint64_t w, int64_t n)
 {
 	uint64_t bits = w >> 1, lo, hi;
+	uint8_t *p;
 	uint32_t seg;
 	enum ldr_err err;
 
@@ -212,9 +249,16 @@ static enum ldr_err relr_bitmap(const struct pass *ps, uint64_t base, uint64_t w
 	}
 	/* From the lowest set bit: base itself may lie outside segment seg. */
 	bits >>= __builtin_ctzll(bits);
-	for (uint8_t *p = where(ps, seg, lo); bits; bits >>= 1, p += 8)
-		if (bits & 1)
-			relr_add(ps, p);
+	p = where(ps, seg, lo);
+	if (ps->shared) {
+		for (uint64_t off = ps->off; bits; bits >>= 1, p += 8)
+			if (bits & 1)
+				relr_add(p, off);
+		return LDR_OK;
+	}
+	for (; bits; bits >>= 1, p += 8)
+		if ((bits & 1) && (err = relr_place(ps, p, n)))
+			return err;
 	return LDR_OK;
 }
 
@@ -242,10 +286,10 @@ static enum ldr_err relr_table(const struct pass *ps)
 			return ldr_fail(ps->d, LDR_E_RELR, "RELR word", (int64_t)i, "address", w);
 		if ((err = target(ps, w, 8, LDR_E_RELR, "RELR word", (int64_t)i, &seg)))
 			return err;
-		if (ps->pl)
-			relr_add(ps, where(ps, seg, w));
-		else
+		if (!ps->pl)
 			ps->img->stats.relr_relocs++;
+		else if ((err = relr_place(ps, where(ps, seg, w), (int64_t)i)))
+			return err;
 		next = w + 8; /* w + 8 <= segment end: no wrap */
 		have_base = true;
 		wrapped = false;
@@ -266,7 +310,7 @@ static enum ldr_err run(const struct pass *ps)
 
 enum ldr_err elf_reloc_validate(struct elf_image *img, struct ldr_diag *d)
 {
-	struct pass ps = { .img = img, .pl = NULL, .slide = 0, .d = d };
+	struct pass ps = { .img = img, .pl = NULL, .d = d };
 	enum ldr_err err;
 
 	__builtin_memset(&img->stats, 0, sizeof(img->stats));
@@ -282,12 +326,16 @@ enum ldr_err elf_relocate(const struct elf_image *img, const struct elf_placemen
 			  struct ldr_diag *diag)
 {
 	/* The pass only writes img->stats when pl == NULL, so the cast is never written through. */
-	struct pass ps = { .img = (struct elf_image *)img, .pl = pl, .slide = pl->slide, .d = diag };
+	struct pass ps = { .img = (struct elf_image *)img, .pl = pl, .d = diag };
+	enum ldr_err err;
 
 	if (img->policy & ELF_POL_LINUX64)
 		return LDR_OK; /* the kernel relocates itself */
 	for (uint32_t i = 0; i < img->nsegs; i++)
 		if (!pl->seg_mem[i])
 			return ldr_fail(diag, LDR_E_RANGE, "placement", i, "seg_mem", 0);
+	if ((err = elf_place_check(pl, diag)))
+		return err;
+	ps.shared = elf_place_shared(pl, &ps.off);
 	return run(&ps);
 }

@@ -6,6 +6,7 @@
  * through gelf_getsym, RELR decoded by elfview.c.
  */
 #include "elf_diff.h"
+#include "elf_place.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -145,10 +146,11 @@ static void build_ref(struct images *m, struct elfview *v, int side, uint64_t sl
 
 static void run_ours(struct images *m, int side, uint64_t slide)
 {
-	struct elf_placement pl = { .slide = slide };
+	struct elf_placement pl;
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 
+	place_slide(m->img, slide, &pl);
 	memcpy(pl.seg_mem, m->ours[side], sizeof(pl.seg_mem));
 	if ((err = elf_load(m->img, &pl)) || (err = elf_relocate(m->img, &pl, &d)))
 		fail(m, "elf_load/elf_relocate at slide 0x%llx: %s", (unsigned long long)slide,

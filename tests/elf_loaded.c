@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "elf_loaded.h"
+#include "elf_place.h"
 
 void unload(struct loaded *l)
 {
@@ -12,17 +13,25 @@ void unload(struct loaded *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* Parse, then copy every segment into its own buffer (pre-filled with junk so
- * elf_load's zeroing is observable) and relocate. */
 enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol,
 		     struct loaded *l, struct ldr_diag *d)
+{
+	uint64_t off[ELF_MAX_UNITS];
+
+	for (int i = 0; i < ELF_MAX_UNITS; i++)
+		off[i] = slide;
+	return load_units(f, sz, off, pol, l, d);
+}
+
+enum ldr_err load_units(const uint8_t *f, size_t sz, const uint64_t *off, uint32_t pol,
+			struct loaded *l, struct ldr_diag *d)
 {
 	enum ldr_err e;
 
 	memset(l, 0, sizeof(*l));
 	if ((e = elf_parse(f, sz, pol, &l->img, d)))
 		return e;
-	l->pl.slide = slide;
+	place_units(&l->img, off, &l->pl);
 	for (uint32_t i = 0; i < l->img.nsegs; i++) {
 		size_t n = l->img.segs[i].page_end - l->img.segs[i].page_start;
 

@@ -8,14 +8,18 @@
 #include "elf/elf.h"
 
 /* An image parsed, copied into its own malloc'd buffer per segment and
- * relocated at pl.slide. */
+ * relocated. */
 struct loaded {
 	struct elf_image img;
 	struct elf_placement pl;
 };
 
 /* Parse, then copy every segment into its own buffer (pre-filled with junk so
- * elf_load's zeroing is observable) and relocate. */
+ * elf_load's zeroing is observable) and relocate, segment i's page span
+ * running at its link address + off[i] (one unit per segment). */
+enum ldr_err load_units(const uint8_t *f, size_t sz, const uint64_t *off, uint32_t pol,
+			struct loaded *l, struct ldr_diag *d);
+/* load_units with every segment at one slide. */
 enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol,
 		     struct loaded *l, struct ldr_diag *d);
 void unload(struct loaded *l);

@@ -2,14 +2,16 @@
 /*
  * libFuzzer target: elf_parse under every policy; when an image is accepted
  * (and small), elf_load + elf_relocate into per-segment buffers must succeed
- * ("cannot fail on an image elf_parse accepted") and the plan must hold its
- * invariants.  Per-input work is bounded by the input size (every table lives
+ * with every segment at one slide ("cannot fail on an image elf_parse
+ * accepted"), and with each segment at its own offset may refuse only an
+ * address outside every unit; the plan must hold its invariants.  Per-input work is bounded by the input size (every table lives
  * in the file) and by SPAN_CAP for the buffers.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "elf/elf.h"
+#include "elf_place.h"
 
 #define SPAN_CAP (UINT64_C(4) << 20)
 
@@ -51,18 +53,27 @@ static void check_plan(const struct elf_image *img)
 
 static void load_and_relocate(const struct elf_image *img, uint64_t slide)
 {
-	struct elf_placement pl = { .slide = slide };
-	uint64_t total = 0;
+	struct elf_placement pl;
+	uint64_t total = 0, off[ELF_MAX_UNITS];
 	struct ldr_diag d;
+	enum ldr_err e;
 
 	for (uint32_t i = 0; i < img->nsegs; i++)
 		total += img->segs[i].page_end - img->segs[i].page_start;
 	if (total > SPAN_CAP)
 		return;
+	place_slide(img, slide, &pl);
 	for (uint32_t i = 0; i < img->nsegs; i++)
 		CHECK((pl.seg_mem[i] = malloc(img->segs[i].page_end - img->segs[i].page_start)));
 	CHECK(elf_load(img, &pl) == LDR_OK);
 	CHECK(elf_relocate(img, &pl, &d) == LDR_OK);
+	for (uint32_t i = 0; i < ELF_MAX_UNITS; i++)
+		off[i] = slide + (uint64_t)i * 0x40000000;
+	place_units(img, off, &pl);
+	CHECK(elf_load(img, &pl) == LDR_OK);
+	e = elf_relocate(img, &pl, &d);
+	CHECK(e == LDR_OK || (e == LDR_E_RELOC_RANGE && d.err == e && d.field &&
+			      !strcmp(d.field, "value")));
 	for (uint32_t i = 0; i < img->nsegs; i++)
 		free(pl.seg_mem[i]);
 }

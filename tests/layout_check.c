@@ -97,6 +97,22 @@ static const char *check_kernel(const struct layout_plan *p, const struct elf_im
 
 	if (p->slide % align || va_addr(p->entry) != im->entry + p->slide)
 		return "slide/entry";
+	/* One unit per segment, its page span at link + slide, where its first
+	 * region is. */
+	if (p->nunits != im->nsegs)
+		return "unit count";
+	for (uint32_t i = 0; i < p->nunits; i++) {
+		const struct layout_unit *u = &p->unit[i];
+		const struct layout_region *r = &p->r[u->region];
+		if (u->seg != i || u->link != im->segs[i].page_start ||
+		    u->size != im->segs[i].page_end - im->segs[i].page_start ||
+		    va_addr(u->virt) != u->link + p->slide)
+			return "unit";
+		if (u->region >= p->count || r->kind != ASLRBOOT_RGN_KERNEL_SEGMENT ||
+		    r->seg != (int32_t)i || va_addr(r->virt) != va_addr(u->virt) ||
+		    pa_addr(r->phys) != pa_addr(u->phys))
+			return "unit region";
+	}
 	for (uint32_t i = 0; i < p->count; i++) {
 		const struct layout_region *r = &p->r[i];
 		const struct elf_seg *s;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "elf/elf.h"
+#include "elf_place.h"
 #include "elfgen.h"
 #include "harness.h"
 #include "l64_shapes.h"
@@ -104,7 +105,7 @@ static uint8_t *linux64_image(size_t *sz)
 static void test_policy_linux64(void)
 {
 	struct elf_image img;
-	struct elf_placement pl = { .slide = 0x1234000 };
+	struct elf_placement pl;
 	size_t sz;
 	uint8_t *p = linux64_image(&sz), *mem[3];
 
@@ -116,6 +117,7 @@ static void test_policy_linux64(void)
 	EXPECT_EQ(img.segs[1].page_start, 0x1000000 + ELFGEN_RELRO);
 	EXPECT_EQ(img.entry_seg, 0);
 	EXPECT(!img.has_dynamic && img.rela_count == 0);
+	place_slide(&img, 0x1234000, &pl);
 	for (int i = 0; i < 3; i++) {
 		mem[i] = malloc(img.segs[i].page_end - img.segs[i].page_start);
 		REQUIRE(mem[i]);

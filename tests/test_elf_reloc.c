@@ -11,6 +11,7 @@
 #include "elf/elf_int.h"
 #include "elfgen.h"
 #include "elf_loaded.h"
+#include "elf_place.h"
 #include "harness.h"
 
 #define SLIDE_A UINT64_C(0x40000000)
@@ -335,7 +336,7 @@ static void test_relr_bitmap_across_segments(void)
 	img.relr_count = 2;
 	pl.seg_mem[0] = a;
 	pl.seg_mem[1] = b;
-	pl.slide = SLIDE_A;
+	place_slide(&img, SLIDE_A, &pl);
 	EXPECT_ERR(elf_reloc_validate(&img, NULL), LDR_OK);
 	EXPECT_EQ(img.stats.relr_relocs, 2);
 	EXPECT_ERR(elf_relocate(&img, &pl, NULL), LDR_OK);
@@ -347,6 +348,188 @@ static void test_relr_bitmap_across_segments(void)
 		EXPECT(!b[i]);
 	free(a);
 	free(b);
+}
+
+/* Three units (text, data, ro) each at its own offset. */
+static const uint64_t unit_off[3] = { UINT64_C(0x40000000), UINT64_C(0xffffffff80000000),
+				      UINT64_C(0x7000000000) };
+
+static void put_word(uint8_t *p, uint64_t link, uint64_t w)
+{
+	memcpy(elfgen_at(p, link), &w, 8);
+}
+
+/*
+ * Every link address goes through the unit that holds it: RELATIVE, RELR
+ * and symbol values pointing into another segment than their target, the
+ * first byte of a unit that starts where the one before ends, one past the
+ * end of the last unit; SHN_ABS and undefined symbols are not placed.  Per
+ * entry and in the all-RELATIVE loop.
+ */
+static void test_unit_offsets(void)
+{
+	static const struct elfgen_rela r[] = {
+		{ ELFGEN_DATA + 0x00, R_X86_64_RELATIVE, 0, ELFGEN_TEXT + 0x20 }, /* into text */
+		{ ELFGEN_GOT + 0x00, R_X86_64_RELATIVE, 0, ELFGEN_DATA + 0x40 },  /* own segment */
+		{ ELFGEN_DATA + 0x18, R_X86_64_RELATIVE, 0, ELFGEN_RELRO },       /* text end = data start */
+		{ ELFGEN_DATA + 0x20, R_X86_64_RELATIVE, 0, ELFGEN_RO + 0x1000 }, /* one past the end */
+		{ ELFGEN_DATA + 0x08, R_X86_64_64, 1, 0x10 },                     /* S in text, + A */
+		{ ELFGEN_DATA + 0x28, R_X86_64_64, 3, 5 },                        /* SHN_ABS */
+		{ ELFGEN_GOT + 0x08, R_X86_64_GLOB_DAT, 2, 0 },                   /* weak undefined */
+	};
+	const uint64_t t = unit_off[0], d = unit_off[1], ro = unit_off[2];
+	struct elfgen_spec sp;
+	struct loaded l;
+	size_t sz;
+	uint8_t *p;
+
+	elfgen_spec_default(&sp);
+	sp.rela = r;
+	for (int relative_only = 0; relative_only < 2; relative_only++) {
+		sp.nrela = relative_only ? 4 : sizeof(r) / sizeof(r[0]);
+		sp.njmprel = relative_only ? 0 : 1;
+		p = elfgen_build(&sp, &sz);
+		/* The RELR words (DATA + 0x100, 0x108, 0x118) hold link addresses. */
+		put_word(p, ELFGEN_DATA + 0x100, ELFGEN_TEXT + 0x10);
+		put_word(p, ELFGEN_DATA + 0x108, ELFGEN_RO + 0x8);
+		put_word(p, ELFGEN_DATA + 0x118, ELFGEN_DATA + 0x800);
+		if (load_units(p, sz, unit_off, 0, &l, NULL) != LDR_OK) {
+			harness_fail(__FILE__, __LINE__, "load failed (relative_only %d)", relative_only);
+			unload(&l);
+			free(p);
+			continue;
+		}
+		REQUIRE(l.img.nsegs == 3 && l.pl.nunits == 3);
+		EXPECT_EQ(l.img.rela_relative_only, relative_only);
+		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), ELFGEN_TEXT + 0x20 + t);
+		EXPECT_EQ(word(&l, ELFGEN_GOT + 0x00), ELFGEN_DATA + 0x40 + d);
+		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x18), ELFGEN_RELRO + d);
+		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x20), ELFGEN_RO + 0x1000 + ro);
+		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x100), ELFGEN_TEXT + 0x10 + t);  /* RELR */
+		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x108), ELFGEN_RO + 0x8 + ro);
+		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x110), pattern_word(0x110));     /* bit clear */
+		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x118), ELFGEN_DATA + 0x800 + d);
+		if (!relative_only) {
+			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x08), ELFGEN_TEXT + 0x40 + t + 0x10);
+			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x28), 0x1234 + 5);
+			EXPECT_EQ(word(&l, ELFGEN_GOT + 0x08), 0);
+			EXPECT_EQ(word(&l, ELFGEN_GOT + 0x10), ELFGEN_TEXT + 0x40 + t); /* JUMP_SLOT */
+		}
+		unload(&l);
+		free(p);
+	}
+}
+
+/*
+ * A link address outside every unit: moved by the shared offset when all
+ * units have one (as with one slide), refused when they differ (RELATIVE
+ * above and below every unit, a RELR word, a symbol value).
+ */
+static void test_unit_outside(void)
+{
+	static const struct {
+		uint64_t addend, relr_word, sym_value;
+		const char *what;
+		uint64_t value;
+	} cases[] = {
+		{ 0x100000, ELFGEN_DATA, ELFGEN_TEXT, "relocation", 0x100000 },
+		{ 0x800, ELFGEN_DATA, ELFGEN_TEXT, "relocation", 0x800 },
+		{ ELFGEN_DATA, 0x9000, ELFGEN_TEXT, "RELR word", 0x9000 },
+		{ ELFGEN_DATA, ELFGEN_DATA, 0x9008, "relocation", 0x9008 },
+	};
+	static const uint64_t same[3] = { SLIDE_B, SLIDE_B, SLIDE_B };
+	struct elfgen_rela r[2] = {
+		{ ELFGEN_DATA + 0x00, R_X86_64_RELATIVE, 0, 0 },
+		{ ELFGEN_DATA + 0x08, R_X86_64_64, 1, 0 },
+	};
+	struct elfgen_sym sym[3];
+	struct elfgen_spec sp;
+	struct loaded l;
+	struct ldr_diag dg;
+	size_t sz;
+	uint8_t *p;
+
+	memcpy(sym, elfgen_default_syms, sizeof(sym));
+	elfgen_spec_default(&sp);
+	sp.rela = r;
+	sp.nrela = 2;
+	sp.syms = sym;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r[0].addend = (int64_t)cases[i].addend;
+		sym[0].value = cases[i].sym_value;
+		p = elfgen_build(&sp, &sz);
+		put_word(p, ELFGEN_DATA + 0x100, cases[i].relr_word);
+		put_word(p, ELFGEN_DATA + 0x108, ELFGEN_DATA);
+		put_word(p, ELFGEN_DATA + 0x118, ELFGEN_DATA);
+		memset(&dg, 0, sizeof(dg));
+		EXPECT_ERR(load_units(p, sz, unit_off, 0, &l, &dg), LDR_E_RELOC_RANGE);
+		EXPECT(dg.what && !strcmp(dg.what, cases[i].what));
+		EXPECT(dg.field && !strcmp(dg.field, "value"));
+		EXPECT_EQ(dg.value, cases[i].value);
+		unload(&l);
+		if (load_units(p, sz, same, 0, &l, NULL) == LDR_OK) {
+			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), cases[i].addend + SLIDE_B);
+			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x08), cases[i].sym_value + SLIDE_B);
+			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x100), cases[i].relr_word + SLIDE_B);
+		} else {
+			harness_fail(__FILE__, __LINE__, "shared offset refused (case %zu)", i);
+		}
+		unload(&l);
+		free(p);
+	}
+}
+
+/* elf_place_va on its own: unit bounds, one past the end, gaps, wrap. */
+static void test_place_va(void)
+{
+	struct elf_placement pl = {
+		.unit = { { 0x1000, 0x1000, 0xa000 }, { 0x2000, 0x1000, 0x50000 },
+			  { 0x8000, 0x2000, 0x90000 } },
+		.nunits = 3,
+	};
+	static const struct {
+		uint64_t link;
+		bool ok;
+		uint64_t va;
+	} want[] = {
+		{ 0x1000, true, 0xa000 },  { 0x1fff, true, 0xafff },  { 0x2000, true, 0x50000 },
+		{ 0x3000, true, 0x51000 }, { 0x3001, false, 0 },      { 0x7fff, false, 0 },
+		{ 0x8000, true, 0x90000 }, { 0xa000, true, 0x92000 }, { 0xa001, false, 0 },
+		{ 0xfff, false, 0 },       { 0, false, 0 },           { UINT64_MAX, false, 0 },
+	};
+	uint64_t va;
+
+	EXPECT_ERR(elf_place_check(&pl, NULL), LDR_OK);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		va = 0;
+		EXPECT_EQ(elf_place_va(&pl, want[i].link, &va), want[i].ok);
+		if (want[i].ok)
+			EXPECT_EQ(va, want[i].va);
+	}
+	/* One shared offset: every address moves by it, modulo 2^64. */
+	for (uint32_t i = 0; i < 3; i++)
+		pl.unit[i].va = pl.unit[i].link + SLIDE_B;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		EXPECT(elf_place_va(&pl, want[i].link, &va));
+		EXPECT_EQ(va, want[i].link + SLIDE_B);
+	}
+	/* Invalid unit lists. */
+	pl.unit[1].link = 0x1800; /* overlaps unit 0 */
+	EXPECT_ERR(elf_place_check(&pl, NULL), LDR_E_RANGE);
+	pl.unit[1] = (struct elf_unit){ 0x2000, 0, 0 }; /* empty */
+	EXPECT_ERR(elf_place_check(&pl, NULL), LDR_E_RANGE);
+	pl.unit[1] = (struct elf_unit){ 0x2000, 0x1000, 0 };
+	pl.unit[2] = (struct elf_unit){ UINT64_MAX - 0xfff, 0x2000, 0 }; /* wraps */
+	EXPECT_ERR(elf_place_check(&pl, NULL), LDR_E_RANGE);
+	pl.unit[2].size = 0xfff; /* ends at the last address */
+	EXPECT_ERR(elf_place_check(&pl, NULL), LDR_OK);
+	pl.unit[2].size = 0x1000; /* ends at 2^64: wraps */
+	EXPECT_ERR(elf_place_check(&pl, NULL), LDR_E_RANGE);
+	pl.unit[2].size = 0xfff;
+	pl.nunits = 0;
+	EXPECT_ERR(elf_place_check(&pl, NULL), LDR_E_RANGE);
+	pl.nunits = ELF_MAX_UNITS + 1;
+	EXPECT_ERR(elf_place_check(&pl, NULL), LDR_E_RANGE);
 }
 
 /* Rejections come from elf_parse, before anything is written (validate, then commit). */
@@ -427,7 +610,7 @@ static void test_inspect_policy(void)
 static void test_missing_segment_buffer(void)
 {
 	struct elf_image img;
-	struct elf_placement pl = { .slide = 0 };
+	struct elf_placement pl = { 0 };
 	struct ldr_diag d;
 	size_t sz;
 	uint8_t *p = elfgen_default(&sz);
@@ -448,6 +631,9 @@ int main(void)
 	RUN(test_unaligned_targets);
 	RUN(test_relr_runs);
 	RUN(test_relr_bitmap_across_segments);
+	RUN(test_unit_offsets);
+	RUN(test_unit_outside);
+	RUN(test_place_va);
 	RUN(test_rejected_targets);
 	RUN(test_inspect_policy);
 	RUN(test_missing_segment_buffer);

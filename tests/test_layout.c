@@ -814,6 +814,49 @@ static void test_property_random_maps(void)
 	make_image(&img, 0, 0x1000);
 }
 
+/*
+ * The free-RAM set both planners draw from: USABLE only, from 1 MiB, below
+ * the limit (rounded down to a page), avoid ranges rounded out to whole
+ * pages, a wrapping avoid range removes everything above its base.
+ */
+static void test_free_ram(void)
+{
+	static const struct mm_entry raw[] = {
+		{ 0, 0x9f000, ASLRBOOT_MEM_USABLE },
+		{ 0x9f000, 0x61000, ASLRBOOT_MEM_RESERVED },
+		{ 0x100000, 0x700000, ASLRBOOT_MEM_USABLE },
+		{ 0x800000, 0x100000, ASLRBOOT_MEM_ACPI_RECLAIMABLE },
+		{ 0x900000, 0x700000, ASLRBOOT_MEM_USABLE },
+	};
+	const struct boot_range avoid[] = {
+		{ 0x200100, 0x1000 },         /* -> [0x200000, 0x202000) */
+		{ 0xa00000, UINT64_MAX },     /* wraps: nothing above 0xa00000 */
+	};
+	struct frange buf[8];
+	struct free_set fs = { buf, 0, 8 };
+	struct memmap m;
+	struct ldr_diag d = { 0 };
+
+	REQUIRE(memmap_normalize(raw, sizeof(raw) / sizeof(raw[0]), &m, &d) == LDR_OK);
+	EXPECT_ERR(layout_free_ram(&fs, &m, 0xe00fff, avoid, 1, &d), LDR_OK);
+	REQUIRE(fs.count == 3);
+	EXPECT_EQ(buf[0].lo, 0x100000);
+	EXPECT_EQ(buf[0].hi, 0x200000);
+	EXPECT_EQ(buf[1].lo, 0x202000);
+	EXPECT_EQ(buf[1].hi, 0x800000);
+	EXPECT_EQ(buf[2].lo, 0x900000);
+	EXPECT_EQ(buf[2].hi, 0xe00000);
+	fs.count = 0;
+	EXPECT_ERR(layout_free_ram(&fs, &m, UINT64_MAX, avoid, 2, &d), LDR_OK);
+	REQUIRE(fs.count == 3);
+	EXPECT_EQ(buf[2].lo, 0x900000);
+	EXPECT_EQ(buf[2].hi, 0xa00000);
+	/* Out of room: E_LAYOUT naming the memory map entry. */
+	fs = (struct free_set){ buf, 0, 1 };
+	EXPECT_ERR(layout_free_ram(&fs, &m, UINT64_MAX, NULL, 0, &d), LDR_E_LAYOUT);
+	EXPECT(d.what && !strcmp(d.what, "memory map"));
+}
+
 int main(void)
 {
 	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
@@ -827,6 +870,7 @@ int main(void)
 	RUN(test_large_alignment);
 	RUN(test_relro_split);
 	RUN(test_bad_inputs);
+	RUN(test_free_ram);
 	RUN(test_sizes_from_note);
 	RUN(test_large_map);
 	RUN(test_pack_search);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Internals shared by layout.c, layout_slots.c and layout_map.c. */
+/* Internals shared by layout.c, slots.c, free.c and map.c (and the linux64
+ * planner, which draws from the same free sets). */
 #ifndef LDR_LAYOUT_INT_H
 #define LDR_LAYOUT_INT_H
 
@@ -26,6 +27,18 @@ struct slot_req {
 	uint64_t lo, hi;
 	uint64_t hint;
 };
+
+/* Below 1 MiB: real-mode IVT, BDA, EBDA, VGA, BIOS; never drawn from. */
+#define LAYOUT_LOW_MEM (UINT64_C(1) << 20)
+
+/*
+ * Append to fs (empty, ascending) the USABLE pages of mm in [1 MiB, limit),
+ * then remove the avoid ranges rounded out to whole pages (one that wraps
+ * removes everything above its base).  E_LAYOUT (diag: the memory map entry
+ * or avoid range) when fs is out of room.
+ */
+enum ldr_err layout_free_ram(struct free_set *fs, const struct memmap *mm, uint64_t limit,
+			     const struct boot_range *avoid, uint32_t n, struct ldr_diag *d);
 
 /* E_LAYOUT when the set is full. */
 enum ldr_err layout_fs_append(struct free_set *s, uint64_t lo, uint64_t hi);

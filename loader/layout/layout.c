@@ -4,10 +4,11 @@
  *
  * Virtual placements first, in a fixed order (one rand_uniform draw each):
  *   1. kernel virtual base: one slide for the whole span plus a guard page
- *      below and above (code is RIP-relative between segments);
+ *      below and above (code is RIP-relative between segments); the
+ *      placement units (one per segment) all run at link address + slide;
  *   2. stack, 3. heap, 4. boot info, 5. direct-map base, 6. page tables
  *      (an upper bound of their size: layout_map_bound).
- * Then the physical frames of every kernel segment, the stack, heap, boot
+ * Then the physical frames of every unit, the stack, heap, boot
  * info, trampoline and page-table pool, largest first (ties in that
  * order; with aslr=off, in that order, each at the lowest fit).  Before
  * the first, layout_pack finds a packing of all of them into free memory:
@@ -30,13 +31,12 @@
 
 #define PHYS_FREE_MAX (MEMMAP_MAX + LAYOUT_MAX_AVOID + LAYOUT_MAX_REGIONS + 1)
 #define VIRT_FREE_MAX (LAYOUT_MAX_REGIONS + 2)
-#define LOW_MEM (UINT64_C(1) << 20) /* real-mode IVT, BDA, EBDA, VGA, BIOS */
 #define CANON_LO_END (UINT64_C(1) << 47)
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 
-/* Physical placements: the kernel segments, then these. */
+/* Physical placements: the units (item i = unit i), then these. */
 enum { PI_STACK, PI_HEAP, PI_INFO, PI_TRAMP, PI_POOL, PI_OTHERS };
-#define PHYS_ITEMS (ELF_MAX_LOAD + PI_OTHERS)
+#define PHYS_ITEMS (LAYOUT_MAX_UNITS + PI_OTHERS)
 /* The reservation can split each free range once per item. */
 #define PHYS_SCRATCH (PHYS_FREE_MAX + PHYS_ITEMS)
 
@@ -140,26 +140,29 @@ static enum ldr_err add_piece(struct lctx *c, const struct layout_region *r, uin
 					  "relro" : prot_name(prot), (int)i, off);
 }
 
-/* One physical placement per segment; a writable one holding RELRO becomes
- * data / relro / data regions, consecutive in both address spaces. */
-static enum ldr_err place_segment(struct lctx *c, uint32_t i, uint32_t vmb)
+/* The regions of unit u (its segment's page span, at u->virt) and its
+ * physical placement; a writable segment holding RELRO becomes data / relro
+ * / data regions, consecutive in both address spaces. */
+static enum ldr_err place_unit(struct lctx *c, uint32_t i, uint32_t vmb)
 {
-	const struct elf_seg *s = &c->img->segs[i];
-	uint64_t size = s->page_end - s->page_start, lo, hi;
+	struct layout_unit *u = &c->p->unit[i];
+	const struct elf_seg *s = &c->img->segs[u->seg];
+	uint64_t size = u->size, lo, hi;
 	uint32_t prot = seg_prot(s->flags);
 	struct layout_region r;
 	enum ldr_err err;
 
-	add_item(c, i, prot_name(prot), i, size, c->plimit);
+	u->region = c->p->count;
+	add_item(c, i, prot_name(prot), u->seg, size, c->plimit);
 	r = (struct layout_region){ .kind = ASLRBOOT_RGN_KERNEL_SEGMENT, .prot = prot,
-				    .virt = va_init(s->page_start + c->p->slide), .size = size,
-				    .virt_mbits = vmb, .seg = (int32_t)i };
+				    .virt = u->virt, .size = size, .virt_mbits = vmb,
+				    .seg = (int32_t)u->seg };
 	if (!(prot & ASLRBOOT_PROT_W) || !c->img->has_relro ||
 	    c->img->relro_start >= s->page_end || c->img->relro_end <= s->page_start)
 		return add_piece(c, &r, i, 0, size, prot);
 	if (c->img->relro_start < s->page_start || c->img->relro_end > s->page_end ||
 	    !is_aligned(c->img->relro_start | c->img->relro_end, PAGE_SIZE))
-		return ldr_fail(c->diag, LDR_E_RELRO, "kernel segment", i, "relro_start",
+		return ldr_fail(c->diag, LDR_E_RELRO, "kernel segment", u->seg, "relro_start",
 				c->img->relro_start);
 	lo = c->img->relro_start - s->page_start;
 	hi = c->img->relro_end - s->page_start;
@@ -199,9 +202,17 @@ static enum ldr_err place_kernel(struct lctx *c)
 	c->vhint = base + span + PAGE_SIZE;
 	if ((err = add_guard(c, base - PAGE_SIZE, PAGE_SIZE, vmb)))
 		return err;
-	for (uint32_t i = 0; i < img->nsegs; i++)
-		if ((err = place_segment(c, i, vmb)))
+	for (uint32_t i = 0; i < img->nsegs; i++) {
+		const struct elf_seg *s = &img->segs[i];
+
+		c->p->unit[i] = (struct layout_unit){ .link = s->page_start,
+						      .size = s->page_end - s->page_start,
+						      .virt = va_init(s->page_start + c->p->slide),
+						      .seg = i };
+		c->p->nunits = i + 1;
+		if ((err = place_unit(c, i, vmb)))
 			return err;
+	}
 	return add_guard(c, base + span, PAGE_SIZE, vmb);
 }
 
@@ -243,7 +254,7 @@ static enum ldr_err place_data(struct lctx *c)
 {
 	const struct elf_image *img = c->img;
 	uint64_t stack, heap, info, g = LAYOUT_GUARD_PAGES * PAGE_SIZE;
-	uint32_t n = img->nsegs;
+	uint32_t n = c->p->nunits;
 	vaddr_t va;
 	enum ldr_err err;
 
@@ -271,7 +282,7 @@ static enum ldr_err place_data(struct lctx *c)
  * both filled in with its frame. */
 static enum ldr_err add_trampoline(struct lctx *c)
 {
-	uint32_t i = c->img->nsegs + PI_TRAMP;
+	uint32_t i = c->p->nunits + PI_TRAMP;
 	struct layout_region r = { .kind = ASLRBOOT_RGN_TRAMPOLINE,
 				   .prot = ASLRBOOT_PROT_R | ASLRBOOT_PROT_X, .size = PAGE_SIZE,
 				   .seg = -1 };
@@ -328,7 +339,7 @@ static enum ldr_err reserve_page_tables(struct lctx *c)
 	q.size = c->pool_pages * PAGE_SIZE;
 	if ((err = choose(c, true, "page tables", -1, &q, &c->pool_va, &c->pool_vmb)))
 		return err;
-	add_item(c, c->img->nsegs + PI_POOL, "page tables", -1, q.size, c->plimit);
+	add_item(c, c->p->nunits + PI_POOL, "page tables", -1, q.size, c->plimit);
 	return LDR_OK;
 }
 
@@ -456,7 +467,7 @@ static enum ldr_err place_phys(struct lctx *c)
 	uint8_t ord[PHYS_ITEMS];
 	enum ldr_err err;
 
-	c->nit = c->img->nsegs + PI_OTHERS;
+	c->nit = c->p->nunits + PI_OTHERS;
 	if ((err = reserve_phys(c)))
 		return err;
 	phys_order(c, ord, c->rng != NULL);
@@ -480,6 +491,8 @@ static enum ldr_err place_phys(struct lctx *c)
 		if (r->kind == ASLRBOOT_RGN_BOOT_INFO)
 			c->p->info_phys = r->phys;
 	}
+	for (uint32_t i = 0; i < c->p->nunits; i++)
+		c->p->unit[i].phys = pa_init(c->it[i].pa);
 	return LDR_OK;
 }
 
@@ -488,7 +501,7 @@ static enum ldr_err place_phys(struct lctx *c)
 static enum ldr_err finish_page_tables(struct lctx *c)
 {
 	struct layout_plan *p = c->p;
-	const struct pitem *x = &c->it[c->img->nsegs + PI_POOL];
+	const struct pitem *x = &c->it[c->p->nunits + PI_POOL];
 	struct layout_region r = { .kind = ASLRBOOT_RGN_PAGE_TABLES, .prot = PROT_RW,
 				   .virt = va_init(c->pool_va), .phys = pa_init(x->pa),
 				   .virt_mbits = c->pool_vmb, .phys_mbits = x->mbits,
@@ -550,30 +563,16 @@ static enum ldr_err check_request(struct lctx *c)
 	return check_image(c);
 }
 
-/* USABLE pages from 1 MiB up to the limit, minus the avoid list. */
-static enum ldr_err init_phys(struct lctx *c)
+/* The entry point where its unit runs (elf_place_va, as relocation sees it). */
+static enum ldr_err place_entry(struct lctx *c)
 {
-	const struct memmap *mm = c->mm;
-	enum ldr_err err;
+	struct elf_placement pl;
+	uint64_t va;
 
-	for (uint32_t i = 0; i < mm->count; i++) {
-		const struct mm_entry *e = &mm->e[i];
-		uint64_t lo = e->base > LOW_MEM ? e->base : LOW_MEM, hi = e->base + e->len;
-		if (e->type != ASLRBOOT_MEM_USABLE || !is_aligned(lo | hi, PAGE_SIZE))
-			continue; /* normalized USABLE is always page aligned */
-		if ((err = layout_fs_append(&c->phys, lo, hi < c->plimit ? hi : c->plimit)))
-			return ldr_fail(c->diag, err, "memory map", i, "base", e->base);
-	}
-	for (uint32_t i = 0; i < c->req->avoid_count; i++) {
-		const struct boot_range *a = &c->req->avoid[i];
-		uint64_t end;
-		/* Whole pages: the free ranges stay page aligned, which the
-		 * packing (layout_pack) relies on. */
-		if (!range_end(a->base, a->len, &end) || !align_up_checked(end, PAGE_SIZE, &end))
-			end = UINT64_MAX; /* wraps: avoid everything above base */
-		if ((err = layout_fs_remove(&c->phys, align_down(a->base, PAGE_SIZE), end)))
-			return ldr_fail(c->diag, err, "avoid range", i, "base", a->base);
-	}
+	layout_elf_units(c->p, &pl);
+	if (!elf_place_va(&pl, c->img->entry, &va))
+		return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel image", -1, "e_entry", c->img->entry);
+	c->p->entry = va_init(va);
 	return LDR_OK;
 }
 
@@ -590,7 +589,8 @@ enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *
 	enum ldr_err err;
 
 	memset(plan, 0, sizeof(*plan));
-	if ((err = check_request(&c)) || (err = init_phys(&c)))
+	if ((err = check_request(&c)) ||
+	    (err = layout_free_ram(&c.phys, mm, c.plimit, req->avoid, req->avoid_count, diag)))
 		return err;
 	if ((err = layout_fs_append(&c.virt, LAYOUT_VWIN_LO, LAYOUT_VWIN_HI)))
 		return ldr_fail(diag, err, "layout", -1, "virtual window", LAYOUT_VWIN_LO);
@@ -598,8 +598,18 @@ enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *
 	    (err = place_direct_map(&c)) || (err = reserve_page_tables(&c)) ||
 	    (err = place_phys(&c)) || (err = finish_page_tables(&c)))
 		return err;
-	plan->entry = va_init(req->img->entry + plan->slide);
+	if ((err = place_entry(&c)))
+		return err;
 	return layout_map_check(plan, diag);
+}
+
+void layout_elf_units(const struct layout_plan *plan, struct elf_placement *pl)
+{
+	pl->nunits = plan->nunits;
+	for (uint32_t i = 0; i < plan->nunits; i++)
+		pl->unit[i] = (struct elf_unit){ .link = plan->unit[i].link,
+						 .size = plan->unit[i].size,
+						 .va = va_addr(plan->unit[i].virt) };
 }
 
 int layout_find(const struct layout_plan *plan, uint32_t kind)

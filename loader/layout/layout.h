@@ -38,6 +38,7 @@
 #define LAYOUT_MAX_INFO (UINT64_C(16) << 20)
 #define LAYOUT_MAX_REGIONS 48
 #define LAYOUT_MAX_AVOID 64    /* req->avoid entries */
+#define LAYOUT_MAX_UNITS ELF_MAX_UNITS
 /* Direct-map pieces (<= one per RAM-like memmap entry, +2 per read-only
  * kernel region or trampoline that splits one) plus one per backed region. */
 #define LAYOUT_MAX_MAPPINGS (MEMMAP_MAX + 3 * LAYOUT_MAX_REGIONS)
@@ -52,6 +53,23 @@ struct layout_region {
 	uint32_t virt_mbits, phys_mbits; /* 1000 * log2(slots) */
 	int32_t seg;     /* kernel segment index for KERNEL_SEGMENT, else -1 */
 	uint32_t flags;  /* ASLRBOOT_RGN_F_* */
+};
+
+/*
+ * A placement unit: a piece of the image's link-address space and where it
+ * goes.  [link, link + size) runs at virt, its bytes sit at phys (both
+ * contiguous); its regions are r[region] and the ones after it that share
+ * its seg (a writable segment holding RELRO has three, consecutive in both
+ * address spaces).  Units are sorted by link address.  The layout makes one
+ * unit per PT_LOAD segment (its page span), all with one offset
+ * virt - link: plan->slide.
+ */
+struct layout_unit {
+	uint64_t link, size;
+	vaddr_t virt;
+	paddr_t phys;
+	uint32_t region; /* index of its first region in plan->r */
+	uint32_t seg;    /* index in img->segs */
 };
 
 struct layout_request {
@@ -69,7 +87,9 @@ struct layout_request {
 struct layout_plan {
 	struct layout_region r[LAYOUT_MAX_REGIONS];
 	uint32_t count;
-	uint64_t slide;           /* kernel runtime va - link va */
+	struct layout_unit unit[LAYOUT_MAX_UNITS];
+	uint32_t nunits;
+	uint64_t slide;           /* virt - link, shared by every unit */
 	vaddr_t entry;
 	vaddr_t stack_top;
 	vaddr_t info_virt;
@@ -98,6 +118,10 @@ struct layout_plan {
  */
 enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *mm,
 			 struct rand_drbg *rng, struct layout_plan *plan, struct ldr_diag *diag);
+
+/* The units as elf/ relocates by them (link range -> runtime address); the
+ * segment buffers pl->seg_mem are left to the caller. */
+void layout_elf_units(const struct layout_plan *plan, struct elf_placement *pl);
 
 /* Index of the first region of `kind`, or -1. */
 int layout_find(const struct layout_plan *plan, uint32_t kind);

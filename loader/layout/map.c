@@ -229,7 +229,7 @@ enum ldr_err layout_map_bound(struct layout_plan *p, const struct memmap *mm, bo
 			n += worst_tables(r->size, PAGE_SIZE);
 		}
 	}
-	if (khi) /* the kernel's pieces lie in one span */
+	if (khi) /* all units share one offset: their pieces lie in one span */
 		n += worst_tables(khi - klo, PAGE_SIZE);
 	*tables = n;
 	return LDR_OK;

@@ -117,33 +117,6 @@ enum ldr_err linux64_validate(struct loader_state *s, bool *use)
 	return LDR_OK;
 }
 
-/* USABLE memory in [1 MiB, hi) minus the avoid list. */
-static enum ldr_err free_ram(struct free_set *fs, const struct memmap *mm, uint64_t hi,
-			     const struct boot_range *avoid, uint32_t n, struct ldr_diag *d)
-{
-	enum ldr_err err;
-
-	for (uint32_t i = 0; i < mm->count; i++) {
-		const struct mm_entry *e = &mm->e[i];
-		uint64_t lo = e->base > L64_LOW_MEM ? e->base : L64_LOW_MEM, end;
-		if (e->type != ASLRBOOT_MEM_USABLE || !range_end(e->base, e->len, &end))
-			continue;
-		end = end < hi ? end : hi;
-		lo = align_up_checked(lo, PAGE_SIZE, &lo) ? lo : end;
-		end = align_down(end, PAGE_SIZE);
-		if (lo < end && (err = layout_fs_append(fs, lo, end)))
-			return ldr_fail(d, err, "memory map", i, "base", e->base);
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t end;
-		if (!range_end(avoid[i].base, avoid[i].len, &end))
-			end = UINT64_MAX;
-		if ((err = layout_fs_remove(fs, align_down(avoid[i].base, PAGE_SIZE), end)))
-			return ldr_fail(d, err, "avoid range", i, "base", avoid[i].base);
-	}
-	return LDR_OK;
-}
-
 #define L64_1G (UINT64_C(1) << 30)
 
 /*
@@ -190,7 +163,7 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 	p->align = img->max_align > PAGE_SIZE ? img->max_align : PAGE_SIZE;
 	size_tables(p, mm, img->link_end, map_min, allow_1g);
 	p->scratch_pages = L64_PG_TABLES + p->pt_pages;
-	if ((err = free_ram(&fs, mm, hi, avoid, avoid_count, d)))
+	if ((err = layout_free_ram(&fs, mm, hi, avoid, avoid_count, d)))
 		return err;
 	if (p->fixed) {
 		/* Exactly [link_base, link_end): the one slot of a window that size. */

@@ -105,7 +105,7 @@ static void *phys(struct loader_state *s, paddr_t pa, uint64_t len)
 
 enum ldr_err stage_load(struct loader_state *s)
 {
-	struct elf_placement pl = { .slide = s->plan.slide };
+	struct elf_placement pl = { 0 };
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 
@@ -114,16 +114,17 @@ enum ldr_err stage_load(struct loader_state *s)
 		if (region_backed(r))
 			if (!phys(s, r->phys, r->size))
 				return fail(s, LDR_E_RANGE, "region not accessible");
-		if (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT && r->seg >= 0 &&
-		    (uint32_t)r->seg < s->img.nsegs && !pl.seg_mem[r->seg]) {
-			const struct elf_seg *sg = &s->img.segs[r->seg];
-			/* A segment's regions (relro + data) are consecutive in
-			 * both address spaces: its first region maps all of it. */
-			pl.seg_mem[r->seg] = phys(s, r->phys, sg->page_end - sg->page_start);
-		} else if (region_backed(r) && r->kind != ASLRBOOT_RGN_KERNEL_SEGMENT &&
-			   r->kind != ASLRBOOT_RGN_PAGE_TABLES) {
+		if (region_backed(r) && r->kind != ASLRBOOT_RGN_KERNEL_SEGMENT &&
+		    r->kind != ASLRBOOT_RGN_PAGE_TABLES)
 			memset(phys(s, r->phys, r->size), 0, r->size);
-		}
+	}
+	/* Each unit's bytes are contiguous (its regions, relro + data, are
+	 * consecutive): one buffer per segment. */
+	layout_elf_units(&s->plan, &pl);
+	for (uint32_t i = 0; i < s->plan.nunits; i++) {
+		const struct layout_unit *u = &s->plan.unit[i];
+		if (u->seg < s->img.nsegs && !pl.seg_mem[u->seg])
+			pl.seg_mem[u->seg] = phys(s, u->phys, u->size);
 	}
 	for (uint32_t i = 0; i < s->img.nsegs; i++)
 		if (!pl.seg_mem[i])

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "bench_common.h"
+#include "tests/elf_place.h"
 #include "loader/libc.h"
 
 extern char **environ;
@@ -30,6 +31,7 @@ struct kimg {
 	uint64_t size;
 	struct elf_image img;
 	struct elf_placement pl;
+	uint64_t slide;
 	uint64_t span;
 };
 
@@ -58,7 +60,8 @@ static void kimg_open(struct kimg *k, const char *name)
 		fprintf(stderr, "%s: elf_parse: %s\n", path, d.what ? d.what : "?");
 		exit(2);
 	}
-	k->pl.slide = UINT64_C(0xffffd9b3a2131000) - k->img.link_base;
+	k->slide = UINT64_C(0xffffd9b3a2131000) - k->img.link_base;
+	place_slide(&k->img, k->slide, &k->pl);
 	k->span = 0;
 	for (uint32_t i = 0; i < k->img.nsegs; i++) {
 		uint64_t n = k->img.segs[i].page_end - k->img.segs[i].page_start;
@@ -114,7 +117,7 @@ static void tight_loop(const struct kimg *k)
 	while (w + 1 < im->nsegs && !(im->segs[w].flags & ELF_PF_W))
 		w++; /* the generated tables live in the one writable segment */
 	uint8_t *base = k->pl.seg_mem[w] - im->segs[w].page_start;
-	uint64_t slide = k->pl.slide;
+	uint64_t slide = k->slide;
 
 	if (im->rela_count) {
 		const uint64_t *r = (const uint64_t *)(im->file + im->rela_off);
