@@ -31,7 +31,6 @@
 
 #define PHYS_FREE_MAX (MEMMAP_MAX + LAYOUT_MAX_AVOID + LAYOUT_MAX_REGIONS + 1)
 #define VIRT_FREE_MAX (LAYOUT_MAX_REGIONS + 2)
-#define CANON_LO_END (UINT64_C(1) << 47)
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 
 /* Physical placements: the units (item i = unit i), then these. */
@@ -288,7 +287,7 @@ static enum ldr_err add_trampoline(struct lctx *c)
 				   .seg = -1 };
 
 	add_item(c, i, "trampoline", -1, PAGE_SIZE,
-		 c->plimit < CANON_LO_END ? c->plimit : CANON_LO_END);
+		 c->plimit < PTE_VA_LOW_END ? c->plimit : PTE_VA_LOW_END);
 	return add_region(c, &r, "trampoline", (int)i, 0);
 }
 

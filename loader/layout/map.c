@@ -8,8 +8,7 @@
 #include "internal.h"
 
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
-#define SLOT_512G (UINT64_C(1) << 39) /* what one top-level entry covers */
-#define CANON_LO_END (UINT64_C(1) << 47)
+#define TOP_SLOT pte_level_size(PTE_LEVELS) /* what one top-level entry covers */
 
 static bool ram_like(uint32_t type)
 {
@@ -172,8 +171,11 @@ static uint64_t worst_slots(uint64_t len, uint64_t size, uint64_t step)
 /* Tables below the top level that len bytes anywhere (step-aligned) can need. */
 static uint64_t worst_tables(uint64_t len, uint64_t step)
 {
-	return worst_slots(len, SIZE_2M, step) + worst_slots(len, SIZE_1G, step) +
-	       worst_slots(len, SLOT_512G, step);
+	uint64_t n = 0;
+
+	for (int level = 2; level <= PTE_LEVELS; level++)
+		n += worst_slots(len, pte_level_size(level), step);
+	return n;
 }
 
 /* 1 if the address is not 2 MiB aligned and its slot is not *last. */
@@ -202,7 +204,7 @@ enum ldr_err layout_map_bound(struct layout_plan *p, const struct memmap *mm, bo
 		dlo = pa_addr(p->map[0].pa);
 		dhi = pa_addr(p->map[p->map_count - 1].pa) + p->map[p->map_count - 1].len;
 		n += worst_slots(dhi - dlo, SIZE_1G, PAGE_SIZE) +
-		     worst_slots(dhi - dlo, SLOT_512G, PAGE_SIZE);
+		     worst_slots(dhi - dlo, TOP_SLOT, PAGE_SIZE);
 	}
 	for (uint32_t i = 0; i < p->map_count; i++) {
 		uint64_t lo = pa_addr(p->map[i].pa), len = p->map[i].len;
@@ -246,8 +248,8 @@ enum ldr_err layout_map_bound(struct layout_plan *p, const struct memmap *mm, bo
 static void slot_run(const struct layout_plan *p, const struct pt_mapping *m, uint32_t *i0,
 		     uint32_t *i1)
 {
-	uint64_t lo = align_down(va_addr(m->va), SLOT_512G);
-	uint64_t hi = align_down(va_addr(m->va) + m->len - 1, SLOT_512G) + (SLOT_512G - 1);
+	uint64_t lo = align_down(va_addr(m->va), TOP_SLOT);
+	uint64_t hi = align_down(va_addr(m->va) + m->len - 1, TOP_SLOT) + (TOP_SLOT - 1);
 	uint32_t i = 0, j;
 
 	while (i < p->map_count && va_addr(p->map[i].va) + (p->map[i].len - 1) < lo)
@@ -303,7 +305,7 @@ static bool mapping_ok(const struct pt_mapping *m)
 	if (va < PAGE_SIZE) /* page 0 stays unmapped: NULL dereferences fault */
 		return false;
 	/* Entirely in one canonical half. */
-	return va >= LAYOUT_VWIN_LO ? end <= LAYOUT_VWIN_HI : end <= CANON_LO_END;
+	return va >= LAYOUT_VWIN_LO ? end <= LAYOUT_VWIN_HI : end <= PTE_VA_LOW_END;
 }
 
 enum ldr_err layout_map_check(const struct layout_plan *p, struct ldr_diag *diag)
