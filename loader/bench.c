@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench=K: the loader's own cost of ASLR, measured inside one boot
- * (scripts/bench.sh).  Each round plans, loads, relocates and maps the same
- * validated kernel, aslr=off and aslr=on alternating in ABBA order so that
- * drift (TCG translation-cache warm-up) hits both arms alike.  Rounds are
- * throwaway and claim nothing: on the Multiboot path the planner already
- * avoids every byte the front end holds (env->reserved, modules), and the
- * real boot re-plans from scratch afterwards.  UEFI: refused (firmware
- * allocations made after the memory-map snapshot are only protected by
- * alloc_at, which a throwaway round must not call).
+ * (scripts/bench.sh), before the boot itself (loader_main).  Each round
+ * plans, loads, relocates and maps the same validated kernel through the
+ * native protocol's stages, aslr=off and aslr=on alternating in ABBA order
+ * so that drift (TCG translation-cache warm-up) hits both arms alike.
+ * Rounds are throwaway and claim nothing: on the Multiboot path the planner
+ * already avoids every byte the front end holds (env->reserved, modules),
+ * and the boot that follows starts from scratch, with its own entropy and
+ * validation.  UEFI: refused (firmware allocations made after the
+ * memory-map snapshot are only protected by alloc_at, which a throwaway
+ * round must not call).
  */
 #include "bench.h"
 
-#include "libc.h"
 #include "log.h"
+#include "protos/proto.h"
+#include "state.h"
 
 enum { B_PLAN, B_COPY, B_RELOC, B_MAP, B_TOTAL, B_N };
 static const char *const bname[B_N] = { "plan", "copy", "relocate", "page-tables", "total" };
@@ -37,7 +40,8 @@ static enum ldr_err round_once(struct loader_state *s, uint32_t i, bool off, uin
 	int k;
 
 	s->env->opts.aslr_off = off;
-	if ((err = stage_plan(s)) || (err = stage_load(s)) || (err = stage_map(s)))
+	if ((err = proto_native.plan(s)) || (err = proto_native.load(s)) ||
+	    (err = proto_native.map(s)))
 		return err;
 	d[B_PLAN] = t[ASLRBOOT_PHASE_PLAN] - t0;
 	d[B_COPY] = t[ASLRBOOT_PHASE_COPY] - t[ASLRBOOT_PHASE_PLAN];
@@ -71,21 +75,16 @@ static void summary(uint32_t n_off, uint32_t n_on)
 	}
 }
 
-enum ldr_err loader_bench(struct loader_state *s)
+/* The rounds over a validated kernel in s; the options restored after. */
+static enum ldr_err rounds(struct loader_state *s)
 {
 	struct boot_options *o = &s->env->opts;
 	bool aslr_off = o->aslr_off, verbose = o->verbose;
-	uint32_t k = o->bench, n[2] = { 0, 0 };
+	uint32_t n[2] = { 0, 0 };
 	enum ldr_err err = LDR_OK;
 
-	if (!k)
-		return LDR_OK;
-	if (!(s->env->info_flags & ASLRBOOT_INFO_F_MULTIBOOT) || !s->ops->timestamp) {
-		log_printf("bench: ignored (Multiboot path with a timestamp only)\n");
-		return LDR_OK;
-	}
 	o->verbose = false;
-	for (uint32_t i = 0; i < k && i < BENCH_MAX_ROUNDS && !err; i++) {
+	for (uint32_t i = 0; i < o->bench && i < BENCH_MAX_ROUNDS && !err; i++) {
 		bool off = ((i / 2) % 2 == 0) == (i % 2 == 0); /* off on on off ... */
 		err = round_once(s, i, off, n[off]);
 		n[off]++;
@@ -95,8 +94,37 @@ enum ldr_err loader_bench(struct loader_state *s)
 	if (err)
 		return err;
 	summary(n[1], n[0]);
-	/* Restamp: the real plan phase then excludes the rounds (the kernel sees
-	 * them in its "validate" phase instead). */
-	s->tsc[ASLRBOOT_PHASE_VALIDATE] = s->ops->timestamp(s->ops->ctx);
 	return LDR_OK;
+}
+
+enum ldr_err loader_bench(struct boot_env *env, const struct platform_ops *ops)
+{
+	static struct loader_state state;
+	struct loader_state *s = &state;
+	enum ldr_err err;
+
+	if (!env->opts.bench)
+		return LDR_OK;
+	log_init(ops);
+	if (!(env->info_flags & ASLRBOOT_INFO_F_MULTIBOOT) || !ops->timestamp) {
+		log_printf("bench: ignored (Multiboot path with a timestamp only)\n");
+		return LDR_OK;
+	}
+	/* Entropy and validation of its own, silent: the boot that follows
+	 * repeats them and reports their warnings and errors, once.  (This
+	 * path has no front-end entropy inputs or seed file that the first
+	 * collection could use up.)  No rounds for a kernel the native
+	 * protocol does not boot. */
+	stage_init(s, env, ops);
+	log_init(NULL);
+	err = stage_entropy(s);
+	if (!err)
+		err = stage_validate(s);
+	log_init(ops);
+	if (!err && s->proto == &proto_native)
+		err = rounds(s);
+	else
+		err = LDR_OK;
+	stage_wipe(s);
+	return err;
 }

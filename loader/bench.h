@@ -3,13 +3,16 @@
 #ifndef LDR_BENCH_H
 #define LDR_BENCH_H
 
+#include "boot_env.h"
 #include "config.h" /* BENCH_MAX_ROUNDS */
-#include "stages.h"
+#include "platform.h"
 
-/* With opts.bench = K > 0 on the Multiboot path: K throwaway rounds of
- * plan -> load+relocate -> map, aslr off and on in ABBA order, printed per
- * round (addresses + cycles per phase) and as per-phase medians.  Returns
- * LDR_OK at once when K is 0; a failing round's error otherwise. */
-enum ldr_err loader_bench(struct loader_state *s);
+/* With env->opts.bench = K > 0 on the Multiboot path, before the boot: K
+ * throwaway rounds of plan -> load+relocate -> map over the validated
+ * kernel (native protocol only), aslr off and on in ABBA order, printed per
+ * round (addresses + cycles per phase) and as per-phase medians; nothing is
+ * claimed.  Returns LDR_OK at once when K is 0 (after a one-line notice
+ * off the Multiboot path); a failing round's error otherwise. */
+enum ldr_err loader_bench(struct boot_env *env, const struct platform_ops *ops);
 
 #endif

@@ -43,7 +43,7 @@ enum boot_entropy_policy {
 };
 
 enum boot_protocol {
-	BOOT_PROTO_AUTO = 0,    /* native, else linux64 when allowed (l64_decide, linux64.h) */
+	BOOT_PROTO_AUTO = 0,    /* native, else linux64 when allowed (validate.h) */
 	BOOT_PROTO_NATIVE = 1,  /* PROTOCOL.md only */
 	BOOT_PROTO_LINUX64 = 2, /* Linux x86 64-bit boot protocol (PROTOCOL.md, linux64) */
 };
@@ -56,7 +56,7 @@ struct boot_options {
 	bool distrust_fw_rng;     /* mix EFI_RNG in but credit 0 bits */
 	bool fixed_seed_set;      /* seed=HEX debug option: reproducible layouts, NOT random */
 	uint8_t fixed_seed[32];
-	uint32_t protocol;        /* enum boot_protocol (loader/linux64.c) */
+	uint32_t protocol;        /* enum boot_protocol (loader/validate.c) */
 	bool linux_seed_cmdline;  /* linux64: prepend random.seed=[...] to the cmdline */
 	uint32_t bench;           /* bench=K: K timed plan/load/map rounds first (loader/bench.c) */
 };

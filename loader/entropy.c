@@ -7,7 +7,7 @@
  */
 #include "libc.h"
 #include "log.h"
-#include "stages.h"
+#include "state.h"
 
 static uint32_t inputs(const struct boot_env *env, struct rand_input *in)
 {

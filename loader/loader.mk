@@ -1,7 +1,9 @@
 # loader/: the portable core.  Every .c here builds for the host too, except
 # libc.c (freestanding memcpy & co., firmware builds only):
-#   loader/            the boot story (main.c), entropy, config, memory map, log
-#   loader/protos/     one file set per boot protocol: native, linux64
+#   loader/            the boot story (main.c) and its shared state (state.c),
+#                      entropy, validate (the protocol choice), bench=K,
+#                      config, memory map, log
+#   loader/protos/     one file set per boot protocol: native, linux64 (proto.h)
 #   loader/layout/     randomized placement
 #   loader/paging/     the page-table builder, walker and W^X verifier
 #   loader/handoff/    the boot-info block: writer and reader

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench=K (loader/bench.c): the option's parsing, and K throwaway
- * rounds inside loader_run over the fake platform: ABBA order, fixed
- * addresses in the aslr=off rounds, nothing claimed from the platform, the
- * real boot unchanged (still randomized), refused off the Multiboot path.
+ * bench=K (loader/bench.c): the option's parsing, and K throwaway rounds
+ * before loader_run (as loader_main runs them) over the fake platform: ABBA
+ * order, fixed addresses in the aslr=off rounds, nothing claimed from the
+ * platform, the real boot unchanged (still randomized), refused off the
+ * Multiboot path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,7 @@ struct run {
 static enum ldr_err run(struct run *r, uint32_t k, uint32_t flags)
 {
 	bool off = r->env.opts.aslr_off;
+	enum ldr_err err;
 
 	r->kernel = elfgen_default(&r->ksize);
 	fake_init(&r->fp, ARENA_BASE, ARENA_SIZE);
@@ -65,7 +67,8 @@ static enum ldr_err run(struct run *r, uint32_t k, uint32_t flags)
 	r->env.opts.bench = k;
 	r->env.opts.aslr_off = off;
 	r->env.info_flags = flags;
-	return loader_run(&r->env, &r->fp.ops, &r->st);
+	err = loader_bench(&r->env, &r->fp.ops);
+	return err ? err : loader_run(&r->env, &r->fp.ops, &r->st);
 }
 
 static void done(struct run *r)

@@ -15,7 +15,7 @@
 #include "harness.h"
 #include "loader/handoff/handoff_read.h"
 #include "loader/loader.h"
-#include "loader/stages.h"
+#include "loader/state.h"
 
 #define ARENA_BASE UINT64_C(0x1000000)
 #define ARENA_SIZE (UINT64_C(64) << 20)

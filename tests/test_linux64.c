@@ -17,6 +17,7 @@
 #include "loader/protos/bootparams.h"
 #include "loader/config.h"
 #include "loader/protos/linux64.h"
+#include "loader/validate.h"
 #include "loader/loader.h"
 #include "loader/paging/paging.h"
 
@@ -372,7 +373,7 @@ static void test_auto_native(void)
 	sp.note = false;
 	b.kernel = elfgen_build(&sp, &b.ksize);
 	EXPECT_ERR(boot(&b, BOOT_PROTO_AUTO, false, 1), LDR_E_TYPE);
-	EXPECT(strstr(b.fp.console, "aslrboot: hint: " L64_HINT_FIXED "\n"));
+	EXPECT(strstr(b.fp.console, "aslrboot: hint: " VALIDATE_HINT_FIXED "\n"));
 	EXPECT(fake_untouched(&b.fp));
 	fake_free(&b.fp);
 	EXPECT_EQ(boot(&b, BOOT_PROTO_LINUX64, false, 1), LDR_OK);
@@ -494,7 +495,7 @@ static void test_auto_fixed_needs_note(void)
 			EXPECT(!strstr(b.fp.console, "linux64"));
 		} else {
 			EXPECT_ERR(loader_run(&b.env, &b.fp.ops, &b.st), LDR_E_TYPE);
-			EXPECT(strstr(b.fp.console, "[E_TYPE]\naslrboot: hint: " L64_HINT_FIXED "\n"));
+			EXPECT(strstr(b.fp.console, "[E_TYPE]\naslrboot: hint: " VALIDATE_HINT_FIXED "\n"));
 			EXPECT(!strstr(b.fp.console, "W^X NOT enforced"));
 		}
 		fake_free(&b.fp);

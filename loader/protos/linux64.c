@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* linux64: protocol choice, placement, copy, identity map (linux64.h). */
+/* linux64: placement, copy, identity map (linux64.h). */
 #include "linux64.h"
 
 #include "../../elf/elf64.h"
@@ -11,111 +11,6 @@
 #define L64_LOW_MEM (UINT64_C(1) << 20)
 #define L64_4G (UINT64_C(1) << 32)
 #define L64_FREE_MAX (MEMMAP_MAX + LAYOUT_MAX_AVOID + 8)
-
-static const char *kname(const struct loader_state *s)
-{
-	return s->env->kernel_name ? s->env->kernel_name : "kernel";
-}
-
-enum ldr_err l64_decide(const void *buf, uint64_t size, uint32_t proto, bool aslr_off,
-			struct elf_image *img, struct l64_verdict *v, struct ldr_diag *d)
-{
-	struct ldr_diag nd = { 0 }, ld = { 0 };
-	enum ldr_err err, werr;
-	bool auto_ = proto == BOOT_PROTO_AUTO;
-
-	*v = (struct l64_verdict){ .proto = proto, .aslr_off = aslr_off };
-	if (proto == BOOT_PROTO_LINUX64) {
-		err = elf_parse(buf, size, ELF_POL_LINUX64, img, d);
-		v->linux64 = !err;
-		return err;
-	}
-	err = elf_parse(buf, size, aslr_off ? ELF_POL_ALLOW_EXEC_NORELOC : 0, img, &nd);
-	/* aslr=off lets the native validator take an ET_EXEC without
-	 * relocations; a boot-protocol kernel not written for us still goes on
-	 * to the linux64 checks, as it would with aslr=on. */
-	if (!err && aslr_off && auto_ && !img->has_note &&
-	    (img->has_pvh_note || img->has_linux_note))
-		err = elf_parse(buf, size, 0, img, &nd);
-	if (d)
-		*d = nd;
-	if (!err || !auto_)
-		return err;
-	/* Written for us (an aslrboot note), or not even self-relocating. */
-	if (elf_parse(buf, size, ELF_POL_LINUX64, img, &ld) || img->has_note)
-		return err;
-	/* Never turn a W^X refusal into an RWX boot unless the image says it is
-	 * Linux; whichever native error came first. */
-	if (!img->has_linux_note && (werr = elf_wx_scan(img, &ld))) {
-		if (d)
-			*d = ld;
-		v->hint = L64_HINT_WX;
-		return werr;
-	}
-	/* Neither movable nor a boot-protocol kernel: a native kernel linked
-	 * without -pie, most likely; booting it without any ASLR is not a
-	 * default. */
-	if (img->movable == ELF_MOVE_NONE && !img->has_pvh_note) {
-		v->hint = L64_HINT_FIXED;
-		return err;
-	}
-	v->linux64 = true;
-	v->native = err;
-	return LDR_OK;
-}
-
-void l64_why(const struct l64_verdict *v, const struct elf_image *img, char *buf, size_t n)
-{
-	static const char *const sign[] = {
-		[ELF_MOVE_ET_DYN] = "ET_DYN",
-		[ELF_MOVE_DYNAMIC] = "PT_DYNAMIC",
-		[ELF_MOVE_LINUX_NOTE] = "Linux ELF note",
-	};
-	char first[64];
-
-	if (v->proto == BOOT_PROTO_LINUX64)
-		ldr_snprintf(first, sizeof(first), "protocol=linux64");
-	else
-		ldr_snprintf(first, sizeof(first), "native load refused (%s)", ldr_errname(v->native));
-	if (img->movable == ELF_MOVE_NONE)
-		ldr_snprintf(buf, n, "%s; not relocatable (not ET_DYN, no PT_DYNAMIC, no Linux ELF "
-				     "note): loaded at its link address 0x%llx, no physical ASLR",
-			     first, (unsigned long long)img->link_base);
-	else
-		ldr_snprintf(buf, n, "%s; movable (%s): %s", first, sign[img->movable],
-			     v->aslr_off ? "lowest free base (aslr=off)" : "random physical base");
-}
-
-enum ldr_err linux64_validate(struct loader_state *s, bool *use)
-{
-	struct l64_verdict v;
-	struct ldr_diag d = { 0 };
-	char why[192];
-	enum ldr_err err;
-
-	*use = false;
-	if (!s->env->kernel || !s->env->kernel_size) {
-		d = (struct ldr_diag){ .err = LDR_E_NO_KERNEL, .what = "kernel", .index = -1 };
-		log_diag(kname(s), &d);
-		return LDR_E_NO_KERNEL;
-	}
-	err = l64_decide(s->env->kernel, s->env->kernel_size, s->env->opts.protocol,
-			 s->env->opts.aslr_off, &s->img, &v, &d);
-	if (err) {
-		log_diag(kname(s), &d);
-		if (v.hint)
-			log_printf("aslrboot: hint: %s\n", v.hint);
-		return err;
-	}
-	if (v.linux64) {
-		l64_why(&v, &s->img, why, sizeof(why));
-		log_printf("linux64: %s; booting with the Linux 64-bit protocol, W^X NOT enforced\n",
-			   why);
-		*use = true;
-	}
-	stage_mark(s, ASLRBOOT_PHASE_VALIDATE);
-	return LDR_OK;
-}
 
 #define L64_1G (UINT64_C(1) << 30)
 

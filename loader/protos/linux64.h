@@ -13,14 +13,18 @@
  * it) with RWX 2 MiB pages (1 GiB pages above the first GiB where the CPU
  * has them)
  * (the kernels write their own text, so W^X cannot be enforced), RSI =
- * boot_params.
+ * boot_params.  The stages: proto_linux64 (proto.h, linux64_boot.c).
  */
 #ifndef LDR_LINUX64_H
 #define LDR_LINUX64_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
-#include "../stages.h"
+#include "../../elf/elf.h"
+#include "../../rand/rand.h"
+#include "../boot_env.h"
+#include "../memmap.h"
 
 /* Identity map limit: one PML4 entry (512 GiB).  RAM above it is still in
  * the e820 table, the kernel maps it itself. */
@@ -46,56 +50,6 @@ struct l64_plan {
 	uint64_t scratch, scratch_pages;
 	uint32_t mbits;                  /* 1000 * log2(slots) for the base */
 };
-
-/* What the protocol option decides for one kernel file (l64_decide). */
-struct l64_verdict {
-	bool linux64;        /* boot through the Linux 64-bit protocol */
-	const char *hint;    /* auto refused an image linux64 could boot: L64_HINT_* */
-	bool aslr_off;
-	uint32_t proto;      /* enum boot_protocol */
-	enum ldr_err native; /* auto: the native refusal that led to linux64 */
-};
-
-/* Printed as "aslrboot: hint: ..." after the error line when v.hint. */
-#define L64_HINT_WX "protocol=linux64 boots it as a self-relocating kernel without W^X"
-#define L64_HINT_FIXED                                                                   \
-	"not relocatable and no boot-protocol note (PVH or Linux): link it with -pie, or " \
-	"protocol=linux64 enters it at its link address through the Linux 64-bit protocol"
-
-/*
- * Parse buf into *img for protocol `proto` (the loader and aslrboot-inspect
- * share this).  native: the native validator.  linux64: ELF_POL_LINUX64.
- * auto:
- *   1. the native validator accepts it: native;
- *   2. it refuses, and the image carries an aslrboot note: that error;
- *   3. ELF_POL_LINUX64 refuses it too: the native error;
- *   4. the image is W^X-incompatible (elf_wx_scan over all program headers)
- *      and has no Linux ELF note: that W^X error, v->hint = L64_HINT_WX;
- *   5. it is not movable and declares no boot protocol (no PVH or Linux
- *      note): most likely a native kernel linked without -pie, so the
- *      native error, v->hint = L64_HINT_FIXED;
- *   6. otherwise linux64, v->native = the native error.
- * With aslr=off the native validator also takes an ET_EXEC without
- * relocations; under auto one with a boot-protocol note and no aslrboot note
- * still goes to step 2, so the choice of protocol never depends on aslr=.
- * On error *d holds the diag to print (the native one, or the W^X one).
- */
-enum ldr_err l64_decide(const void *buf, uint64_t size, uint32_t proto, bool aslr_off,
-			struct elf_image *img, struct l64_verdict *v, struct ldr_diag *d);
-/* The reason text of the linux64 log line (v->linux64): which option or
- * native refusal chose the protocol, and whether the image is placed at
- * random or at its link address. */
-void l64_why(const struct l64_verdict *v, const struct elf_image *img, char *buf, size_t n);
-
-/*
- * Validate the kernel for either protocol: l64_decide into s->img; log the
- * diag (and the hint) on error (E_NO_KERNEL without a kernel), or the one
- * "linux64: <why>" line when linux64 is taken.
- */
-enum ldr_err linux64_validate(struct loader_state *s, bool *use_linux64);
-
-/* Plan, claim, load, map, exit firmware, build boot_params: fill *st. */
-enum ldr_err linux64_run(struct loader_state *s, struct l64_plan *p, struct entry_state *st);
 
 /* Pure parts, for host tests. */
 enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm,

@@ -1,15 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* linux64_run: the linux64 boot story after validation (linux64.h). */
-#include "bootparams.h"
-#include "../libc.h"
-#include "linux64.h"
-#include "../log.h"
+/* The linux64 protocol (linux64.h): its stages, in boot order (proto.h). */
+#include "proto.h"
 
-static enum ldr_err fail(struct loader_state *s, enum ldr_err err, const struct ldr_diag *d)
-{
-	log_diag(s->env->kernel_name ? s->env->kernel_name : "kernel", d);
-	return err;
-}
+#include "../libc.h"
+#include "../log.h"
+#include "bootparams.h"
+#include "linux64.h"
 
 static void *phys(struct loader_state *s, uint64_t pa, uint64_t len)
 {
@@ -100,37 +96,33 @@ static enum ldr_err make_room(struct loader_state *s)
 			log_printf("linux64: moved module %u out of the link-address range\n", i + 2);
 	}
 	env->reserved_count = saved;
-	return err ? fail(s, err, &d) : LDR_OK;
+	return err ? stage_diag(s, err, &d) : LDR_OK;
 }
 
-static enum ldr_err plan(struct loader_state *s, struct l64_plan *p)
+static enum ldr_err linux64_plan(struct loader_state *s)
 {
-	static struct boot_range avoid[BOOT_MAX_RESERVED + BOOT_MAX_MODULES];
 	const struct boot_env *env = s->env;
+	struct l64_plan *p = &s->l64;
 	struct ldr_diag d = { 0 };
 	uint64_t map_min = 0; /* the modules' end: the initrd is identity-mapped */
-	uint32_t n = 0;
 	enum ldr_err err;
 
 	if ((err = memmap_normalize(env->mmap, env->mmap_count, &s->mm, &d)))
-		return fail(s, err, &d);
+		return stage_diag(s, err, &d);
 	if ((err = make_room(s)))
 		return err;
-	for (uint32_t i = 0; i < env->reserved_count && i < BOOT_MAX_RESERVED; i++)
-		avoid[n++] = env->reserved[i];
-	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++)
-		avoid[n++] = (struct boot_range){ env->modules[i].phys, env->modules[i].size };
+	stage_avoid(s); /* after make_room: the buffers it moved */
 	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++) {
 		uint64_t end;
 		if (!range_end(env->modules[i].phys, env->modules[i].size, &end))
 			end = UINT64_MAX;
 		map_min = end > map_min ? end : map_min;
 	}
-	err = l64_plan_image(&s->img, &s->mm, avoid, n, env->phys_limit, map_min,
+	err = l64_plan_image(&s->img, &s->mm, s->avoid, s->avoid_count, env->phys_limit, map_min,
 			     (env->cpu_features & BOOT_CPU_1G_PAGES) != 0,
 			     env->opts.aslr_off ? NULL : &s->layout_rng, p, &d);
 	if (err)
-		return fail(s, err, &d);
+		return stage_diag(s, err, &d);
 	if (!p->fixed)
 		log_printf("linux64: physical base: %llu KiB alignment, %u.%03u bits of entropy\n",
 			   (unsigned long long)(p->align >> 10), p->mbits / 1000, p->mbits % 1000);
@@ -142,12 +134,11 @@ static enum ldr_err plan(struct loader_state *s, struct l64_plan *p)
 	return LDR_OK;
 }
 
-static enum ldr_err commit_load(struct loader_state *s, const struct l64_plan *p)
+static enum ldr_err linux64_commit(struct loader_state *s)
 {
 	const struct platform_ops *ops = s->ops;
+	const struct l64_plan *p = &s->l64;
 	struct ldr_diag d = { 0 };
-	uint64_t sbytes = p->scratch_pages * PAGE_SIZE;
-	uint8_t *img, *scr;
 	enum ldr_err err;
 
 	if ((err = ops->alloc_at(ops->ctx, pa_init(p->base), p->span / PAGE_SIZE)) ||
@@ -156,27 +147,52 @@ static enum ldr_err commit_load(struct loader_state *s, const struct l64_plan *p
 		log_diag("memory", &d);
 		return err;
 	}
-	img = phys(s, p->base, p->span);
-	scr = phys(s, p->scratch, sbytes);
+	return LDR_OK;
+}
+
+/* The image, and the boot data block zeroed (boot_params, cmdline, tables). */
+static enum ldr_err linux64_load(struct loader_state *s)
+{
+	const struct l64_plan *p = &s->l64;
+	struct ldr_diag d = { 0 };
+	uint64_t sbytes = p->scratch_pages * PAGE_SIZE;
+	uint8_t *img = phys(s, p->base, p->span), *scr = phys(s, p->scratch, sbytes);
+	enum ldr_err err;
+
 	if (!img || !scr)
-		return fail(s, ldr_fail(&d, LDR_E_RANGE, "linux64", -1, "phys", p->base), &d);
+		return stage_diag(s, ldr_fail(&d, LDR_E_RANGE, "linux64", -1, "phys", p->base), &d);
 	memset(scr, 0, sbytes);
 	if ((err = l64_load(&s->img, p, img, &d)))
-		return fail(s, err, &d);
+		return stage_diag(s, err, &d);
 	stage_mark(s, ASLRBOOT_PHASE_COPY);
-	l64_build_tables(p, (uint64_t *)(scr + L64_PG_TABLES * PAGE_SIZE),
-			 p->scratch + L64_PG_TABLES * PAGE_SIZE,
-			 (s->env->cpu_features & BOOT_CPU_1G_PAGES) != 0);
+	return LDR_OK;
+}
+
+/* The RWX identity map, in the boot data block. */
+static enum ldr_err linux64_map(struct loader_state *s)
+{
+	const struct l64_plan *p = &s->l64;
+	uint64_t pt_phys = p->scratch + L64_PG_TABLES * PAGE_SIZE;
+	uint64_t *pt = phys(s, pt_phys, p->pt_pages * PAGE_SIZE);
+	struct ldr_diag d = { 0 };
+
+	if (!pt)
+		return stage_diag(s, ldr_fail(&d, LDR_E_RANGE, "linux64", -1, "phys", pt_phys), &d);
+	l64_build_tables(p, pt, pt_phys, (s->env->cpu_features & BOOT_CPU_1G_PAGES) != 0);
 	stage_mark(s, ASLRBOOT_PHASE_PAGE_TABLES);
 	return LDR_OK;
 }
 
-/* The final map (after firmware exit), with what we handed over on top. */
-static enum ldr_err final_map(struct loader_state *s, const struct l64_plan *p)
+/* Leave the firmware; its final map, with what we hand over on top. */
+static enum ldr_err linux64_exit(struct loader_state *s)
 {
+	const struct l64_plan *p = &s->l64;
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 
+	if ((err = s->ops->exit_firmware(s->ops->ctx, s->env)))
+		return stage_diag(s, ldr_fail(&d, err, "exit firmware", -1, NULL, 0), &d);
+	stage_mark(s, ASLRBOOT_PHASE_FW_EXIT);
 	err = stage_final_map(s, &d);
 	if (!err)
 		err = memmap_mark(&s->mm, p->base, p->span, ASLRBOOT_MEM_KERNEL);
@@ -186,13 +202,16 @@ static enum ldr_err final_map(struct loader_state *s, const struct l64_plan *p)
 		err = memmap_mark(&s->mm, p->scratch, p->scratch_pages * PAGE_SIZE,
 				  ASLRBOOT_MEM_RESERVED);
 	if (err)
-		return fail(s, ldr_fail(&d, err, "final memory map", -1, NULL, 0), &d);
+		return stage_diag(s, ldr_fail(&d, err, "final memory map", -1, NULL, 0), &d);
 	return LDR_OK;
 }
 
-static enum ldr_err write_params(struct loader_state *s, const struct l64_plan *p)
+/* boot_params (cmdline, seed, e820, initrd), then the entry state: RSI =
+ * boot_params, identity-mapped. */
+static enum ldr_err linux64_handoff(struct loader_state *s, struct entry_state *st)
 {
 	static struct bp_e820 e820[BP_E820_MAX];
+	const struct l64_plan *p = &s->l64;
 	uint8_t *scr = phys(s, p->scratch, p->scratch_pages * PAGE_SIZE);
 	const struct boot_env *env = s->env;
 	struct bp_input in = { .e820 = e820 };
@@ -202,7 +221,7 @@ static enum ldr_err write_params(struct loader_state *s, const struct l64_plan *
 	enum ldr_err err;
 
 	if (!scr)
-		return fail(s, ldr_fail(&d, LDR_E_RANGE, "linux64", -1, "phys", p->scratch), &d);
+		return stage_diag(s, ldr_fail(&d, LDR_E_RANGE, "linux64", -1, "phys", p->scratch), &d);
 	/* Both seeds come from the kernel-seed domain (s->seed), distinct halves. */
 	memcpy(words, s->seed.seed + BP_SEED_BYTES, sizeof(words));
 	err = bp_cmdline((char *)scr + L64_PG_CMDLINE * PAGE_SIZE, 2 * PAGE_SIZE, env->cmdline,
@@ -215,7 +234,7 @@ static enum ldr_err write_params(struct loader_state *s, const struct l64_plan *
 	if (!err)
 		err = bp_e820_from_memmap(&s->mm, e820, BP_E820_MAX, &in.e820_count, &d);
 	if (err)
-		return fail(s, err, &d);
+		return stage_diag(s, err, &d);
 	if (p->fixed)
 		bp_e820_big_ram_first(e820, in.e820_count);
 	in.cmdline = p->scratch + L64_PG_CMDLINE * PAGE_SIZE;
@@ -227,22 +246,7 @@ static enum ldr_err write_params(struct loader_state *s, const struct l64_plan *
 		in.initrd_size = env->modules[0].size;
 	}
 	if ((err = bp_build(scr + L64_PG_BOOTPARAMS * PAGE_SIZE, BP_SIZE, &in, &d)))
-		return fail(s, err, &d);
-	return LDR_OK;
-}
-
-enum ldr_err linux64_run(struct loader_state *s, struct l64_plan *p, struct entry_state *st)
-{
-	enum ldr_err err;
-	struct ldr_diag d = { 0 };
-
-	if ((err = plan(s, p)) || (err = commit_load(s, p)))
-		return err;
-	if ((err = s->ops->exit_firmware(s->ops->ctx, s->env)))
-		return fail(s, ldr_fail(&d, err, "exit firmware", -1, NULL, 0), &d);
-	stage_mark(s, ASLRBOOT_PHASE_FW_EXIT);
-	if ((err = final_map(s, p)) || (err = write_params(s, p)))
-		return err;
+		return stage_diag(s, err, &d);
 	stage_mark(s, ASLRBOOT_PHASE_KERNEL_ENTRY);
 	st->cr3 = pa_init(p->scratch + L64_PG_TABLES * PAGE_SIZE);
 	st->entry = va_init(p->entry);
@@ -253,3 +257,13 @@ enum ldr_err linux64_run(struct loader_state *s, struct l64_plan *p, struct entr
 	log_printf("entering kernel (linux64, W^X not enforced)\n");
 	return LDR_OK;
 }
+
+const struct boot_proto proto_linux64 = {
+	.name = "linux64",
+	.plan = linux64_plan,
+	.commit = linux64_commit,
+	.load = linux64_load,
+	.map = linux64_map,
+	.exit = linux64_exit,
+	.handoff = linux64_handoff,
+};

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The steps of loader_run(), in boot order. */
-#include "../stages.h"
+/* The native protocol (PROTOCOL.md): its stages, in boot order (proto.h). */
+#include "proto.h"
 
 #include "../handoff/handoff.h"
 #include "../libc.h"
@@ -8,33 +8,34 @@
 #include "../log.h"
 #include "../paging/paging.h"
 
-void stage_mark(struct loader_state *s, enum aslrboot_phase phase)
+static void prot_str(uint32_t prot, char out[4])
 {
-	if (s->ops->timestamp)
-		s->tsc[phase] = s->ops->timestamp(s->ops->ctx);
+	out[0] = prot & ASLRBOOT_PROT_R ? 'r' : '-';
+	out[1] = prot & ASLRBOOT_PROT_W ? 'w' : '-';
+	out[2] = prot & ASLRBOOT_PROT_X ? 'x' : '-';
+	out[3] = 0;
 }
 
-/* One LLVM-style line for an error without a field. */
-static enum ldr_err fail(struct loader_state *s, enum ldr_err err, const char *what)
+/* verbose=1 only: printing the layout defeats its purpose on a shared console. */
+static void print_layout(const struct loader_state *s)
 {
-	struct ldr_diag d = { .err = err, .what = what, .index = -1 };
-	log_diag(s->env->kernel_name ? s->env->kernel_name : "kernel", &d);
-	return err;
+	log_printf("layout (verbose: this output reveals the randomized addresses)\n");
+	for (uint32_t i = 0; i < s->plan.count; i++) {
+		const struct layout_region *r = &s->plan.r[i];
+		char p[4];
+		prot_str(r->prot, p);
+		log_printf("  %s virt=0x%016llx phys=0x%012llx size=0x%llx %s entropy v=%u.%03u p=%u.%03u bits\n",
+			   r->name, (unsigned long long)va_addr(r->virt),
+			   (unsigned long long)pa_addr(r->phys), (unsigned long long)r->size, p,
+			   r->virt_mbits / 1000, r->virt_mbits % 1000, r->phys_mbits / 1000,
+			   r->phys_mbits % 1000);
+	}
+	log_printf("  entry=0x%016llx slide=0x%llx\n",
+		   (unsigned long long)va_addr(s->plan.entry), (unsigned long long)s->plan.slide);
 }
 
-static uint32_t avoid_list(const struct boot_env *env, struct boot_range *out)
+static enum ldr_err native_plan(struct loader_state *s)
 {
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < env->reserved_count && n < BOOT_MAX_RESERVED; i++)
-		out[n++] = env->reserved[i];
-	for (uint32_t i = 0; i < env->module_count && n < BOOT_MAX_RESERVED + BOOT_MAX_MODULES; i++)
-		out[n++] = (struct boot_range){ env->modules[i].phys, env->modules[i].size };
-	return n;
-}
-
-enum ldr_err stage_plan(struct loader_state *s)
-{
-	static struct boot_range avoid[BOOT_MAX_RESERVED + BOOT_MAX_MODULES];
 	struct boot_env *env = s->env;
 	struct layout_request req = { 0 };
 	struct ldr_diag d = { 0 };
@@ -55,20 +56,19 @@ enum ldr_err stage_plan(struct loader_state *s)
 	req.phys_limit = env->phys_limit;
 	req.aslr_off = env->opts.aslr_off;
 	req.allow_1g = (env->cpu_features & BOOT_CPU_1G_PAGES) != 0;
-	req.avoid = avoid;
-	req.avoid_count = avoid_list(env, avoid);
+	stage_avoid(s);
+	req.avoid = s->avoid;
+	req.avoid_count = s->avoid_count;
 	err = layout_plan(&req, &s->mm, &s->layout_rng, &s->plan, &d);
-	if (err) {
-		log_diag(env->kernel_name ? env->kernel_name : "kernel", &d);
-		return err;
-	}
+	if (err)
+		return stage_diag(s, err, &d);
 	if (s->plan.phys_reduced)
 		log_printf("warning: layout: memory is tight: %u physical placements lost entropy "
 			   "to leave room for the others, %u of them packed with none\n",
 			   s->plan.phys_reduced, s->plan.phys_packed);
 	stage_mark(s, ASLRBOOT_PHASE_PLAN);
 	if (env->opts.verbose)
-		stage_print_layout(s);
+		print_layout(s);
 	return LDR_OK;
 }
 
@@ -79,7 +79,7 @@ static bool region_backed(const struct layout_region *r)
 
 /* Claim every planned physical range from the firmware: the first write to
  * target memory happens only after all of these succeeded. */
-enum ldr_err stage_commit(struct loader_state *s)
+static enum ldr_err native_commit(struct loader_state *s)
 {
 	const struct platform_ops *ops = s->ops;
 
@@ -103,7 +103,7 @@ static void *phys(struct loader_state *s, paddr_t pa, uint64_t len)
 	return s->ops->phys_ptr(s->ops->ctx, pa, len);
 }
 
-enum ldr_err stage_load(struct loader_state *s)
+static enum ldr_err native_load(struct loader_state *s)
 {
 	struct elf_placement pl = { 0 };
 	struct ldr_diag d = { 0 };
@@ -113,7 +113,7 @@ enum ldr_err stage_load(struct loader_state *s)
 		const struct layout_region *r = &s->plan.r[i];
 		if (region_backed(r))
 			if (!phys(s, r->phys, r->size))
-				return fail(s, LDR_E_RANGE, "region not accessible");
+				return stage_fail(s, LDR_E_RANGE, "region not accessible");
 		if (region_backed(r) && r->kind != ASLRBOOT_RGN_KERNEL_SEGMENT &&
 		    r->kind != ASLRBOOT_RGN_PAGE_TABLES)
 			memset(phys(s, r->phys, r->size), 0, r->size);
@@ -128,19 +128,17 @@ enum ldr_err stage_load(struct loader_state *s)
 	}
 	for (uint32_t i = 0; i < s->img.nsegs; i++)
 		if (!pl.seg_mem[i])
-			return fail(s, LDR_E_LAYOUT, "segment without a region");
+			return stage_fail(s, LDR_E_LAYOUT, "segment without a region");
 	if ((err = elf_load(&s->img, &pl)))
-		return fail(s, err, "load");
+		return stage_fail(s, err, "load");
 	stage_mark(s, ASLRBOOT_PHASE_COPY);
-	if ((err = elf_relocate(&s->img, &pl, &d))) {
-		log_diag(s->env->kernel_name ? s->env->kernel_name : "kernel", &d);
-		return err;
-	}
+	if ((err = elf_relocate(&s->img, &pl, &d)))
+		return stage_diag(s, err, &d);
 	stage_mark(s, ASLRBOOT_PHASE_RELOCATE);
 	return LDR_OK;
 }
 
-enum ldr_err stage_map(struct loader_state *s)
+static enum ldr_err native_map(struct loader_state *s)
 {
 	struct pt_pool pool = {
 		.base = s->plan.pt_phys,
@@ -164,30 +162,14 @@ enum ldr_err stage_map(struct loader_state *s)
 	return LDR_OK;
 }
 
-/* The final map: the firmware's, then what the loader and the front end
- * hand over on top (loader ranges only where the firmware said USABLE). */
-enum ldr_err stage_final_map(struct loader_state *s, struct ldr_diag *d)
-{
-	struct boot_env *env = s->env;
-	enum ldr_err err = memmap_normalize(env->mmap, env->mmap_count, &s->mm, d);
-
-	for (uint32_t i = 0; !err && i < env->reserved_count; i++)
-		err = memmap_mark_usable(&s->mm, env->reserved[i].base, env->reserved[i].len,
-					 ASLRBOOT_MEM_LOADER_RECLAIMABLE);
-	for (uint32_t i = 0; !err && i < env->module_count; i++)
-		err = memmap_mark(&s->mm, env->modules[i].phys, env->modules[i].size,
-				  ASLRBOOT_MEM_MODULE);
-	return err;
-}
-
-enum ldr_err stage_exit(struct loader_state *s)
+static enum ldr_err native_exit(struct loader_state *s)
 {
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 
 	err = s->ops->exit_firmware(s->ops->ctx, s->env);
 	if (err)
-		return fail(s, err, "exit firmware");
+		return stage_fail(s, err, "exit firmware");
 	stage_mark(s, ASLRBOOT_PHASE_FW_EXIT);
 	err = stage_final_map(s, &d);
 	for (uint32_t i = 0; !err && i < s->plan.count; i++)
@@ -195,11 +177,11 @@ enum ldr_err stage_exit(struct loader_state *s)
 			err = memmap_mark(&s->mm, pa_addr(s->plan.r[i].phys), s->plan.r[i].size,
 					  ASLRBOOT_MEM_KERNEL);
 	if (err)
-		return fail(s, err, "final memory map");
+		return stage_fail(s, err, "final memory map");
 	return LDR_OK;
 }
 
-enum ldr_err stage_handoff(struct loader_state *s)
+static enum ldr_err native_handoff(struct loader_state *s, struct entry_state *st)
 {
 	struct aslrboot_entropy_entry report[ASLRBOOT_SRC_COUNT];
 	struct handoff_input in = {
@@ -221,44 +203,26 @@ enum ldr_err stage_handoff(struct loader_state *s)
 
 	stage_mark(s, ASLRBOOT_PHASE_KERNEL_ENTRY);
 	if (!buf)
-		return fail(s, LDR_E_RANGE, "boot info");
+		return stage_fail(s, LDR_E_RANGE, "boot info");
 	err = handoff_write(&in, buf, s->plan.info_size, &size);
 	if (err)
-		return fail(s, err, "boot info");
+		return stage_fail(s, err, "boot info");
+	st->cr3 = s->cr3;
+	st->entry = s->plan.entry;
+	st->stack_top = s->plan.stack_top;
+	st->info = s->plan.info_virt;
+	st->trampoline = s->plan.trampoline;
+	st->rsi = 0;
 	log_printf("entering kernel\n");
 	return LDR_OK;
 }
 
-void stage_wipe(struct loader_state *s)
-{
-	rand_wipe(s->master, sizeof(s->master));
-	rand_drbg_wipe(&s->layout_rng);
-	rand_wipe(&s->pool, sizeof(s->pool));
-	rand_wipe(&s->seed, sizeof(s->seed));
-}
-
-static void prot_str(uint32_t prot, char out[4])
-{
-	out[0] = prot & ASLRBOOT_PROT_R ? 'r' : '-';
-	out[1] = prot & ASLRBOOT_PROT_W ? 'w' : '-';
-	out[2] = prot & ASLRBOOT_PROT_X ? 'x' : '-';
-	out[3] = 0;
-}
-
-/* verbose=1 only: printing the layout defeats its purpose on a shared console. */
-void stage_print_layout(const struct loader_state *s)
-{
-	log_printf("layout (verbose: this output reveals the randomized addresses)\n");
-	for (uint32_t i = 0; i < s->plan.count; i++) {
-		const struct layout_region *r = &s->plan.r[i];
-		char p[4];
-		prot_str(r->prot, p);
-		log_printf("  %s virt=0x%016llx phys=0x%012llx size=0x%llx %s entropy v=%u.%03u p=%u.%03u bits\n",
-			   r->name, (unsigned long long)va_addr(r->virt),
-			   (unsigned long long)pa_addr(r->phys), (unsigned long long)r->size, p,
-			   r->virt_mbits / 1000, r->virt_mbits % 1000, r->phys_mbits / 1000,
-			   r->phys_mbits % 1000);
-	}
-	log_printf("  entry=0x%016llx slide=0x%llx\n",
-		   (unsigned long long)va_addr(s->plan.entry), (unsigned long long)s->plan.slide);
-}
+const struct boot_proto proto_native = {
+	.name = "native",
+	.plan = native_plan,
+	.commit = native_commit,
+	.load = native_load,
+	.map = native_map,
+	.exit = native_exit,
+	.handoff = native_handoff,
+};

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "../handoff/handoff.h"
-#include "../protos/linux64.h"
+#include "../validate.h"
 #include "../log.h"
 #include "../memmap.h"
 #include "inspect.h"
@@ -127,8 +127,8 @@ static void reject(struct inspect_report *r, const char *stage, const char *file
 
 /*
  * The layout the loader would make: USABLE [0, ram), no modules or reserved
- * ranges, and the info-block bound stage_plan() uses.  A fixed key makes the
- * report reproducible; slot counts, not the draws, give the bits.
+ * ranges, and the info-block bound the native plan stage uses.  A fixed key
+ * makes the report reproducible; slot counts, not the draws, give the bits.
  */
 static void plan(struct inspect_report *r)
 {
@@ -176,13 +176,13 @@ static int inspect(struct inspect_report *r, bool json)
 	r->size = size;
 	r->view_ok = ev_open(&r->view, buf, size) == 0;
 	r->loadable = true;
-	if (l64_decide(buf, size, r->proto, false, &r->img, &r->verdict, &r->diag)) {
+	if (validate_choose(buf, size, r->proto, false, &r->img, &r->verdict, &r->diag)) {
 		reject(r, "validate", r->path);
 		r->entropy_note = "the validator rejected the file";
 	} else {
 		r->policy = r->img.policy;
 		if (r->verdict.linux64)
-			l64_why(&r->verdict, &r->img, r->why, sizeof(r->why));
+			validate_why(&r->verdict, &r->img, r->why, sizeof(r->why));
 		r->parsed = true;
 		plan(r);
 	}

@@ -9,7 +9,7 @@
 
 #include "../../elf/elf.h"
 #include "../layout/layout.h"
-#include "../protos/linux64.h"
+#include "../validate.h"
 #include "elfview.h"
 
 struct inspect_report {
@@ -18,7 +18,7 @@ struct inspect_report {
 	const char *policy_name;   /* "auto", "native" or "linux64" */
 	uint32_t proto;            /* enum boot_protocol, as the loader's protocol= */
 	uint32_t policy;           /* ELF_POL_* the verdict was reached with */
-	struct l64_verdict verdict; /* l64_decide: linux64 chosen, W^X hint */
+	struct validate_verdict verdict; /* validate_choose: linux64 chosen, W^X hint */
 	char why[192];             /* the loader's "linux64: <why>" text, if linux64 */
 
 	bool view_ok;              /* libelf read the headers (listing available) */

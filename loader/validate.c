@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The validate stage (validate.h): the kernel checked as hostile input for
+ * either protocol, and the protocol chosen.
+ */
+#include "validate.h"
+
+#include "log.h"
+#include "protos/proto.h"
+#include "state.h"
+
+enum ldr_err validate_choose(const void *buf, uint64_t size, uint32_t proto, bool aslr_off,
+			     struct elf_image *img, struct validate_verdict *v,
+			     struct ldr_diag *d)
+{
+	struct ldr_diag nd = { 0 }, ld = { 0 };
+	enum ldr_err err, werr;
+	bool auto_ = proto == BOOT_PROTO_AUTO;
+
+	*v = (struct validate_verdict){ .proto = proto, .aslr_off = aslr_off };
+	if (proto == BOOT_PROTO_LINUX64) {
+		err = elf_parse(buf, size, ELF_POL_LINUX64, img, d);
+		v->linux64 = !err;
+		return err;
+	}
+	err = elf_parse(buf, size, aslr_off ? ELF_POL_ALLOW_EXEC_NORELOC : 0, img, &nd);
+	/* aslr=off lets the native validator take an ET_EXEC without
+	 * relocations; a boot-protocol kernel not written for us still goes on
+	 * to the linux64 checks, as it would with aslr=on. */
+	if (!err && aslr_off && auto_ && !img->has_note &&
+	    (img->has_pvh_note || img->has_linux_note))
+		err = elf_parse(buf, size, 0, img, &nd);
+	if (d)
+		*d = nd;
+	if (!err || !auto_)
+		return err;
+	/* Written for us (an aslrboot note), or not even self-relocating. */
+	if (elf_parse(buf, size, ELF_POL_LINUX64, img, &ld) || img->has_note)
+		return err;
+	/* Never turn a W^X refusal into an RWX boot unless the image says it is
+	 * Linux; whichever native error came first. */
+	if (!img->has_linux_note && (werr = elf_wx_scan(img, &ld))) {
+		if (d)
+			*d = ld;
+		v->hint = VALIDATE_HINT_WX;
+		return werr;
+	}
+	/* Neither movable nor a boot-protocol kernel: a native kernel linked
+	 * without -pie, most likely; booting it without any ASLR is not a
+	 * default. */
+	if (img->movable == ELF_MOVE_NONE && !img->has_pvh_note) {
+		v->hint = VALIDATE_HINT_FIXED;
+		return err;
+	}
+	v->linux64 = true;
+	v->native = err;
+	return LDR_OK;
+}
+
+void validate_why(const struct validate_verdict *v, const struct elf_image *img, char *buf,
+		  size_t n)
+{
+	static const char *const sign[] = {
+		[ELF_MOVE_ET_DYN] = "ET_DYN",
+		[ELF_MOVE_DYNAMIC] = "PT_DYNAMIC",
+		[ELF_MOVE_LINUX_NOTE] = "Linux ELF note",
+	};
+	char first[64];
+
+	if (v->proto == BOOT_PROTO_LINUX64)
+		ldr_snprintf(first, sizeof(first), "protocol=linux64");
+	else
+		ldr_snprintf(first, sizeof(first), "native load refused (%s)", ldr_errname(v->native));
+	if (img->movable == ELF_MOVE_NONE)
+		ldr_snprintf(buf, n, "%s; not relocatable (not ET_DYN, no PT_DYNAMIC, no Linux ELF "
+				     "note): loaded at its link address 0x%llx, no physical ASLR",
+			     first, (unsigned long long)img->link_base);
+	else
+		ldr_snprintf(buf, n, "%s; movable (%s): %s", first, sign[img->movable],
+			     v->aslr_off ? "lowest free base (aslr=off)" : "random physical base");
+}
+
+/*
+ * validate_choose into s->img; log the diag (and the hint) on error
+ * (E_NO_KERNEL without a kernel), or the one "linux64: <why>" line when
+ * linux64 is taken.
+ */
+enum ldr_err stage_validate(struct loader_state *s)
+{
+	struct validate_verdict v;
+	struct ldr_diag d = { 0 };
+	char why[192];
+	enum ldr_err err;
+
+	if (!s->env->kernel || !s->env->kernel_size) {
+		d = (struct ldr_diag){ .err = LDR_E_NO_KERNEL, .what = "kernel", .index = -1 };
+		return stage_diag(s, LDR_E_NO_KERNEL, &d);
+	}
+	err = validate_choose(s->env->kernel, s->env->kernel_size, s->env->opts.protocol,
+			      s->env->opts.aslr_off, &s->img, &v, &d);
+	if (err) {
+		stage_diag(s, err, &d);
+		if (v.hint)
+			log_printf("aslrboot: hint: %s\n", v.hint);
+		return err;
+	}
+	s->proto = &proto_native;
+	if (v.linux64) {
+		validate_why(&v, &s->img, why, sizeof(why));
+		log_printf("linux64: %s; booting with the Linux 64-bit protocol, W^X NOT enforced\n",
+			   why);
+		s->proto = &proto_linux64;
+	}
+	stage_mark(s, ASLRBOOT_PHASE_VALIDATE);
+	return LDR_OK;
+}

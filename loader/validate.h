@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The validate stage: the kernel file checked as hostile input, and the
+ * boot protocol chosen for it (native or linux64).  aslrboot-inspect runs
+ * the same choice (validate_choose).
+ */
+#ifndef LDR_VALIDATE_H
+#define LDR_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../elf/elf.h"
+#include "../include/ldr_errors.h"
+
+/* What validate_choose decides for one kernel file. */
+struct validate_verdict {
+	bool linux64;        /* boot through the Linux 64-bit protocol */
+	const char *hint;    /* auto refused an image linux64 could boot: VALIDATE_HINT_* */
+	bool aslr_off;
+	uint32_t proto;      /* enum boot_protocol */
+	enum ldr_err native; /* auto: the native refusal that led to linux64 */
+};
+
+/* Printed as "aslrboot: hint: ..." after the error line when v.hint. */
+#define VALIDATE_HINT_WX "protocol=linux64 boots it as a self-relocating kernel without W^X"
+#define VALIDATE_HINT_FIXED                                                              \
+	"not relocatable and no boot-protocol note (PVH or Linux): link it with -pie, or " \
+	"protocol=linux64 enters it at its link address through the Linux 64-bit protocol"
+
+/*
+ * Parse buf into *img for protocol `proto` (the loader and aslrboot-inspect
+ * share this).  native: the native validator.  linux64: ELF_POL_LINUX64.
+ * auto:
+ *   1. the native validator accepts it: native;
+ *   2. it refuses, and the image carries an aslrboot note: that error;
+ *   3. ELF_POL_LINUX64 refuses it too: the native error;
+ *   4. the image is W^X-incompatible (elf_wx_scan over all program headers)
+ *      and has no Linux ELF note: that W^X error, v->hint = VALIDATE_HINT_WX;
+ *   5. it is not movable and declares no boot protocol (no PVH or Linux
+ *      note): most likely a native kernel linked without -pie, so the
+ *      native error, v->hint = VALIDATE_HINT_FIXED;
+ *   6. otherwise linux64, v->native = the native error.
+ * With aslr=off the native validator also takes an ET_EXEC without
+ * relocations; under auto one with a boot-protocol note and no aslrboot note
+ * still goes to step 2, so the choice of protocol never depends on aslr=.
+ * On error *d holds the diag to print (the native one, or the W^X one).
+ */
+enum ldr_err validate_choose(const void *buf, uint64_t size, uint32_t proto, bool aslr_off,
+			     struct elf_image *img, struct validate_verdict *v,
+			     struct ldr_diag *d);
+
+/* The reason text of the linux64 log line (v->linux64): which option or
+ * native refusal chose the protocol, and whether the image is placed at
+ * random or at its link address. */
+void validate_why(const struct validate_verdict *v, const struct elf_image *img, char *buf,
+		  size_t n);
+
+#endif
