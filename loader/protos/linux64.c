@@ -2,11 +2,9 @@
 /* linux64: placement, copy, identity map (linux64.h). */
 #include "linux64.h"
 
-#include "../../elf/elf64.h"
 #include "../arch/arch.h"
 #include "../layout/internal.h"
 #include "../libc.h"
-#include "../log.h"
 
 #define L64_LOW_MEM (UINT64_C(1) << 20)
 #define L64_4G (UINT64_C(1) << 32)
