@@ -4,6 +4,7 @@
 #   make run        build and boot the demo kernel in QEMU/OVMF
 #   make fuzz       fuzz every parser for FUZZ_SECONDS each (default 60)
 #   make CC=clang   build with clang instead of gcc
+#   make format     apply .clang-format to every C file and header
 # Objects go to build/<variant>/.
 
 # `make` with no goal builds everything: the included fragments define
@@ -44,9 +45,9 @@ include loader/loader.mk
 -include efi/efi.mk
 -include multiboot/multiboot.mk
 include tests/tests.mk
-SHELL_TESTS += scripts/test-make-default.sh
+SHELL_TESTS += scripts/test-make-default.sh scripts/check-format.sh
 
-.PHONY: all host test run fuzz fuzz-smoke clean deps check-format targets
+.PHONY: all host test run fuzz fuzz-smoke clean deps check-format format targets
 all: host targets
 
 deps:
@@ -107,8 +108,14 @@ test: deps
 	  $(SHELL_TESTS) \
 	  $(foreach f,$(FUZZERS),scripts/fuzz-smoke.sh:$(f))
 
+# The formatter: `make format` rewrites, scripts/check-format.sh (in make
+# test) checks.
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' | grep -v '^tests/fuzz-seeds/')
+format:
+	clang-format -i $(FORMAT_FILES)
+
 check-format:
-	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h' | grep -v '^tests/fuzz-seeds/')
+	@scripts/check-format.sh
 
 clean:
 	rm -rf $(B)

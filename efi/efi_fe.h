@@ -12,17 +12,17 @@
 #include "../loader/config.h"
 #include "../loader/platform.h"
 
-#define EFI_FE_MAX_ALLOCS 128        /* pages we free when returning to firmware */
+#define EFI_FE_MAX_ALLOCS 128		    /* pages we free when returning to firmware */
 #define EFI_FE_MAX_FILE (UINT64_C(1) << 30) /* kernel/module size cap */
-#define EFI_FE_MMAP_SLACK 64         /* spare descriptors for map growth */
+#define EFI_FE_MMAP_SLACK 64		    /* spare descriptors for map growth */
 /* efi_file_read's answer for a directory: not "not found", and not a file. */
 #define EFI_FE_IS_DIRECTORY EFIERR_OEM(1)
 
 /* A raw GetMemoryMap buffer, allocated once and reused at exit. */
 struct efi_mmap {
 	void *buf;
-	UINTN cap;       /* bytes */
-	UINTN size;      /* bytes filled by the last GetMemoryMap */
+	UINTN cap;  /* bytes */
+	UINTN size; /* bytes filled by the last GetMemoryMap */
 	UINTN key;
 	UINTN desc_size;
 	UINT32 desc_ver;
@@ -43,10 +43,10 @@ struct efi_ctx {
 	EFI_SYSTEM_TABLE *st;
 	EFI_BOOT_SERVICES *bs;
 	EFI_LOADED_IMAGE *li;
-	bool ebs_called;          /* boot services may be gone: no ConOut, no return */
-	bool fw_serial;           /* firmware mirrors ConOut to a serial port */
-	EFI_FILE_HANDLE seed_fh;  /* the seed file, open for writing, until stored */
-	bool seed_absent;         /* no seed file: efi_seed_store creates one */
+	bool ebs_called;	 /* boot services may be gone: no ConOut, no return */
+	bool fw_serial;		 /* firmware mirrors ConOut to a serial port */
+	EFI_FILE_HANDLE seed_fh; /* the seed file, open for writing, until stored */
+	bool seed_absent;	 /* no seed file: efi_seed_store creates one */
 	struct efi_alloc allocs[EFI_FE_MAX_ALLOCS];
 	uint32_t alloc_count;
 	struct efi_mmap mmap;

@@ -143,8 +143,8 @@ EFI_STATUS efi_file_read(struct efi_ctx *c, const char *path, uint64_t max, void
 	if (!EFI_ERROR(s) && *size > max)
 		s = EFI_BAD_BUFFER_SIZE;
 	if (!EFI_ERROR(s) && *size)
-		s = efi_alloc_pages(c, AllocateAnyPages, (UINTN)((*size + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE),
-				    &pa);
+		s = efi_alloc_pages(c, AllocateAnyPages,
+				    (UINTN)((*size + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE), &pa);
 	if (!EFI_ERROR(s) && *size)
 		s = read_all(f, (uint8_t *)(uintptr_t)pa, *size);
 	f->Close(f);

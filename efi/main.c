@@ -31,10 +31,12 @@ static enum ldr_err config_error(const char *file, const struct efi_ctx *c,
 /* EDK2's boot manager gives the boot options it creates by itself (the
  * removable-media path among them) this GUID as OptionalData, which arrives
  * as LoadOptions: a marker, not options. */
+/* clang-format off */
 static const EFI_GUID bds_auto_option = { 0x8108ac4e, 0x9f11, 0x4d59,
 					  { 0x85, 0x0e, 0xe2, 0x1a, 0x52, 0x2c, 0x59, 0xb2 } };
 static EFI_GUID shell_params_guid = { 0x752f3136, 0x4e16, 0x4fdc,
 				      { 0xa2, 0x2a, 0xe5, 0xf4, 0x68, 0x12, 0xf4, 0xca } };
+/* clang-format on */
 
 /*
  * LoadOptions -> options[] as UTF-8, *n bytes.  Options are UTF-16 text
@@ -65,10 +67,8 @@ static enum ldr_err load_options(struct efi_ctx *c, size_t *n, bool *from_shell)
 	if (*from_shell && kind != CONFIG_LO_EMPTY) /* the shell passes text */
 		kind = li->LoadOptionsSize % sizeof(CHAR16) ? CONFIG_LO_ODD : CONFIG_LO_TEXT;
 	switch (kind) {
-	case CONFIG_LO_EMPTY:
-		return LDR_OK;
-	case CONFIG_LO_TEXT:
-		break;
+	case CONFIG_LO_EMPTY: return LDR_OK;
+	case CONFIG_LO_TEXT: break;
 	case CONFIG_LO_ODD:
 		efi_error("load options", "not UTF-16 text", "odd size", LDR_E_CONFIG);
 		return LDR_E_CONFIG;
@@ -178,7 +178,8 @@ static enum ldr_err read_memmap(struct efi_ctx *c)
 		return LDR_E_MEMMAP;
 	}
 	/* DescriptorSize itself is checked when the map is translated. */
-	if (__builtin_mul_overflow(dsz + sizeof(EFI_MEMORY_DESCRIPTOR), EFI_FE_MMAP_SLACK, &bytes) ||
+	if (__builtin_mul_overflow(dsz + sizeof(EFI_MEMORY_DESCRIPTOR), EFI_FE_MMAP_SLACK,
+				   &bytes) ||
 	    __builtin_add_overflow(bytes, size, &bytes) || bytes > MMAP_BUF_MAX) {
 		efi_error("firmware", "GetMemoryMap", "map size out of range", LDR_E_MEMMAP);
 		return LDR_E_MEMMAP;
@@ -236,7 +237,8 @@ static enum ldr_err gather(struct efi_ctx *c)
 	/* The trampoline sets EFER.NXE (a #GP without NX) after the firmware
 	 * is gone: the last moment to say so is now. */
 	if (!(efi_cpu_features() & BOOT_CPU_NX)) {
-		efi_error("CPU", "no NX (execute-disable)", "required for W^X page tables", LDR_E_CPU);
+		efi_error("CPU", "no NX (execute-disable)", "required for W^X page tables",
+			  LDR_E_CPU);
 		return LDR_E_CPU;
 	}
 	efi_cpu_fpu_state();
@@ -249,10 +251,11 @@ static enum ldr_err gather(struct efi_ctx *c)
 	if ((err = read_memmap(c)))
 		return err;
 	if (env->opts.verbose)
-		log_printf("aslrboot %s (UEFI): kernel %s (%llu bytes), %u module(s), %u map entries, EFI RNG %s, seed file %s\n",
-			   ASLRBOOT_VERSION_STRING, env->kernel_name, (unsigned long long)env->kernel_size,
-			   env->module_count, env->mmap_count, status_name(&env->entropy[0]),
-			   status_name(&env->entropy[1]));
+		log_printf(
+			"aslrboot %s (UEFI): kernel %s (%llu bytes), %u module(s), %u map entries, EFI RNG %s, seed file %s\n",
+			ASLRBOOT_VERSION_STRING, env->kernel_name,
+			(unsigned long long)env->kernel_size, env->module_count, env->mmap_count,
+			status_name(&env->entropy[0]), status_name(&env->entropy[1]));
 	return LDR_OK;
 }
 

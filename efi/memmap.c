@@ -36,17 +36,12 @@ static uint32_t xlate_type(uint32_t t, uint64_t attr, enum efi_mm_mode mode)
 	case EfiBootServicesData:
 		return mode == EFI_MM_FINAL ? ASLRBOOT_MEM_USABLE : ASLRBOOT_MEM_LOADER_RECLAIMABLE;
 	case EfiLoaderCode:
-	case EfiLoaderData:
-		return ASLRBOOT_MEM_LOADER_RECLAIMABLE;
+	case EfiLoaderData: return ASLRBOOT_MEM_LOADER_RECLAIMABLE;
 	case EfiRuntimeServicesCode:
-	case EfiRuntimeServicesData:
-		return ASLRBOOT_MEM_FIRMWARE_RUNTIME;
-	case EfiACPIReclaimMemory:
-		return ASLRBOOT_MEM_ACPI_RECLAIMABLE;
-	case EfiACPIMemoryNVS:
-		return ASLRBOOT_MEM_ACPI_NVS;
-	case EfiUnusableMemory:
-		return ASLRBOOT_MEM_BAD;
+	case EfiRuntimeServicesData: return ASLRBOOT_MEM_FIRMWARE_RUNTIME;
+	case EfiACPIReclaimMemory: return ASLRBOOT_MEM_ACPI_RECLAIMABLE;
+	case EfiACPIMemoryNVS: return ASLRBOOT_MEM_ACPI_NVS;
+	case EfiUnusableMemory: return ASLRBOOT_MEM_BAD;
 	default: /* reserved, MMIO, PAL code, persistent, unaccepted, unknown */
 		return ASLRBOOT_MEM_RESERVED;
 	}
@@ -80,7 +75,8 @@ enum ldr_err efi_mmap_translate(const struct efi_mmap *m, enum efi_mm_mode mode,
 		if (!len)
 			continue;
 		type = xlate_type(d.Type, d.Attribute, mode);
-		if (n && out[n - 1].type == type && out[n - 1].base + out[n - 1].len == d.PhysicalStart &&
+		if (n && out[n - 1].type == type &&
+		    out[n - 1].base + out[n - 1].len == d.PhysicalStart &&
 		    !__builtin_add_overflow(out[n - 1].len, len, &out[n - 1].len))
 			continue;
 		if (n == cap)

@@ -34,7 +34,7 @@ void efi_rng_collect(struct efi_ctx *c, struct boot_entropy_input *in)
 		in->credit_bits = EFI_RNG_CREDIT;
 	} else {
 		__builtin_memset(in->bytes, 0, sizeof(in->bytes));
-		in->status = (s == EFI_NOT_READY || s == EFI_UNSUPPORTED) ? ASLRBOOT_ENT_ABSENT
-									 : ASLRBOOT_ENT_FAILED;
+		in->status = (s == EFI_NOT_READY || s == EFI_UNSUPPORTED) ? ASLRBOOT_ENT_ABSENT :
+									    ASLRBOOT_ENT_FAILED;
 	}
 }

@@ -30,7 +30,8 @@ static EFI_STATUS create(struct efi_ctx *c)
 	EFI_FILE_HANDLE dir;
 	EFI_STATUS s = efi_file_create(c, SEED_PATH, 0, &c->seed_fh);
 
-	if (s == EFI_NOT_FOUND && !EFI_ERROR(efi_file_create(c, SEED_DIR, EFI_FILE_DIRECTORY, &dir))) {
+	if (s == EFI_NOT_FOUND &&
+	    !EFI_ERROR(efi_file_create(c, SEED_DIR, EFI_FILE_DIRECTORY, &dir))) {
 		dir->Close(dir);
 		s = efi_file_create(c, SEED_PATH, 0, &c->seed_fh);
 	}
@@ -47,8 +48,8 @@ static EFI_STATUS create(struct efi_ctx *c)
  * read-only: its bytes would come back next boot, so they earn no credit. */
 static void open_rw(struct efi_ctx *c, struct boot_entropy_input *in)
 {
-	EFI_STATUS s = efi_file_open(c, SEED_PATH, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE,
-				     &c->seed_fh);
+	EFI_STATUS s =
+		efi_file_open(c, SEED_PATH, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, &c->seed_fh);
 
 	if (!EFI_ERROR(s)) {
 		c->ops.store_seed = efi_seed_store;

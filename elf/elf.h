@@ -26,20 +26,23 @@
 #include "../include/ldr_errors.h"
 
 /* Compile-time caps (documented in PROTOCOL.md). */
-#define ELF_MAX_PHDRS 64                    /* program headers */
-#define ELF_MAX_LOAD 16                     /* loadable segments kept */
-#define ELF_MAX_SEG_SIZE (UINT64_C(1) << 30) /* 1 GiB per segment */
+#define ELF_MAX_PHDRS 64		       /* program headers */
+#define ELF_MAX_LOAD 16			       /* loadable segments kept */
+#define ELF_MAX_SEG_SIZE (UINT64_C(1) << 30)   /* 1 GiB per segment */
 #define ELF_MAX_IMAGE_SPAN (UINT64_C(1) << 30) /* 1 GiB span */
-#define ELF_MAX_ALIGN (UINT64_C(1) << 21)   /* 2 MiB: more eats entropy */
-#define ELF_MAX_RELOCS (UINT64_C(1) << 21)  /* RELA entries + RELR words */
+#define ELF_MAX_ALIGN (UINT64_C(1) << 21)      /* 2 MiB: more eats entropy */
+#define ELF_MAX_RELOCS (UINT64_C(1) << 21)     /* RELA entries + RELR words */
 
 /* Policy knobs; zero = the strict native protocol. */
-#define ELF_POL_ALLOW_EXEC_NORELOC (1u << 0) /* accept ET_EXEC without relocations (aslr=off only) */
-#define ELF_POL_LINUX64 (1u << 1)   /* self-relocating kernel: skip W^X and relocation checks
+#define ELF_POL_ALLOW_EXEC_NORELOC \
+	(1u << 0) /* accept ET_EXEC without relocations (aslr=off only) */
+#define ELF_POL_LINUX64 \
+	(1u << 1) /* self-relocating kernel: skip W^X and relocation checks
 					(shared pages, W+X, text relocations, relocation targets); accept
 					p_align < 4 KiB, offsets not congruent to the address,
 					PT_TLS; PT_DYNAMIC is never read.  Bounds checks stay. */
-#define ELF_POL_INSPECT (1u << 2)   /* differential tests: accept PT_INTERP/PT_TLS/DT_NEEDED/undefined
+#define ELF_POL_INSPECT \
+	(1u << 2) /* differential tests: accept PT_INTERP/PT_TLS/DT_NEEDED/undefined
 					symbols and COPY/TLS/IRELATIVE relocations (bounds-checked,
 					counted in stats.inspect_only, never applied) */
 
@@ -50,9 +53,9 @@
 /* Signs that a self-relocating image is movable (elf_image.movable). */
 enum elf_move_sign {
 	ELF_MOVE_NONE = 0,
-	ELF_MOVE_ET_DYN,      /* e_type ET_DYN */
-	ELF_MOVE_DYNAMIC,     /* a PT_DYNAMIC program header, of any size */
-	ELF_MOVE_LINUX_NOTE,  /* Linux's own ELF note: vmlinux relocates itself */
+	ELF_MOVE_ET_DYN,     /* e_type ET_DYN */
+	ELF_MOVE_DYNAMIC,    /* a PT_DYNAMIC program header, of any size */
+	ELF_MOVE_LINUX_NOTE, /* Linux's own ELF note: vmlinux relocates itself */
 };
 
 /* Linux's note types (include/linux/elfnote.h, name "Linux"): the build salt
@@ -63,48 +66,48 @@ enum elf_move_sign {
 #define ELF_XEN_NOTE_PHYS32_ENTRY 18u
 
 struct elf_seg {
-	uint64_t vaddr, memsz;   /* as in the file */
+	uint64_t vaddr, memsz; /* as in the file */
 	uint64_t offset, filesz;
 	uint64_t paddr;
 	uint64_t align;
-	uint32_t flags;          /* ELF_PF_* */
+	uint32_t flags; /* ELF_PF_* */
 	uint32_t phdr_index;
-	uint64_t page_start;     /* align_down(link address, 4K) */
-	uint64_t page_end;       /* align_up(link address + memsz, 4K) */
+	uint64_t page_start; /* align_down(link address, 4K) */
+	uint64_t page_end;   /* align_up(link address + memsz, 4K) */
 };
 
 /* Relocation type counts, for aslrboot-inspect and tests. */
 struct elf_reloc_stats {
 	uint64_t relative, abs64, glob_dat, jump_slot; /* RELA by type */
-	uint64_t relr_words;                          /* RELR table words */
-	uint64_t relr_relocs;                         /* addresses the RELR table encodes */
+	uint64_t relr_words;			       /* RELR table words */
+	uint64_t relr_relocs;			       /* addresses the RELR table encodes */
 	uint64_t inspect_only; /* ELF_POL_INSPECT: COPY/TLS/IRELATIVE, checked, never applied */
 };
 
 struct elf_image {
-	const uint8_t *file;     /* the validated bytes (never re-read from disk) */
+	const uint8_t *file; /* the validated bytes (never re-read from disk) */
 	uint64_t file_size;
-	uint16_t type;           /* ET_DYN or ET_EXEC */
+	uint16_t type; /* ET_DYN or ET_EXEC */
 	uint16_t machine;
-	uint64_t entry;          /* link-time e_entry */
+	uint64_t entry; /* link-time e_entry */
 
-	uint32_t nsegs;          /* PT_LOADs with p_memsz > 0, ascending link address */
+	uint32_t nsegs; /* PT_LOADs with p_memsz > 0, ascending link address */
 	struct elf_seg segs[ELF_MAX_LOAD];
-	uint64_t link_base;      /* segs[0].page_start */
-	uint64_t link_end;       /* segs[nsegs-1].page_end */
-	uint64_t max_align;      /* largest p_align among PT_LOADs (>= 4096) */
-	uint32_t entry_seg;      /* index in segs[] whose file bytes hold e_entry (executable) */
+	uint64_t link_base; /* segs[0].page_start */
+	uint64_t link_end;  /* segs[nsegs-1].page_end */
+	uint64_t max_align; /* largest p_align among PT_LOADs (>= 4096) */
+	uint32_t entry_seg; /* index in segs[] whose file bytes hold e_entry (executable) */
 
 	bool has_relro;
 	uint64_t relro_start, relro_end; /* page-aligned RELRO range (link addresses) */
-	bool has_interp, has_tls;        /* accepted with ELF_POL_INSPECT (PT_TLS: also LINUX64) */
+	bool has_interp, has_tls;	 /* accepted with ELF_POL_INSPECT (PT_TLS: also LINUX64) */
 
 	/* Dynamic section (file offsets of validated tables). */
 	bool has_dynamic;
-	uint64_t rela_off, rela_count;   /* DT_RELA (+ DT_JMPREL merged separately) */
+	uint64_t rela_off, rela_count; /* DT_RELA (+ DT_JMPREL merged separately) */
 	uint64_t jmprel_off, jmprel_count;
-	uint64_t relr_off, relr_count;   /* words */
-	uint64_t symtab_off, sym_count;  /* symbols addressable by relocations */
+	uint64_t relr_off, relr_count;	/* words */
+	uint64_t symtab_off, sym_count; /* symbols addressable by relocations */
 	struct elf_reloc_stats stats;
 	/* Every RELA and JMPREL entry was validated as an 8-byte aligned
 	 * R_X86_64_RELATIVE into a writable segment: elf_relocate applies them
@@ -114,9 +117,9 @@ struct elf_image {
 	/* Why the image may run at any physical address under ELF_POL_LINUX64
 	 * (the first sign found, in this order); ELF_MOVE_NONE: only at its
 	 * p_paddr.  Recorded under every policy. */
-	uint32_t movable;                /* enum elf_move_sign */
-	bool has_linux_note;             /* a "Linux" build-salt or LTO-info note */
-	bool has_pvh_note;               /* a "Xen" PVH entry note: a boot-protocol kernel */
+	uint32_t movable;    /* enum elf_move_sign */
+	bool has_linux_note; /* a "Linux" build-salt or LTO-info note */
+	bool has_pvh_note;   /* a "Xen" PVH entry note: a boot-protocol kernel */
 
 	/* aslrboot ELF note (PT_NOTE, name "aslrboot", type 1) */
 	bool has_note;

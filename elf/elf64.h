@@ -94,7 +94,7 @@
 #define ELF64_R_TYPE(i) ((uint32_t)(i))
 #define ELF64_R_INFO(s, t) (((uint64_t)(s) << 32) | (uint32_t)(t))
 #define ELF64_ST_BIND(i) ((uint8_t)(i) >> 4)
-#define ELF64_ST_INFO(b, t) ((uint8_t)(((b) << 4) | ((t) & 0xf)))
+#define ELF64_ST_INFO(b, t) ((uint8_t)(((b) << 4) | ((t)&0xf)))
 
 typedef struct {
 	uint8_t e_ident[EI_NIDENT];

@@ -8,6 +8,7 @@
 
 #define DYN "dynamic entry"
 
+/* clang-format off */
 enum slot {
 	S_PLTRELSZ, S_HASH, S_SYMTAB, S_RELA, S_RELASZ, S_RELAENT, S_SYMENT, S_PLTREL,
 	S_JMPREL, S_FLAGS, S_RELRSZ, S_RELR, S_RELRENT, S_GNU_HASH, S_STRTAB, S_COUNT
@@ -26,6 +27,7 @@ static const struct {
 	[S_RELRENT] = { DT_RELRENT, "DT_RELRENT" },    [S_GNU_HASH] = { DT_GNU_HASH, "DT_GNU_HASH" },
 	[S_STRTAB] = { DT_STRTAB, "DT_STRTAB" },
 };
+/* clang-format on */
 
 struct dyn {
 	uint64_t v[S_COUNT];
@@ -56,8 +58,7 @@ static enum ldr_err read_tags(const struct elf_image *img, uint64_t off, const E
 		int s;
 
 		switch (tag) {
-		case DT_NULL:
-			return LDR_OK;
+		case DT_NULL: return LDR_OK;
 		case DT_NEEDED:
 			if (img->policy & ELF_POL_INSPECT)
 				continue;
@@ -66,8 +67,7 @@ static enum ldr_err read_tags(const struct elf_image *img, uint64_t off, const E
 		case DT_RELSZ:
 		case DT_RELENT:
 			return ldr_fail(d, LDR_E_REL_UNSUPPORTED, DYN, (int64_t)i, "d_tag", tag);
-		case DT_TEXTREL:
-			return ldr_fail(d, LDR_E_TEXTREL, DYN, (int64_t)i, "d_tag", tag);
+		case DT_TEXTREL: return ldr_fail(d, LDR_E_TEXTREL, DYN, (int64_t)i, "d_tag", tag);
 		}
 		if ((s = slot_of(tag)) < 0)
 			continue;
@@ -76,7 +76,8 @@ static enum ldr_err read_tags(const struct elf_image *img, uint64_t off, const E
 		dv->v[s] = val;
 		dv->seen |= 1u << s;
 	}
-	return ldr_fail(d, LDR_E_DYN_UNTERMINATED, "program header", index, "p_filesz", ph->p_filesz);
+	return ldr_fail(d, LDR_E_DYN_UNTERMINATED, "program header", index, "p_filesz",
+			ph->p_filesz);
 }
 
 /* A table needs its address, size and entry size (or PLTREL) together. */
@@ -167,7 +168,7 @@ static enum ldr_err gnu_hash_count(const struct elf_image *img, uint64_t addr, u
 	nbuckets = rd_le32(p);
 	symoff = rd_le32(p + 4);
 	buckets = 16 + (uint64_t)rd_le32(p + 8) * 8; /* bloom words are 64-bit in ELF64 */
-	chain = buckets + nbuckets * 4;                /* < 2^36: no wrap */
+	chain = buckets + nbuckets * 4;		     /* < 2^36: no wrap */
 	if (chain > avail)
 		return ldr_fail(d, LDR_E_HASH, "GNU hash table", -1, "nbuckets", nbuckets);
 	for (i = 0; i < nbuckets; i++) {
@@ -232,9 +233,11 @@ enum ldr_err elf_parse_dynamic(struct elf_image *img, const Elf64_Phdr *ph, uint
 	const uint64_t *v = dv.v;
 
 	if (ph->p_filesz == 0 || ph->p_filesz % sizeof(Elf64_Dyn))
-		return ldr_fail(d, LDR_E_DYN_SIZE, "program header", index, "p_filesz", ph->p_filesz);
+		return ldr_fail(d, LDR_E_DYN_SIZE, "program header", index, "p_filesz",
+				ph->p_filesz);
 	if (!elf_vaddr_to_off(img, ph->p_vaddr, ph->p_filesz, &off, NULL) || off != ph->p_offset)
-		return ldr_fail(d, LDR_E_DYN_RANGE, "program header", index, "p_vaddr", ph->p_vaddr);
+		return ldr_fail(d, LDR_E_DYN_RANGE, "program header", index, "p_vaddr",
+				ph->p_vaddr);
 	if ((err = read_tags(img, off, ph, index, &dv, d)) || (err = check_tags(&dv, d)))
 		return err;
 	img->rela_count = v[S_RELASZ] / sizeof(Elf64_Rela);

@@ -94,7 +94,8 @@ static enum ldr_err check_load(const struct elf_image *img, const Elf64_Phdr *ph
 		return fail(d, LDR_E_SEG_FILE_RANGE, PHDR, i, "p_offset", ph->p_offset);
 	if (!range_end(ph->p_vaddr, ph->p_memsz, &end) || !align_up_checked(end, ELF_PAGE, &end))
 		return fail(d, LDR_E_SEG_VADDR_RANGE, PHDR, i, "p_vaddr", ph->p_vaddr);
-	if (l64 && (!range_end(ph->p_paddr, ph->p_memsz, &end) || !align_up_checked(end, ELF_PAGE, &end)))
+	if (l64 &&
+	    (!range_end(ph->p_paddr, ph->p_memsz, &end) || !align_up_checked(end, ELF_PAGE, &end)))
 		return fail(d, LDR_E_SEG_VADDR_RANGE, PHDR, i, "p_paddr", ph->p_paddr);
 	if (ph->p_memsz > ELF_MAX_SEG_SIZE)
 		return fail(d, LDR_E_SEG_TOO_BIG, PHDR, i, "p_memsz", ph->p_memsz);
@@ -129,9 +130,14 @@ static enum ldr_err add_load(struct elf_image *img, const Elf64_Phdr *ph, uint32
 		return fail(d, LDR_E_TOO_MANY_LOADS, PHDR, i, "p_type", ph->p_type);
 	s = &img->segs[img->nsegs];
 	*s = (struct elf_seg){
-		.vaddr = ph->p_vaddr, .memsz = ph->p_memsz, .offset = ph->p_offset,
-		.filesz = ph->p_filesz, .paddr = ph->p_paddr, .align = ph->p_align,
-		.flags = ph->p_flags & (ELF_PF_R | ELF_PF_W | ELF_PF_X), .phdr_index = i,
+		.vaddr = ph->p_vaddr,
+		.memsz = ph->p_memsz,
+		.offset = ph->p_offset,
+		.filesz = ph->p_filesz,
+		.paddr = ph->p_paddr,
+		.align = ph->p_align,
+		.flags = ph->p_flags & (ELF_PF_R | ELF_PF_W | ELF_PF_X),
+		.phdr_index = i,
 	};
 	/* Pages in the placement address space (p_paddr for linux64); checked above. */
 	s->page_start = align_down(elf_seg_addr(img, s), ELF_PAGE);
@@ -166,10 +172,8 @@ static enum ldr_err visit_phdr(struct elf_image *img, const Elf64_Phdr *ph, uint
 
 	switch (ph->p_type) {
 	case PT_NULL:
-	case PT_PHDR:
-		return LDR_OK;
-	case PT_LOAD:
-		return add_load(img, ph, i, d);
+	case PT_PHDR: return LDR_OK;
+	case PT_LOAD: return add_load(img, ph, i, d);
 	case PT_DYNAMIC:
 		if (seen->dyn >= 0)
 			return fail(d, LDR_E_PHDR_DUP, PHDR, i, "p_type", ph->p_type);
@@ -180,8 +184,7 @@ static enum ldr_err visit_phdr(struct elf_image *img, const Elf64_Phdr *ph, uint
 			return fail(d, LDR_E_PHDR_DUP, PHDR, i, "p_type", ph->p_type);
 		seen->relro = (int)i;
 		return LDR_OK;
-	case PT_NOTE:
-		return elf_parse_notes(img, ph, i, d);
+	case PT_NOTE: return elf_parse_notes(img, ph, i, d);
 	case PT_INTERP:
 		img->has_interp = true;
 		return inspect ? LDR_OK : fail(d, LDR_E_INTERP, PHDR, i, "p_type", ph->p_type);
@@ -189,7 +192,8 @@ static enum ldr_err visit_phdr(struct elf_image *img, const Elf64_Phdr *ph, uint
 		/* A self-relocating kernel sets up its own TLS. */
 		img->has_tls = true;
 		return inspect || (img->policy & ELF_POL_LINUX64) ?
-			       LDR_OK : fail(d, LDR_E_TLS, PHDR, i, "p_type", ph->p_type);
+			       LDR_OK :
+			       fail(d, LDR_E_TLS, PHDR, i, "p_type", ph->p_type);
 	case PT_GNU_STACK:
 		/* The stack is never executable; a linux64 kernel builds its own
 		 * stack and tables. */
@@ -204,8 +208,7 @@ static enum ldr_err visit_phdr(struct elf_image *img, const Elf64_Phdr *ph, uint
 	}
 }
 
-static void read_phdr(const struct elf_image *img, const Elf64_Ehdr *eh, uint32_t i,
-		      Elf64_Phdr *ph)
+static void read_phdr(const struct elf_image *img, const Elf64_Ehdr *eh, uint32_t i, Elf64_Phdr *ph)
 {
 	__builtin_memcpy(ph, img->file + eh->e_phoff + (uint64_t)i * sizeof(*ph), sizeof(*ph));
 }

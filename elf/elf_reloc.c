@@ -11,8 +11,8 @@
 #include "elf_int.h"
 
 struct pass {
-	struct elf_image *img;           /* stats are counted when pl == NULL */
-	const struct elf_placement *pl;  /* NULL: validate only */
+	struct elf_image *img;		/* stats are counted when pl == NULL */
+	const struct elf_placement *pl; /* NULL: validate only */
 	/* Every unit has offset `off` (elf_place_va then gives v + off for any
 	 * v): the lookup is skipped, so one slide costs one add per value. */
 	bool shared;
@@ -118,13 +118,11 @@ static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 	enum ldr_err err;
 
 	switch (type) {
-	case R_X86_64_NONE:
-		return LDR_OK;
+	case R_X86_64_NONE: return LDR_OK;
 	case R_X86_64_RELATIVE:
 	case R_X86_64_64:
 	case R_X86_64_GLOB_DAT:
-	case R_X86_64_JUMP_SLOT:
-		break;
+	case R_X86_64_JUMP_SLOT: break;
 	default:
 		if (!inspect_only(ps, type))
 			return ldr_fail(ps->d, LDR_E_RELOC_TYPE, "relocation", n, "r_type", type);
@@ -167,7 +165,8 @@ static enum ldr_err rela_relative(const struct pass *ps, uint64_t off, uint64_t 
 		uintptr_t bias;
 		enum ldr_err err;
 
-		if ((err = target(ps, v, 8, LDR_E_RELOC_RANGE, "relocation", first + (int64_t)i, &s)))
+		if ((err = target(ps, v, 8, LDR_E_RELOC_RANGE, "relocation", first + (int64_t)i,
+				  &s)))
 			return err;
 		/* Entries in [lo, lo + last] take 8 bytes of segment s (target()
 		 * proved memsz >= 8). */
@@ -276,7 +275,8 @@ static enum ldr_err relr_table(const struct pass *ps)
 
 		if (w & 1) {
 			if (!have_base || wrapped)
-				return ldr_fail(ps->d, LDR_E_RELR, "RELR word", (int64_t)i, "bitmap", w);
+				return ldr_fail(ps->d, LDR_E_RELR, "RELR word", (int64_t)i,
+						"bitmap", w);
 			if ((err = relr_bitmap(ps, next, w, (int64_t)i)))
 				return err;
 			wrapped = __builtin_add_overflow(next, 63 * 8, &next);

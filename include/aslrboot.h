@@ -28,17 +28,17 @@
 
 /* Header at the start of the boot-info block (RDI at kernel entry). */
 struct aslrboot_info {
-	uint64_t magic;       /* ASLRBOOT_MAGIC */
+	uint64_t magic;	      /* ASLRBOOT_MAGIC */
 	uint32_t version;     /* major << 16 | minor */
 	uint32_t header_size; /* sizeof(struct aslrboot_info) for this version */
 	uint32_t total_size;  /* header + all records, including END */
-	uint32_t flags;       /* ASLRBOOT_INFO_F_* */
+	uint32_t flags;	      /* ASLRBOOT_INFO_F_* */
 	uint64_t info_phys;   /* physical address of this block */
 };
 
-#define ASLRBOOT_INFO_F_ASLR_OFF  (1u << 0) /* fixed placement was requested */
-#define ASLRBOOT_INFO_F_VERBOSE   (1u << 1) /* loader ran in verbose mode */
-#define ASLRBOOT_INFO_F_UEFI      (1u << 2) /* booted from UEFI (boot services exited) */
+#define ASLRBOOT_INFO_F_ASLR_OFF (1u << 0)  /* fixed placement was requested */
+#define ASLRBOOT_INFO_F_VERBOSE (1u << 1)   /* loader ran in verbose mode */
+#define ASLRBOOT_INFO_F_UEFI (1u << 2)	    /* booted from UEFI (boot services exited) */
 #define ASLRBOOT_INFO_F_MULTIBOOT (1u << 3) /* booted through Multiboot 1 or 2 */
 
 /* Every record starts with this; size includes it and is a multiple of 8. */
@@ -49,20 +49,21 @@ struct aslrboot_record {
 
 enum aslrboot_record_type {
 	ASLRBOOT_REC_END = 0,
-	ASLRBOOT_REC_LOADER = 1,   /* struct aslrboot_rec_loader */
-	ASLRBOOT_REC_SEED = 2,     /* struct aslrboot_rec_seed */
-	ASLRBOOT_REC_MEMMAP = 3,   /* struct aslrboot_rec_memmap + entries */
-	ASLRBOOT_REC_LAYOUT = 4,   /* struct aslrboot_rec_layout + regions */
-	ASLRBOOT_REC_CMDLINE = 5,  /* struct aslrboot_rec_cmdline + NUL-terminated bytes */
-	ASLRBOOT_REC_MODULE = 6,   /* struct aslrboot_rec_module + NUL-terminated string; one per module */
-	ASLRBOOT_REC_ACPI_RSDP = 7,/* struct aslrboot_rec_acpi */
-	ASLRBOOT_REC_TIMINGS = 8,  /* struct aslrboot_rec_timings */
-	ASLRBOOT_REC_ENTROPY = 9,  /* struct aslrboot_rec_entropy + per-source entries */
+	ASLRBOOT_REC_LOADER = 1,  /* struct aslrboot_rec_loader */
+	ASLRBOOT_REC_SEED = 2,	  /* struct aslrboot_rec_seed */
+	ASLRBOOT_REC_MEMMAP = 3,  /* struct aslrboot_rec_memmap + entries */
+	ASLRBOOT_REC_LAYOUT = 4,  /* struct aslrboot_rec_layout + regions */
+	ASLRBOOT_REC_CMDLINE = 5, /* struct aslrboot_rec_cmdline + NUL-terminated bytes */
+	ASLRBOOT_REC_MODULE =
+		6, /* struct aslrboot_rec_module + NUL-terminated string; one per module */
+	ASLRBOOT_REC_ACPI_RSDP = 7, /* struct aslrboot_rec_acpi */
+	ASLRBOOT_REC_TIMINGS = 8,   /* struct aslrboot_rec_timings */
+	ASLRBOOT_REC_ENTROPY = 9,   /* struct aslrboot_rec_entropy + per-source entries */
 };
 
 struct aslrboot_rec_loader {
 	struct aslrboot_record hdr;
-	char name[16];    /* "aslrboot", NUL-padded */
+	char name[16];	  /* "aslrboot", NUL-padded */
 	char version[32]; /* loader version string, NUL-padded (always NUL-terminated) */
 };
 
@@ -72,13 +73,13 @@ enum aslrboot_entropy_source {
 	ASLRBOOT_SRC_RDRAND = 1,
 	ASLRBOOT_SRC_EFI_RNG = 2,
 	ASLRBOOT_SRC_SEED_FILE = 3,
-	ASLRBOOT_SRC_JITTER = 4,  /* TSC timing samples; never credited */
-	ASLRBOOT_SRC_RNDR = 5,    /* arm64 */
-	ASLRBOOT_SRC_FIXED = 6,   /* seed=... debug option, alone: NOT random; UNCREDITED, 0 bits */
+	ASLRBOOT_SRC_JITTER = 4, /* TSC timing samples; never credited */
+	ASLRBOOT_SRC_RNDR = 5,	 /* arm64 */
+	ASLRBOOT_SRC_FIXED = 6,	 /* seed=... debug option, alone: NOT random; UNCREDITED, 0 bits */
 	ASLRBOOT_SRC_COUNT = 7,
 };
 
-#define ASLRBOOT_SEED_F_WEAK  (1u << 0) /* credited_bits < 256 */
+#define ASLRBOOT_SEED_F_WEAK (1u << 0)	/* credited_bits < 256 */
 #define ASLRBOOT_SEED_F_FIXED (1u << 1) /* a fixed debug seed was used: no entropy at all */
 #define ASLRBOOT_SEED_BYTES 64
 
@@ -88,35 +89,35 @@ enum aslrboot_entropy_source {
  */
 struct aslrboot_rec_seed {
 	struct aslrboot_record hdr;
-	uint32_t sources_used;   /* bit (1 << ASLRBOOT_SRC_*) per source mixed in */
+	uint32_t sources_used;	 /* bit (1 << ASLRBOOT_SRC_*) per source mixed in */
 	uint32_t sources_failed; /* bit per source whose entry is FAILED or UNHEALTHY */
-	uint32_t credited_bits;  /* sum of credits of healthy sources, capped at 512 */
-	uint32_t flags;          /* ASLRBOOT_SEED_F_* */
+	uint32_t credited_bits;	 /* sum of credits of healthy sources, capped at 512 */
+	uint32_t flags;		 /* ASLRBOOT_SEED_F_* */
 	uint8_t seed[ASLRBOOT_SEED_BYTES];
 };
 
 /* Per-source detail, for logs and audits. */
 struct aslrboot_entropy_entry {
-	uint32_t source;        /* ASLRBOOT_SRC_* */
-	uint32_t status;        /* ASLRBOOT_ENT_* */
-	uint32_t bytes;         /* bytes mixed in */
+	uint32_t source;	/* ASLRBOOT_SRC_* */
+	uint32_t status;	/* ASLRBOOT_ENT_* */
+	uint32_t bytes;		/* bytes mixed in */
 	uint32_t credited_bits; /* bits credited from this source */
 };
 
 enum aslrboot_entropy_status {
 	ASLRBOOT_ENT_OK = 0,
-	ASLRBOOT_ENT_ABSENT = 1,      /* not offered by CPU/firmware */
-	ASLRBOOT_ENT_FAILED = 2,      /* present, failed to deliver (retries exhausted) */
-	ASLRBOOT_ENT_UNHEALTHY = 3,   /* disabled by a health test */
-	ASLRBOOT_ENT_DISTRUSTED = 4,  /* mixed in but not credited by policy */
-	ASLRBOOT_ENT_UNCREDITED = 5,  /* mixed in, credited 0 by design (jitter, read-only seed file, fixed seed) */
+	ASLRBOOT_ENT_ABSENT = 1,     /* not offered by CPU/firmware */
+	ASLRBOOT_ENT_FAILED = 2,     /* present, failed to deliver (retries exhausted) */
+	ASLRBOOT_ENT_UNHEALTHY = 3,  /* disabled by a health test */
+	ASLRBOOT_ENT_DISTRUSTED = 4, /* mixed in but not credited by policy */
+	ASLRBOOT_ENT_UNCREDITED = 5, /* mixed in, credited 0 by design (jitter, read-only
+				      * seed file, fixed seed) */
 };
 
 struct aslrboot_rec_entropy {
 	struct aslrboot_record hdr;
-	uint32_t count;      /* number of entries that follow */
+	uint32_t count;	     /* struct aslrboot_entropy_entry entries that follow */
 	uint32_t entry_size; /* bytes per entry, step by this; since 1.1 (0 in a 1.0 block: 16) */
-	/* struct aslrboot_entropy_entry entries[count]; */
 };
 
 enum aslrboot_mem_type {
@@ -125,10 +126,11 @@ enum aslrboot_mem_type {
 	ASLRBOOT_MEM_ACPI_RECLAIMABLE = 3,
 	ASLRBOOT_MEM_ACPI_NVS = 4,
 	ASLRBOOT_MEM_BAD = 5,
-	ASLRBOOT_MEM_LOADER_RECLAIMABLE = 6, /* aslrboot's own code/data; free once the boot info is consumed */
-	ASLRBOOT_MEM_KERNEL = 7,             /* kernel image, stack, heap, page tables, boot info */
+	ASLRBOOT_MEM_LOADER_RECLAIMABLE =
+		6,		 /* aslrboot's own code/data; free once the boot info is consumed */
+	ASLRBOOT_MEM_KERNEL = 7, /* kernel image, stack, heap, page tables, boot info */
 	ASLRBOOT_MEM_MODULE = 8,
-	ASLRBOOT_MEM_FIRMWARE_RUNTIME = 9,   /* UEFI runtime services code/data */
+	ASLRBOOT_MEM_FIRMWARE_RUNTIME = 9, /* UEFI runtime services code/data */
 };
 
 struct aslrboot_mmap_entry {
@@ -148,13 +150,14 @@ struct aslrboot_rec_memmap {
 enum aslrboot_region_kind {
 	ASLRBOOT_RGN_KERNEL_SEGMENT = 1, /* one per PT_LOAD of the kernel */
 	ASLRBOOT_RGN_STACK = 2,
-	ASLRBOOT_RGN_GUARD = 3,          /* unmapped on purpose */
+	ASLRBOOT_RGN_GUARD = 3, /* unmapped on purpose */
 	ASLRBOOT_RGN_HEAP = 4,
 	ASLRBOOT_RGN_BOOT_INFO = 5,
 	ASLRBOOT_RGN_PAGE_TABLES = 6,
-	ASLRBOOT_RGN_DIRECT_MAP = 7,     /* every RAM-like page (type not RESERVED/BAD) at virt + phys */
-	ASLRBOOT_RGN_TRAMPOLINE = 8,     /* identity-mapped (virt == phys) loader page, RX */
-	ASLRBOOT_RGN_MODULE = 9,         /* reserved, never produced: modules are in the direct map */
+	ASLRBOOT_RGN_DIRECT_MAP =
+		7, /* every RAM-like page (type not RESERVED/BAD) at virt + phys */
+	ASLRBOOT_RGN_TRAMPOLINE = 8, /* identity-mapped (virt == phys) loader page, RX */
+	ASLRBOOT_RGN_MODULE = 9,     /* reserved, never produced: modules are in the direct map */
 };
 
 #define ASLRBOOT_PROT_R (1u << 0)
@@ -162,15 +165,15 @@ enum aslrboot_region_kind {
 #define ASLRBOOT_PROT_X (1u << 2)
 
 struct aslrboot_region {
-	uint64_t virt;   /* first mapped byte (page aligned) */
-	uint64_t phys;   /* first backing byte; 0 for GUARD and DIRECT_MAP (physical 0 is at virt) */
-	uint64_t size;   /* bytes, page multiple */
-	uint32_t kind;   /* enum aslrboot_region_kind */
-	uint32_t prot;   /* ASLRBOOT_PROT_* as mapped; 0 for GUARD */
+	uint64_t virt; /* first mapped byte (page aligned) */
+	uint64_t phys; /* first backing byte; 0 for GUARD and DIRECT_MAP (physical 0 is at virt) */
+	uint64_t size; /* bytes, page multiple */
+	uint32_t kind; /* enum aslrboot_region_kind */
+	uint32_t prot; /* ASLRBOOT_PROT_* as mapped; 0 for GUARD */
 	uint32_t virt_entropy_mbits; /* 1000 * log2(virtual slots it was chosen from) */
 	uint32_t phys_entropy_mbits; /* 1000 * log2(physical slots it was chosen from) */
-	char name[16];   /* "text", "rodata", "data", "stack", ... NUL-padded (<= 15 chars) */
-	uint32_t flags;  /* ASLRBOOT_RGN_F_* */
+	char name[16];	/* "text", "rodata", "data", "stack", ... NUL-padded (<= 15 chars) */
+	uint32_t flags; /* ASLRBOOT_RGN_F_* */
 	uint32_t reserved;
 };
 
@@ -181,24 +184,24 @@ struct aslrboot_region {
 struct aslrboot_rec_layout {
 	struct aslrboot_record hdr;
 	uint32_t count;
-	uint32_t entry_size;   /* sizeof(struct aslrboot_region) */
-	uint64_t kernel_slide; /* runtime virtual address - link address */
+	uint32_t entry_size;	   /* sizeof(struct aslrboot_region) */
+	uint64_t kernel_slide;	   /* runtime virtual address - link address */
 	uint64_t kernel_link_base; /* lowest PT_LOAD p_vaddr (page aligned) */
-	uint64_t cr3;          /* physical address of the top-level table */
-	/* struct aslrboot_region regions[count]; */
+	uint64_t cr3;		   /* physical address of the top-level table */
+				   /* struct aslrboot_region regions[count]; */
 };
 
 struct aslrboot_rec_cmdline {
 	struct aslrboot_record hdr;
-	uint32_t length;   /* bytes before the NUL */
+	uint32_t length; /* bytes before the NUL */
 	uint32_t reserved;
 	/* char cmdline[length + 1]; */
 };
 
 struct aslrboot_rec_module {
 	struct aslrboot_record hdr;
-	uint64_t phys;    /* page aligned */
-	uint64_t virt;    /* address in the direct map */
+	uint64_t phys; /* page aligned */
+	uint64_t virt; /* address in the direct map */
 	uint64_t size;
 	uint32_t string_length;
 	uint32_t reserved;
@@ -228,20 +231,21 @@ enum aslrboot_phase {
 
 struct aslrboot_rec_timings {
 	struct aslrboot_record hdr;
-	uint32_t count;     /* ASLRBOOT_PHASE_COUNT for this version */
+	uint32_t count; /* ASLRBOOT_PHASE_COUNT for this version */
 	uint32_t reserved;
-	uint64_t tsc_hz;    /* 0 if unknown */
-	uint64_t tsc[ASLRBOOT_PHASE_COUNT]; /* serialized RDTSC at the end of each phase; 0 = not measured */
+	uint64_t tsc_hz; /* 0 if unknown */
+	uint64_t tsc
+		[ASLRBOOT_PHASE_COUNT]; /* serialized RDTSC at the end of each phase; 0 = not measured */
 };
 
 /* The ELF note a kernel may carry: PT_NOTE, name "aslrboot", type 1. */
 #define ASLRBOOT_NOTE_NAME "aslrboot"
 #define ASLRBOOT_NOTE_TYPE_PARAMS 1
 struct aslrboot_note_params {
-	uint32_t version;      /* 1 */
-	uint32_t flags;        /* reserved, must be 0 */
-	uint64_t stack_size;   /* 0: default (64 KiB) */
-	uint64_t heap_size;    /* 0: default (1 MiB) */
+	uint32_t version;    /* 1 */
+	uint32_t flags;	     /* reserved, must be 0 */
+	uint64_t stack_size; /* 0: default (64 KiB) */
+	uint64_t heap_size;  /* 0: default (1 MiB) */
 };
 
 #define ASLRBOOT_STATIC_ASSERT(c, m) _Static_assert(c, m)
@@ -259,11 +263,14 @@ ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_layout) == 40, "layout record"
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_cmdline) == 16, "cmdline record");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_module) == 40, "module record");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_acpi) == 24, "acpi record");
-ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_timings) == 24 + 8 * ASLRBOOT_PHASE_COUNT, "timings record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_timings) == 24 + 8 * ASLRBOOT_PHASE_COUNT,
+		       "timings record");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_note_params) == 24, "note params");
-ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_info, total_size) == 16, "total_size offset");
+ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_info, total_size) == 16,
+		       "total_size offset");
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_seed, seed) == 24, "seed offset");
-ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_region, name) == 40, "region name offset");
+ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_region, name) == 40,
+		       "region name offset");
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_layout, cr3) == 32, "cr3 offset");
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_entropy, entry_size) == 12,
 		       "entropy entry_size offset");

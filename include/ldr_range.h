@@ -11,9 +11,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* clang-format off */
 static inline bool is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
 static inline bool is_aligned(uint64_t x, uint64_t a) { return (x & (a - 1)) == 0; }
 static inline uint64_t align_down(uint64_t x, uint64_t a) { return x & ~(a - 1); }
+/* clang-format on */
 
 /* Round x up to a; false on overflow. */
 static inline bool align_up_checked(uint64_t x, uint64_t a, uint64_t *out)

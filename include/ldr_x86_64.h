@@ -16,10 +16,12 @@
 #include <stdint.h>
 
 /* CPUID leaf `leaf`, subleaf `sub` (ECX): EAX, EBX, ECX, EDX. */
-static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
-			       uint32_t *c, uint32_t *d)
+static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
+			       uint32_t *d)
 {
-	__asm__ __volatile__("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
+	__asm__ __volatile__("cpuid"
+			     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			     : "a"(leaf), "c"(sub));
 }
 
 /* CPUID with subleaf 0. */

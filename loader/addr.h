@@ -16,6 +16,7 @@
 #define SIZE_2M (UINT64_C(1) << 21)
 #define SIZE_1G (UINT64_C(1) << 30)
 
+/* clang-format off */
 typedef struct { uint64_t pa; } paddr_t;
 typedef struct { uint64_t va; } vaddr_t;
 
@@ -25,5 +26,6 @@ static inline uint64_t pa_addr(paddr_t p) { return p.pa; }
 static inline uint64_t va_addr(vaddr_t v) { return v.va; }
 static inline paddr_t pa_add(paddr_t p, uint64_t n) { return (paddr_t){ p.pa + n }; }
 static inline vaddr_t va_add(vaddr_t v, uint64_t n) { return (vaddr_t){ v.va + n }; }
+/* clang-format on */
 
 #endif

@@ -55,7 +55,8 @@ static enum ldr_err round_once(struct loader_state *s, uint32_t i, bool off, uin
 	k = layout_find(&s->plan, ASLRBOOT_RGN_KERNEL_SEGMENT);
 	log_printf("bench: round %u aslr=%s virt=0x%llx phys=0x%llx pt-pages=%llu cycles "
 		   "plan=%llu copy=%llu relocate=%llu page-tables=%llu total=%llu\n",
-		   i, off ? "off" : "on", k < 0 ? 0ull : (unsigned long long)va_addr(s->plan.r[k].virt),
+		   i, off ? "off" : "on",
+		   k < 0 ? 0ull : (unsigned long long)va_addr(s->plan.r[k].virt),
 		   k < 0 ? 0ull : (unsigned long long)pa_addr(s->plan.r[k].phys),
 		   (unsigned long long)s->plan.pt_pages, (unsigned long long)d[B_PLAN],
 		   (unsigned long long)d[B_COPY], (unsigned long long)d[B_RELOC],
@@ -65,7 +66,8 @@ static enum ldr_err round_once(struct loader_state *s, uint32_t i, bool off, uin
 
 static void summary(uint32_t n_off, uint32_t n_on)
 {
-	log_printf("bench: medians over %u off / %u on rounds (cycles; ratio = on/off)\n", n_off, n_on);
+	log_printf("bench: medians over %u off / %u on rounds (cycles; ratio = on/off)\n", n_off,
+		   n_on);
 	for (int p = 0; p < B_N; p++) {
 		uint64_t off = median(samples[1][p], n_off), on = median(samples[0][p], n_on);
 		uint64_t r = off ? on * 1000 / off : 0;

@@ -13,7 +13,7 @@
 
 #include "../include/aslrboot.h"
 
-#define BOOT_MAX_MMAP 512     /* raw firmware memory-map entries we accept */
+#define BOOT_MAX_MMAP 512 /* raw firmware memory-map entries we accept */
 #define BOOT_MAX_MODULES 16
 #define BOOT_MAX_RESERVED 32  /* ranges the layout must avoid (loader, MBI, ...) */
 #define BOOT_MAX_CMDLINE 4096 /* bytes, without the NUL */
@@ -26,7 +26,7 @@ struct mm_entry {
 };
 
 struct boot_module {
-	uint64_t phys;      /* where the bytes are (identity-mapped while the loader runs) */
+	uint64_t phys; /* where the bytes are (identity-mapped while the loader runs) */
 	uint64_t size;
 	const char *string; /* name / command line, NUL-terminated */
 };
@@ -43,37 +43,37 @@ enum boot_entropy_policy {
 };
 
 enum boot_protocol {
-	BOOT_PROTO_AUTO = 0,    /* native, else linux64 when allowed (validate.h) */
-	BOOT_PROTO_NATIVE = 1,  /* PROTOCOL.md only */
+	BOOT_PROTO_AUTO = 0,	/* native, else linux64 when allowed (validate.h) */
+	BOOT_PROTO_NATIVE = 1,	/* PROTOCOL.md only */
 	BOOT_PROTO_LINUX64 = 2, /* Linux x86 64-bit boot protocol (PROTOCOL.md, linux64) */
 };
 
 struct boot_options {
-	bool verbose;      /* print the layout (leaks it: off by default) */
-	bool aslr_off;     /* fixed placement: lowest free addresses, for debugging/benchmarks */
-	uint32_t entropy_policy;  /* enum boot_entropy_policy */
-	bool distrust_cpu_rng;    /* mix RDSEED/RDRAND in but credit 0 bits */
-	bool distrust_fw_rng;     /* mix EFI_RNG in but credit 0 bits */
-	bool fixed_seed_set;      /* seed=HEX debug option: reproducible layouts, NOT random */
+	bool verbose;  /* print the layout (leaks it: off by default) */
+	bool aslr_off; /* fixed placement: lowest free addresses, for debugging/benchmarks */
+	uint32_t entropy_policy; /* enum boot_entropy_policy */
+	bool distrust_cpu_rng;	 /* mix RDSEED/RDRAND in but credit 0 bits */
+	bool distrust_fw_rng;	 /* mix EFI_RNG in but credit 0 bits */
+	bool fixed_seed_set;	 /* seed=HEX debug option: reproducible layouts, NOT random */
 	uint8_t fixed_seed[32];
-	uint32_t protocol;        /* enum boot_protocol (loader/validate.c) */
-	bool linux_seed_cmdline;  /* linux64: prepend random.seed=[...] to the cmdline */
-	uint32_t bench;           /* bench=K: K timed plan/load/map rounds first (loader/bench.c) */
+	uint32_t protocol;	 /* enum boot_protocol (loader/validate.c) */
+	bool linux_seed_cmdline; /* linux64: prepend random.seed=[...] to the cmdline */
+	uint32_t bench;		 /* bench=K: K timed plan/load/map rounds first (loader/bench.c) */
 };
 
 /* Entropy the front end collected from sources only it can reach. */
 struct boot_entropy_input {
-	uint32_t source;   /* ASLRBOOT_SRC_* */
-	uint32_t status;   /* ASLRBOOT_ENT_* (OK if bytes are valid) */
+	uint32_t source;      /* ASLRBOOT_SRC_* */
+	uint32_t status;      /* ASLRBOOT_ENT_* (OK if bytes are valid) */
 	uint32_t credit_bits; /* what the front end believes it is worth, before policy */
 	uint32_t len;
-	bool read_only;    /* seed file that cannot be replaced: mixed, not credited */
+	bool read_only;	   /* seed file that cannot be replaced: mixed, not credited */
 	const void *data;  /* if non-NULL, the len bytes are here (seed file) ... */
 	uint8_t bytes[64]; /* ... else here (firmware RNG output) */
 };
 
 #define BOOT_CPU_1G_PAGES (1u << 0) /* CPUID 0x80000001 EDX.26 */
-#define BOOT_CPU_NX (1u << 1)       /* CPUID 0x80000001 EDX.20: required */
+#define BOOT_CPU_NX (1u << 1)	    /* CPUID 0x80000001 EDX.20: required */
 
 struct boot_env {
 	uint32_t info_flags; /* ASLRBOOT_INFO_F_UEFI / _MULTIBOOT */
@@ -85,9 +85,9 @@ struct boot_env {
 	/* The kernel, read once into loader memory; never re-read. */
 	const uint8_t *kernel;
 	uint64_t kernel_size;
-	const char *kernel_name;  /* for messages */
+	const char *kernel_name; /* for messages */
 
-	const char *cmdline;      /* NUL-terminated, may be NULL */
+	const char *cmdline; /* NUL-terminated, may be NULL */
 
 	struct boot_module modules[BOOT_MAX_MODULES];
 	uint32_t module_count;
@@ -99,7 +99,7 @@ struct boot_env {
 	 * 0 = no limit.  The Multiboot front end identity-maps only so much. */
 	uint64_t phys_limit;
 
-	uint64_t acpi_rsdp;       /* 0 if none */
+	uint64_t acpi_rsdp; /* 0 if none */
 	uint32_t acpi_revision;
 
 	struct boot_entropy_input entropy[8];
@@ -107,7 +107,7 @@ struct boot_env {
 
 	struct boot_options opts;
 
-	uint32_t cpu_features;    /* BOOT_CPU_* the front end detected */
+	uint32_t cpu_features; /* BOOT_CPU_* the front end detected */
 
 	uint64_t tsc[ASLRBOOT_PHASE_COUNT]; /* phases the front end already timed */
 	uint64_t tsc_hz;

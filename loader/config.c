@@ -296,8 +296,8 @@ enum ldr_err config_parse_file(struct boot_config *c, const char *text, size_t l
 
 /* One token of the options: [key=]value with an optional "quoted" value.
  * *pos moves past the token; an unterminated quote fails. */
-static enum ldr_err next_token(struct parse_ctx *x, struct span in, size_t *pos,
-			       struct span *key, struct span *val, bool *has_eq)
+static enum ldr_err next_token(struct parse_ctx *x, struct span in, size_t *pos, struct span *key,
+			       struct span *val, bool *has_eq)
 {
 	size_t i = *pos, start = i;
 
@@ -462,7 +462,8 @@ enum ldr_err config_utf16_to_utf8(struct boot_config *c, const uint16_t *in, siz
 			return utf16_fail(c, diag, i, "low surrogate without a high one", in[i]);
 		if (cp >= 0xd800 && cp <= 0xdbff) {
 			if (i + 1 >= units || in[i + 1] < 0xdc00 || in[i + 1] > 0xdfff)
-				return utf16_fail(c, diag, i, "high surrogate without a low one", in[i]);
+				return utf16_fail(c, diag, i, "high surrogate without a low one",
+						  in[i]);
 			cp = 0x10000 + ((cp - 0xd800) << 10) + (in[++i] - 0xdc00u);
 		}
 		if ((cp < 0x20 && cp != '\t' && cp != '\r' && cp != '\n') || cp == 0x7f)

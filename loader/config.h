@@ -28,11 +28,11 @@
 #include "boot_env.h"
 #include "../include/ldr_errors.h"
 
-#define CONFIG_MAX_PATH 255           /* bytes of a kernel or module path */
-#define CONFIG_MAX_MODULE_ARGS 255    /* bytes of a module's argument string */
-#define CONFIG_MAX_INPUT (64u << 10)  /* config file / options size cap */
+#define CONFIG_MAX_PATH 255	     /* bytes of a kernel or module path */
+#define CONFIG_MAX_MODULE_ARGS 255   /* bytes of a module's argument string */
+#define CONFIG_MAX_INPUT (64u << 10) /* config file / options size cap */
 #define CONFIG_MAX_KEY 31
-#define BENCH_MAX_ROUNDS 64           /* bench=K upper bound (loader/bench.c) */
+#define BENCH_MAX_ROUNDS 64 /* bench=K upper bound (loader/bench.c) */
 #define CONFIG_DEFAULT_KERNEL "\\EFI\\aslrboot\\kernel.elf"
 
 struct config_module {

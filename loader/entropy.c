@@ -64,8 +64,9 @@ static void warn(const struct aslrboot_rec_seed *seed)
 	if (seed->flags & ASLRBOOT_SEED_F_FIXED)
 		log_printf("WARNING: fixed seed: the layout is NOT random (debug option)\n");
 	else if (seed->flags & ASLRBOOT_SEED_F_WEAK)
-		log_printf("WARNING: weak entropy: %u of 256 bits credited; layout and seed may be predictable\n",
-			   seed->credited_bits);
+		log_printf(
+			"WARNING: weak entropy: %u of 256 bits credited; layout and seed may be predictable\n",
+			seed->credited_bits);
 }
 
 static enum ldr_err store_next_seed(struct loader_state *s)
@@ -104,7 +105,9 @@ enum ldr_err stage_entropy(struct loader_state *s)
 	report_refused(&s->pool, in, cfg.input_count);
 	wipe_inputs(s->env, in, cfg.input_count);
 	if (err == LDR_E_ENTROPY) {
-		struct ldr_diag d = { err, "entropy", -1, "credited_bits", s->pool.credited_bits, 0 };
+		struct ldr_diag d = {
+			err, "entropy", -1, "credited_bits", s->pool.credited_bits, 0
+		};
 		log_diag("entropy=strict", &d);
 	}
 	if (err)

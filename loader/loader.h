@@ -16,6 +16,7 @@ noreturn void loader_main(struct boot_env *env, const struct platform_ops *ops);
 /* The boot story up to (not including) ops->enter: entropy -> validate ->
  * the chosen protocol's plan -> commit -> load -> map -> exit -> handoff.
  * Returns the error instead of halting.  Host tests call this directly. */
-enum ldr_err loader_run(struct boot_env *env, const struct platform_ops *ops, struct entry_state *st);
+enum ldr_err loader_run(struct boot_env *env, const struct platform_ops *ops,
+			struct entry_state *st);
 
 #endif

@@ -16,7 +16,7 @@
 
 struct sink {
 	void (*put)(struct sink *s, char c);
-	char *buf;  /* bounded buffer sink */
+	char *buf; /* bounded buffer sink */
 	size_t cap;
 	size_t len; /* chars produced, including those that did not fit */
 };
@@ -119,24 +119,13 @@ static bool convert(struct sink *s, const struct spec *sp, char conv, va_list *a
 		/* negate in unsigned arithmetic: INT64_MIN has no positive twin */
 		emit_num(s, sp, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, false, v < 0 ? "-" : "");
 		return true;
-	case 'u':
-		emit_num(s, sp, arg_unsigned(sp, ap), 10, false, "");
-		return true;
+	case 'u': emit_num(s, sp, arg_unsigned(sp, ap), 10, false, ""); return true;
 	case 'x':
-	case 'X':
-		emit_num(s, sp, arg_unsigned(sp, ap), 16, conv == 'X', "");
-		return true;
-	case 'p':
-		emit_num(s, sp, (uintptr_t)va_arg(*ap, void *), 16, false, "0x");
-		return true;
-	case 'c':
-		s->put(s, (char)va_arg(*ap, int));
-		return true;
-	case 's':
-		emit_str(s, sp, va_arg(*ap, const char *));
-		return true;
-	default:
-		return false;
+	case 'X': emit_num(s, sp, arg_unsigned(sp, ap), 16, conv == 'X', ""); return true;
+	case 'p': emit_num(s, sp, (uintptr_t)va_arg(*ap, void *), 16, false, "0x"); return true;
+	case 'c': s->put(s, (char)va_arg(*ap, int)); return true;
+	case 's': emit_str(s, sp, va_arg(*ap, const char *)); return true;
+	default: return false;
 	}
 }
 

@@ -32,7 +32,8 @@ void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * n == 0) and returns the length the whole output would have had. */
 size_t ldr_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
-size_t ldr_snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+size_t ldr_snprintf(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* One LLVM-style line for a failed check, without prefix or newline:
  *   error: kernel.elf: program header 3: p_filesz = 0x2000: p_filesz > p_memsz [E_FILESZ]

@@ -25,13 +25,14 @@ static enum ldr_err story(struct loader_state *s, struct entry_state *st)
 	if ((err = stage_entropy(s)) || (err = stage_validate(s)))
 		return err;
 	p = s->proto; /* native or linux64 (protos/) */
-	if ((err = p->plan(s)) || (err = p->commit(s)) || (err = p->load(s)) ||
-	    (err = p->map(s)) || (err = p->exit(s)))
+	if ((err = p->plan(s)) || (err = p->commit(s)) || (err = p->load(s)) || (err = p->map(s)) ||
+	    (err = p->exit(s)))
 		return err;
 	return p->handoff(s, st);
 }
 
-enum ldr_err loader_run(struct boot_env *env, const struct platform_ops *ops, struct entry_state *st)
+enum ldr_err loader_run(struct boot_env *env, const struct platform_ops *ops,
+			struct entry_state *st)
 {
 	enum ldr_err err;
 

@@ -105,7 +105,8 @@ enum ldr_err memmap_set(struct memmap *m, uint64_t base, uint64_t len, uint32_t 
 
 	if (!type_prio(type))
 		return LDR_E_MEMMAP;
-	if (!is_aligned(base, PAGE_SIZE) || !is_aligned(len, PAGE_SIZE) || !range_end(base, len, &end))
+	if (!is_aligned(base, PAGE_SIZE) || !is_aligned(len, PAGE_SIZE) ||
+	    !range_end(base, len, &end))
 		return LDR_E_RANGE;
 	if (!len)
 		return LDR_OK;
@@ -163,7 +164,8 @@ enum ldr_err memmap_normalize(const struct mm_entry *raw, uint32_t n, struct mem
 			}
 			err = paint(out, raw[i].base, end, type, &covered);
 			if (err)
-				return ldr_fail(diag, err, "memory map entry", i, "base", raw[i].base);
+				return ldr_fail(diag, err, "memory map entry", i, "base",
+						raw[i].base);
 			out->fixups += covered;
 		}
 	}
@@ -213,7 +215,8 @@ enum ldr_err memmap_mark_usable(struct memmap *mm, uint64_t base, uint64_t len, 
 		uint64_t lo = 0, hi = 0;
 		for (uint32_t i = 0; i < mm->count; i++) {
 			const struct mm_entry *e = &mm->e[i];
-			if (e->type != ASLRBOOT_MEM_USABLE || e->base + e->len <= cur || e->base >= end)
+			if (e->type != ASLRBOOT_MEM_USABLE || e->base + e->len <= cur ||
+			    e->base >= end)
 				continue;
 			lo = e->base > cur ? e->base : cur;
 			hi = e->base + e->len < end ? e->base + e->len : end;

@@ -17,12 +17,12 @@
 
 /* What the core hands to platform_ops.enter. */
 struct entry_state {
-	paddr_t cr3;          /* top-level table of the new page tables */
-	vaddr_t entry;        /* kernel entry, virtual */
-	vaddr_t stack_top;    /* RSP at entry (a zero return address is pushed first) */
-	vaddr_t info;         /* RDI at entry: the boot-info block, virtual */
-	paddr_t trampoline;   /* identity-mapped page holding the switch code */
-	uint64_t rsi;         /* RSI at entry: 0 natively, boot_params for linux64 */
+	paddr_t cr3;	    /* top-level table of the new page tables */
+	vaddr_t entry;	    /* kernel entry, virtual */
+	vaddr_t stack_top;  /* RSP at entry (a zero return address is pushed first) */
+	vaddr_t info;	    /* RDI at entry: the boot-info block, virtual */
+	paddr_t trampoline; /* identity-mapped page holding the switch code */
+	uint64_t rsi;	    /* RSI at entry: 0 natively, boot_params for linux64 */
 };
 
 struct platform_ops {

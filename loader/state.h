@@ -29,7 +29,7 @@ struct loader_state {
 	struct boot_range avoid[STAGE_MAX_AVOID];
 	uint32_t avoid_count;
 	struct layout_plan plan; /* native */
-	struct l64_plan l64;     /* linux64 */
+	struct l64_plan l64;	 /* linux64 */
 	struct rand_pool pool;
 	uint8_t master[32];
 	struct rand_drbg layout_rng;

@@ -10,8 +10,7 @@
 #include "state.h"
 
 enum ldr_err validate_choose(const void *buf, uint64_t size, uint32_t proto, bool aslr_off,
-			     struct elf_image *img, struct validate_verdict *v,
-			     struct ldr_diag *d)
+			     struct elf_image *img, struct validate_verdict *v, struct ldr_diag *d)
 {
 	struct ldr_diag nd = { 0 }, ld = { 0 };
 	enum ldr_err err, werr;
@@ -70,10 +69,12 @@ void validate_why(const struct validate_verdict *v, const struct elf_image *img,
 	if (v->proto == BOOT_PROTO_LINUX64)
 		ldr_snprintf(first, sizeof(first), "protocol=linux64");
 	else
-		ldr_snprintf(first, sizeof(first), "native load refused (%s)", ldr_errname(v->native));
+		ldr_snprintf(first, sizeof(first), "native load refused (%s)",
+			     ldr_errname(v->native));
 	if (img->movable == ELF_MOVE_NONE)
-		ldr_snprintf(buf, n, "%s; not relocatable (not ET_DYN, no PT_DYNAMIC, no Linux ELF "
-				     "note): loaded at its link address 0x%llx, no physical ASLR",
+		ldr_snprintf(buf, n,
+			     "%s; not relocatable (not ET_DYN, no PT_DYNAMIC, no Linux ELF "
+			     "note): loaded at its link address 0x%llx, no physical ASLR",
 			     first, (unsigned long long)img->link_base);
 	else
 		ldr_snprintf(buf, n, "%s; movable (%s): %s", first, sign[img->movable],
@@ -107,8 +108,9 @@ enum ldr_err stage_validate(struct loader_state *s)
 	s->proto = &proto_native;
 	if (v.linux64) {
 		validate_why(&v, &s->img, why, sizeof(why));
-		log_printf("linux64: %s; booting with the Linux 64-bit protocol, W^X NOT enforced\n",
-			   why);
+		log_printf(
+			"linux64: %s; booting with the Linux 64-bit protocol, W^X NOT enforced\n",
+			why);
 		s->proto = &proto_linux64;
 	}
 	stage_mark(s, ASLRBOOT_PHASE_VALIDATE);

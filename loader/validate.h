@@ -16,16 +16,16 @@
 
 /* What validate_choose decides for one kernel file. */
 struct validate_verdict {
-	bool linux64;        /* boot through the Linux 64-bit protocol */
-	const char *hint;    /* auto refused an image linux64 could boot: VALIDATE_HINT_* */
+	bool linux64;	  /* boot through the Linux 64-bit protocol */
+	const char *hint; /* auto refused an image linux64 could boot: VALIDATE_HINT_* */
 	bool aslr_off;
-	uint32_t proto;      /* enum boot_protocol */
+	uint32_t proto;	     /* enum boot_protocol */
 	enum ldr_err native; /* auto: the native refusal that led to linux64 */
 };
 
 /* Printed as "aslrboot: hint: ..." after the error line when v.hint. */
 #define VALIDATE_HINT_WX "protocol=linux64 boots it as a self-relocating kernel without W^X"
-#define VALIDATE_HINT_FIXED                                                              \
+#define VALIDATE_HINT_FIXED                                                                \
 	"not relocatable and no boot-protocol note (PVH or Linux): link it with -pie, or " \
 	"protocol=linux64 enters it at its link address through the Linux 64-bit protocol"
 
@@ -48,8 +48,7 @@ struct validate_verdict {
  * On error *d holds the diag to print (the native one, or the W^X one).
  */
 enum ldr_err validate_choose(const void *buf, uint64_t size, uint32_t proto, bool aslr_off,
-			     struct elf_image *img, struct validate_verdict *v,
-			     struct ldr_diag *d);
+			     struct elf_image *img, struct validate_verdict *v, struct ldr_diag *d);
 
 /* The reason text of the linux64 log line (v->linux64): which option or
  * native refusal chose the protocol, and whether the image is placed at

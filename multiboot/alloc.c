@@ -22,7 +22,8 @@ static bool usable(const struct boot_env *env, uint64_t pa, uint64_t end)
 		uint64_t eend;
 		if (!range_end(e->base, e->len, &eend))
 			eend = UINT64_MAX;
-		if (e->type != ASLRBOOT_MEM_USABLE && ranges_overlap(pa, end - pa, e->base, eend - e->base))
+		if (e->type != ASLRBOOT_MEM_USABLE &&
+		    ranges_overlap(pa, end - pa, e->base, eend - e->base))
 			return false;
 	}
 	while (cur < end && progress) {

@@ -5,10 +5,10 @@
 #include "../loader/arch/x86_64/cpu.h"
 
 #define PIT_HZ 1193182u
-#define PIT_MS 2u         /* fallback busy wait: +-0.05%, ample for phase timings */
-#define PIT_MIN_TICKS 298u  /* 0.25 ms of free-running PIT: +-0.4% */
-#define PIT_POLL_MAX 2000000u /* a missing PIT must not hang the boot */
-#define TSC_HZ_MIN UINT64_C(100000000)   /* plausibility window for the */
+#define PIT_MS 2u			 /* fallback busy wait: +-0.05%, ample for phase timings */
+#define PIT_MIN_TICKS 298u		 /* 0.25 ms of free-running PIT: +-0.4% */
+#define PIT_POLL_MAX 2000000u		 /* a missing PIT must not hang the boot */
+#define TSC_HZ_MIN UINT64_C(100000000)	 /* plausibility window for the */
 #define TSC_HZ_MAX UINT64_C(20000000000) /* measured value */
 
 uint32_t mb_cpu_features(void)

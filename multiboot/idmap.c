@@ -131,8 +131,8 @@ void mb_idmap_init(void)
 	    !idmap_set(addr(__image_start), addr(__rodata_end) - addr(__image_start), PROT_R) ||
 	    !idmap_set(addr(__text_start), addr(__text_end) - addr(__text_start), PROT_RX) ||
 	    !idmap_set(addr(mb_stack_guard), PAGE_SIZE, 0))
-		idmap_fail(&(struct ldr_diag){ LDR_E_PT_MAP, "identity map", -1, "piece",
-					       map_n, 0 });
+		idmap_fail(
+			&(struct ldr_diag){ LDR_E_PT_MAP, "identity map", -1, "piece", map_n, 0 });
 	if ((err = idmap_load(&d)))
 		idmap_fail(&d);
 }

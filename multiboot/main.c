@@ -78,9 +78,12 @@ static enum ldr_err read_options(struct mb_ctx *c)
 			   ldr_errname(d.err));
 		return d.err;
 	}
-	if (c->cfg.module_count || c->cfg.cmdline[0] || strcmp(c->cfg.kernel, CONFIG_DEFAULT_KERNEL))
-		return fail(LDR_E_CONFIG, "command line: kernel=, module= and cmdline= are UEFI options; "
-				"pass the kernel as the first module", NULL, 0);
+	if (c->cfg.module_count || c->cfg.cmdline[0] ||
+	    strcmp(c->cfg.kernel, CONFIG_DEFAULT_KERNEL))
+		return fail(LDR_E_CONFIG,
+			    "command line: kernel=, module= and cmdline= are UEFI options; "
+			    "pass the kernel as the first module",
+			    NULL, 0);
 	config_apply(&c->cfg, &c->env);
 	return LDR_OK;
 }
@@ -107,7 +110,9 @@ static enum ldr_err check_module(const struct mb_info *in, uint32_t i)
 {
 	const struct mb_module *m = &in->mods[i];
 	uint64_t img = (uintptr_t)__image_start, img_len = (uintptr_t)__image_end - img;
-	struct ldr_diag d = { LDR_E_MOD_OVERLAP, "module", (int64_t)i + 1, "mod_start", m->start, 0 };
+	struct ldr_diag d = {
+		LDR_E_MOD_OVERLAP, "module", (int64_t)i + 1, "mod_start", m->start, 0
+	};
 
 	if (ranges_overlap(m->start, m->size, img, img_len)) {
 		log_diag("multiboot: module overlaps aslrboot", &d);
@@ -129,7 +134,8 @@ static enum ldr_err take_modules(struct mb_ctx *c)
 	enum ldr_err err;
 
 	if (!in->mod_count)
-		return fail(LDR_E_NO_KERNEL, "no module: load the kernel as the first module", NULL, 0);
+		return fail(LDR_E_NO_KERNEL, "no module: load the kernel as the first module", NULL,
+			    0);
 	for (uint32_t i = 0; i < in->mod_count; i++)
 		if ((err = check_module(in, i)))
 			return err;
@@ -140,8 +146,8 @@ static enum ldr_err take_modules(struct mb_ctx *c)
 	for (uint32_t i = 1; i < in->mod_count; i++) {
 		const char *s = in->mods[i].string;
 		memcpy(strings[i], s, strlen(s) + 1);
-		env->modules[i - 1] = (struct boot_module){ in->mods[i].start, in->mods[i].size,
-							    strings[i] };
+		env->modules[i - 1] =
+			(struct boot_module){ in->mods[i].start, in->mods[i].size, strings[i] };
 	}
 	env->module_count = in->mod_count - 1;
 	return LDR_OK;
@@ -155,8 +161,9 @@ static void find_rsdp(struct mb_ctx *c)
 	uint64_t scan = mb_rsdp_scan(mb_ebda_base, mb_phys_access, NULL, &rev);
 	const struct mb_info *in = &c->info;
 
-	if (in->rsdp && !(scan && rev == in->rsdp_rev &&
-			  !memcmp((const void *)(uintptr_t)scan, (const void *)(uintptr_t)in->rsdp, 20))) {
+	if (in->rsdp &&
+	    !(scan && rev == in->rsdp_rev &&
+	      !memcmp((const void *)(uintptr_t)scan, (const void *)(uintptr_t)in->rsdp, 20))) {
 		c->env.acpi_rsdp = in->rsdp;
 		c->env.acpi_revision = in->rsdp_rev;
 	} else {
@@ -195,11 +202,12 @@ static enum ldr_err gather(struct mb_ctx *c, uint32_t magic, uint32_t mbi)
 	find_rsdp(c);
 	env->cpu_features = mb_cpu_features();
 	if (env->opts.verbose)
-		log_printf("aslrboot %s (Multiboot %u): kernel %s (%llu bytes), %u module(s), %u map entries%s, ACPI %s\n",
-			   ASLRBOOT_VERSION_STRING, c->info.proto, env->kernel_name,
-			   (unsigned long long)env->kernel_size, env->module_count, env->mmap_count,
-			   c->info.mmap_from_meminfo ? " (from mem_lower/mem_upper)" : "",
-			   env->acpi_rsdp ? "found" : "absent");
+		log_printf(
+			"aslrboot %s (Multiboot %u): kernel %s (%llu bytes), %u module(s), %u map entries%s, ACPI %s\n",
+			ASLRBOOT_VERSION_STRING, c->info.proto, env->kernel_name,
+			(unsigned long long)env->kernel_size, env->module_count, env->mmap_count,
+			c->info.mmap_from_meminfo ? " (from mem_lower/mem_upper)" : "",
+			env->acpi_rsdp ? "found" : "absent");
 	return LDR_OK;
 }
 

@@ -7,9 +7,9 @@
 #define MB1_F_MODS (1u << 3)
 #define MB1_F_MMAP (1u << 6)
 #define MB1_F_LOADER_NAME (1u << 9)
-#define MB1_INFO_READ 52u         /* flags .. mmap_addr: the fields we always read */
-#define MB1_INFO_NAME 68u         /* .. boot_loader_name, if flags bit 9 */
-#define MB1_MMAP_ENTRY_MIN 20u    /* size field excluded: base, length, type */
+#define MB1_INFO_READ 52u      /* flags .. mmap_addr: the fields we always read */
+#define MB1_INFO_NAME 68u      /* .. boot_loader_name, if flags bit 9 */
+#define MB1_MMAP_ENTRY_MIN 20u /* size field excluded: base, length, type */
 #define MB1_MMAP_MAX_LEN (64u << 10)
 #define MB1_MOD_SIZE 16u
 
@@ -29,13 +29,17 @@ static enum ldr_err mb1_mmap(struct mb_info *out, uint64_t pa, uint32_t len, mb_
 	for (uint32_t off = 0, i = 0; off < len; i++) {
 		uint32_t size;
 		if (len - off < 4)
-			return ldr_fail(d, LDR_E_MMAP_ENTRY_RANGE, "memory-map entry", i, "offset", off);
+			return ldr_fail(d, LDR_E_MMAP_ENTRY_RANGE, "memory-map entry", i, "offset",
+					off);
 		size = rd_le32(buf + off);
 		if (size < MB1_MMAP_ENTRY_MIN)
-			return ldr_fail(d, LDR_E_MMAP_ENTRY_SIZE, "memory-map entry", i, "size", size);
+			return ldr_fail(d, LDR_E_MMAP_ENTRY_SIZE, "memory-map entry", i, "size",
+					size);
 		if (size > len - off - 4)
-			return ldr_fail(d, LDR_E_MMAP_ENTRY_RANGE, "memory-map entry", i, "size", size);
-		err = mbi_mm_add(out, rd_le64(buf + off + 4), rd_le64(buf + off + 12), rd_le32(buf + off + 20), d);
+			return ldr_fail(d, LDR_E_MMAP_ENTRY_RANGE, "memory-map entry", i, "size",
+					size);
+		err = mbi_mm_add(out, rd_le64(buf + off + 4), rd_le64(buf + off + 12),
+				 rd_le32(buf + off + 20), d);
 		if (err)
 			return err;
 		off += 4 + size;
@@ -62,7 +66,8 @@ static enum ldr_err mb1_mods(struct mb_info *out, uint64_t pa, uint32_t count, m
 		uint32_t str = rd_le32(e + 8);
 		if ((err = mbi_mod_add(out, rd_le32(e), rd_le32(e + 4), acc, ctx, d)))
 			return err;
-		if (str && (err = mbi_string_at(str, acc, ctx, &out->mods[i].string, "module", i + 1, d)))
+		if (str &&
+		    (err = mbi_string_at(str, acc, ctx, &out->mods[i].string, "module", i + 1, d)))
 			return err;
 	}
 	return LDR_OK;
@@ -94,7 +99,8 @@ enum ldr_err mb1_parse(uint64_t mbi_pa, mb_access_fn acc, void *ctx, struct mb_i
 		m = acc(ctx, mbi_pa, MB1_INFO_NAME);
 		if (!m)
 			return ldr_fail(d, LDR_E_MBI, "multiboot information", -1, "flags", flags);
-		err = mbi_string_at(rd_le32(m + 64), acc, ctx, &out->loader_name, "boot_loader_name", -1, d);
+		err = mbi_string_at(rd_le32(m + 64), acc, ctx, &out->loader_name,
+				    "boot_loader_name", -1, d);
 	}
 	return err;
 }

@@ -58,8 +58,8 @@ static void mb2_acpi(struct mb_info *out, uint64_t pa, const uint8_t *t, uint32_
 	}
 }
 
-static enum ldr_err mb2_module(struct mb_info *out, mb_access_fn acc, void *ctx,
-			       const uint8_t *t, uint32_t size, uint32_t idx, struct ldr_diag *d)
+static enum ldr_err mb2_module(struct mb_info *out, mb_access_fn acc, void *ctx, const uint8_t *t,
+			       uint32_t size, uint32_t idx, struct ldr_diag *d)
 {
 	enum ldr_err err;
 
@@ -73,8 +73,8 @@ static enum ldr_err mb2_module(struct mb_info *out, mb_access_fn acc, void *ctx,
 
 /* One tag at offset `off` of the block `b` (its bounds already checked). */
 static enum ldr_err mb2_tag(struct mb_info *out, uint64_t pa, const uint8_t *t, uint32_t type,
-			    uint32_t size, uint32_t idx, mb_access_fn acc, void *ctx, uint32_t *seen,
-			    struct ldr_diag *d)
+			    uint32_t size, uint32_t idx, mb_access_fn acc, void *ctx,
+			    uint32_t *seen, struct ldr_diag *d)
 {
 	if (type == MB2_TAG_CMDLINE || type == MB2_TAG_LOADER_NAME || type == MB2_TAG_MMAP ||
 	    type == MB2_TAG_MEMINFO) {
@@ -83,31 +83,25 @@ static enum ldr_err mb2_tag(struct mb_info *out, uint64_t pa, const uint8_t *t, 
 		*seen |= 1u << type;
 	}
 	switch (type) {
-	case MB2_TAG_CMDLINE:
-		return tag_string(t + 8, size - 8, &out->cmdline, "cmdline", -1, d);
+	case MB2_TAG_CMDLINE: return tag_string(t + 8, size - 8, &out->cmdline, "cmdline", -1, d);
 	case MB2_TAG_LOADER_NAME:
 		return tag_string(t + 8, size - 8, &out->loader_name, "boot_loader_name", -1, d);
-	case MB2_TAG_MODULE:
-		return mb2_module(out, acc, ctx, t, size, idx, d);
-	case MB2_TAG_MMAP:
-		return mb2_mmap(out, t, size, idx, d);
+	case MB2_TAG_MODULE: return mb2_module(out, acc, ctx, t, size, idx, d);
+	case MB2_TAG_MMAP: return mb2_mmap(out, t, size, idx, d);
 	case MB2_TAG_MEMINFO:
 		if (size < 16)
 			return ldr_fail(d, LDR_E_MBI_TAG_SIZE, "multiboot2 tag", idx, "size", size);
 		return LDR_OK; /* only used when there is no mmap tag, below */
 	case MB2_TAG_ACPI_OLD:
-	case MB2_TAG_ACPI_NEW:
-		mb2_acpi(out, pa, t, size);
-		return LDR_OK;
-	default:
-		return LDR_OK; /* unknown tags are skipped (spec 3.6.1) */
+	case MB2_TAG_ACPI_NEW: mb2_acpi(out, pa, t, size); return LDR_OK;
+	default: return LDR_OK; /* unknown tags are skipped (spec 3.6.1) */
 	}
 }
 
 /* total_size within [16, cap], every tag >= 8 bytes, 8-aligned, inside
  * total_size, and an END tag before the block ends. */
-static enum ldr_err mb2_walk(struct mb_info *out, uint64_t mbi_pa, const uint8_t *b,
-			     uint32_t total, mb_access_fn acc, void *ctx, const uint8_t **meminfo,
+static enum ldr_err mb2_walk(struct mb_info *out, uint64_t mbi_pa, const uint8_t *b, uint32_t total,
+			     mb_access_fn acc, void *ctx, const uint8_t **meminfo,
 			     struct ldr_diag *d)
 {
 	uint32_t off = 8, seen = 0;
@@ -133,7 +127,8 @@ static enum ldr_err mb2_walk(struct mb_info *out, uint64_t mbi_pa, const uint8_t
 		/* Next tag at the 8-byte boundary; off + size <= total <= cap. */
 		off += (size + 7) & ~7u;
 		if (off > total)
-			return ldr_fail(d, LDR_E_MBI_NO_END, "multiboot2 tag", i + 1, "offset", off);
+			return ldr_fail(d, LDR_E_MBI_NO_END, "multiboot2 tag", i + 1, "offset",
+					off);
 	}
 }
 
@@ -152,7 +147,8 @@ enum ldr_err mb2_parse(uint64_t mbi_pa, mb_access_fn acc, void *ctx, struct mb_i
 		return ldr_fail(d, LDR_E_MBI, "multiboot information", -1, "address", mbi_pa);
 	total = rd_le32(b);
 	if (total < 16 || total > MB2_MAX_TOTAL)
-		return ldr_fail(d, LDR_E_MBI_TOTAL, "multiboot information", -1, "total_size", total);
+		return ldr_fail(d, LDR_E_MBI_TOTAL, "multiboot information", -1, "total_size",
+				total);
 	b = acc(ctx, mbi_pa, total);
 	if (!b)
 		return ldr_fail(d, LDR_E_MBI, "multiboot information", -1, "total_size", total);

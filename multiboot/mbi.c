@@ -38,7 +38,7 @@ static enum ldr_err mm_push(struct mb_info *out, uint64_t base, uint64_t len, ui
  * 0x9f000-0x9fc00 below the EBDA) are listed as RESERVED, so they are
  * neither used nor lost from the map. */
 enum ldr_err mbi_mm_add(struct mb_info *out, uint64_t base, uint64_t len, uint32_t mb_type,
-			   struct ldr_diag *d)
+			struct ldr_diag *d)
 {
 	uint32_t type = mem_type(mb_type);
 	uint64_t end, head, tail;
@@ -108,7 +108,7 @@ enum ldr_err mb_string(uint64_t pa, uint32_t max, mb_access_fn acc, void *ctx, c
 }
 
 enum ldr_err mbi_string_at(uint64_t pa, mb_access_fn acc, void *ctx, const char **out,
-			      const char *what, int64_t idx, struct ldr_diag *d)
+			   const char *what, int64_t idx, struct ldr_diag *d)
 {
 	uint32_t len;
 	enum ldr_err err = mb_string(pa, MB_MAX_STRING, acc, ctx, out, &len);
@@ -121,7 +121,7 @@ enum ldr_err mbi_string_at(uint64_t pa, mb_access_fn acc, void *ctx, const char 
 /* A module [start, end) must be non-empty, below the cap and readable.  Messages
  * number modules from 1 (the kernel), as every other message does. */
 enum ldr_err mbi_mod_add(struct mb_info *out, uint64_t start, uint64_t end, mb_access_fn acc,
-			    void *ctx, struct ldr_diag *d)
+			 void *ctx, struct ldr_diag *d)
 {
 	int64_t i = out->mod_count + 1;
 	struct mb_module *m;
@@ -188,8 +188,7 @@ void mbi_info_init(struct mb_info *out, uint32_t proto)
 
 /* mem_lower from 0, mem_upper from 1 MiB, both in KiB (MB1 spec 3.3, MB2
  * spec 3.6.8): only used when there is no memory map. */
-enum ldr_err mbi_meminfo(struct mb_info *out, uint32_t lower, uint32_t upper,
-			    struct ldr_diag *d)
+enum ldr_err mbi_meminfo(struct mb_info *out, uint32_t lower, uint32_t upper, struct ldr_diag *d)
 {
 	enum ldr_err err = mbi_mm_add(out, 0, (uint64_t)lower << 10, 1, d);
 

@@ -20,10 +20,10 @@
 #define MB1_BOOT_MAGIC 0x2badb002u
 #define MB2_BOOT_MAGIC 0x36d76289u
 
-#define MB2_MAX_TOTAL (256u << 10)  /* cap on the tag list: GRUB's is a few KiB */
-#define MB_MAX_MODS (BOOT_MAX_MODULES + 1) /* the kernel + BOOT_MAX_MODULES */
+#define MB2_MAX_TOTAL (256u << 10)	       /* cap on the tag list: GRUB's is a few KiB */
+#define MB_MAX_MODS (BOOT_MAX_MODULES + 1)     /* the kernel + BOOT_MAX_MODULES */
 #define MB_MAX_MODULE_SIZE (UINT64_C(1) << 30) /* larger modules are refused */
-#define MB_MAX_STRING BOOT_MAX_CMDLINE /* bytes without the NUL; longer is refused */
+#define MB_MAX_STRING BOOT_MAX_CMDLINE	       /* bytes without the NUL; longer is refused */
 #define MB_MAX_SPANS 4
 
 /* A pointer through which [pa, pa+len) can be read now, or NULL if that
@@ -37,18 +37,18 @@ struct mb_module {
 };
 
 struct mb_info {
-	uint32_t proto;       /* 1 or 2 */
-	const char *cmdline;  /* aslrboot's own; NUL-terminated; NULL if absent */
+	uint32_t proto;		 /* 1 or 2 */
+	const char *cmdline;	 /* aslrboot's own; NUL-terminated; NULL if absent */
 	const char *loader_name; /* boot loader's name; NULL if absent */
 	struct mm_entry mmap[BOOT_MAX_MMAP];
 	uint32_t mmap_count;
-	uint32_t mmap_empty;   /* zero-length entries, dropped */
-	uint32_t mmap_dropped; /* wrapping USABLE entries, dropped */
+	uint32_t mmap_empty;	/* zero-length entries, dropped */
+	uint32_t mmap_dropped;	/* wrapping USABLE entries, dropped */
 	bool mmap_from_meminfo; /* only mem_lower/mem_upper were given */
 	struct mb_module mods[MB_MAX_MODS];
 	uint32_t mod_count;
-	uint64_t rsdp;         /* physical address of a checksum-valid RSDP (copy) */
-	uint32_t rsdp_rev;     /* 0 = ACPI 1.0 (20 bytes), 2 = 36-byte XSDP */
+	uint64_t rsdp;	   /* physical address of a checksum-valid RSDP (copy) */
+	uint32_t rsdp_rev; /* 0 = ACPI 1.0 (20 bytes), 2 = 36-byte XSDP */
 	/* The information structure itself: the MB2 block, or the MB1 struct,
 	 * its memory-map buffer and its module array. */
 	struct boot_range spans[MB_MAX_SPANS];

@@ -44,11 +44,11 @@ noreturn void mb_exception(const struct trap_frame *f)
 	size_t n;
 
 	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
-	n = ldr_snprintf(line, sizeof(line),
-			 "aslrboot: fatal: CPU exception %llu (error 0x%llx) at rip=0x%llx cr2=0x%llx rsp=0x%llx\n",
-			 (unsigned long long)f->vector, (unsigned long long)f->error,
-			 (unsigned long long)f->rip, (unsigned long long)cr2,
-			 (unsigned long long)f->rsp);
+	n = ldr_snprintf(
+		line, sizeof(line),
+		"aslrboot: fatal: CPU exception %llu (error 0x%llx) at rip=0x%llx cr2=0x%llx rsp=0x%llx\n",
+		(unsigned long long)f->vector, (unsigned long long)f->error,
+		(unsigned long long)f->rip, (unsigned long long)cr2, (unsigned long long)f->rsp);
 	serial_write(line, n < sizeof(line) ? n : sizeof(line) - 1);
 	mb_stop(MB_EXIT_CRASH);
 }

@@ -14,17 +14,18 @@ static inline uint32_t load_le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-#define QR(a, b, c, d)                                                                     \
-	do {                                                                               \
-		a += b, d ^= a, d = rol(d, 16);                                            \
-		c += d, b ^= c, b = rol(b, 12);                                            \
-		a += b, d ^= a, d = rol(d, 8);                                             \
-		c += d, b ^= c, b = rol(b, 7);                                             \
+#define QR(a, b, c, d)                          \
+	do {                                    \
+		a += b, d ^= a, d = rol(d, 16); \
+		c += d, b ^= c, b = rol(b, 12); \
+		a += b, d ^= a, d = rol(d, 8);  \
+		c += d, b ^= c, b = rol(b, 7);  \
 	} while (0)
 
 void rand_chacha20_block(const uint32_t key[8], const uint32_t tail[4], uint8_t out[64])
 {
-	uint32_t in[16] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574 }; /* "expand 32-byte k" */
+	uint32_t in[16] = { 0x61707865, 0x3320646e, 0x79622d32,
+			    0x6b206574 }; /* "expand 32-byte k" */
 	uint32_t x[16];
 	int i;
 

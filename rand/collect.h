@@ -27,7 +27,7 @@
  * two sources can then reach the 512-bit cap of the seed record). */
 #define RAND_CPU_CREDIT 256
 #define RAND_JITTER_SAMPLES 64
-#define RAND_SEED_FILE_MIN 32          /* systemd-boot's bounds */
+#define RAND_SEED_FILE_MIN 32 /* systemd-boot's bounds */
 #define RAND_SEED_FILE_MAX (32 * 1024)
 #define RAND_STRONG_BITS 256
 #define RAND_MAX_INPUTS 16
@@ -77,7 +77,7 @@ struct rand_input {
 	uint32_t status;      /* ASLRBOOT_ENT_OK if data is valid; ABSENT (not offered,
 			       * EFI_NOT_READY, no file) or FAILED (read error) otherwise */
 	uint32_t credit_bits; /* what the front end believes it is worth */
-	bool read_only;       /* seed file: cannot be replaced -> mixed, not credited */
+	bool read_only;	      /* seed file: cannot be replaced -> mixed, not credited */
 	const void *data;
 	size_t len;
 };
@@ -97,12 +97,12 @@ enum ldr_err rand_fw_add(struct rand_pool *p, const struct rand_input *in, bool 
 enum ldr_err rand_seed_file_add(struct rand_pool *p, const struct rand_input *in);
 
 struct rand_collect_cfg {
-	const struct rand_cpu_ops *cpu;   /* NULL: no CPU RNG, no TSC */
-	const struct rand_input *inputs;  /* front-end sources, at most RAND_MAX_INPUTS */
+	const struct rand_cpu_ops *cpu;	 /* NULL: no CPU RNG, no TSC */
+	const struct rand_input *inputs; /* front-end sources, at most RAND_MAX_INPUTS */
 	uint32_t input_count;
-	bool distrust_cpu;    /* mix RDSEED/RDRAND/RNDR in, credit 0 */
-	bool distrust_fw;     /* mix EFI_RNG in, credit 0 */
-	bool strict;          /* < RAND_STRONG_BITS credited -> LDR_E_ENTROPY */
+	bool distrust_cpu;	   /* mix RDSEED/RDRAND/RNDR in, credit 0 */
+	bool distrust_fw;	   /* mix EFI_RNG in, credit 0 */
+	bool strict;		   /* < RAND_STRONG_BITS credited -> LDR_E_ENTROPY */
 	const uint8_t *fixed_seed; /* 32 bytes, debug only: replaces every source */
 	uint32_t jitter_samples;   /* 0: RAND_JITTER_SAMPLES */
 };

@@ -42,12 +42,9 @@ static uint32_t cpu_source(const struct rand_cpu_ops *ops, bool seed)
 static uint32_t status_of(enum ldr_err err)
 {
 	switch (err) {
-	case LDR_E_RNG_ABSENT:
-		return ASLRBOOT_ENT_ABSENT;
-	case LDR_E_RNG_FAILED:
-		return ASLRBOOT_ENT_FAILED;
-	default:
-		return ASLRBOOT_ENT_UNHEALTHY;
+	case LDR_E_RNG_ABSENT: return ASLRBOOT_ENT_ABSENT;
+	case LDR_E_RNG_FAILED: return ASLRBOOT_ENT_FAILED;
+	default: return ASLRBOOT_ENT_UNHEALTHY;
 	}
 }
 

@@ -31,11 +31,11 @@
 
 /* Continuous tests over one source's 64-bit words. */
 struct rand_health {
-	uint64_t last;      /* previous word (Repetition Count Test) */
+	uint64_t last; /* previous word (Repetition Count Test) */
 	bool have_last;
-	uint8_t apt_first;  /* byte that opened the current APT window */
-	uint32_t apt_count; /* occurrences of apt_first in the window so far */
-	uint32_t apt_pos;   /* bytes seen in the current window */
+	uint8_t apt_first;   /* byte that opened the current APT window */
+	uint32_t apt_count;  /* occurrences of apt_first in the window so far */
+	uint32_t apt_pos;    /* bytes seen in the current window */
 	enum ldr_err failed; /* sticky: first failure, LDR_OK while healthy */
 };
 

@@ -11,8 +11,8 @@
 
 static enum ldr_err note_not_ok(struct rand_pool *p, uint32_t src, uint32_t status)
 {
-	rand_pool_note(p, src, status == ASLRBOOT_ENT_ABSENT ? ASLRBOOT_ENT_ABSENT
-							      : ASLRBOOT_ENT_FAILED);
+	rand_pool_note(p, src,
+		       status == ASLRBOOT_ENT_ABSENT ? ASLRBOOT_ENT_ABSENT : ASLRBOOT_ENT_FAILED);
 	return status == ASLRBOOT_ENT_ABSENT ? LDR_E_RNG_ABSENT : LDR_E_RNG_FAILED;
 }
 
@@ -64,8 +64,8 @@ enum ldr_err rand_seed_file_add(struct rand_pool *p, const struct rand_input *in
 		return in->len < RAND_SEED_FILE_MIN ? LDR_E_SEED_TOO_SMALL : LDR_E_SEED_TOO_BIG;
 	}
 	/* A zeroed or repeating file is corrupt, not random. */
-	if ((err = health_check(p, &(struct rand_input){ .source = src, .data = in->data,
-							 .len = in->len })))
+	if ((err = health_check(
+		     p, &(struct rand_input){ .source = src, .data = in->data, .len = in->len })))
 		return err;
 	if (in->read_only) {
 		/* The same bytes come back next boot: mix, never credit. */

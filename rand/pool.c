@@ -74,8 +74,8 @@ void rand_pool_add(struct rand_pool *p, uint32_t source, const void *data, size_
 	if (e->status != ASLRBOOT_ENT_OK && e->status != ASLRBOOT_ENT_UNCREDITED)
 		credit_bits = 0; /* a note (failed, distrusted...) already ruled */
 	else
-		e->status = (credit_bits || e->credited_bits) ? ASLRBOOT_ENT_OK
-							      : ASLRBOOT_ENT_UNCREDITED;
+		e->status = (credit_bits || e->credited_bits) ? ASLRBOOT_ENT_OK :
+								ASLRBOOT_ENT_UNCREDITED;
 	credit_bits = sat_add32(e->credited_bits, credit_bits) - e->credited_bits;
 	e->credited_bits += credit_bits;
 	p->credited_bits = sat_add32(p->credited_bits, credit_bits);
@@ -90,8 +90,7 @@ void rand_pool_note(struct rand_pool *p, uint32_t source, uint32_t status)
 		return; /* a failure is final for this boot */
 	p->report[source].status = status;
 	switch (status) {
-	case ASLRBOOT_ENT_OK:
-		break;
+	case ASLRBOOT_ENT_OK: break;
 	case ASLRBOOT_ENT_FAILED:
 	case ASLRBOOT_ENT_UNHEALTHY:
 		p->sources_failed |= 1u << source;

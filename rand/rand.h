@@ -45,19 +45,19 @@
 /* ---- Conditioning pool: SHA-256 over labelled, length-prefixed inputs ---- */
 enum rand_pool_phase {
 	RAND_POOL_COLLECTING = 0, /* rand_pool_init .. rand_pool_finish */
-	RAND_POOL_FINISHED,       /* master key out; next seed file not yet derived */
+	RAND_POOL_FINISHED,	  /* master key out; next seed file not yet derived */
 	RAND_POOL_SEED_FILE_DONE, /* next seed file derived (or declared none) */
-	RAND_POOL_DONE,           /* kernel seed derived */
+	RAND_POOL_DONE,		  /* kernel seed derived */
 };
 
 struct rand_pool {
-	struct rand_sha256 hash;  /* wiped by rand_pool_finish */
-	uint32_t phase;           /* enum rand_pool_phase */
-	uint32_t flags;           /* ASLRBOOT_SEED_F_FIXED if a fixed seed went in */
-	uint32_t seen;            /* 1 << ASLRBOOT_SRC_*: has a report entry */
-	uint32_t sources_used;    /* 1 << ASLRBOOT_SRC_*: bytes mixed in */
-	uint32_t sources_failed;  /* present but FAILED / UNHEALTHY */
-	uint32_t credited_bits;   /* sum of report[].credited_bits */
+	struct rand_sha256 hash; /* wiped by rand_pool_finish */
+	uint32_t phase;		 /* enum rand_pool_phase */
+	uint32_t flags;		 /* ASLRBOOT_SEED_F_FIXED if a fixed seed went in */
+	uint32_t seen;		 /* 1 << ASLRBOOT_SRC_*: has a report entry */
+	uint32_t sources_used;	 /* 1 << ASLRBOOT_SRC_*: bytes mixed in */
+	uint32_t sources_failed; /* present but FAILED / UNHEALTHY */
+	uint32_t credited_bits;	 /* sum of report[].credited_bits */
 	struct aslrboot_entropy_entry report[ASLRBOOT_SRC_COUNT];
 };
 
@@ -96,8 +96,8 @@ uint32_t rand_pool_report(const struct rand_pool *p, struct aslrboot_entropy_ent
 struct rand_drbg {
 	uint32_t key[8];
 	uint8_t buf[64 * RAND_DRBG_BLOCKS]; /* unread output at the end; read bytes are zeroed */
-	uint32_t avail;    /* unread bytes in buf */
-	uint64_t counter;  /* refills (= key replacements) so far */
+	uint32_t avail;			    /* unread bytes in buf */
+	uint64_t counter;		    /* refills (= key replacements) so far */
 };
 
 /* Derive an independent stream: key' = SHA-256("aslrboot/" domain || master). */

@@ -12,7 +12,7 @@ struct rand_sha256 {
 	uint32_t h[8];
 	uint64_t total; /* bytes hashed so far */
 	uint8_t buf[64];
-	uint32_t fill;  /* bytes in buf */
+	uint32_t fill; /* bytes in buf */
 };
 
 void rand_sha256_init(struct rand_sha256 *c);

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PKGS=(
-  build-essential clang lld llvm libclang-rt-14-dev
+  build-essential clang clang-format lld llvm libclang-rt-14-dev
   nasm gnu-efi libelf-dev
   qemu-system-x86 ovmf
   grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools dosfstools

@@ -40,7 +40,7 @@ int diff_confirm(const struct ldr_diag *d, const struct elfview *v, char *why, s
 
 struct reloc_diff_stats {
 	uint64_t moved, fixed; /* relocated words: value moves with the slide / does not */
-	uint64_t bytes;        /* bytes compared per slide */
+	uint64_t bytes;	       /* bytes compared per slide */
 };
 
 /*

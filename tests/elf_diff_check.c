@@ -156,7 +156,8 @@ static bool shares_page(const struct elfview *v, int64_t i)
 	for (int64_t k = 0; p && k < i; k++)
 		if (v->ph[k].type == PT_LOAD && v->ph[k].memsz)
 			prev = &v->ph[k];
-	return prev && p->vaddr / PAGE * PAGE < (prev->vaddr + prev->memsz + PAGE - 1) / PAGE * PAGE;
+	return prev &&
+	       p->vaddr / PAGE * PAGE < (prev->vaddr + prev->memsz + PAGE - 1) / PAGE * PAGE;
 }
 
 /* Where e_entry is relative to the executable PT_LOADs: 0 outside all,
@@ -168,7 +169,8 @@ static int entry_where(const struct elfview *v)
 	for (size_t i = 0; i < v->nphdr; i++) {
 		const struct ev_phdr *p = &v->ph[i];
 
-		if (p->type == PT_LOAD && (p->flags & PF_X) && e >= p->vaddr && e - p->vaddr < p->memsz)
+		if (p->type == PT_LOAD && (p->flags & PF_X) && e >= p->vaddr &&
+		    e - p->vaddr < p->memsz)
 			return e - p->vaddr < p->filesz ? 1 : 2;
 	}
 	return 0;
@@ -182,8 +184,8 @@ static bool reloc_type_is(const struct elfview *v, int64_t n, uint64_t type)
 
 	if (n < 0)
 		return false;
-	ok = (uint64_t)n < nrela ? ev_rela(v, EV_RELA, (size_t)n, &r)
-				 : ev_rela(v, EV_JMPREL, (size_t)((uint64_t)n - nrela), &r);
+	ok = (uint64_t)n < nrela ? ev_rela(v, EV_RELA, (size_t)n, &r) :
+				   ev_rela(v, EV_JMPREL, (size_t)((uint64_t)n - nrela), &r);
 	return ok && GELF_R_TYPE(r.r_info) == type && !applied_type((uint32_t)type) &&
 	       !inspect_only_type((uint32_t)type);
 }
@@ -203,40 +205,20 @@ int diff_confirm(const struct ldr_diag *d, const struct elfview *v, char *why, s
 	bool ok;
 
 	switch (d->err) {
-	case LDR_E_WX:
-		ok = p && (p->flags & PF_W) && (p->flags & PF_X);
-		break;
-	case LDR_E_PERM_SHARE:
-		ok = shares_page(v, d->index);
-		break;
-	case LDR_E_ALIGN_SMALL:
-		ok = p && p->align < PAGE && p->align == d->value;
-		break;
-	case LDR_E_ALIGN_TOO_BIG:
-		ok = p && p->align > ELF_MAX_ALIGN && p->align == d->value;
-		break;
-	case LDR_E_SEG_TOO_BIG:
-		ok = p && p->memsz > ELF_MAX_SEG_SIZE;
-		break;
-	case LDR_E_TOO_MANY_LOADS:
-		ok = load_count(v) > ELF_MAX_LOAD;
-		break;
-	case LDR_E_TOO_MANY_PHDRS:
-		ok = v->nphdr > ELF_MAX_PHDRS;
-		break;
+	case LDR_E_WX: ok = p && (p->flags & PF_W) && (p->flags & PF_X); break;
+	case LDR_E_PERM_SHARE: ok = shares_page(v, d->index); break;
+	case LDR_E_ALIGN_SMALL: ok = p && p->align < PAGE && p->align == d->value; break;
+	case LDR_E_ALIGN_TOO_BIG: ok = p && p->align > ELF_MAX_ALIGN && p->align == d->value; break;
+	case LDR_E_SEG_TOO_BIG: ok = p && p->memsz > ELF_MAX_SEG_SIZE; break;
+	case LDR_E_TOO_MANY_LOADS: ok = load_count(v) > ELF_MAX_LOAD; break;
+	case LDR_E_TOO_MANY_PHDRS: ok = v->nphdr > ELF_MAX_PHDRS; break;
 	case LDR_E_STACK_EXEC:
 		p = phdr_at(v, d->index, PT_GNU_STACK);
 		ok = p && (p->flags & PF_X);
 		break;
-	case LDR_E_TEXTREL:
-		ok = v->has_textrel;
-		break;
-	case LDR_E_REL_UNSUPPORTED:
-		ok = v->has_rel;
-		break;
-	case LDR_E_PLTREL:
-		ok = v->pltrel != DT_RELA;
-		break;
+	case LDR_E_TEXTREL: ok = v->has_textrel; break;
+	case LDR_E_REL_UNSUPPORTED: ok = v->has_rel; break;
+	case LDR_E_PLTREL: ok = v->pltrel != DT_RELA; break;
 	case LDR_E_RELOC_TYPE: /* outside the allow-list, by type number */
 		ok = reloc_type_is(v, d->index, d->value);
 		break;
@@ -247,9 +229,7 @@ int diff_confirm(const struct ldr_diag *d, const struct elfview *v, char *why, s
 	case LDR_E_ENTRY: /* e.g. a shared library's e_entry 0 */
 		ok = entry_where(v) == 0 && d->value == v->eh.e_entry;
 		break;
-	case LDR_E_ENTRY_BSS:
-		ok = entry_where(v) == 2;
-		break;
+	case LDR_E_ENTRY_BSS: ok = entry_where(v) == 2; break;
 	default:
 		snprintf(why, n, "%s is not a documented policy rejection", ldr_errname(d->err));
 		return 0;

@@ -21,7 +21,7 @@ struct images {
 	const struct elf_image *img;
 	uint64_t span[ELF_MAX_LOAD];
 	uint8_t *ours[2][ELF_MAX_LOAD], *ref[2][ELF_MAX_LOAD];
-	uint8_t *kind[ELF_MAX_LOAD];   /* span / 8 entries */
+	uint8_t *kind[ELF_MAX_LOAD]; /* span / 8 entries */
 	int bad;
 	char *why;
 	size_t n;
@@ -132,7 +132,8 @@ static void build_ref(struct images *m, struct elfview *v, int side, uint64_t sl
 			return;
 		}
 		if (p->filesz)
-			memcpy(m->ref[side][i] + (p->vaddr - img->segs[i].page_start), bytes, p->filesz);
+			memcpy(m->ref[side][i] + (p->vaddr - img->segs[i].page_start), bytes,
+			       p->filesz);
 	}
 	/* The order elf/ and glibc use: RELA, JMPREL, then RELR. */
 	for (enum ev_which t = EV_RELA; t <= EV_JMPREL; t++)
@@ -189,7 +190,8 @@ static void compare(struct images *m, uint64_t delta, struct reloc_diff_stats *s
 			}
 			if (m->kind[i][w] != K_SPLIT &&
 			    b - a != (m->kind[i][w] == K_MOVES ? delta : 0)) {
-				fail(m, "word at 0x%llx moved by 0x%llx, not by the slide difference",
+				fail(m,
+				     "word at 0x%llx moved by 0x%llx, not by the slide difference",
 				     (unsigned long long)at, (unsigned long long)(b - a));
 				return;
 			}

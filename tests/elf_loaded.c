@@ -13,8 +13,8 @@ void unload(struct loaded *l)
 	memset(l, 0, sizeof(*l));
 }
 
-enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol,
-		     struct loaded *l, struct ldr_diag *d)
+enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol, struct loaded *l,
+		     struct ldr_diag *d)
 {
 	uint64_t off[ELF_MAX_UNITS];
 

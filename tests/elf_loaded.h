@@ -20,8 +20,8 @@ struct loaded {
 enum ldr_err load_units(const uint8_t *f, size_t sz, const uint64_t *off, uint32_t pol,
 			struct loaded *l, struct ldr_diag *d);
 /* load_units with every segment at one slide. */
-enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol,
-		     struct loaded *l, struct ldr_diag *d);
+enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol, struct loaded *l,
+		     struct ldr_diag *d);
 void unload(struct loaded *l);
 
 #endif

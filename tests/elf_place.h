@@ -12,10 +12,10 @@ static inline void place_units(const struct elf_image *img, const uint64_t *off,
 {
 	pl->nunits = img->nsegs;
 	for (uint32_t i = 0; i < img->nsegs; i++)
-		pl->unit[i] = (struct elf_unit){ .link = img->segs[i].page_start,
-						 .size = img->segs[i].page_end -
-							 img->segs[i].page_start,
-						 .va = img->segs[i].page_start + off[i] };
+		pl->unit[i] =
+			(struct elf_unit){ .link = img->segs[i].page_start,
+					   .size = img->segs[i].page_end - img->segs[i].page_start,
+					   .va = img->segs[i].page_start + off[i] };
 }
 
 /* Every unit at link address + slide. */

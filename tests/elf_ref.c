@@ -55,8 +55,7 @@ static int do_rela(struct elf_ref *r, const uint8_t *f, const Elf64_Shdr *sh,
 		case R_X86_64_JUMP_SLOT:
 			put(r, e.r_offset, S, moves ? REF_MOVES : REF_FIXED);
 			break;
-		default:
-			return -1;
+		default: return -1;
 		}
 	}
 	return 0;
@@ -115,7 +114,8 @@ int elf_ref_load(const uint8_t *f, size_t size, uint64_t slide, struct elf_ref *
 		return -1;
 	for (int i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_memsz)
-			memcpy(r->flat + (ph[i].p_vaddr - r->lo), f + ph[i].p_offset, ph[i].p_filesz);
+			memcpy(r->flat + (ph[i].p_vaddr - r->lo), f + ph[i].p_offset,
+			       ph[i].p_filesz);
 	/* All RELA sections first, then RELR: the order glibc and elf/ use. */
 	for (int i = 0; i < eh->e_shnum; i++)
 		if (sh[i].sh_type == SHT_RELA && (sh[i].sh_flags & SHF_ALLOC) &&

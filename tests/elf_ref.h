@@ -17,10 +17,10 @@ enum { REF_NONE, REF_MOVES, REF_FIXED, REF_SPLIT };
 #define ELF_REF_MAX_UNALIGNED 16
 
 struct elf_ref {
-	uint64_t lo, hi;   /* page-aligned link range of all PT_LOADs */
-	uint8_t *flat;     /* hi - lo bytes, relocated for `slide` */
-	uint8_t *kind;     /* (hi - lo) / 8 entries of REF_* */
-	size_t nrelocs;    /* relocations applied (RELA entries + RELR addresses) */
+	uint64_t lo, hi; /* page-aligned link range of all PT_LOADs */
+	uint8_t *flat;	 /* hi - lo bytes, relocated for `slide` */
+	uint8_t *kind;	 /* (hi - lo) / 8 entries of REF_* */
+	size_t nrelocs;	 /* relocations applied (RELA entries + RELR addresses) */
 	/* Link addresses of the relocated values that move with the slide and
 	 * start at an address that is not a multiple of 8. */
 	uint64_t unaligned[ELF_REF_MAX_UNALIGNED];

@@ -30,10 +30,14 @@ void elfgen_spec_default(struct elfgen_spec *sp)
 {
 	*sp = (struct elfgen_spec){
 		.type = ET_DYN,
-		.rela = elfgen_default_rela, .nrela = 4,
-		.jmprel = elfgen_default_jmprel, .njmprel = 1,
-		.relr = elfgen_default_relr, .nrelr = 2,
-		.syms = elfgen_default_syms, .nsyms = 3,
+		.rela = elfgen_default_rela,
+		.nrela = 4,
+		.jmprel = elfgen_default_jmprel,
+		.njmprel = 1,
+		.relr = elfgen_default_relr,
+		.nrelr = 2,
+		.syms = elfgen_default_syms,
+		.nsyms = 3,
 		.hash = ELFGEN_HASH_SYSV,
 		.note = true,
 		.note_params = { .version = 1, .stack_size = 128 << 10, .heap_size = 2 << 20 },
@@ -80,8 +84,8 @@ static struct ro_layout ro_layout(const struct elfgen_spec *sp)
 	return l;
 }
 
-static void put_note(uint8_t *p, uint32_t namesz, const char *name, uint32_t type,
-		     const void *desc, uint32_t descsz)
+static void put_note(uint8_t *p, uint32_t namesz, const char *name, uint32_t type, const void *desc,
+		     uint32_t descsz)
 {
 	Elf64_Nhdr nh = { namesz, descsz, type };
 
@@ -106,8 +110,8 @@ static void put_rela(uint8_t *p, const struct elfgen_rela *r, size_t n, uint64_t
 		Elf64_Rela e = {
 			.r_offset = r[i].off + base,
 			.r_info = ELF64_R_INFO(r[i].sym, r[i].type),
-			.r_addend = r[i].addend +
-				    (r[i].type == R_X86_64_RELATIVE ? (int64_t)base : 0),
+			.r_addend =
+				r[i].addend + (r[i].type == R_X86_64_RELATIVE ? (int64_t)base : 0),
 		};
 		memcpy(p + i * sizeof(e), &e, sizeof(e));
 	}
@@ -128,19 +132,20 @@ static void put_syms_hash(uint8_t *ro, const struct ro_layout *l, const struct e
 		memcpy(ro + l->sym + (i + 1) * sizeof(e), &e, sizeof(e));
 	}
 	if (sp->hash == ELFGEN_HASH_SYSV) {
-		h[0] = 1;                        /* nbucket */
+		h[0] = 1;			/* nbucket */
 		h[1] = (uint32_t)sp->nsyms + 1; /* nchain */
 	} else if (sp->hash == ELFGEN_HASH_GNU) {
 		uint64_t bloom = ~UINT64_C(0);
 
-		h[0] = 1;  /* nbuckets */
-		h[1] = 1;  /* symoffset */
-		h[2] = 1;  /* bloom_size */
-		h[3] = 6;  /* bloom_shift */
+		h[0] = 1; /* nbuckets */
+		h[1] = 1; /* symoffset */
+		h[2] = 1; /* bloom_size */
+		h[3] = 6; /* bloom_shift */
 		memcpy(&h[4], &bloom, 8);
 		h[6] = sp->nsyms ? 1 : 0; /* bucket 0 */
 		for (size_t i = 0; i < sp->nsyms; i++)
-			h[7 + i] = (uint32_t)(i * 2 + 2) | (i + 1 == sp->nsyms); /* low bit ends the chain */
+			h[7 + i] = (uint32_t)(i * 2 + 2) |
+				   (i + 1 == sp->nsyms); /* low bit ends the chain */
 	}
 }
 
@@ -190,8 +195,8 @@ static void put_phdrs(uint8_t *buf, const struct elfgen_spec *sp, size_t dynsz, 
 				     b + ELFGEN_TEXT, PAGE, PAGE, PAGE },
 		[ELFGEN_PH_DATA] = { PT_LOAD, PF_R | PF_W, ELFGEN_RELRO, b + ELFGEN_RELRO,
 				     b + ELFGEN_RELRO, 2 * PAGE, 3 * PAGE, PAGE },
-		[ELFGEN_PH_RO] = { PT_LOAD, PF_R, ELFGEN_RO_OFF, b + ELFGEN_RO, b + ELFGEN_RO,
-				   rosz, rosz, PAGE },
+		[ELFGEN_PH_RO] = { PT_LOAD, PF_R, ELFGEN_RO_OFF, b + ELFGEN_RO, b + ELFGEN_RO, rosz,
+				   rosz, PAGE },
 		[ELFGEN_PH_DYN] = { PT_DYNAMIC, PF_R | PF_W, ELFGEN_RELRO, b + ELFGEN_RELRO,
 				    b + ELFGEN_RELRO, dynsz, dynsz, 8 },
 		[ELFGEN_PH_RELRO] = { PT_GNU_RELRO, PF_R, ELFGEN_RELRO, b + ELFGEN_RELRO,
@@ -214,11 +219,17 @@ uint8_t *elfgen_build(const struct elfgen_spec *sp, size_t *size)
 	uint8_t *buf = calloc(1, total), *ro = buf + ELFGEN_RO_OFF;
 	Elf64_Ehdr eh = {
 		.e_ident = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT },
-		.e_type = sp->type, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
-		.e_entry = sp->base + ELFGEN_TEXT, .e_phoff = sizeof(Elf64_Ehdr),
-		.e_shoff = sp->shdrs ? shoff : 0, .e_ehsize = sizeof(Elf64_Ehdr),
-		.e_phentsize = sizeof(Elf64_Phdr), .e_phnum = (uint16_t)nph,
-		.e_shentsize = sp->shdrs ? 64 : 0, .e_shnum = sp->shdrs ? 2 : 0,
+		.e_type = sp->type,
+		.e_machine = EM_X86_64,
+		.e_version = EV_CURRENT,
+		.e_entry = sp->base + ELFGEN_TEXT,
+		.e_phoff = sizeof(Elf64_Ehdr),
+		.e_shoff = sp->shdrs ? shoff : 0,
+		.e_ehsize = sizeof(Elf64_Ehdr),
+		.e_phentsize = sizeof(Elf64_Phdr),
+		.e_phnum = (uint16_t)nph,
+		.e_shentsize = sp->shdrs ? 64 : 0,
+		.e_shnum = sp->shdrs ? 2 : 0,
 		.e_shstrndx = sp->shdrs ? 1 : 0,
 	};
 

@@ -33,11 +33,19 @@
 #define ELFGEN_RO_OFF 0x4000u
 
 /* Initial byte at link offset ELFGEN_DATA + i. */
-#define ELFGEN_PATTERN(i) ((uint8_t)((i) * 131u + 7u))
+#define ELFGEN_PATTERN(i) ((uint8_t)((i)*131u + 7u))
 
 /* Program header indices in a built image. */
-enum { ELFGEN_PH_TEXT, ELFGEN_PH_DATA, ELFGEN_PH_RO, ELFGEN_PH_DYN, ELFGEN_PH_RELRO,
-       ELFGEN_PH_STACK, ELFGEN_PH_NOTE, ELFGEN_NPH };
+enum {
+	ELFGEN_PH_TEXT,
+	ELFGEN_PH_DATA,
+	ELFGEN_PH_RO,
+	ELFGEN_PH_DYN,
+	ELFGEN_PH_RELRO,
+	ELFGEN_PH_STACK,
+	ELFGEN_PH_NOTE,
+	ELFGEN_NPH
+};
 
 enum elfgen_hash { ELFGEN_HASH_SYSV, ELFGEN_HASH_GNU, ELFGEN_HASH_NONE };
 
@@ -53,7 +61,7 @@ struct elfgen_rela {
 struct elfgen_sym {
 	uint64_t value;
 	uint16_t shndx; /* SHN_UNDEF, SHN_ABS or any other = defined */
-	uint8_t bind;   /* STB_* */
+	uint8_t bind;	/* STB_* */
 };
 
 struct elfgen_dyn {
@@ -73,8 +81,8 @@ struct elfgen_spec {
 	enum elfgen_hash hash;
 	bool note; /* aslrboot note with note_params */
 	struct aslrboot_note_params note_params;
-	bool shdrs;       /* a 2-entry section header table (never read by elf/) */
-	bool no_dynamic;  /* PT_DYNAMIC becomes PT_NULL */
+	bool shdrs;	    /* a 2-entry section header table (never read by elf/) */
+	bool no_dynamic;    /* PT_DYNAMIC becomes PT_NULL */
 	size_t extra_phdrs; /* PT_NULL slots after the standard ones */
 	const struct elfgen_dyn *extra_dyn; /* inserted before DT_NULL */
 	size_t nextra_dyn;
@@ -107,10 +115,10 @@ uint8_t *elfgen_at(uint8_t *img, uint64_t off);
 
 /* The malformed-input table. */
 struct elfgen_case {
-	const char *name;  /* e.g. "C2-filesz", unique, usable as a file name */
-	const char *row;   /* check id, e.g. "C2": A ELF header, B phdr table, C segments,
+	const char *name; /* e.g. "C2-filesz", unique, usable as a file name */
+	const char *row;  /* check id, e.g. "C2": A ELF header, B phdr table, C segments,
 			      D dynamic section and relocations, E entry, sections, notes */
-	enum ldr_err err;  /* what elf_parse(policy 0) must return */
+	enum ldr_err err; /* what elf_parse(policy 0) must return */
 	uint8_t *(*build)(size_t *size); /* malloc'd image; free() it */
 };
 size_t elfgen_bad_cases(const struct elfgen_case **out);

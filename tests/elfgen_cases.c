@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+/* The cases are a table: one mutation per line, fenced from the formatter. */
+/* clang-format off */
 #define EH(p) elfgen_ehdr(p)
 #define PH(p, n) elfgen_phdr(p, ELFGEN_PH_##n)
 #define DYNV(p, tag) (elfgen_dyn(p, tag)->d_val)
@@ -310,3 +312,4 @@ size_t elfgen_bad_cases(const struct elfgen_case **out)
 	*out = cases;
 	return sizeof(cases) / sizeof(cases[0]);
 }
+/* clang-format on */

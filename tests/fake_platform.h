@@ -18,13 +18,15 @@
 
 struct fake_platform {
 	uint8_t *mem;
-	uint64_t base, size;          /* physical window backed by mem */
-	struct { uint64_t pa, pages; } allocs[FAKE_MAX_ALLOCS];
+	uint64_t base, size; /* physical window backed by mem */
+	struct {
+		uint64_t pa, pages;
+	} allocs[FAKE_MAX_ALLOCS];
 	uint32_t nallocs;
 	char console[1 << 16];
 	size_t console_len;
 	uint32_t exit_calls;
-	bool fail_exit;               /* exit_firmware returns E_FIRMWARE */
+	bool fail_exit; /* exit_firmware returns E_FIRMWARE */
 	uint64_t tsc;
 	struct platform_ops ops;
 	/* seed file persisted by store_seed */

@@ -49,9 +49,12 @@ static void fuzz_e820(const uint8_t *data, size_t size)
 	    bp_e820_from_memmap(&mm, e, BP_E820_MAX, &count, NULL))
 		return;
 	for (uint32_t i = 1; i < count; i++)
-		if (e[i].addr < e[i - 1].addr + e[i - 1].size && e[i - 1].addr + e[i - 1].size > e[i - 1].addr)
+		if (e[i].addr < e[i - 1].addr + e[i - 1].size &&
+		    e[i - 1].addr + e[i - 1].size > e[i - 1].addr)
 			abort();
-	struct bp_input in = { .cmdline = 0x1000, .cmdline_size = 1, .e820 = e, .e820_count = count };
+	struct bp_input in = {
+		.cmdline = 0x1000, .cmdline_size = 1, .e820 = e, .e820_count = count
+	};
 	if (bp_build(page, sizeof(page), &in, NULL) || page[BP_E820_ENTRIES] != count)
 		abort();
 }

@@ -16,7 +16,8 @@ static void check(const struct boot_config *c, enum ldr_err err, const struct ld
 		abort();
 	for (uint32_t i = 0; i < c->module_count; i++)
 		if (!memchr(c->modules[i].path, 0, sizeof(c->modules[i].path)) ||
-		    !memchr(c->modules[i].args, 0, sizeof(c->modules[i].args)) || !c->modules[i].path[0])
+		    !memchr(c->modules[i].args, 0, sizeof(c->modules[i].args)) ||
+		    !c->modules[i].path[0])
 			abort();
 	if (!c->kernel[0])
 		abort();

@@ -18,10 +18,10 @@
 static const uint32_t policies[] = { 0, ELF_POL_ALLOW_EXEC_NORELOC, ELF_POL_INSPECT,
 				     ELF_POL_LINUX64 };
 
-#define CHECK(c)                                                                       \
-	do {                                                                           \
-		if (!(c))                                                              \
-			__builtin_trap();                                              \
+#define CHECK(c)                          \
+	do {                              \
+		if (!(c))                 \
+			__builtin_trap(); \
 	} while (0)
 
 static void check_plan(const struct elf_image *img)
@@ -72,8 +72,8 @@ static void load_and_relocate(const struct elf_image *img, uint64_t slide)
 	place_units(img, off, &pl);
 	CHECK(elf_load(img, &pl) == LDR_OK);
 	e = elf_relocate(img, &pl, &d);
-	CHECK(e == LDR_OK || (e == LDR_E_RELOC_RANGE && d.err == e && d.field &&
-			      !strcmp(d.field, "value")));
+	CHECK(e == LDR_OK ||
+	      (e == LDR_E_RELOC_RANGE && d.err == e && d.field && !strcmp(d.field, "value")));
 	for (uint32_t i = 0; i < img->nsegs; i++)
 		free(pl.seg_mem[i]);
 }

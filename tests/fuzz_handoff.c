@@ -49,20 +49,18 @@ static void read_record(const struct aslrboot_record *r)
 	const struct aslrboot_rec_timings *ti = (const void *)r;
 
 	switch (r->type) {
-	case ASLRBOOT_REC_LOADER:
-		sink += strlen(lo->name) + strlen(lo->version);
-		break;
+	case ASLRBOOT_REC_LOADER: sink += strlen(lo->name) + strlen(lo->version); break;
 	case ASLRBOOT_REC_SEED:
 		sink += ((const struct aslrboot_rec_seed *)r)->seed[ASLRBOOT_SEED_BYTES - 1];
 		break;
-	case ASLRBOOT_REC_MEMMAP:
-		read_table(r, sizeof(*mm), mm->count, mm->entry_size);
-		break;
+	case ASLRBOOT_REC_MEMMAP: read_table(r, sizeof(*mm), mm->count, mm->entry_size); break;
 	case ASLRBOOT_REC_LAYOUT:
 		read_table(r, sizeof(*ly), ly->count, ly->entry_size);
 		for (uint32_t i = 0; i < ly->count; i++)
-			sink += strlen(((const struct aslrboot_region *)((const uint8_t *)(ly + 1) +
-									 (uint64_t)i * ly->entry_size))->name);
+			sink += strlen(
+				((const struct aslrboot_region *)((const uint8_t *)(ly + 1) +
+								  (uint64_t)i * ly->entry_size))
+					->name);
 		break;
 	case ASLRBOOT_REC_CMDLINE:
 		read_string(r, sizeof(struct aslrboot_rec_cmdline),

@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	a.base = 0x9fc00;
 	r = mb_rsdp_scan(0x9fc00, mb_arena_acc, &a, &rev);
-	if (r && (r & 15 || mb_rsdp_check(mb_arena_acc(&a, r, 20), size - (r - a.base)) != (int)rev))
+	if (r &&
+	    (r & 15 || mb_rsdp_check(mb_arena_acc(&a, r, 20), size - (r - a.base)) != (int)rev))
 		__builtin_trap();
 	mb_arena_free(&a);
 	return 0;

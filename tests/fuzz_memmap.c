@@ -48,14 +48,25 @@ static void fuzz_layout(const struct memmap *mm, const uint8_t key[32], uint8_t 
 	static struct layout_plan plan;
 	static const struct boot_range avoid[] = { { 0x100000, 0x200000 } };
 	struct elf_image img = {
-		.nsegs = 3, .link_end = 0x6000, .max_align = 0x1000, .entry = 0x10,
-		.has_relro = true, .relro_start = 0x4000, .relro_end = 0x5000,
+		.nsegs = 3,
+		.link_end = 0x6000,
+		.max_align = 0x1000,
+		.entry = 0x10,
+		.has_relro = true,
+		.relro_start = 0x4000,
+		.relro_end = 0x5000,
 		.segs = { { .page_start = 0, .page_end = 0x2000, .flags = ELF_PF_R | ELF_PF_X },
 			  { .page_start = 0x2000, .page_end = 0x4000, .flags = ELF_PF_R },
-			  { .page_start = 0x4000, .page_end = 0x6000, .flags = ELF_PF_R | ELF_PF_W } },
+			  { .page_start = 0x4000,
+			    .page_end = 0x6000,
+			    .flags = ELF_PF_R | ELF_PF_W } },
 	};
-	struct layout_request req = { .img = &img, .info_size = 0x3000, .aslr_off = flags & 2,
-				      .allow_1g = flags & 4, .avoid = avoid, .avoid_count = 1 };
+	struct layout_request req = { .img = &img,
+				      .info_size = 0x3000,
+				      .aslr_off = flags & 2,
+				      .allow_1g = flags & 4,
+				      .avoid = avoid,
+				      .avoid_count = 1 };
 	struct rand_drbg rng;
 	struct ldr_diag d;
 	enum ldr_err err;

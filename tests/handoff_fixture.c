@@ -36,8 +36,14 @@ static void random_strings(struct hf *f, struct hf_src *s)
 {
 	switch (below(s, 4)) {
 	case 0: f->env.cmdline = NULL; break;
-	case 1: text(s, f->cmdline, 0); f->env.cmdline = f->cmdline; break;
-	case 2: text(s, f->cmdline, below(s, 200)); f->env.cmdline = f->cmdline; break;
+	case 1:
+		text(s, f->cmdline, 0);
+		f->env.cmdline = f->cmdline;
+		break;
+	case 2:
+		text(s, f->cmdline, below(s, 200));
+		f->env.cmdline = f->cmdline;
+		break;
 	default: /* longer than the cap: the writer cuts it */
 		text(s, f->cmdline, BOOT_MAX_CMDLINE - 8 + below(s, 60));
 		f->env.cmdline = f->cmdline;
@@ -73,7 +79,8 @@ static void random_plan(struct hf *f, struct hf_src *s)
 	f->plan.slide = hf_u64(s);
 	f->plan.info_phys = pa_init(hf_u64(s));
 	/* modules sit below 2^40: the direct-map address cannot wrap */
-	f->plan.direct_map = va_init(LAYOUT_VWIN_LO + (below(s, UINT64_C(1) << 44) & ~UINT64_C(0xfff)));
+	f->plan.direct_map =
+		va_init(LAYOUT_VWIN_LO + (below(s, UINT64_C(1) << 44) & ~UINT64_C(0xfff)));
 }
 
 void hf_random(struct hf *f, struct hf_src *s)
@@ -86,7 +93,8 @@ void hf_random(struct hf *f, struct hf_src *s)
 		f->mm.e[i] = (struct mm_entry){ hf_u64(s), hf_u64(s), (uint32_t)below(s, 10) };
 	f->env.acpi_rsdp = below(s, 2) ? hf_u64(s) | 1 : 0;
 	f->env.acpi_revision = (uint32_t)below(s, 3);
-	f->env.info_flags = (uint32_t)below(s, 16) & ~(ASLRBOOT_INFO_F_ASLR_OFF | ASLRBOOT_INFO_F_VERBOSE);
+	f->env.info_flags =
+		(uint32_t)below(s, 16) & ~(ASLRBOOT_INFO_F_ASLR_OFF | ASLRBOOT_INFO_F_VERBOSE);
 	f->env.opts.aslr_off = below(s, 2);
 	f->env.opts.verbose = below(s, 2);
 	f->seed.sources_used = (uint32_t)hf_u64(s);
@@ -97,9 +105,9 @@ void hf_random(struct hf *f, struct hf_src *s)
 	uint32_t ne = (uint32_t)below(s, HANDOFF_MAX_ENTROPY + 1);
 	for (uint32_t i = 0; i < ne; i++)
 		f->ent[i] = (struct aslrboot_entropy_entry){ i % ASLRBOOT_SRC_COUNT,
-							   (uint32_t)below(s, 6),
-							   (uint32_t)below(s, 65),
-							   (uint32_t)below(s, 257) };
+							     (uint32_t)below(s, 6),
+							     (uint32_t)below(s, 65),
+							     (uint32_t)below(s, 257) };
 	for (int i = 0; i < ASLRBOOT_PHASE_COUNT; i++)
 		f->tsc[i] = hf_u64(s);
 	f->in.env = &f->env;

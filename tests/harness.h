@@ -17,41 +17,42 @@ extern int harness_case_failed;
 
 void harness_run(const char *name, void (*fn)(void));
 int harness_done(void);
-void harness_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void harness_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define RUN(fn) harness_run(#fn, fn)
 
-#define EXPECT(cond)                                                                   \
-	do {                                                                           \
-		if (!(cond))                                                           \
-			harness_fail(__FILE__, __LINE__, "expected %s", #cond);        \
+#define EXPECT(cond)                                                            \
+	do {                                                                    \
+		if (!(cond))                                                    \
+			harness_fail(__FILE__, __LINE__, "expected %s", #cond); \
 	} while (0)
 
-#define EXPECT_EQ(a, b)                                                                \
-	do {                                                                           \
-		uint64_t ea_ = (uint64_t)(a), eb_ = (uint64_t)(b);                     \
-		if (ea_ != eb_)                                                        \
+#define EXPECT_EQ(a, b)                                                                           \
+	do {                                                                                      \
+		uint64_t ea_ = (uint64_t)(a), eb_ = (uint64_t)(b);                                \
+		if (ea_ != eb_)                                                                   \
 			harness_fail(__FILE__, __LINE__, "%s == %s: 0x%" PRIx64 " != 0x%" PRIx64, \
-				     #a, #b, ea_, eb_);                                \
+				     #a, #b, ea_, eb_);                                           \
 	} while (0)
 
 /* Compare enum ldr_err values and print both names. */
-#define EXPECT_ERR(got, want)                                                          \
-	do {                                                                           \
-		int eg_ = (int)(got), ew_ = (int)(want);                               \
-		if (eg_ != ew_)                                                        \
-			harness_fail(__FILE__, __LINE__, "%s: got %s, want %s", #got,  \
-				     ldr_errname((enum ldr_err)eg_),                   \
-				     ldr_errname((enum ldr_err)ew_));                  \
+#define EXPECT_ERR(got, want)                                                         \
+	do {                                                                          \
+		int eg_ = (int)(got), ew_ = (int)(want);                              \
+		if (eg_ != ew_)                                                       \
+			harness_fail(__FILE__, __LINE__, "%s: got %s, want %s", #got, \
+				     ldr_errname((enum ldr_err)eg_),                  \
+				     ldr_errname((enum ldr_err)ew_));                 \
 	} while (0)
 
 /* Abort the current test case (after a failed EXPECT) */
-#define REQUIRE(cond)                                                                  \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			harness_fail(__FILE__, __LINE__, "required %s", #cond);        \
-			return;                                                        \
-		}                                                                      \
+#define REQUIRE(cond)                                                           \
+	do {                                                                    \
+		if (!(cond)) {                                                  \
+			harness_fail(__FILE__, __LINE__, "required %s", #cond); \
+			return;                                                 \
+		}                                                               \
 	} while (0)
 
 /* Little-endian fields of a byte image at any alignment (no UB). */

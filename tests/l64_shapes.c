@@ -38,8 +38,8 @@ uint8_t *shape_build(const struct shape *sh, size_t *size)
 	return f;
 }
 
-static Elf64_Phdr load(uint32_t flags, uint64_t off, uint64_t addr, uint64_t filesz,
-		       uint64_t memsz, uint64_t align)
+static Elf64_Phdr load(uint32_t flags, uint64_t off, uint64_t addr, uint64_t filesz, uint64_t memsz,
+		       uint64_t align)
 {
 	return (Elf64_Phdr){ PT_LOAD, flags, off, addr, addr, filesz, memsz, align };
 }
@@ -60,18 +60,23 @@ void shape_memtest(struct shape *sh)
 {
 	*sh = (struct shape){ .type = ET_DYN, .entry = 0x200, .nph = 3, .file_size = 0x20000 };
 	sh->ph[0] = load(PF_R | PF_W | PF_X, 0x1000, 0, 0x1f000, 0x40000, 0x1000);
-	sh->ph[1] = (Elf64_Phdr){ PT_DYNAMIC, PF_R | PF_W, 0x1e000, 0x1d000, 0x1d000, 0x100,
-				  0x100, 8 };
+	sh->ph[1] =
+		(Elf64_Phdr){ PT_DYNAMIC, PF_R | PF_W, 0x1e000, 0x1d000, 0x1d000, 0x100, 0x100, 8 };
 	sh->ph[2] = (Elf64_Phdr){ PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 0, 0x10 };
 }
 
 void shape_nanos(struct shape *sh, uint64_t paddr)
 {
-	*sh = (struct shape){ .type = ET_EXEC, .entry = paddr + 0x40, .nph = 5,
-			      .file_size = 0x8000, .note_name = "Xen", .note_type = 0x12 };
+	*sh = (struct shape){ .type = ET_EXEC,
+			      .entry = paddr + 0x40,
+			      .nph = 5,
+			      .file_size = 0x8000,
+			      .note_name = "Xen",
+			      .note_type = 0x12 };
 	sh->ph[0] = load(PF_R | PF_X, 0x1000, paddr, 0x3000, 0x3000, 0x1000);
 	sh->ph[1] = load(PF_R, 0x4000, paddr + 0x3000, 0x1000, 0x1000, 0x1000);
 	sh->ph[2] = load(PF_R | PF_W, 0x5000, paddr + 0x4000, 0x2000, 0x6000, 0x1000);
-	sh->ph[3] = (Elf64_Phdr){ PT_NOTE, PF_R, 0x7000, paddr + 0x3800, paddr + 0x3800, 24, 24, 4 };
+	sh->ph[3] =
+		(Elf64_Phdr){ PT_NOTE, PF_R, 0x7000, paddr + 0x3800, paddr + 0x3800, 24, 24, 4 };
 	sh->ph[4] = (Elf64_Phdr){ PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 0, 0x10 };
 }

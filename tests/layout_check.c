@@ -69,12 +69,14 @@ static const char *check_regions(const struct layout_plan *p, const struct layou
 			return "region empty or unaligned";
 		if ((r->prot & ASLRBOOT_PROT_W) && (r->prot & ASLRBOOT_PROT_X))
 			return "W|X region";
-		if (r->kind == ASLRBOOT_RGN_TRAMPOLINE ? v != pa || v + r->size > (UINT64_C(1) << 47)
-						       : v < LAYOUT_VWIN_LO || r->size > LAYOUT_VWIN_HI - v)
+		if (r->kind == ASLRBOOT_RGN_TRAMPOLINE ?
+			    v != pa || v + r->size > (UINT64_C(1) << 47) :
+			    v < LAYOUT_VWIN_LO || r->size > LAYOUT_VWIN_HI - v)
 			return "region outside its virtual window";
 		if (!lc_backed(r) && (pa || (r->kind == ASLRBOOT_RGN_GUARD && r->prot)))
 			return "guard/direct map with phys or prot";
-		if (lc_backed(r) && (pa < MIB || pa + r->size > limit || !in_usable(mm, pa, r->size)))
+		if (lc_backed(r) &&
+		    (pa < MIB || pa + r->size > limit || !in_usable(mm, pa, r->size)))
 			return "region outside usable memory";
 		for (uint32_t k = 0; lc_backed(r) && k < q->avoid_count; k++)
 			if (overlap(pa, r->size, q->avoid[k].base, q->avoid[k].len))
@@ -83,7 +85,8 @@ static const char *check_regions(const struct layout_plan *p, const struct layou
 			const struct layout_region *o = &p->r[j];
 			if (overlap(v, r->size, va_addr(o->virt), o->size))
 				return "virtual overlap";
-			if (lc_backed(r) && lc_backed(o) && overlap(pa, r->size, pa_addr(o->phys), o->size))
+			if (lc_backed(r) && lc_backed(o) &&
+			    overlap(pa, r->size, pa_addr(o->phys), o->size))
 				return "physical overlap";
 		}
 	}
@@ -124,14 +127,16 @@ static const char *check_kernel(const struct layout_plan *p, const struct elf_im
 			return "segment index";
 		s = &im->segs[r->seg];
 		off = va_addr(r->virt) - p->slide - s->page_start;
-		if (off >= s->page_end - s->page_start || off + r->size > s->page_end - s->page_start)
+		if (off >= s->page_end - s->page_start ||
+		    off + r->size > s->page_end - s->page_start)
 			return "segment region outside its segment";
 		if (!segpa[r->seg])
 			segpa[r->seg] = pa_addr(r->phys) - off;
 		if (pa_addr(r->phys) - off != segpa[r->seg])
 			return "segment pieces not consecutive in physical memory";
-		if (r->prot != (ASLRBOOT_PROT_R | (s->flags & ELF_PF_X ? ASLRBOOT_PROT_X : 0) |
-				(s->flags & ELF_PF_W && strcmp(r->name, "relro") ? ASLRBOOT_PROT_W : 0)))
+		if (r->prot !=
+		    (ASLRBOOT_PROT_R | (s->flags & ELF_PF_X ? ASLRBOOT_PROT_X : 0) |
+		     (s->flags & ELF_PF_W && strcmp(r->name, "relro") ? ASLRBOOT_PROT_W : 0)))
 			return "segment prot";
 	}
 	if (g != 5 || st < 1 || p->r[st - 1].kind != ASLRBOOT_RGN_GUARD ||
@@ -150,7 +155,8 @@ static bool in_ro_frame(const struct layout_plan *p, uint64_t pa, uint64_t len, 
 		uint64_t f = pa_addr(p->r[i].phys);
 		if (!ro_frames(&p->r[i]))
 			continue;
-		if (whole ? pa >= f && pa + len <= f + p->r[i].size : overlap(pa, len, f, p->r[i].size))
+		if (whole ? pa >= f && pa + len <= f + p->r[i].size :
+			    overlap(pa, len, f, p->r[i].size))
 			return true;
 	}
 	return false;
@@ -158,7 +164,8 @@ static bool in_ro_frame(const struct layout_plan *p, uint64_t pa, uint64_t len, 
 
 static const char *check_map(const struct layout_plan *p, bool allow_1g, uint64_t dm_bytes)
 {
-	int dmi = layout_find(p, ASLRBOOT_RGN_DIRECT_MAP), pti = layout_find(p, ASLRBOOT_RGN_PAGE_TABLES);
+	int dmi = layout_find(p, ASLRBOOT_RGN_DIRECT_MAP),
+	    pti = layout_find(p, ASLRBOOT_RGN_PAGE_TABLES);
 	uint64_t dm = va_addr(p->direct_map), dm_sum = 0, matched = 0, nbacked = 0;
 
 	if (dmi < 0 || pti < 0 || va_addr(p->r[dmi].virt) != dm || dm % (2 * MIB))
@@ -183,8 +190,8 @@ static const char *check_map(const struct layout_plan *p, bool allow_1g, uint64_
 		}
 		if (va - dm != pa || va < dm || va - dm + m->len > p->r[dmi].size)
 			return "mapping neither a region nor in the direct map";
-		if (m->prot == RW ? in_ro_frame(p, pa, m->len, false)
-				  : m->prot != ASLRBOOT_PROT_R || !in_ro_frame(p, pa, m->len, true))
+		if (m->prot == RW ? in_ro_frame(p, pa, m->len, false) :
+				    m->prot != ASLRBOOT_PROT_R || !in_ro_frame(p, pa, m->len, true))
 			return "direct-map prot";
 		dm_sum += m->len;
 	}
@@ -212,7 +219,8 @@ const char *lc_check_plan(const struct layout_plan *p, const struct layout_reque
 		     pa_addr(p->info_phys) != pa_addr(p->r[inf].phys) ||
 		     p->info_size != p->r[inf].size || p->info_size < q->info_size))
 		why = "boot info";
-	if (!why && pa_addr(p->trampoline) != pa_addr(p->r[layout_find(p, ASLRBOOT_RGN_TRAMPOLINE)].phys))
+	if (!why &&
+	    pa_addr(p->trampoline) != pa_addr(p->r[layout_find(p, ASLRBOOT_RGN_TRAMPOLINE)].phys))
 		why = "trampoline";
 	return why;
 }
@@ -232,8 +240,8 @@ bool lc_plans_equal(const struct layout_plan *a, const struct layout_plan *b)
 	}
 	for (uint32_t i = 0; i < a->map_count; i++)
 		if (va_addr(a->map[i].va) != va_addr(b->map[i].va) ||
-		    pa_addr(a->map[i].pa) != pa_addr(b->map[i].pa) || a->map[i].len != b->map[i].len ||
-		    a->map[i].prot != b->map[i].prot)
+		    pa_addr(a->map[i].pa) != pa_addr(b->map[i].pa) ||
+		    a->map[i].len != b->map[i].len || a->map[i].prot != b->map[i].prot)
 			return false;
 	return true;
 }

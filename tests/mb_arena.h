@@ -63,13 +63,15 @@ static inline int mb_info_ok(const struct mb_info *in, struct mb_arena *a)
 		return 0;
 	for (uint32_t i = 0; i < in->mmap_count; i++) {
 		uint64_t end;
-		if (!in->mmap[i].len || __builtin_add_overflow(in->mmap[i].base, in->mmap[i].len, &end))
+		if (!in->mmap[i].len ||
+		    __builtin_add_overflow(in->mmap[i].base, in->mmap[i].len, &end))
 			return 0;
 	}
 	for (uint32_t i = 0; i < in->mod_count; i++) {
 		const struct mb_module *m = &in->mods[i];
-		if (!m->size || m->size > MB_MAX_MODULE_SIZE || !mb_arena_acc(a, m->start, m->size) ||
-		    !m->string || strlen(m->string) > MB_MAX_STRING)
+		if (!m->size || m->size > MB_MAX_MODULE_SIZE ||
+		    !mb_arena_acc(a, m->start, m->size) || !m->string ||
+		    strlen(m->string) > MB_MAX_STRING)
 			return 0;
 	}
 	for (uint32_t i = 0; i < in->span_count; i++)

@@ -208,10 +208,11 @@ bool leaves_equal(const struct leaf_list *a, const struct leaf_list *b)
 		if (va_addr(x->va) != va_addr(y->va) || pa_addr(x->pa) != pa_addr(y->pa) ||
 		    x->size != y->size || x->prot != y->prot || x->level != y->level) {
 			printf("  leaf %zu: va %#llx/%#llx pa %#llx/%#llx size %#llx/%#llx prot %u/%u\n",
-			       i, (unsigned long long)va_addr(x->va), (unsigned long long)va_addr(y->va),
-			       (unsigned long long)pa_addr(x->pa), (unsigned long long)pa_addr(y->pa),
-			       (unsigned long long)x->size, (unsigned long long)y->size, x->prot,
-			       y->prot);
+			       i, (unsigned long long)va_addr(x->va),
+			       (unsigned long long)va_addr(y->va),
+			       (unsigned long long)pa_addr(x->pa),
+			       (unsigned long long)pa_addr(y->pa), (unsigned long long)x->size,
+			       (unsigned long long)y->size, x->prot, y->prot);
 			return false;
 		}
 	}
@@ -224,20 +225,21 @@ size_t plan_realistic(struct pt_mapping *m)
 {
 	/* Executable frames (text above 4 GiB, the trampoline below the direct
 	 * map's start) have no writable alias (wx_verify's alias rule). */
-	m[PLAN_TEXT] = (struct pt_mapping){ va_init(PLAN_KERNEL), pa_init(0x102000000), 0x203000,
-					    R | X };
+	m[PLAN_TEXT] =
+		(struct pt_mapping){ va_init(PLAN_KERNEL), pa_init(0x102000000), 0x203000, R | X };
 	m[PLAN_RODATA] = (struct pt_mapping){ va_init(PLAN_KERNEL + 0x203000), pa_init(0x2203000),
 					      0x5000, R };
 	m[PLAN_DATA] = (struct pt_mapping){ va_init(PLAN_KERNEL + 0x208000), pa_init(0x2208000),
 					    0x9000, R | W };
-	m[PLAN_STACK_I] = (struct pt_mapping){ va_init(PLAN_STACK), pa_init(0x3000000), PLAN_STACK_LEN,
-					       R | W };
+	m[PLAN_STACK_I] = (struct pt_mapping){ va_init(PLAN_STACK), pa_init(0x3000000),
+					       PLAN_STACK_LEN, R | W };
 	m[PLAN_INFO_I] = (struct pt_mapping){ va_init(PLAN_INFO), pa_init(0x3100000), 0x2000, R };
 	/* 4 GiB of physical memory minus the first pages (page 0 and the
 	 * trampoline's frame): 4K, 2M and 1G pages. */
 	m[PLAN_DIRECT_I] = (struct pt_mapping){ va_init(PLAN_DIRECT + 0x9000), pa_init(0x9000),
 						(UINT64_C(4) << 30) - 0x9000, R | W };
-	m[PLAN_TRAMP_I] = (struct pt_mapping){ va_init(PLAN_TRAMP), pa_init(PLAN_TRAMP), 0x1000, R | X };
+	m[PLAN_TRAMP_I] =
+		(struct pt_mapping){ va_init(PLAN_TRAMP), pa_init(PLAN_TRAMP), 0x1000, R | X };
 	return PLAN_COUNT;
 }
 

@@ -60,8 +60,16 @@ bool leaves_equal(const struct leaf_list *a, const struct leaf_list *b);
 #define PLAN_INFO UINT64_C(0xffffc90000100000)
 #define PLAN_DIRECT UINT64_C(0xffff888000000000)
 #define PLAN_TRAMP UINT64_C(0x8000)
-enum { PLAN_TEXT, PLAN_RODATA, PLAN_DATA, PLAN_STACK_I, PLAN_INFO_I, PLAN_DIRECT_I, PLAN_TRAMP_I,
-       PLAN_COUNT };
+enum {
+	PLAN_TEXT,
+	PLAN_RODATA,
+	PLAN_DATA,
+	PLAN_STACK_I,
+	PLAN_INFO_I,
+	PLAN_DIRECT_I,
+	PLAN_TRAMP_I,
+	PLAN_COUNT
+};
 size_t plan_realistic(struct pt_mapping *m);
 /* Sort by va, ascending (the order the layout emits; insertion sort, small n). */
 void mappings_sort_va(struct pt_mapping *m, size_t n);

@@ -15,8 +15,13 @@ static void test_bp_build(void)
 {
 	static uint8_t page[BP_SIZE + 16];
 	struct bp_e820 e[2] = { { 0, 0x9f000, E820_RAM }, { 0x100000, 0x7f00000, E820_RAM } };
-	struct bp_input in = { .cmdline = 0x12345000, .cmdline_size = 5, .initrd = 0x123456789000,
-			       .initrd_size = 0x2000, .setup_data = 0x4000, .acpi_rsdp = 0xe0000, .e820 = e,
+	struct bp_input in = { .cmdline = 0x12345000,
+			       .cmdline_size = 5,
+			       .initrd = 0x123456789000,
+			       .initrd_size = 0x2000,
+			       .setup_data = 0x4000,
+			       .acpi_rsdp = 0xe0000,
+			       .e820 = e,
 			       .e820_count = 2 };
 	struct ldr_diag d = { 0 };
 
@@ -38,7 +43,7 @@ static void test_bp_build(void)
 	EXPECT_EQ(g64(page, 0x2d0 + 20), 0x100000u);
 	EXPECT_EQ(g64(page, 0x2d0 + 28), 0x7f00000u);
 	EXPECT_EQ(g32(page, 0x2d0 + 36), 1u);
-	EXPECT_EQ(page[0x1ef], 0u); /* sentinel: Linux zeroes fields if set */
+	EXPECT_EQ(page[0x1ef], 0u);	 /* sentinel: Linux zeroes fields if set */
 	EXPECT_EQ(page[BP_SIZE], 0x5au); /* nothing past the page */
 	EXPECT_ERR(bp_build(page, BP_SIZE - 1, &in, &d), LDR_E_BOOTPARAMS);
 	in.e820_count = BP_E820_MAX + 1;
@@ -78,8 +83,9 @@ static void test_e820(void)
 	/* 129 alternating entries cannot be merged: refused, not truncated. */
 	mm.count = 0;
 	for (uint32_t i = 0; i < BP_E820_MAX + 1; i++)
-		mm.e[mm.count++] = (struct mm_entry){ i * 0x1000, 0x1000,
-						      i & 1 ? ASLRBOOT_MEM_RESERVED : ASLRBOOT_MEM_USABLE };
+		mm.e[mm.count++] =
+			(struct mm_entry){ i * 0x1000, 0x1000,
+					   i & 1 ? ASLRBOOT_MEM_RESERVED : ASLRBOOT_MEM_USABLE };
 	EXPECT_ERR(bp_e820_from_memmap(&mm, out, BP_E820_MAX, &n, &d), LDR_E_E820_FULL);
 	EXPECT_EQ(bp_e820_from_memmap(&mm, out, BP_E820_MAX + 1, &n, &d), LDR_OK);
 }
@@ -96,7 +102,8 @@ static void test_big_ram_first(void)
 		{ 0xff000000, 0x1000000, E820_RESERVED },
 		{ 0x100000000ull, 0x80000000ull, E820_RAM },
 	};
-	struct bp_e820 none[] = { { 0x800000, 0x8000, E820_NVS }, { 0x100000000ull, 0x1000, E820_RAM } };
+	struct bp_e820 none[] = { { 0x800000, 0x8000, E820_NVS },
+				  { 0x100000000ull, 0x1000, E820_RAM } };
 
 	bp_e820_big_ram_first(e, 6);
 	EXPECT_EQ(e[0].addr, 0x900000u);
@@ -141,7 +148,8 @@ static void test_cmdline(void)
 	size_t len = 0;
 
 	EXPECT_EQ(strlen(seedarg), BP_SEED_ARG_LEN);
-	EXPECT_EQ(bp_cmdline(out, sizeof(out), "console=ttyS0 quiet", 19, NULL, &len, NULL), LDR_OK);
+	EXPECT_EQ(bp_cmdline(out, sizeof(out), "console=ttyS0 quiet", 19, NULL, &len, NULL),
+		  LDR_OK);
 	EXPECT(!strcmp(out, "console=ttyS0 quiet") && len == 19);
 	EXPECT_EQ(bp_cmdline(out, sizeof(out), NULL, 0, NULL, &len, NULL), LDR_OK);
 	EXPECT(!strcmp(out, "") && len == 0);

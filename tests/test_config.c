@@ -78,7 +78,8 @@ static void test_file_errors(void)
 		{ "kernel=caf\xc3\xa9.elf\n", 1, "kernel" },
 		{ "module=\n", 1, "module" },
 		{ "seed=00\n", 1, "seed" },
-		{ "seed=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1g\n", 1, "seed" },
+		{ "seed=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1g\n", 1,
+		  "seed" },
 		{ "\n\n#c\ncmdline=a\x7f\n", 4, "cmdline" },
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -264,7 +265,9 @@ static void test_bom(void)
 	EXPECT(cfg.opts.verbose);
 	EXPECT_ERR(file("\xef\xbb\xbf# comment\n"), LDR_OK);
 	/* Only at the very start. */
-	EXPECT_ERR(file("verbose=1\n\xef\xbb\xbf" "aslr=off\n"), LDR_E_CONFIG);
+	EXPECT_ERR(file("verbose=1\n\xef\xbb\xbf"
+			"aslr=off\n"),
+		   LDR_E_CONFIG);
 	EXPECT_EQ(diag.index, 2);
 	EXPECT_ERR(file("\xef\xbb\xbf\xef\xbb\xbfverbose=1\n"), LDR_E_CONFIG);
 }
@@ -280,7 +283,8 @@ static void test_utf16(void)
 {
 	/* kernel=\k.elf cmdline="café €😀", NUL, then bytes after it. */
 	static const char ascii[] = "kernel=\\k.elf cmdline=\"caf";
-	static const char want[] = "kernel=\\k.elf cmdline=\"caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80\"";
+	static const char want[] =
+		"kernel=\\k.elf cmdline=\"caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80\"";
 	uint16_t in[64];
 	size_t n = 0, len;
 	char out[64];
@@ -320,11 +324,11 @@ static void test_utf16_errors(void)
 		size_t units;
 		int64_t index;
 	} rows[] = {
-		{ { 'a', 0xd800 }, 2, 2 },          /* high surrogate at the end */
-		{ { 0xd800, 'a' }, 2, 1 },          /* high surrogate, no low */
+		{ { 'a', 0xd800 }, 2, 2 },	      /* high surrogate at the end */
+		{ { 0xd800, 'a' }, 2, 1 },	      /* high surrogate, no low */
 		{ { 0xd800, 0xd800, 0xdc00 }, 3, 1 }, /* two highs */
-		{ { 'a', 'b', 0xdc00 }, 3, 3 },     /* lone low surrogate */
-		{ { 'a', 0x0001 }, 2, 2 },          /* control character */
+		{ { 'a', 'b', 0xdc00 }, 3, 3 },	      /* lone low surrogate */
+		{ { 'a', 0x0001 }, 2, 2 },	      /* control character */
 		{ { 0x001b, 'a' }, 2, 1 },
 		{ { 'a', 0x007f }, 2, 2 },
 	};
@@ -361,13 +365,15 @@ static void test_load_options_kind(void)
 		{ "v\0=\0\x31\0\0\0", 8, CONFIG_LO_TEXT },
 		/* A non-ASCII first character, an ASCII one after it. */
 		{ "\xe9\0v\0", 4, CONFIG_LO_TEXT },
-		{ "\x3d\xd8\x00\xde" "a\0", 6, CONFIG_LO_TEXT }, /* surrogates: converter's job */
+		{ "\x3d\xd8\x00\xde"
+		  "a\0",
+		  6, CONFIG_LO_TEXT }, /* surrogates: converter's job */
 		{ "v\0=\0\x31", 5, CONFIG_LO_ODD },
 		{ "aslr=off", 8, CONFIG_LO_EIGHT_BIT },
 		{ "verbose=1\0", 10, CONFIG_LO_EIGHT_BIT },
 		{ "verbose=1", 9, CONFIG_LO_EIGHT_BIT },
 		{ "RC\0\0\x01\x02", 6, CONFIG_LO_BINARY }, /* vendor tag + binary */
-		{ "aslroff\x80", 8, CONFIG_LO_BINARY },     /* no '=': not options */
+		{ "aslroff\x80", 8, CONFIG_LO_BINARY },	   /* no '=': not options */
 		{ "\x80\x81\x82\x83", 4, CONFIG_LO_BINARY },
 		{ "ab=\x01", 4, CONFIG_LO_BINARY }, /* not 8-bit text to its end */
 	};

@@ -138,7 +138,8 @@ static void test_domain_separation(void)
 	static uint64_t words[N / 8];
 	uint8_t m[32];
 	struct rand_drbg d;
-	const char *other[] = { RAND_DOMAIN_KERNEL_SEED, RAND_DOMAIN_SEED_FILE, "layou", "layoutt" };
+	const char *other[] = { RAND_DOMAIN_KERNEL_SEED, RAND_DOMAIN_SEED_FILE, "layou",
+				"layoutt" };
 
 	seq_master(m);
 	rand_drbg_init(&d, m, RAND_DOMAIN_LAYOUT);
@@ -165,8 +166,15 @@ static void test_uniform_edges(void)
 {
 	uint8_t m[32];
 	struct rand_drbg d;
-	const uint64_t bounds[] = { 1, 2, 3, 1ull << 63, (1ull << 63) + 1, 3ull << 62,
-				    UINT64_MAX, UINT64_MAX - 1, 0x5555555555555556ull };
+	const uint64_t bounds[] = { 1,
+				    2,
+				    3,
+				    1ull << 63,
+				    (1ull << 63) + 1,
+				    3ull << 62,
+				    UINT64_MAX,
+				    UINT64_MAX - 1,
+				    0x5555555555555556ull };
 	bool top_seen = false;
 
 	seq_master(m);
@@ -225,7 +233,10 @@ static void test_uniform_rejection_removes_bias(void)
 static void test_uniform_chi_squared(void)
 {
 	enum { N = 700000 };
-	const struct { uint64_t bound; double thresh; } cases[] = { { 7, 38.26 }, { 10, 44.81 } };
+	const struct {
+		uint64_t bound;
+		double thresh;
+	} cases[] = { { 7, 38.26 }, { 10, 44.81 } };
 	uint8_t m[32];
 	struct rand_drbg d;
 

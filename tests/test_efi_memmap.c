@@ -19,8 +19,9 @@ static struct ldr_diag diag;
 
 static void add(uint32_t type, uint64_t base, uint64_t pages, uint64_t attr)
 {
-	EFI_MEMORY_DESCRIPTOR d = { .Type = type, .PhysicalStart = base, .NumberOfPages = pages,
-				    .Attribute = attr };
+	EFI_MEMORY_DESCRIPTOR d = {
+		.Type = type, .PhysicalStart = base, .NumberOfPages = pages, .Attribute = attr
+	};
 	memset(raw + m.size, 0xee, m.desc_size); /* padding must be ignored */
 	memcpy(raw + m.size, &d, sizeof(d));
 	m.size += m.desc_size;
@@ -56,9 +57,16 @@ static void test_types(void)
 	EXPECT_ERR(xlate(EFI_MM_PLAN, 16), LDR_OK);
 	REQUIRE(count == 10);
 	static const uint32_t want[] = {
-		ASLRBOOT_MEM_USABLE, ASLRBOOT_MEM_LOADER_RECLAIMABLE, ASLRBOOT_MEM_LOADER_RECLAIMABLE,
-		ASLRBOOT_MEM_FIRMWARE_RUNTIME, ASLRBOOT_MEM_ACPI_RECLAIMABLE, ASLRBOOT_MEM_ACPI_NVS,
-		ASLRBOOT_MEM_BAD, ASLRBOOT_MEM_RESERVED, ASLRBOOT_MEM_RESERVED, ASLRBOOT_MEM_RESERVED,
+		ASLRBOOT_MEM_USABLE,
+		ASLRBOOT_MEM_LOADER_RECLAIMABLE,
+		ASLRBOOT_MEM_LOADER_RECLAIMABLE,
+		ASLRBOOT_MEM_FIRMWARE_RUNTIME,
+		ASLRBOOT_MEM_ACPI_RECLAIMABLE,
+		ASLRBOOT_MEM_ACPI_NVS,
+		ASLRBOOT_MEM_BAD,
+		ASLRBOOT_MEM_RESERVED,
+		ASLRBOOT_MEM_RESERVED,
+		ASLRBOOT_MEM_RESERVED,
 	};
 	for (unsigned i = 0; i < 10; i++)
 		EXPECT_EQ(out[i].type, want[i]);
@@ -76,7 +84,7 @@ static void test_merge_and_cap(void)
 	add(EfiConventionalMemory, 0x100000, 1, 0);
 	add(EfiConventionalMemory, 0x101000, 2, 0);
 	add(EfiBootServicesCode, 0x103000, 1, 0); /* merges in FINAL mode only */
-	add(EfiLoaderData, 0x200000, 0, 0);       /* empty: dropped */
+	add(EfiLoaderData, 0x200000, 0, 0);	  /* empty: dropped */
 	add(EfiConventionalMemory, 0x300000, 1, 0);
 	EXPECT_ERR(xlate(EFI_MM_PLAN, 16), LDR_OK);
 	EXPECT_EQ(count, 3);
@@ -124,8 +132,8 @@ static void test_bad_sizes(void)
 static int gmm_calls, ebs_calls, ebs_fail_first;
 static EFI_STATUS gmm_status;
 
-static EFI_STATUS EFIAPI fake_gmm(UINTN *size, EFI_MEMORY_DESCRIPTOR *map, UINTN *key,
-				  UINTN *dsz, UINT32 *ver)
+static EFI_STATUS EFIAPI fake_gmm(UINTN *size, EFI_MEMORY_DESCRIPTOR *map, UINTN *key, UINTN *dsz,
+				  UINT32 *ver)
 {
 	(void)map;
 	gmm_calls++;

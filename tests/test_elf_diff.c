@@ -273,7 +273,8 @@ static void test_libelf_agrees(void)
 	for (uint32_t t = 0; t <= EV_MAX_TYPES; t++)
 		if (T.rtype[t])
 			printf("    E_RELOC_TYPE r_type %-22s %6llu\n",
-			       t < EV_MAX_TYPES && ev_rtype_name(t) ? ev_rtype_name(t) : ">= 64 / unnamed",
+			       t < EV_MAX_TYPES && ev_rtype_name(t) ? ev_rtype_name(t) :
+								      ">= 64 / unnamed",
 			       (unsigned long long)T.rtype[t]);
 	/* The comparison must not be vacuous. */
 	EXPECT(T.accepted >= T.compared / 10);

@@ -193,7 +193,7 @@ static void test_empty_load_skipped(void)
 /* OS/processor-specific types are ignored; PT_NULL and PT_PHDR accepted. */
 static void test_ignored_phdr_types(void)
 {
-	static const uint32_t ok[] = { PT_NULL, PT_PHDR, PT_GNU_EH_FRAME, PT_GNU_PROPERTY,
+	static const uint32_t ok[] = { PT_NULL,	   PT_PHDR,   PT_GNU_EH_FRAME, PT_GNU_PROPERTY,
 				       0x6fffffff, 0x70000001 /* PT_X86_64_UNWIND */ };
 	struct elf_image img;
 	size_t sz;
@@ -250,10 +250,11 @@ static void test_sections_and_notes_accepted(void)
  */
 static void test_note_align8(void)
 {
-	static const uint8_t prop[] = { 4, 0, 0, 0, 16, 0, 0, 0, 5, 0, 0, 0, 'G', 'N', 'U', 0,
-					2, 0, 0, 0xc0, 4, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0 };
-	static const uint8_t name8[] = { 8, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0, 0, 'a', 'b', 'c', 'd',
-					 'e', 'f', 'g', 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const uint8_t prop[] = { 4, 0, 0, 0,    16, 0, 0, 0, 5, 0, 0, 0, 'G', 'N', 'U', 0,
+					2, 0, 0, 0xc0, 4,  0, 0, 0, 3, 0, 0, 0, 0,   0,	  0,   0 };
+	static const uint8_t name8[] = { 8, 0,	 0,   0,   8,	0,   0,	  0,   1, 0, 0,
+					 0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 0, 0, 0,
+					 0, 0,	 1,   2,   3,	4,   5,	  6,   7, 8 };
 	struct elf_image img;
 	size_t sz;
 	uint8_t *p = elfgen_default(&sz);

@@ -124,7 +124,7 @@ static void test_policy_linux64(void)
 		pl.seg_mem[i] = mem[i];
 	}
 	EXPECT_ERR(elf_load(&img, &pl), LDR_OK);
-	EXPECT(memcmp(mem[1], p, 0x1000) == 0); /* copied from p_offset 0 */
+	EXPECT(memcmp(mem[1], p, 0x1000) == 0);		   /* copied from p_offset 0 */
 	EXPECT_ERR(elf_relocate(&img, &pl, NULL), LDR_OK); /* self-relocating: no-op */
 	EXPECT(memcmp(mem[1], p, 0x1000) == 0);
 	for (int i = 0; i < 3; i++)
@@ -158,8 +158,8 @@ static void test_policy_linux64_skips_wx_checks(void)
 /* elfgen cases whose check ELF_POL_LINUX64 lifts; every other case keeps its error. */
 static bool lifted_by_linux64(const char *name)
 {
-	static const char *const lifted[] = { "a7_exec", "a7_exec_nodyn", "c9", "c10", "c10_zero",
-					      "c12", "c14", "c17", "c18" };
+	static const char *const lifted[] = { "a7_exec", "a7_exec_nodyn", "c9",	 "c10", "c10_zero",
+					      "c12",	 "c14",		  "c17", "c18" };
 
 	if (name[0] == 'd' || strstr(name, "hash") || !strcmp(name, "symtab_range"))
 		return true; /* PT_DYNAMIC is never read */
@@ -203,7 +203,9 @@ static void test_policy_linux64_bounds(void)
 		e = parse(p, sz, ELF_POL_LINUX64, &img);
 
 		if (!strcmp(cs[i].name, "c12_same")) {
-			EXPECT_ERR(e, LDR_E_ENTRY); /* its text is RW: the entry must still be executable */
+			EXPECT_ERR(
+				e,
+				LDR_E_ENTRY); /* its text is RW: the entry must still be executable */
 		} else if (lifted_by_linux64(cs[i].name)) {
 			if (cs[i].name[0] != 'd' && e != LDR_OK)
 				fprintf(stderr, "  %s: %s\n", cs[i].name, ldr_errname(e));
@@ -310,8 +312,9 @@ static void test_shape_nanos(void)
 		p = shape_build(&sh, &sz);
 		REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
 		EXPECT_EQ(img.has_linux_note, t <= ELF_LINUX_NOTE_LTO_INFO);
-		EXPECT_EQ(img.movable, t <= ELF_LINUX_NOTE_LTO_INFO ? (uint32_t)ELF_MOVE_LINUX_NOTE
-								    : (uint32_t)ELF_MOVE_NONE);
+		EXPECT_EQ(img.movable, t <= ELF_LINUX_NOTE_LTO_INFO ?
+					       (uint32_t)ELF_MOVE_LINUX_NOTE :
+					       (uint32_t)ELF_MOVE_NONE);
 		free(p);
 	}
 }
@@ -326,8 +329,8 @@ static void test_wx_scan(void)
 	uint8_t *p;
 
 	shape_nanos(&sh, 0x200000);
-	sh.ph[0].p_align = 0x10;          /* the first native error: E_ALIGN_SMALL */
-	sh.ph[2].p_flags |= PF_X;         /* W+X data */
+	sh.ph[0].p_align = 0x10;  /* the first native error: E_ALIGN_SMALL */
+	sh.ph[2].p_flags |= PF_X; /* W+X data */
 	p = shape_build(&sh, &sz);
 	EXPECT_ERR(parse(p, sz, 0, &img), LDR_E_ALIGN_SMALL);
 	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);

@@ -85,9 +85,9 @@ static void compare_slides(const char *name, const struct loaded *a, const struc
 			if (k == REF_MOVES && wb - wa == SLIDE_B - SLIDE_A)
 				moved++;
 			else if (wa != wb && k != REF_SPLIT)
-				harness_fail(__FILE__, __LINE__, "%s: word at 0x%" PRIx64
-					     " changed by 0x%" PRIx64, name,
-					     s->page_start + off, wb - wa);
+				harness_fail(__FILE__, __LINE__,
+					     "%s: word at 0x%" PRIx64 " changed by 0x%" PRIx64,
+					     name, s->page_start + off, wb - wa);
 		}
 	}
 	for (size_t u = 0; u < r->nunaligned; u++) {
@@ -96,8 +96,10 @@ static void compare_slides(const char *name, const struct loaded *a, const struc
 		if (value_at(name, b, v) - value_at(name, a, v) == SLIDE_B - SLIDE_A)
 			moved++;
 		else
-			harness_fail(__FILE__, __LINE__, "%s: unaligned value at 0x%" PRIx64
-				     " did not move by the slide difference", name, v);
+			harness_fail(__FILE__, __LINE__,
+				     "%s: unaligned value at 0x%" PRIx64
+				     " did not move by the slide difference",
+				     name, v);
 	}
 	EXPECT_EQ(moved, want);
 }
@@ -136,8 +138,8 @@ static void check_real(const char *dir, const char *name)
 	}
 	printf("  %s: type %u, %u segs, relro %d, RELA %" PRIu64 " JMPREL %" PRIu64
 	       " RELR words %" PRIu64 " -> %zu relocations, %zu unaligned\n",
-	       name, a.img.type, a.img.nsegs, a.img.has_relro, a.img.rela_count,
-	       a.img.jmprel_count, a.img.relr_count, r.nrelocs, r.nunaligned);
+	       name, a.img.type, a.img.nsegs, a.img.has_relro, a.img.rela_count, a.img.jmprel_count,
+	       a.img.relr_count, r.nrelocs, r.nunaligned);
 	elf_ref_free(&r);
 	unload(&a);
 	unload(&b);

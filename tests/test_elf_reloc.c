@@ -54,9 +54,9 @@ static void check_default_values(uint64_t base, uint64_t slide)
 	REQUIRE(load_at(p, sz, slide, 0, &l, NULL) == LDR_OK);
 	EXPECT_EQ(word(&l, base + ELFGEN_DATA), base + ELFGEN_TEXT + 0x20 + slide); /* RELATIVE */
 	EXPECT_EQ(word(&l, base + ELFGEN_GOT), base + ELFGEN_DATA + 0x40 + slide);  /* in RELRO */
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 8), sym1 + 0x10);                   /* 64: S + A */
-	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 8), 0);                  /* GLOB_DAT, weak undef */
-	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 0x10), sym1);            /* JUMP_SLOT */
+	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 8), sym1 + 0x10);		    /* 64: S + A */
+	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 8), 0);	     /* GLOB_DAT, weak undef */
+	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 0x10), sym1); /* JUMP_SLOT */
 	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x100), pattern_word(0x100) + slide); /* RELR */
 	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x108), pattern_word(0x108) + slide);
 	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x110), pattern_word(0x110)); /* bit clear */
@@ -121,10 +121,10 @@ static void test_load_unaligned_segment(void)
 static void test_symbol_kinds(void)
 {
 	static const struct elfgen_rela r[] = {
-		{ ELFGEN_DATA + 0x00, R_X86_64_64, 3, 5 },        /* SHN_ABS: not slid */
-		{ ELFGEN_DATA + 0x08, R_X86_64_64, 0, 0x77 },     /* STN_UNDEF: S = 0 */
-		{ ELFGEN_DATA + 0x10, R_X86_64_NONE, 0, 0 },      /* ignored */
-		{ ELFGEN_DATA + 0x18, R_X86_64_64, 2, 9 },        /* weak undefined: 0 + A */
+		{ ELFGEN_DATA + 0x00, R_X86_64_64, 3, 5 },	  /* SHN_ABS: not slid */
+		{ ELFGEN_DATA + 0x08, R_X86_64_64, 0, 0x77 },	  /* STN_UNDEF: S = 0 */
+		{ ELFGEN_DATA + 0x10, R_X86_64_NONE, 0, 0 },	  /* ignored */
+		{ ELFGEN_DATA + 0x18, R_X86_64_64, 2, 9 },	  /* weak undefined: 0 + A */
 		{ ELFGEN_DATA + 0x20, R_X86_64_GLOB_DAT, 3, 99 }, /* GLOB_DAT ignores A */
 	};
 	struct elfgen_spec sp;
@@ -158,7 +158,8 @@ static void test_relative_only(void)
 		{ ELFGEN_GOT + 0x00, R_X86_64_RELATIVE, 0, 0x200 },
 		{ ELFGEN_DATA + 0x18, R_X86_64_RELATIVE, 0, 0x300 },
 	};
-	static const struct elfgen_rela j[] = { { ELFGEN_GOT + 0x08, R_X86_64_RELATIVE, 0, 0x400 } };
+	static const struct elfgen_rela j[] = { { ELFGEN_GOT + 0x08, R_X86_64_RELATIVE, 0,
+						  0x400 } };
 	struct elfgen_rela mixed[4];
 	struct elfgen_spec sp;
 	struct loaded l;
@@ -225,10 +226,10 @@ static void check_unaligned(const struct loaded *l, uint64_t v, uint64_t want)
 static void test_unaligned_targets(void)
 {
 	static const struct elfgen_rela r[] = {
-		{ ELFGEN_GOT + 0x22, R_X86_64_RELATIVE, 0, 0x1100 },  /* RELRO template */
+		{ ELFGEN_GOT + 0x22, R_X86_64_RELATIVE, 0, 0x1100 },   /* RELRO template */
 		{ ELFGEN_DATA + 0x202, R_X86_64_RELATIVE, 0, 0x1200 }, /* RW data */
-		{ ELFGEN_BSS - 3, R_X86_64_RELATIVE, 0, 0x1300 },     /* data page -> bss page */
-		{ ELFGEN_DATA + 0x20b, R_X86_64_64, 3, 7 },           /* per-entry path only */
+		{ ELFGEN_BSS - 3, R_X86_64_RELATIVE, 0, 0x1300 },      /* data page -> bss page */
+		{ ELFGEN_DATA + 0x20b, R_X86_64_64, 3, 7 },	       /* per-entry path only */
 	};
 	struct elfgen_spec sp;
 	struct loaded l;
@@ -283,8 +284,9 @@ static void test_unaligned_targets(void)
 /* Long RELR runs: full 63-bit bitmaps back to back, then a second run. */
 static void test_relr_runs(void)
 {
-	static const uint64_t relr[] = { ELFGEN_DATA, ~UINT64_C(0), ~UINT64_C(0),
-					 ELFGEN_DATA + 0x800, 3, 0x8 | 1 };
+	static const uint64_t relr[] = {
+		ELFGEN_DATA, ~UINT64_C(0), ~UINT64_C(0), ELFGEN_DATA + 0x800, 3, 0x8 | 1
+	};
 	struct elfgen_spec sp;
 	struct loaded l;
 	size_t sz, n = 0;
@@ -296,7 +298,8 @@ static void test_relr_runs(void)
 	p = elfgen_build(&sp, &sz);
 	REQUIRE(load_at(p, sz, SLIDE_B, 0, &l, NULL) == LDR_OK);
 	for (uint64_t off = 0; off < 0x1000; off += 8) {
-		bool hit = off <= 126 * 8 || off == 0x800 || off == 0x808 || off == 0x808 + 63 * 8 + 16;
+		bool hit = off <= 126 * 8 || off == 0x800 || off == 0x808 ||
+			   off == 0x808 + 63 * 8 + 16;
 		uint64_t want = pattern_word(off) + (hit ? SLIDE_B : 0);
 
 		if (off == 0 || off == 8 || off == 0x100 || off == 0x108 || off == 0x118)
@@ -329,10 +332,16 @@ static void test_relr_bitmap_across_segments(void)
 	img.file = (const uint8_t *)words;
 	img.file_size = sizeof(words);
 	img.nsegs = 2;
-	img.segs[0] = (struct elf_seg){ .vaddr = 0x1000, .memsz = 0xff0, .flags = ELF_PF_R | ELF_PF_W,
-					.page_start = 0x1000, .page_end = 0x2000 };
-	img.segs[1] = (struct elf_seg){ .vaddr = 0x2000, .memsz = 0x1000, .flags = ELF_PF_R | ELF_PF_W,
-					.page_start = 0x2000, .page_end = 0x3000 };
+	img.segs[0] = (struct elf_seg){ .vaddr = 0x1000,
+					.memsz = 0xff0,
+					.flags = ELF_PF_R | ELF_PF_W,
+					.page_start = 0x1000,
+					.page_end = 0x2000 };
+	img.segs[1] = (struct elf_seg){ .vaddr = 0x2000,
+					.memsz = 0x1000,
+					.flags = ELF_PF_R | ELF_PF_W,
+					.page_start = 0x2000,
+					.page_end = 0x3000 };
 	img.relr_count = 2;
 	pl.seg_mem[0] = a;
 	pl.seg_mem[1] = b;
@@ -371,11 +380,13 @@ static void test_unit_offsets(void)
 	static const struct elfgen_rela r[] = {
 		{ ELFGEN_DATA + 0x00, R_X86_64_RELATIVE, 0, ELFGEN_TEXT + 0x20 }, /* into text */
 		{ ELFGEN_GOT + 0x00, R_X86_64_RELATIVE, 0, ELFGEN_DATA + 0x40 },  /* own segment */
-		{ ELFGEN_DATA + 0x18, R_X86_64_RELATIVE, 0, ELFGEN_RELRO },       /* text end = data start */
-		{ ELFGEN_DATA + 0x20, R_X86_64_RELATIVE, 0, ELFGEN_RO + 0x1000 }, /* one past the end */
-		{ ELFGEN_DATA + 0x08, R_X86_64_64, 1, 0x10 },                     /* S in text, + A */
-		{ ELFGEN_DATA + 0x28, R_X86_64_64, 3, 5 },                        /* SHN_ABS */
-		{ ELFGEN_GOT + 0x08, R_X86_64_GLOB_DAT, 2, 0 },                   /* weak undefined */
+		{ ELFGEN_DATA + 0x18, R_X86_64_RELATIVE, 0,
+		  ELFGEN_RELRO }, /* text end = data start */
+		{ ELFGEN_DATA + 0x20, R_X86_64_RELATIVE, 0,
+		  ELFGEN_RO + 0x1000 },				/* one past the end */
+		{ ELFGEN_DATA + 0x08, R_X86_64_64, 1, 0x10 },	/* S in text, + A */
+		{ ELFGEN_DATA + 0x28, R_X86_64_64, 3, 5 },	/* SHN_ABS */
+		{ ELFGEN_GOT + 0x08, R_X86_64_GLOB_DAT, 2, 0 }, /* weak undefined */
 	};
 	const uint64_t t = unit_off[0], d = unit_off[1], ro = unit_off[2];
 	struct elfgen_spec sp;
@@ -394,7 +405,8 @@ static void test_unit_offsets(void)
 		put_word(p, ELFGEN_DATA + 0x108, ELFGEN_RO + 0x8);
 		put_word(p, ELFGEN_DATA + 0x118, ELFGEN_DATA + 0x800);
 		if (load_units(p, sz, unit_off, 0, &l, NULL) != LDR_OK) {
-			harness_fail(__FILE__, __LINE__, "load failed (relative_only %d)", relative_only);
+			harness_fail(__FILE__, __LINE__, "load failed (relative_only %d)",
+				     relative_only);
 			unload(&l);
 			free(p);
 			continue;
@@ -405,15 +417,16 @@ static void test_unit_offsets(void)
 		EXPECT_EQ(word(&l, ELFGEN_GOT + 0x00), ELFGEN_DATA + 0x40 + d);
 		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x18), ELFGEN_RELRO + d);
 		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x20), ELFGEN_RO + 0x1000 + ro);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x100), ELFGEN_TEXT + 0x10 + t);  /* RELR */
+		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x100), ELFGEN_TEXT + 0x10 + t); /* RELR */
 		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x108), ELFGEN_RO + 0x8 + ro);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x110), pattern_word(0x110));     /* bit clear */
+		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x110), pattern_word(0x110)); /* bit clear */
 		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x118), ELFGEN_DATA + 0x800 + d);
 		if (!relative_only) {
 			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x08), ELFGEN_TEXT + 0x40 + t + 0x10);
 			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x28), 0x1234 + 5);
 			EXPECT_EQ(word(&l, ELFGEN_GOT + 0x08), 0);
-			EXPECT_EQ(word(&l, ELFGEN_GOT + 0x10), ELFGEN_TEXT + 0x40 + t); /* JUMP_SLOT */
+			EXPECT_EQ(word(&l, ELFGEN_GOT + 0x10),
+				  ELFGEN_TEXT + 0x40 + t); /* JUMP_SLOT */
 		}
 		unload(&l);
 		free(p);
@@ -483,7 +496,8 @@ static void test_unit_outside(void)
 static void test_place_va(void)
 {
 	struct elf_placement pl = {
-		.unit = { { 0x1000, 0x1000, 0xa000 }, { 0x2000, 0x1000, 0x50000 },
+		.unit = { { 0x1000, 0x1000, 0xa000 },
+			  { 0x2000, 0x1000, 0x50000 },
 			  { 0x8000, 0x2000, 0x90000 } },
 		.nunits = 3,
 	};
@@ -495,7 +509,7 @@ static void test_place_va(void)
 		{ 0x1000, true, 0xa000 },  { 0x1fff, true, 0xafff },  { 0x2000, true, 0x50000 },
 		{ 0x3000, true, 0x51000 }, { 0x3001, false, 0 },      { 0x7fff, false, 0 },
 		{ 0x8000, true, 0x90000 }, { 0xa000, true, 0x92000 }, { 0xa001, false, 0 },
-		{ 0xfff, false, 0 },       { 0, false, 0 },           { UINT64_MAX, false, 0 },
+		{ 0xfff, false, 0 },	   { 0, false, 0 },	      { UINT64_MAX, false, 0 },
 	};
 	uint64_t va;
 
@@ -540,10 +554,14 @@ static void test_rejected_targets(void)
 		enum ldr_err err;
 		uint64_t value;
 	} want[] = {
-		{ "d14", LDR_E_RELOC_RANGE, 0x100000 },    { "d14_straddle", LDR_E_RELOC_RANGE, 0x4ff8 },
-		{ "d15_text", LDR_E_RELOC_RO, 0x1008 },    { "d17_copy", LDR_E_RELOC_TYPE, 5 },
-		{ "d21_32", LDR_E_RELOC_TYPE, 10 },        { "d18_undef", LDR_E_SYM_UNDEF, 2 },
-		{ "d19_outside", LDR_E_RELR, 0x100000 },   { "d19_ro", LDR_E_RELOC_RO, ELFGEN_TEXT },
+		{ "d14", LDR_E_RELOC_RANGE, 0x100000 },
+		{ "d14_straddle", LDR_E_RELOC_RANGE, 0x4ff8 },
+		{ "d15_text", LDR_E_RELOC_RO, 0x1008 },
+		{ "d17_copy", LDR_E_RELOC_TYPE, 5 },
+		{ "d21_32", LDR_E_RELOC_TYPE, 10 },
+		{ "d18_undef", LDR_E_SYM_UNDEF, 2 },
+		{ "d19_outside", LDR_E_RELR, 0x100000 },
+		{ "d19_ro", LDR_E_RELOC_RO, ELFGEN_TEXT },
 		{ "d18_range", LDR_E_SYM_RANGE, 4 },
 	};
 	const struct elfgen_case *cs;

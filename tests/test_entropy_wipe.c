@@ -61,7 +61,8 @@ static const struct aslrboot_info *find_info(void)
 
 static const struct aslrboot_entropy_entry *entry(const struct aslrboot_info *info, uint32_t src)
 {
-	const struct aslrboot_rec_entropy *e = (const void *)handoff_find(info, ASLRBOOT_REC_ENTROPY, NULL);
+	const struct aslrboot_rec_entropy *e =
+		(const void *)handoff_find(info, ASLRBOOT_REC_ENTROPY, NULL);
 
 	for (uint32_t i = 0; e && i < e->count; i++) {
 		const struct aslrboot_entropy_entry *v =
@@ -89,13 +90,16 @@ static enum ldr_err boot(const struct platform_ops *ops, const struct aslrboot_r
 	env.opts.fixed_seed_set = false;
 	env.opts.distrust_cpu_rng = true;
 	env.entropy[0] = (struct boot_entropy_input){ .source = ASLRBOOT_SRC_EFI_RNG,
-						      .status = ASLRBOOT_ENT_OK, .credit_bits = 256,
+						      .status = ASLRBOOT_ENT_OK,
+						      .credit_bits = 256,
 						      .len = 64 };
 	fill(env.entropy[0].bytes, 64, 1);
 	memcpy(rng_copy, env.entropy[0].bytes, 64);
 	env.entropy[1] = (struct boot_entropy_input){ .source = ASLRBOOT_SRC_SEED_FILE,
-						      .status = ASLRBOOT_ENT_OK, .credit_bits = 256,
-						      .len = FILE_LEN, .data = file };
+						      .status = ASLRBOOT_ENT_OK,
+						      .credit_bits = 256,
+						      .len = FILE_LEN,
+						      .data = file };
 	memcpy(file_copy, file, FILE_LEN);
 	env.entropy_count = 2;
 	err = loader_run(&env, ops ? ops : &fp.ops, &st);
@@ -165,7 +169,8 @@ static void test_store_failure_uncredits_seed_file(void)
 	EXPECT_EQ(e->credited_bits, 0);
 	EXPECT_EQ(e->bytes, FILE_LEN);
 	EXPECT_EQ(seed->credited_bits, 256); /* EFI_RNG only */
-	EXPECT(strstr(fp.console, "aslrboot: warning: could not store the next seed file; not credited\n"));
+	EXPECT(strstr(fp.console,
+		      "aslrboot: warning: could not store the next seed file; not credited\n"));
 	fake_free(&fp);
 }
 
@@ -185,9 +190,10 @@ static void test_corrupt_seed_file_reported(void)
 	EXPECT_EQ(e->credited_bits, 0);
 	EXPECT(seed->sources_failed & (1u << ASLRBOOT_SRC_SEED_FILE));
 	EXPECT_EQ(seed->credited_bits, 256);
-	EXPECT(strstr(fp.console, "aslrboot: warning: seed file: failed its health test; not credited\n"));
+	EXPECT(strstr(fp.console,
+		      "aslrboot: warning: seed file: failed its health test; not credited\n"));
 	EXPECT(memcmp(file, zero, FILE_LEN) == 0); /* wiped even though refused */
-	EXPECT_EQ(fp.stored_seed_len, 32); /* and replaced */
+	EXPECT_EQ(fp.stored_seed_len, 32);	   /* and replaced */
 	fake_free(&fp);
 }
 

@@ -12,9 +12,10 @@
 #define DIRECT_MAP UINT64_C(0xffff888000000000)
 
 static struct hf fx;
-static uint64_t blk[(1 << 20) / 8];   /* 8-byte aligned output buffer */
+static uint64_t blk[(1 << 20) / 8]; /* 8-byte aligned output buffer */
 static uint64_t blk2[(1 << 20) / 8];
 
+/* clang-format off */
 static const struct layout_region regions[] = {
 	{ ASLRBOOT_RGN_KERNEL_SEGMENT, "text", ASLRBOOT_PROT_R | ASLRBOOT_PROT_X,
 	  { UINT64_C(0xffffffc012345000) }, { 0x7654000 }, 0x3000, 31000, 17000, 0, 0 },
@@ -25,6 +26,7 @@ static const struct layout_region regions[] = {
 	{ ASLRBOOT_RGN_STACK, "stack-0123456789", ASLRBOOT_PROT_R | ASLRBOOT_PROT_W,
 	  { UINT64_C(0xffffa00000004000) }, { 0x9999000 }, 0x10000, 35000, 20000, -1, 0 },
 };
+/* clang-format on */
 
 /* A fixed input with every record present. */
 static void basic(void)
@@ -46,19 +48,30 @@ static void basic(void)
 	fx.mm.e[0] = (struct mm_entry){ 0, 0x9f000, ASLRBOOT_MEM_USABLE };
 	fx.mm.e[1] = (struct mm_entry){ 0x100000, 0x7f00000, ASLRBOOT_MEM_USABLE };
 	fx.mm.e[2] = (struct mm_entry){ 0xfee00000, 0x1000, ASLRBOOT_MEM_RESERVED };
-	fx.seed = (struct aslrboot_rec_seed){ .sources_used = 0x13, .sources_failed = 2,
-					      .credited_bits = 384, .flags = 0 };
+	fx.seed = (struct aslrboot_rec_seed){
+		.sources_used = 0x13, .sources_failed = 2, .credited_bits = 384, .flags = 0
+	};
 	for (int i = 0; i < ASLRBOOT_SEED_BYTES; i++)
 		fx.seed.seed[i] = (uint8_t)(i + 1);
-	fx.ent[0] = (struct aslrboot_entropy_entry){ ASLRBOOT_SRC_RDSEED, ASLRBOOT_ENT_OK, 64, 256 };
-	fx.ent[1] = (struct aslrboot_entropy_entry){ ASLRBOOT_SRC_RDRAND, ASLRBOOT_ENT_UNHEALTHY, 0, 0 };
-	fx.ent[2] = (struct aslrboot_entropy_entry){ ASLRBOOT_SRC_JITTER, ASLRBOOT_ENT_UNCREDITED, 32, 0 };
+	fx.ent[0] =
+		(struct aslrboot_entropy_entry){ ASLRBOOT_SRC_RDSEED, ASLRBOOT_ENT_OK, 64, 256 };
+	fx.ent[1] = (struct aslrboot_entropy_entry){ ASLRBOOT_SRC_RDRAND, ASLRBOOT_ENT_UNHEALTHY, 0,
+						     0 };
+	fx.ent[2] = (struct aslrboot_entropy_entry){ ASLRBOOT_SRC_JITTER, ASLRBOOT_ENT_UNCREDITED,
+						     32, 0 };
 	for (int i = 0; i < ASLRBOOT_PHASE_COUNT; i++)
 		fx.tsc[i] = 1000u * (unsigned)i + 7;
-	fx.in = (struct handoff_input){ .env = &fx.env, .plan = &fx.plan, .mm = &fx.mm,
-					.seed = &fx.seed, .entropy = fx.ent, .entropy_count = 3,
-					.tsc = fx.tsc, .tsc_hz = 2000000000, .cr3 = 0x3000,
-					.kernel_link_base = 0x400000, .loader_version = "0.1.0-test" };
+	fx.in = (struct handoff_input){ .env = &fx.env,
+					.plan = &fx.plan,
+					.mm = &fx.mm,
+					.seed = &fx.seed,
+					.entropy = fx.ent,
+					.entropy_count = 3,
+					.tsc = fx.tsc,
+					.tsc_hz = 2000000000,
+					.cr3 = 0x3000,
+					.kernel_link_base = 0x400000,
+					.loader_version = "0.1.0-test" };
 }
 
 static uint64_t write_ok(void *buf, uint64_t cap)
@@ -78,10 +91,12 @@ static const void *rec(uint32_t type)
 
 static void test_order_alignment_padding(void)
 {
-	static const uint32_t want[] = { ASLRBOOT_REC_LOADER, ASLRBOOT_REC_SEED, ASLRBOOT_REC_ENTROPY,
-					 ASLRBOOT_REC_MEMMAP, ASLRBOOT_REC_LAYOUT, ASLRBOOT_REC_CMDLINE,
-					 ASLRBOOT_REC_MODULE, ASLRBOOT_REC_MODULE, ASLRBOOT_REC_ACPI_RSDP,
-					 ASLRBOOT_REC_TIMINGS, ASLRBOOT_REC_END };
+	static const uint32_t want[] = { ASLRBOOT_REC_LOADER,	 ASLRBOOT_REC_SEED,
+					 ASLRBOOT_REC_ENTROPY,	 ASLRBOOT_REC_MEMMAP,
+					 ASLRBOOT_REC_LAYOUT,	 ASLRBOOT_REC_CMDLINE,
+					 ASLRBOOT_REC_MODULE,	 ASLRBOOT_REC_MODULE,
+					 ASLRBOOT_REC_ACPI_RSDP, ASLRBOOT_REC_TIMINGS,
+					 ASLRBOOT_REC_END };
 	uint64_t size, off = sizeof(struct aslrboot_info);
 	size_t i = 0;
 
@@ -367,8 +382,8 @@ static void test_mutations(void)
 		EXPECT(err == LDR_OK || (err >= LDR_E_INFO_ALIGN && err <= LDR_E_INFO_END));
 		if (!err)
 			for (uint32_t t = 0; t <= ASLRBOOT_REC_ENTROPY; t++)
-				for (const struct aslrboot_record *r = handoff_find(blk, t, NULL); r;
-				     r = handoff_find(blk, t, r))
+				for (const struct aslrboot_record *r = handoff_find(blk, t, NULL);
+				     r; r = handoff_find(blk, t, r))
 					EXPECT(r->size >= 8);
 	}
 	for (uint64_t len = 0; len < size; len++)

@@ -9,7 +9,7 @@
 #include "loader/log.h"
 
 static uint64_t mem[1024]; /* 8 KiB, 8-byte aligned */
-static uint32_t top;       /* next free byte */
+static uint32_t top;	   /* next free byte */
 
 static struct aslrboot_info *hdr(void)
 {
@@ -120,9 +120,11 @@ static void expect_fail(enum ldr_err want, const char *field, uint64_t len, int 
 	enum ldr_err got = handoff_check(mem, len, &d);
 
 	if (got != want)
-		harness_fail(__FILE__, line, "got %s, want %s", ldr_errname(got), ldr_errname(want));
+		harness_fail(__FILE__, line, "got %s, want %s", ldr_errname(got),
+			     ldr_errname(want));
 	else if (!d.field || strcmp(d.field, field) != 0)
-		harness_fail(__FILE__, line, "field %s, want %s", d.field ? d.field : "(null)", field);
+		harness_fail(__FILE__, line, "field %s, want %s", d.field ? d.field : "(null)",
+			     field);
 }
 #define FAILS(err, field, len) expect_fail(LDR_##err, field, len, __LINE__)
 

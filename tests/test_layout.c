@@ -41,7 +41,10 @@ static struct layout_plan plan, plan2;
  * with RELRO [0x8000, 0x9000); link base 0. */
 static void make_image(struct elf_image *im, uint64_t link_base, uint64_t align)
 {
-	static const struct { uint64_t lo, hi; uint32_t f; } s[] = {
+	static const struct {
+		uint64_t lo, hi;
+		uint32_t f;
+	} s[] = {
 		{ 0x0, 0x5000, ELF_PF_R | ELF_PF_X },
 		{ 0x5000, 0x8000, ELF_PF_R },
 		{ 0x8000, 0xd000, ELF_PF_R | ELF_PF_W },
@@ -108,8 +111,8 @@ static bool chi2_ok(const char *what, const uint32_t *bins, uint32_t n)
 	for (int i = 0; i < CHI2_BINS; i++)
 		chi2 += (bins[i] - e) * (bins[i] - e) / e;
 	z = (cbrt(chi2 / k) - (1 - 2 / (9 * k))) / sqrt(2 / (9 * k));
-	printf("  %s: chi2 = %.1f (df 255, reject above %.2f i.e. p < 1e-6), p ~ %.3g\n", what, chi2,
-	       CHI2_CRIT, 0.5 * erfc(z / sqrt(2)));
+	printf("  %s: chi2 = %.1f (df 255, reject above %.2f i.e. p < 1e-6), p ~ %.3g\n", what,
+	       chi2, CHI2_CRIT, 0.5 * erfc(z / sqrt(2)));
 	return chi2 <= CHI2_CRIT;
 }
 
@@ -156,7 +159,8 @@ static void test_many_seeds(void)
 		const char *why = err ? ldr_errname(err) : lc_check_plan(&plan, &req, &mm, dmb);
 		uint64_t base = va_addr(plan.r[1].virt), off;
 		if (why) {
-			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed, why);
+			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed,
+				     why);
 			bad++;
 			continue;
 		}
@@ -245,10 +249,10 @@ static void test_page_table_pool_exact(void)
 static void test_avoid_and_limit(void)
 {
 	static const struct boot_range avoid[] = {
-		{ 0x100000, 0x800000 },       /* the loader */
-		{ 0x2000000, 0x3000001 },     /* a module, unaligned end */
-		{ 0x10000800, 0x1000 },       /* unaligned base */
-		{ 0x20000000, 0x18000000 },   /* most of [512M, 896M) */
+		{ 0x100000, 0x800000 },		/* the loader */
+		{ 0x2000000, 0x3000001 },	/* a module, unaligned end */
+		{ 0x10000800, 0x1000 },		/* unaligned base */
+		{ 0x20000000, 0x18000000 },	/* most of [512M, 896M) */
 		{ 0xfffffffffffff000, 0x2000 }, /* wraps: ignored harmlessly */
 	};
 	struct layout_request req = base_req();
@@ -263,7 +267,8 @@ static void test_avoid_and_limit(void)
 		REQUIRE(plan_seed(&req, seed, &plan, &d) == LDR_OK);
 		why = lc_check_plan(&plan, &req, &mm, dmb);
 		if (why) {
-			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed, why);
+			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed,
+				     why);
 			return;
 		}
 	}
@@ -469,7 +474,8 @@ static void test_large_map(void)
 		EXPECT_ERR(plan_seed(&req, seed, &plan, &d), LDR_OK);
 		why = lc_check_plan(&plan, &req, &mm, lc_direct_map_bytes(&mm));
 		if (why)
-			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed, why);
+			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed,
+				     why);
 		EXPECT(plan.map_count > BOOT_MAX_MMAP);
 	}
 	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
@@ -482,8 +488,8 @@ static void test_large_map(void)
  */
 static const struct boot_range mb_avoid[] = {
 	{ 0x100000, 0x162000 }, /* aslrboot.mb: text, data, .bss */
-	{ 0x262000, 0x29000 },  /* the kernel module */
-	{ 0x28b000, 0x1000 },   /* Multiboot information */
+	{ 0x262000, 0x29000 },	/* the kernel module */
+	{ 0x28b000, 0x1000 },	/* Multiboot information */
 };
 
 static void setup_qemu_map(uint64_t ram)
@@ -502,7 +508,10 @@ static void setup_qemu_map(uint64_t ram)
 /* The test kernel's shape: R, RX, R, RW (with RELRO) segments. */
 static void make_test_kernel(struct elf_image *im, uint64_t bss, uint64_t stack, uint64_t heap)
 {
-	static const struct { uint64_t lo, hi; uint32_t f; } s[] = {
+	static const struct {
+		uint64_t lo, hi;
+		uint32_t f;
+	} s[] = {
 		{ 0x0, 0x2000, ELF_PF_R },
 		{ 0x2000, 0x7000, ELF_PF_R | ELF_PF_X },
 		{ 0x7000, 0xa000, ELF_PF_R },
@@ -535,8 +544,9 @@ static void make_test_kernel(struct elf_image *im, uint64_t bss, uint64_t stack,
 static void measured_case(const char *what, uint64_t ram, uint64_t bss, uint64_t stack,
 			  uint64_t heap)
 {
-	struct layout_request req = { .img = &img, .info_size = 0x3000, .avoid = mb_avoid,
-				      .avoid_count = 3 };
+	struct layout_request req = {
+		.img = &img, .info_size = 0x3000, .avoid = mb_avoid, .avoid_count = 3
+	};
 	uint64_t dmb, packed = 0, reduced = 0;
 	uint32_t minb = UINT32_MAX;
 	int bad = 0;
@@ -547,11 +557,12 @@ static void measured_case(const char *what, uint64_t ram, uint64_t bss, uint64_t
 	for (uint64_t seed = 0; seed < REG_DRAWS && bad < 3; seed++) {
 		struct ldr_diag d = { 0 };
 		enum ldr_err err = plan_seed(&req, seed, &plan, &d);
-		const char *why = err ? ldr_errname(err) : seed % 16 ? NULL :
-			lc_check_plan(&plan, &req, &mm, dmb);
+		const char *why = err	    ? ldr_errname(err) :
+				  seed % 16 ? NULL :
+					      lc_check_plan(&plan, &req, &mm, dmb);
 		if (why) {
-			harness_fail(__FILE__, __LINE__, "%s: seed %llu: %s (%s, short by %#llx)", what,
-				     (unsigned long long)seed, why, d.what ? d.what : "-",
+			harness_fail(__FILE__, __LINE__, "%s: seed %llu: %s (%s, short by %#llx)",
+				     what, (unsigned long long)seed, why, d.what ? d.what : "-",
 				     (unsigned long long)d.short_by);
 			bad++;
 			continue;
@@ -564,7 +575,8 @@ static void measured_case(const char *what, uint64_t ram, uint64_t bss, uint64_t
 	}
 	if (!bad)
 		printf("  %s: %d draws, all planned; min phys mbits %u, reduced %llu, packed %llu\n",
-		       what, REG_DRAWS, minb, (unsigned long long)reduced, (unsigned long long)packed);
+		       what, REG_DRAWS, minb, (unsigned long long)reduced,
+		       (unsigned long long)packed);
 }
 
 static void test_measured_cases(void)
@@ -606,7 +618,8 @@ static void test_pack_search(void)
 			EXPECT(it[i].at >= r[h].lo && it[i].at + it[i].size <= r[h].hi);
 			EXPECT_EQ(it[i].at % 0x1000, 0);
 			for (int j = 0; j < i; j++)
-				EXPECT(it[i].at + it[i].size <= it[j].at || it[j].at + it[j].size <= it[i].at);
+				EXPECT(it[i].at + it[i].size <= it[j].at ||
+				       it[j].at + it[j].size <= it[i].at);
 			used[h] += it[i].size;
 		}
 		EXPECT(used[0] == 0xa000 && used[1] == 0xa000);
@@ -663,8 +676,8 @@ static void test_packed_flag(void)
 			break;
 	}
 	printf("  one range of 100..199 pages, the first 8 avoided: E_NO_SPACE up to %u pages, planned from %u; "
-	       "%u plans (%u with a packed region), %u E_NO_SPACE\n", last_fail, first_ok, nok,
-	       npacked, nfail);
+	       "%u plans (%u with a packed region), %u E_NO_SPACE\n",
+	       last_fail, first_ok, nok, npacked, nfail);
 	EXPECT(last_fail < first_ok); /* a size that plans once plans on every draw */
 	EXPECT(npacked > 0 && npacked < nok);
 	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
@@ -719,8 +732,10 @@ static void test_property_random_maps(void)
 
 	prop_rng = 11;
 	while (draws < PROP_DRAWS && bad < 3) {
-		uint64_t hole[PROP_MAX_HOLES], item[PROP_MAX_ITEMS], at = MIB + 0x1000 * prop_next(64);
-		uint32_t nh = 1 + (uint32_t)prop_next(PROP_MAX_HOLES), ni = 0, nseg = 1 + (uint32_t)prop_next(4);
+		uint64_t hole[PROP_MAX_HOLES], item[PROP_MAX_ITEMS],
+			at = MIB + 0x1000 * prop_next(64);
+		uint32_t nh = 1 + (uint32_t)prop_next(PROP_MAX_HOLES), ni = 0,
+			 nseg = 1 + (uint32_t)prop_next(4);
 		struct layout_request req = { .img = &img };
 		uint64_t pt_hi, top;
 		bool fit_hi, fit_0;
@@ -728,7 +743,8 @@ static void test_property_random_maps(void)
 		raw[0] = (struct mm_entry){ 0, 0x9fc00, ASLRBOOT_MEM_USABLE };
 		for (uint32_t h = 0; h < nh; h++) {
 			hole[h] = 8 + prop_next(600);
-			raw[1 + 2 * h] = (struct mm_entry){ at, hole[h] * 0x1000, ASLRBOOT_MEM_USABLE };
+			raw[1 + 2 * h] =
+				(struct mm_entry){ at, hole[h] * 0x1000, ASLRBOOT_MEM_USABLE };
 			at += hole[h] * 0x1000;
 			raw[2 + 2 * h] = (struct mm_entry){ at, 0x1000 * (1 + prop_next(16)),
 							    ASLRBOOT_MEM_RESERVED };
@@ -789,15 +805,17 @@ static void test_property_random_maps(void)
 			const char *why = NULL;
 			if (fit_hi)
 				why = err ? ldr_errname(err) :
-					    lc_check_plan(&plan, &req, &mm, lc_direct_map_bytes(&mm));
+					    lc_check_plan(&plan, &req, &mm,
+							  lc_direct_map_bytes(&mm));
 			else if (!fit_0)
 				why = err != LDR_E_NO_SPACE ? "planned without room" :
-				      !d.short_by ? "no shortfall" : NULL;
+				      !d.short_by	    ? "no shortfall" :
+							      NULL;
 			else if (err != LDR_OK && err != LDR_E_NO_SPACE)
 				why = ldr_errname(err);
 			if (why) {
-				harness_fail(__FILE__, __LINE__, "case %u draw %u: %s (%s)", cases, k, why,
-					     d.what ? d.what : "-");
+				harness_fail(__FILE__, __LINE__, "case %u draw %u: %s (%s)", cases,
+					     k, why, d.what ? d.what : "-");
 				bad++;
 			}
 			if (fit_hi && !err) {
@@ -808,8 +826,8 @@ static void test_property_random_maps(void)
 		}
 	}
 	printf("  %u cases (%u impossible, %u not judged): %u draws that must plan, all planned; "
-	       "%u placements reduced, %u packed\n", cases, impossible, unjudged, draws, reduced,
-	       packed);
+	       "%u placements reduced, %u packed\n",
+	       cases, impossible, unjudged, draws, reduced, packed);
 	setup_map(map4g, sizeof(map4g) / sizeof(map4g[0]));
 	make_image(&img, 0, 0x1000);
 }
@@ -829,8 +847,8 @@ static void test_free_ram(void)
 		{ 0x900000, 0x700000, ASLRBOOT_MEM_USABLE },
 	};
 	const struct boot_range avoid[] = {
-		{ 0x200100, 0x1000 },         /* -> [0x200000, 0x202000) */
-		{ 0xa00000, UINT64_MAX },     /* wraps: nothing above 0xa00000 */
+		{ 0x200100, 0x1000 },	  /* -> [0x200000, 0x202000) */
+		{ 0xa00000, UINT64_MAX }, /* wraps: nothing above 0xa00000 */
 	};
 	struct frange buf[8];
 	struct free_set fs = { buf, 0, 8 };

@@ -55,8 +55,8 @@ static uint8_t *mk_kernel(uint64_t align, size_t *size)
 	eh->e_phentsize = sizeof(*ph);
 	eh->e_phnum = 4;
 	ph[0] = (Elf64_Phdr){ PT_LOAD, PF_R | PF_X, k_toff, KVADDR, KPADDR, 0x1800, 0x1800, align };
-	ph[1] = (Elf64_Phdr){ PT_LOAD, PF_R | PF_W, k_doff, 0x800, KPADDR + 0x1800, 0x100, 0x2000,
-			      align };
+	ph[1] = (Elf64_Phdr){ PT_LOAD,	       PF_R | PF_W, k_doff, 0x800,
+			      KPADDR + 0x1800, 0x100,	    0x2000, align };
 	ph[2] = (Elf64_Phdr){ PT_LOAD, PF_R, 0, 0x5000, 0x5000, 0, 0, align };
 	/* Linux's build-salt note: the sign that makes vmlinux movable. */
 	ph[3] = (Elf64_Phdr){ PT_NOTE, PF_R, 0x400, 0, 0, 24, 24, 4 };
@@ -111,7 +111,8 @@ static void test_plan_spread(void)
 		EXPECT_EQ(p.span, 0x4000u);
 		EXPECT(p.base >= 0x100000 && p.base + p.span <= 0xc0000000);
 		EXPECT(p.base + p.span <= 0x40000000 || p.base >= 0x50000000);
-		EXPECT(p.scratch + p.scratch_pages * 4096 <= p.base || p.scratch >= p.base + p.span);
+		EXPECT(p.scratch + p.scratch_pages * 4096 <= p.base ||
+		       p.scratch >= p.base + p.span);
 		EXPECT(p.scratch + p.scratch_pages * 4096 <= 0x40000000 || p.scratch >= 0x50000000);
 		EXPECT_EQ(p.entry, p.base + 0x10);
 		EXPECT_EQ(p.map_top, UINT64_C(5) << 30); /* RAM up to 5 GiB */
@@ -136,7 +137,8 @@ static void test_plan_spread(void)
 	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0x200000, 0, false, &rng, &p, NULL),
 		   LDR_E_NO_SPACE);
 	img.max_align = UINT64_C(1) << 31;
-	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0, 0, false, &rng, &p, NULL), LDR_E_LINUX64_ALIGN);
+	EXPECT_ERR(l64_plan_image(&img, &mm, NULL, 0, 0, 0, false, &rng, &p, NULL),
+		   LDR_E_LINUX64_ALIGN);
 	rand_drbg_wipe(&rng);
 	free(f);
 }
@@ -189,7 +191,7 @@ static void test_load(void)
 	dst = malloc(p.span);
 	memset(dst, 0xcc, p.span);
 	EXPECT_EQ(l64_load(&img, &p, dst, NULL), LDR_OK);
-	EXPECT(!memcmp(dst, f + k_toff, 0x1800));         /* text by p_paddr */
+	EXPECT(!memcmp(dst, f + k_toff, 0x1800));	  /* text by p_paddr */
 	EXPECT(!memcmp(dst + 0x1800, f + k_doff, 0x100)); /* data shares the page */
 	for (uint64_t i = 0x1900; i < p.span; i++)
 		if (dst[i]) {
@@ -236,7 +238,8 @@ static void test_tables(void)
 		struct idmap_walk w = { 0, 0, true };
 		p.pt_pages = big ? 3 : 8;
 		l64_build_tables(&p, tables, 0x800000, big);
-		EXPECT_EQ(pt_walk(pa_init(0x800000), tables_ptr, NULL, idmap_leaf, &w, NULL), LDR_OK);
+		EXPECT_EQ(pt_walk(pa_init(0x800000), tables_ptr, NULL, idmap_leaf, &w, NULL),
+			  LDR_OK);
 		EXPECT(w.ok);
 		EXPECT_EQ(w.bytes, UINT64_C(6) << 30);
 	}
@@ -311,7 +314,8 @@ static void check_boot(struct l64_boot *b, bool seed_cmdline)
 	EXPECT(kernel_ram && scratch_reserved && ram > (UINT64_C(32) << 20));
 	EXPECT_EQ(b->fp.exit_calls, 1u);
 	EXPECT(va_addr(b->st.stack_top) > b->st.rsi && va_addr(b->st.info) == 0);
-	EXPECT(pa_addr(b->st.trampoline) > b->st.rsi && pa_addr(b->st.trampoline) < va_addr(b->st.stack_top));
+	EXPECT(pa_addr(b->st.trampoline) > b->st.rsi &&
+	       pa_addr(b->st.trampoline) < va_addr(b->st.stack_top));
 	EXPECT(strstr(b->fp.console, "W^X NOT enforced"));
 }
 
@@ -408,9 +412,10 @@ static void test_unikraft_shape(void)
 		EXPECT_EQ(base & 0xfff, 0u);
 		EXPECT(!memcmp(img + 0x28000, b.kernel + 0x28920, 0x1000)); /* incongruent */
 		EXPECT(!memcmp(img + 0x39000, b.kernel + 0x29920, 0x27cc));
-		EXPECT(strstr(b.fp.console, i & 1 ? "linux64: protocol=linux64; movable (PT_DYNAMIC)"
-						  : "linux64: native load refused (E_ALIGN_SMALL); "
-						    "movable (PT_DYNAMIC): random physical base"));
+		EXPECT(strstr(b.fp.console,
+			      i & 1 ? "linux64: protocol=linux64; movable (PT_DYNAMIC)" :
+				      "linux64: native load refused (E_ALIGN_SMALL); "
+				      "movable (PT_DYNAMIC): random physical base"));
 		seen[i] = base;
 		fake_free(&b.fp);
 	}
@@ -495,7 +500,8 @@ static void test_auto_fixed_needs_note(void)
 			EXPECT(!strstr(b.fp.console, "linux64"));
 		} else {
 			EXPECT_ERR(loader_run(&b.env, &b.fp.ops, &b.st), LDR_E_TYPE);
-			EXPECT(strstr(b.fp.console, "[E_TYPE]\naslrboot: hint: " VALIDATE_HINT_FIXED "\n"));
+			EXPECT(strstr(b.fp.console,
+				      "[E_TYPE]\naslrboot: hint: " VALIDATE_HINT_FIXED "\n"));
 			EXPECT(!strstr(b.fp.console, "W^X NOT enforced"));
 		}
 		fake_free(&b.fp);
@@ -567,10 +573,13 @@ static void test_nanos_fixed(void)
 		EXPECT_EQ(b.st.rsi, ARENA_BASE); /* boot data: the lowest fit */
 		EXPECT(!memcmp(pp(&b, pa, 0x3000), b.kernel + 0x1000, 0x3000));
 		EXPECT(!memcmp(pp(&b, pa + 0x4000, 0x2000), b.kernel + 0x5000, 0x2000));
-		EXPECT(strstr(b.fp.console, i ? "linux64: protocol=linux64; not relocatable (not ET_DYN"
-					      : "linux64: native load refused (E_TYPE); not relocatable (not ET_DYN"));
-		EXPECT(strstr(b.fp.console, "(not ET_DYN, no PT_DYNAMIC, no Linux ELF note): loaded at "
-					    "its link address 0x1200000, no physical ASLR"));
+		EXPECT(strstr(
+			b.fp.console,
+			i ? "linux64: protocol=linux64; not relocatable (not ET_DYN" :
+			    "linux64: native load refused (E_TYPE); not relocatable (not ET_DYN"));
+		EXPECT(strstr(b.fp.console,
+			      "(not ET_DYN, no PT_DYNAMIC, no Linux ELF note): loaded at "
+			      "its link address 0x1200000, no physical ASLR"));
 		EXPECT(!strstr(b.fp.console, "bits of entropy"));
 		fake_free(&b.fp);
 	}
@@ -591,7 +600,8 @@ static void test_nanos_fixed(void)
 		bump_top = ARENA_BASE + ARENA_SIZE;
 		nreleased = 0;
 		if (k) /* the loader's own memory in the range: refused, named */
-			b.env.reserved[b.env.reserved_count++] = (struct boot_range){ pa + 0x9000, 0x1000 };
+			b.env.reserved[b.env.reserved_count++] =
+				(struct boot_range){ pa + 0x9000, 0x1000 };
 		if (k) {
 			EXPECT_ERR(loader_run(&b.env, &b.fp.ops, &b.st), LDR_E_NO_SPACE);
 			EXPECT(strstr(b.fp.console, "linux64 image at its link address (range not "
@@ -608,9 +618,10 @@ static void test_nanos_fixed(void)
 		EXPECT(!memcmp(pp(&b, pa, 0x3000), b.kernel + 0x1000, 0x3000));
 		EXPECT(!memcmp(pp(&b, pa + 0x4000, 0x2000), b.kernel + 0x5000, 0x2000));
 		EXPECT(b.env.reserved[0].base >= pa + 0xa000 && b.env.kernel != f);
-		EXPECT(strstr(b.fp.console, "linux64: moved the kernel file out of the link-address "
-					    "range\naslrboot: linux64: moved module 2 out of the "
-					    "link-address range\n"));
+		EXPECT(strstr(b.fp.console,
+			      "linux64: moved the kernel file out of the link-address "
+			      "range\naslrboot: linux64: moved module 2 out of the "
+			      "link-address range\n"));
 		EXPECT(!memcmp(b.env.kernel, b.kernel, b.ksize));
 		/* The old buffers went back to the front end, whole pages. */
 		EXPECT_EQ(nreleased, 2u);
@@ -640,7 +651,8 @@ static void test_config_keys(void)
 	EXPECT_EQ(config_parse_options(&c, opts, sizeof(opts) - 1, &d), LDR_OK);
 	EXPECT_EQ(c.opts.protocol, (uint32_t)BOOT_PROTO_LINUX64);
 	EXPECT(c.opts.linux_seed_cmdline);
-	EXPECT_EQ(config_parse_file(&c, "protocol=native\nlinux_seed_cmdline=off\n", 38, &d), LDR_OK);
+	EXPECT_EQ(config_parse_file(&c, "protocol=native\nlinux_seed_cmdline=off\n", 38, &d),
+		  LDR_OK);
 	EXPECT_EQ(c.opts.protocol, (uint32_t)BOOT_PROTO_NATIVE);
 	EXPECT(!c.opts.linux_seed_cmdline);
 	EXPECT_EQ(config_parse_options(&c, "protocol=auto", 13, &d), LDR_OK);

@@ -148,7 +148,8 @@ static void test_boot_and_check_from_outside(void)
 	EXPECT(lookup(&b.ls, va_addr(b.st.stack_top)) == NULL);
 
 	/* The seed is there, flagged FIXED (a debug seed), and non-zero. */
-	const struct aslrboot_rec_seed *seed = (const void *)handoff_find(b.info, ASLRBOOT_REC_SEED, NULL);
+	const struct aslrboot_rec_seed *seed =
+		(const void *)handoff_find(b.info, ASLRBOOT_REC_SEED, NULL);
 	REQUIRE(seed != NULL);
 	EXPECT(seed->flags & ASLRBOOT_SEED_F_FIXED);
 	static const uint8_t zero[ASLRBOOT_SEED_BYTES];
@@ -223,8 +224,10 @@ static void test_malformed_leave_memory_untouched(void)
 			harness_fail(__FILE__, __LINE__, "%s: got %s want %s", cases[i].name,
 				     ldr_errname(err), ldr_errname(cases[i].err));
 		snprintf(want, sizeof(want), "[%s]", ldr_errname(cases[i].err));
-		if (!strstr(fp.console, want) || !strstr(fp.console, "aslrboot: error: kernel.elf: "))
-			harness_fail(__FILE__, __LINE__, "%s: no error line: %s", cases[i].name, fp.console);
+		if (!strstr(fp.console, want) ||
+		    !strstr(fp.console, "aslrboot: error: kernel.elf: "))
+			harness_fail(__FILE__, __LINE__, "%s: no error line: %s", cases[i].name,
+				     fp.console);
 		EXPECT_EQ(fp.nallocs, 0);
 		EXPECT_EQ(fp.exit_calls, 0);
 		free(img);
@@ -310,7 +313,8 @@ static void test_strict_entropy_refuses(void)
 
 static uint32_t type_at(const struct aslrboot_info *info, uint64_t pa)
 {
-	const struct aslrboot_rec_memmap *mm = (const void *)handoff_find(info, ASLRBOOT_REC_MEMMAP, NULL);
+	const struct aslrboot_rec_memmap *mm =
+		(const void *)handoff_find(info, ASLRBOOT_REC_MEMMAP, NULL);
 	const struct aslrboot_mmap_entry *e = (const void *)(mm + 1);
 	for (uint32_t i = 0; mm && i < mm->count; i++)
 		if (pa >= e[i].base && pa - e[i].base < e[i].length)

@@ -24,12 +24,12 @@ static size_t fmt(size_t n, const char *f, ...)
 	return r;
 }
 
-#define FMT(want, ...)                                                                 \
-	do {                                                                           \
-		size_t r_ = fmt(sizeof(out), __VA_ARGS__);                             \
-		if (strcmp(out, want) != 0 || r_ != strlen(want))                      \
-			harness_fail(__FILE__, __LINE__, "got \"%s\" (%zu), want \"%s\"", \
-				     out, r_, want);                                   \
+#define FMT(want, ...)                                                                             \
+	do {                                                                                       \
+		size_t r_ = fmt(sizeof(out), __VA_ARGS__);                                         \
+		if (strcmp(out, want) != 0 || r_ != strlen(want))                                  \
+			harness_fail(__FILE__, __LINE__, "got \"%s\" (%zu), want \"%s\"", out, r_, \
+				     want);                                                        \
 	} while (0)
 
 static void test_integers(void)
@@ -131,33 +131,38 @@ static void diag_is(const char *file, struct ldr_diag d, const char *want, int l
 
 static void test_format_diag(void)
 {
-	DIAG("kernel.elf", "error: kernel.elf: program header 3: p_filesz = 0x2000: p_filesz > p_memsz [E_FILESZ]",
+	DIAG("kernel.elf",
+	     "error: kernel.elf: program header 3: p_filesz = 0x2000: p_filesz > p_memsz [E_FILESZ]",
 	     LDR_E_FILESZ, "program header", 3, "p_filesz", 0x2000);
 	DIAG("kernel.elf", "error: kernel.elf: e_ident = 0x464c457f: bad ELF magic [E_NOT_ELF]",
 	     LDR_E_NOT_ELF, NULL, -1, "e_ident", 0x464c457f);
 	DIAG("kernel.elf", "error: kernel.elf: e_ident = 0x0: bad ELF magic [E_NOT_ELF]",
 	     LDR_E_NOT_ELF, NULL, 5, "e_ident", 0);
-	DIAG("k", "error: k: segment: no loadable segment [E_NO_LOAD]",
-	     LDR_E_NO_LOAD, "segment", -1, NULL, 0);
-	DIAG("k", "error: k: file shorter than an ELF64 header [E_TRUNCATED]",
-	     LDR_E_TRUNCATED, NULL, -1, NULL, 7);
-	DIAG(NULL, "error: relocation 0: r_type = 0xffffffffffffffff: unsupported relocation type [E_RELOC_TYPE]",
+	DIAG("k", "error: k: segment: no loadable segment [E_NO_LOAD]", LDR_E_NO_LOAD, "segment",
+	     -1, NULL, 0);
+	DIAG("k", "error: k: file shorter than an ELF64 header [E_TRUNCATED]", LDR_E_TRUNCATED,
+	     NULL, -1, NULL, 7);
+	DIAG(NULL,
+	     "error: relocation 0: r_type = 0xffffffffffffffff: unsupported relocation type [E_RELOC_TYPE]",
 	     LDR_E_RELOC_TYPE, "relocation", 0, "r_type", 0xffffffffffffffffull);
-	DIAG("k", "error: k: unknown error [E_UNKNOWN]",
-	     (enum ldr_err)9999, NULL, -1, NULL, 0);
-	DIAG("a\nb", "error: a?b: out of memory [E_NOMEM]",
-	     LDR_E_NOMEM, NULL, -1, NULL, 0);
+	DIAG("k", "error: k: unknown error [E_UNKNOWN]", (enum ldr_err)9999, NULL, -1, NULL, 0);
+	DIAG("a\nb", "error: a?b: out of memory [E_NOMEM]", LDR_E_NOMEM, NULL, -1, NULL, 0);
 	/* E_NO_SPACE with a known shortfall says how much is missing. */
-	diag_is("k", (struct ldr_diag){ .err = LDR_E_NO_SPACE, .what = "heap", .index = -1,
-					.field = "physical size", .value = 0x8000000,
-					.short_by = 0x1234000 },
+	diag_is("k",
+		(struct ldr_diag){ .err = LDR_E_NO_SPACE,
+				   .what = "heap",
+				   .index = -1,
+				   .field = "physical size",
+				   .value = 0x8000000,
+				   .short_by = 0x1234000 },
 		"error: k: heap: physical size = 0x8000000: no room: 0x1234000 bytes short [E_NO_SPACE]",
 		__LINE__);
 
 	char small[20];
 	struct ldr_diag d = { LDR_E_FILESZ, "program header", 3, "p_filesz", 0x2000, 0 };
-	EXPECT_EQ(ldr_format_diag(small, sizeof(small), "kernel.elf", &d),
-		  strlen("error: kernel.elf: program header 3: p_filesz = 0x2000: p_filesz > p_memsz [E_FILESZ]"));
+	EXPECT_EQ(
+		ldr_format_diag(small, sizeof(small), "kernel.elf", &d),
+		strlen("error: kernel.elf: program header 3: p_filesz = 0x2000: p_filesz > p_memsz [E_FILESZ]"));
 	EXPECT(strcmp(small, "error: kernel.elf: ") == 0);
 }
 
@@ -187,12 +192,12 @@ static void con_reset(void)
 	con_calls = 0;
 }
 
-#define CON(want)                                                                      \
-	do {                                                                           \
-		if (strcmp(con, want) != 0)                                            \
-			harness_fail(__FILE__, __LINE__, "console \"%s\", want \"%s\"",   \
-				     con, want);                                       \
-		con_reset();                                                           \
+#define CON(want)                                                                            \
+	do {                                                                                 \
+		if (strcmp(con, want) != 0)                                                  \
+			harness_fail(__FILE__, __LINE__, "console \"%s\", want \"%s\"", con, \
+				     want);                                                  \
+		con_reset();                                                                 \
 	} while (0)
 
 static void test_console_prefix(void)

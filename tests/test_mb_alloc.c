@@ -40,21 +40,22 @@ static void test_alloc_at(void)
 	setup();
 	EXPECT_ERR(mb_alloc_at(&al, 1 * MiB, 16), LDR_OK);
 	EXPECT_ERR(mb_alloc_at(&al, 1 * MiB + 15 * 4096, 1), LDR_E_NOMEM); /* own allocation */
-	EXPECT_ERR(mb_alloc_at(&al, 1 * MiB + 16 * 4096, 1), LDR_OK);      /* right after it */
-	EXPECT_ERR(mb_alloc_at(&al, 3 * MiB - 4096, 1), LDR_E_NOMEM);      /* reserved[] */
+	EXPECT_ERR(mb_alloc_at(&al, 1 * MiB + 16 * 4096, 1), LDR_OK);	   /* right after it */
+	EXPECT_ERR(mb_alloc_at(&al, 3 * MiB - 4096, 1), LDR_E_NOMEM);	   /* reserved[] */
 	EXPECT_ERR(mb_alloc_at(&al, 3 * MiB, 1), LDR_OK);
 	EXPECT_ERR(mb_alloc_at(&al, 4 * MiB + 96 * 1024, 1), LDR_E_NOMEM); /* module tail */
 	EXPECT_ERR(mb_alloc_at(&al, 4 * MiB + 100 * 1024, 1), LDR_OK);
-	EXPECT_ERR(mb_alloc_at(&al, 7 * MiB, 512), LDR_E_NOMEM);           /* raw RESERVED overlap */
+	EXPECT_ERR(mb_alloc_at(&al, 7 * MiB, 512), LDR_E_NOMEM); /* raw RESERVED overlap */
 	EXPECT_ERR(mb_alloc_at(&al, 9 * MiB, 256), LDR_OK);
-	EXPECT_ERR(mb_alloc_at(&al, 15 * MiB, 512), LDR_OK);               /* across adjacent USABLE */
-	EXPECT_ERR(mb_alloc_at(&al, 23 * MiB, 512), LDR_E_NOMEM);          /* past phys_limit */
-	EXPECT_ERR(mb_alloc_at(&al, 23 * MiB, 256), LDR_OK);               /* ends at the limit */
-	EXPECT_ERR(mb_alloc_at(&al, 0, 1), LDR_E_NOMEM);                   /* not in the map */
-	EXPECT_ERR(mb_alloc_at(&al, 10 * MiB + 1, 1), LDR_E_RANGE);        /* unaligned */
+	EXPECT_ERR(mb_alloc_at(&al, 15 * MiB, 512), LDR_OK);	    /* across adjacent USABLE */
+	EXPECT_ERR(mb_alloc_at(&al, 23 * MiB, 512), LDR_E_NOMEM);   /* past phys_limit */
+	EXPECT_ERR(mb_alloc_at(&al, 23 * MiB, 256), LDR_OK);	    /* ends at the limit */
+	EXPECT_ERR(mb_alloc_at(&al, 0, 1), LDR_E_NOMEM);	    /* not in the map */
+	EXPECT_ERR(mb_alloc_at(&al, 10 * MiB + 1, 1), LDR_E_RANGE); /* unaligned */
 	EXPECT_ERR(mb_alloc_at(&al, 10 * MiB, 0), LDR_E_RANGE);
 	EXPECT_ERR(mb_alloc_at(&al, UINT64_MAX & ~0xfffull, 2), LDR_E_NOMEM); /* wraps */
-	EXPECT_ERR(mb_alloc_at(&al, 10 * MiB, UINT64_MAX / 4096 + 1), LDR_E_RANGE); /* size overflows */
+	EXPECT_ERR(mb_alloc_at(&al, 10 * MiB, UINT64_MAX / 4096 + 1),
+		   LDR_E_RANGE); /* size overflows */
 }
 
 static void test_alloc_no_limit_and_slots(void)
@@ -113,10 +114,12 @@ static void test_alloc_any_random(void)
 		env.mmap_count = 1 + (uint32_t)rnd(6);
 		for (uint32_t i = 0; i < env.mmap_count; i++)
 			map[i] = (struct mm_entry){ rnd(128) << 16, (1 + rnd(48)) << 16,
-						    rnd(3) ? ASLRBOOT_MEM_USABLE : ASLRBOOT_MEM_RESERVED };
+						    rnd(3) ? ASLRBOOT_MEM_USABLE :
+							     ASLRBOOT_MEM_RESERVED };
 		env.reserved_count = (uint32_t)rnd(3);
 		for (uint32_t i = 0; i < env.reserved_count; i++)
-			env.reserved[i] = (struct boot_range){ rnd(2048) << 12, (1 + rnd(64)) << 12 };
+			env.reserved[i] =
+				(struct boot_range){ rnd(2048) << 12, (1 + rnd(64)) << 12 };
 		env.module_count = (uint32_t)rnd(2);
 		env.modules[0] = (struct boot_module){ rnd(2048) << 12, 1 + rnd(100000), "" };
 		env.phys_limit = rnd(2) ? 0 : (1 + rnd(8)) * MiB;

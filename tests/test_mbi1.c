@@ -101,10 +101,11 @@ static void test_mb1_valid(void)
 static void test_mb1_type_translation(void)
 {
 	static const uint32_t in[] = { 1, 2, 3, 4, 5, 0, 77 };
-	static const uint32_t want[] = { ASLRBOOT_MEM_USABLE, ASLRBOOT_MEM_RESERVED,
-					 ASLRBOOT_MEM_ACPI_RECLAIMABLE, ASLRBOOT_MEM_ACPI_NVS,
-					 ASLRBOOT_MEM_BAD, ASLRBOOT_MEM_RESERVED,
-					 ASLRBOOT_MEM_RESERVED };
+	static const uint32_t want[] = {
+		ASLRBOOT_MEM_USABLE,   ASLRBOOT_MEM_RESERVED, ASLRBOOT_MEM_ACPI_RECLAIMABLE,
+		ASLRBOOT_MEM_ACPI_NVS, ASLRBOOT_MEM_BAD,      ASLRBOOT_MEM_RESERVED,
+		ASLRBOOT_MEM_RESERVED
+	};
 	struct mb_arena a;
 	mb1_basic(&a);
 	for (uint32_t i = 0; i < 7; i++)
@@ -151,7 +152,7 @@ static void test_mb1_mmap_overflow(void)
 {
 	struct mb_arena a;
 	mb1_basic(&a);
-	mb1_entry(&a, MMAP, 0x1000, 0, 1);                    /* zero length: dropped */
+	mb1_entry(&a, MMAP, 0x1000, 0, 1);			 /* zero length: dropped */
 	mb1_entry(&a, MMAP + 24, 0xfffffffffffff000, 0x2000, 1); /* wraps, USABLE: dropped */
 	mb1_entry(&a, MMAP + 48, 0xfffffffffffff000, 0x2000, 2); /* wraps, RESERVED: clipped */
 	EXPECT_ERR(mb1(&a), LDR_OK);
@@ -344,8 +345,10 @@ static void test_mb1_partial_pages(void)
 	EXPECT_ERR(mb1(&a), LDR_OK);
 	REQUIRE(info.mmap_count == 5);
 	static const struct mm_entry want[] = {
-		{ 0x1800, 0x800, ASLRBOOT_MEM_RESERVED }, { 0x2000, 0x3000, ASLRBOOT_MEM_USABLE },
-		{ 0x5000, 0x400, ASLRBOOT_MEM_RESERVED }, { 0x8100, 0x100, ASLRBOOT_MEM_RESERVED },
+		{ 0x1800, 0x800, ASLRBOOT_MEM_RESERVED },
+		{ 0x2000, 0x3000, ASLRBOOT_MEM_USABLE },
+		{ 0x5000, 0x400, ASLRBOOT_MEM_RESERVED },
+		{ 0x8100, 0x100, ASLRBOOT_MEM_RESERVED },
 		{ 0xfffc0800, 0x100, ASLRBOOT_MEM_RESERVED },
 	};
 	for (uint32_t i = 0; i < 5; i++) {

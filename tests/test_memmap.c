@@ -34,22 +34,22 @@ static enum ldr_err norm(const struct mm_entry *raw, uint32_t n)
 }
 
 /* The normalized map must be exactly want[0..n). */
-#define EXPECT_MAP(...)                                                                   \
-	do {                                                                              \
-		const struct mm_entry want_[] = { __VA_ARGS__ };                           \
-		uint32_t n_ = sizeof(want_) / sizeof(want_[0]);                          \
-		EXPECT_EQ(mm.count, n_);                                                  \
-		for (uint32_t i_ = 0; i_ < n_ && i_ < mm.count; i_++) {                   \
-			EXPECT_EQ(mm.e[i_].base, want_[i_].base);                         \
-			EXPECT_EQ(mm.e[i_].len, want_[i_].len);                           \
-			EXPECT_EQ(mm.e[i_].type, want_[i_].type);                         \
-		}                                                                         \
+#define EXPECT_MAP(...)                                                 \
+	do {                                                            \
+		const struct mm_entry want_[] = { __VA_ARGS__ };        \
+		uint32_t n_ = sizeof(want_) / sizeof(want_[0]);         \
+		EXPECT_EQ(mm.count, n_);                                \
+		for (uint32_t i_ = 0; i_ < n_ && i_ < mm.count; i_++) { \
+			EXPECT_EQ(mm.e[i_].base, want_[i_].base);       \
+			EXPECT_EQ(mm.e[i_].len, want_[i_].len);         \
+			EXPECT_EQ(mm.e[i_].type, want_[i_].type);       \
+		}                                                       \
 	} while (0)
 
 static void test_sort_and_merge(void)
 {
 	const struct mm_entry raw[] = {
-		{ 0x300000, 0x100000, U }, { 0x100000, 0x100000, U }, { 0x200000, 0x100000, U },
+		{ 0x300000, 0x100000, U },  { 0x100000, 0x100000, U },	{ 0x200000, 0x100000, U },
 		{ 0x500000, 0x1000, ACPI }, { 0x501000, 0x1000, ACPI }, { 0x502000, 0x1000, NVS },
 		{ 0x600000, 0x1000, U },
 	};
@@ -65,7 +65,7 @@ static void test_sort_and_merge(void)
 static void test_overlap_restrictive_wins(void)
 {
 	const struct mm_entry raw[] = {
-		{ 0x100000, 0x400000, U },   /* a reserved hole in the middle */
+		{ 0x100000, 0x400000, U }, /* a reserved hole in the middle */
 		{ 0x200000, 0x1000, R },
 		{ 0x300000, 0x200000, ACPI }, /* overlaps the tail */
 		{ 0x380000, 0x10000, BAD },   /* BAD inside ACPI */
@@ -80,9 +80,9 @@ static void test_overlap_restrictive_wins(void)
 static void test_order_independent(void)
 {
 	struct mm_entry raw[] = {
-		{ 0x0, 0x10000000, U }, { 0x1000, 0x5000, LDR }, { 0x3000, 0x9000, KERN },
+		{ 0x0, 0x10000000, U },	 { 0x1000, 0x5000, LDR }, { 0x3000, 0x9000, KERN },
 		{ 0x4000, 0x1000, MOD }, { 0x5000, 0x10000, RT }, { 0x6000, 0x1000, NVS },
-		{ 0x7000, 0x800, ACPI }, { 0x2000, 0x1000, R }, { 0x20000, 0x3000, BAD },
+		{ 0x7000, 0x800, ACPI }, { 0x2000, 0x1000, R },	  { 0x20000, 0x3000, BAD },
 	};
 	struct memmap first;
 	EXPECT_ERR(norm(raw, 9), LDR_OK);
@@ -106,7 +106,9 @@ static void test_order_independent(void)
 static void test_zero_length_and_unknown_type(void)
 {
 	const struct mm_entry raw[] = {
-		{ 0x100000, 0, U }, { 0x200000, 0x1000, 77 }, { 0x201000, 0x1000, R },
+		{ 0x100000, 0, U },
+		{ 0x200000, 0x1000, 77 },
+		{ 0x201000, 0x1000, R },
 		{ 0x300000, 0x2000, U },
 	};
 	EXPECT_ERR(norm(raw, 4), LDR_OK);
@@ -122,8 +124,8 @@ static void test_wrap_clipped(void)
 {
 	const struct mm_entry raw[] = {
 		{ 0xfffffffffff00000, 0x200000, U }, /* wraps: clipped to 2^64 - 1 */
-		{ 0xffffffffffffffff, 5, R },        /* nothing left after clipping */
-		{ 0x100000, UINT64_MAX, R },         /* wraps */
+		{ 0xffffffffffffffff, 5, R },	     /* nothing left after clipping */
+		{ 0x100000, UINT64_MAX, R },	     /* wraps */
 	};
 	EXPECT_ERR(norm(raw, 1), LDR_OK);
 	EXPECT_MAP({ 0xfffffffffff00000, 0xff000, U }); /* last partial page dropped */
@@ -138,12 +140,11 @@ static void test_wrap_clipped(void)
 static void test_unaligned_usable(void)
 {
 	const struct mm_entry raw[] = {
-		{ 0x100800, 0x2000, U },  /* -> [0x101000, 0x102000) */
-		{ 0x200000, 0x800, U },   /* merges with the next, then the pair is whole */
-		{ 0x200800, 0x800, U },
-		{ 0x300100, 0x200, U },   /* vanishes */
-		{ 0x9fc00, 0x400, NVS },  /* non-USABLE keeps its bytes */
-		{ 0x9f000, 0xc00, U },    /* -> nothing (ends mid-page) */
+		{ 0x100800, 0x2000, U }, /* -> [0x101000, 0x102000) */
+		{ 0x200000, 0x800, U },	 /* merges with the next, then the pair is whole */
+		{ 0x200800, 0x800, U },	 { 0x300100, 0x200, U }, /* vanishes */
+		{ 0x9fc00, 0x400, NVS },			 /* non-USABLE keeps its bytes */
+		{ 0x9f000, 0xc00, U },				 /* -> nothing (ends mid-page) */
 	};
 	EXPECT_ERR(norm(raw, 6), LDR_OK);
 	EXPECT_MAP({ 0x9fc00, 0x400, NVS }, { 0x101000, 0x1000, U }, { 0x200000, 0x1000, U });
@@ -235,8 +236,8 @@ static void test_set_rejects(void)
 
 static int prio(uint32_t t)
 {
-	static const int p[] = { [U] = 1, [LDR] = 2, [ACPI] = 3, [MOD] = 4, [KERN] = 5,
-				 [RT] = 6, [NVS] = 7, [R] = 8, [BAD] = 9 };
+	static const int p[] = { [U] = 1,  [LDR] = 2, [ACPI] = 3, [MOD] = 4, [KERN] = 5,
+				 [RT] = 6, [NVS] = 7, [R] = 8,	  [BAD] = 9 };
 	return t < sizeof(p) / sizeof(p[0]) ? p[t] : 0;
 }
 
@@ -264,7 +265,8 @@ static bool map_matches(const uint32_t want[NU])
 	uint32_t got[NU] = { 0 };
 
 	for (uint32_t i = 0; i < mm.count; i++) {
-		if (mm.e[i].base % UNIT || mm.e[i].len % UNIT || mm.e[i].base + mm.e[i].len > NU * UNIT)
+		if (mm.e[i].base % UNIT || mm.e[i].len % UNIT ||
+		    mm.e[i].base + mm.e[i].len > NU * UNIT)
 			return false;
 		for (uint64_t u = mm.e[i].base / UNIT; u < (mm.e[i].base + mm.e[i].len) / UNIT; u++)
 			got[u] = mm.e[i].type;

@@ -101,7 +101,7 @@ static void test_count_small(void)
 	/* Next 2 MiB region: one more PT, same PD. */
 	m[2] = map(M2, 0, M2, R);
 	EXPECT_EQ(pt_count_tables(m, 3, true), 4); /* a 2M leaf needs no PT */
-	m[2] = map(M2, K4, M2, R);                 /* incongruent: 512 4K pages */
+	m[2] = map(M2, K4, M2, R);		   /* incongruent: 512 4K pages */
 	EXPECT_EQ(pt_count_tables(m, 3, true), 5);
 	/* Other end of the address space: PDPT + PD + PT. */
 	m[3] = map(0xfffffffffffff000, 0, K4, R);
@@ -132,7 +132,8 @@ static void expect_split(struct pt_mapping m, bool g1, const int *seq)
 		for (int k = 0; k < seq[1]; k++, i++) {
 			REQUIRE(i < got.n);
 			EXPECT_EQ(got.l[i].level, seq[0]);
-			EXPECT_EQ(pa_addr(got.l[i].pa) - pa_addr(m.pa), va_addr(got.l[i].va) - va_addr(m.va));
+			EXPECT_EQ(pa_addr(got.l[i].pa) - pa_addr(m.pa),
+				  va_addr(got.l[i].va) - va_addr(m.va));
 		}
 	}
 	EXPECT_EQ(i, got.n);
@@ -195,14 +196,16 @@ static size_t gen_set(uint64_t *s, struct pt_mapping *m, size_t max)
 		else if (r < 13)
 			len = M2 * (1 + rng_below(s, 3)) + K4 * rng_below(s, 3);
 		else
-			len = G1 * (1 + rng_below(s, 2)) + M2 * rng_below(s, 3) + K4 * rng_below(s, 3);
+			len = G1 * (1 + rng_below(s, 2)) + M2 * rng_below(s, 3) +
+			      K4 * rng_below(s, 3);
 		if (cls == 0) { /* any frame: 4K pages only, keep it short */
 			pa = K4 * rng_below(s, UINT64_C(1) << 28);
 			len = len > 4 * M2 ? K4 : len;
 		} else {
 			uint64_t al = cls == 1 ? M2 : G1;
 
-			pa = al * rng_below(s, UINT64_C(1) << (cls == 1 ? 19 : 10)) + (va & (al - 1));
+			pa = al * rng_below(s, UINT64_C(1) << (cls == 1 ? 19 : 10)) +
+			     (va & (al - 1));
 		}
 		m[n] = map(va, pa, len, prots[rng_below(s, 3)]);
 		/* Frames stay below 2^41 otherwise: executable ones live apart,

@@ -33,18 +33,26 @@ static void has(const char *s, int line)
 	if (!flat || !strstr(flat, s))
 		harness_fail(__FILE__, line, "PROTOCOL.md lacks \"%s\"", s);
 }
-#define HAS(...)                                                                       \
-	do {                                                                           \
-		char s_[256];                                                          \
-		snprintf(s_, sizeof(s_), __VA_ARGS__);                                 \
-		has(s_, __LINE__);                                                     \
+#define HAS(...)                                       \
+	do {                                           \
+		char s_[256];                          \
+		snprintf(s_, sizeof(s_), __VA_ARGS__); \
+		has(s_, __LINE__);                     \
 	} while (0)
 
-#define REC(name, st) { #name, ASLRBOOT_REC_##name, #st, sizeof(struct st) }
+#define REC(name, st)                                              \
+	{                                                          \
+#name, ASLRBOOT_REC_##name, #st, sizeof(struct st) \
+	}
 
 static void test_records(void)
 {
-	static const struct { const char *name; int type; const char *st; size_t size; } r[] = {
+	static const struct {
+		const char *name;
+		int type;
+		const char *st;
+		size_t size;
+	} r[] = {
 		REC(LOADER, aslrboot_rec_loader),   REC(SEED, aslrboot_rec_seed),
 		REC(ENTROPY, aslrboot_rec_entropy), REC(MEMMAP, aslrboot_rec_memmap),
 		REC(LAYOUT, aslrboot_rec_layout),   REC(CMDLINE, aslrboot_rec_cmdline),
@@ -53,8 +61,8 @@ static void test_records(void)
 
 	REQUIRE(flat);
 	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
-		HAS("`ASLRBOOT_REC_%s` (%d): `struct %s` (%zu bytes)", r[i].name, r[i].type, r[i].st,
-		    r[i].size);
+		HAS("`ASLRBOOT_REC_%s` (%d): `struct %s` (%zu bytes)", r[i].name, r[i].type,
+		    r[i].st, r[i].size);
 	HAS("`ASLRBOOT_REC_END` (%d)", ASLRBOOT_REC_END);
 	HAS("`ASLRBOOT_REC_TIMINGS` (%d): `struct aslrboot_rec_timings` (%zu + 8 × count bytes)",
 	    ASLRBOOT_REC_TIMINGS, offsetof(struct aslrboot_rec_timings, tsc));
@@ -65,8 +73,8 @@ static void test_records(void)
 	HAS("Entries are the %zu-byte `struct aslrboot_entropy_entry`",
 	    sizeof(struct aslrboot_entropy_entry));
 	HAS("| %zu | `uint32_t entry_size` | bytes per entry (%zu in %d.%d); step by this.",
-	    offsetof(struct aslrboot_rec_entropy, entry_size), sizeof(struct aslrboot_entropy_entry),
-	    ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
+	    offsetof(struct aslrboot_rec_entropy, entry_size),
+	    sizeof(struct aslrboot_entropy_entry), ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
 	HAS("| %zu | `uint32_t entry_size` | bytes per entry (%zu in 1.0); step by this |",
 	    offsetof(struct aslrboot_rec_memmap, entry_size), sizeof(struct aslrboot_mmap_entry));
 	HAS("| %d.%d | ENTROPY record", ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
@@ -130,9 +138,11 @@ static void test_caps(void)
 	HAS("| `p_align` | %llu MiB |", (unsigned long long)(ELF_MAX_ALIGN >> 20));
 	HAS("| 2^%d |", __builtin_ctzll(ELF_MAX_RELOCS));
 	HAS("| Stack | default %llu KiB, max %llu MiB |",
-	    (unsigned long long)(LAYOUT_DEFAULT_STACK >> 10), (unsigned long long)(LAYOUT_MAX_STACK >> 20));
+	    (unsigned long long)(LAYOUT_DEFAULT_STACK >> 10),
+	    (unsigned long long)(LAYOUT_MAX_STACK >> 20));
 	HAS("| Heap | default %llu MiB, max %llu GiB |",
-	    (unsigned long long)(LAYOUT_DEFAULT_HEAP >> 20), (unsigned long long)(LAYOUT_MAX_HEAP >> 30));
+	    (unsigned long long)(LAYOUT_DEFAULT_HEAP >> 20),
+	    (unsigned long long)(LAYOUT_MAX_HEAP >> 30));
 	HAS("| %d below, %d above |", LAYOUT_GUARD_PAGES, LAYOUT_GUARD_PAGES);
 	HAS("`LAYOUT_GUARD_PAGES` (%d)", LAYOUT_GUARD_PAGES);
 	HAS("| Layout regions | %d |", LAYOUT_MAX_REGIONS);

@@ -20,11 +20,29 @@ static struct rand_pool pool;
 
 /* A CPU that must not be touched. */
 static int cpu_calls;
-static bool never_has(void *c) { (void)c; cpu_calls++; return true; }
-static bool never_read(void *c, uint64_t *o) { (void)c; cpu_calls++; *o = 1; return true; }
-static uint64_t never_tsc(void *c) { (void)c; cpu_calls++; return 1; }
-static const struct rand_cpu_ops untouchable = { .has_seed = never_has, .has_drbg = never_has,
-						 .seed64 = never_read, .drbg64 = never_read,
+static bool never_has(void *c)
+{
+	(void)c;
+	cpu_calls++;
+	return true;
+}
+static bool never_read(void *c, uint64_t *o)
+{
+	(void)c;
+	cpu_calls++;
+	*o = 1;
+	return true;
+}
+static uint64_t never_tsc(void *c)
+{
+	(void)c;
+	cpu_calls++;
+	return 1;
+}
+static const struct rand_cpu_ops untouchable = { .has_seed = never_has,
+						 .has_drbg = never_has,
+						 .seed64 = never_read,
+						 .drbg64 = never_read,
 						 .tsc = never_tsc };
 
 static void test_fixed_seed_kat(void)
@@ -70,7 +88,7 @@ static void test_output_order(void)
 	EXPECT_ERR(rand_kernel_seed(&pool, master, &rec), LDR_E_RAND_ORDER);
 	EXPECT_EQ(rec.hdr.type, 0x5a5a5a5a); /* untouched */
 	EXPECT_ERR(rand_pool_finish(&pool, next), LDR_E_RAND_ORDER);
-	EXPECT_EQ(next[0] | next[31], 0);      /* a refused finish gives no key */
+	EXPECT_EQ(next[0] | next[31], 0); /* a refused finish gives no key */
 	EXPECT_ERR(rand_next_seed_file(&pool, master, next, 32), LDR_OK);
 	EXPECT_ERR(rand_next_seed_file(&pool, master, next, 32), LDR_E_RAND_ORDER);
 	EXPECT_ERR(rand_kernel_seed(&pool, master, &rec), LDR_OK);
@@ -184,8 +202,12 @@ static uint8_t file[RAND_SEED_FILE_MAX + 1];
 static enum ldr_err collect_file(uint32_t status, size_t len, bool ro, bool strict,
 				 uint8_t master[32])
 {
-	struct rand_input in = { .source = ASLRBOOT_SRC_SEED_FILE, .status = status,
-				 .credit_bits = 256, .read_only = ro, .data = file, .len = len };
+	struct rand_input in = { .source = ASLRBOOT_SRC_SEED_FILE,
+				 .status = status,
+				 .credit_bits = 256,
+				 .read_only = ro,
+				 .data = file,
+				 .len = len };
 	struct rand_collect_cfg cfg = { .inputs = &in, .input_count = 1, .strict = strict };
 	enum ldr_err err = rand_collect(&cfg, &pool);
 

@@ -35,7 +35,8 @@ static void test_448_bits(void)
 {
 	const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 
-	expect_hash(m, strlen(m), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	expect_hash(m, strlen(m),
+		    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 static void test_896_bits(void)
@@ -43,7 +44,8 @@ static void test_896_bits(void)
 	const char *m = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
 			"ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
 
-	expect_hash(m, strlen(m), "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+	expect_hash(m, strlen(m),
+		    "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 }
 
 /* One million 'a', fed in odd-sized chunks through the streaming API. */

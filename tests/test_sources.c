@@ -13,11 +13,11 @@
 #include "rand/rand.h"
 
 enum mode {
-	GOOD,        /* fresh DRBG words, CF=1 */
-	CF0,         /* CF=0 forever */
+	GOOD,	     /* fresh DRBG words, CF=1 */
+	CF0,	     /* CF=0 forever */
 	CF0_THEN_OK, /* CF=0 for `fails` tries per word, then a good word */
-	ONES,        /* ~0 with CF=1 (AMD RDRAND after resume) */
-	ZERO,        /* 0 with CF=1 (Zen 5 RDSEED) */
+	ONES,	     /* ~0 with CF=1 (AMD RDRAND after resume) */
+	ZERO,	     /* 0 with CF=1 (Zen 5 RDSEED) */
 	CONSTANT,    /* the same plausible word (microcode attack) */
 	ALT_ZERO,    /* good, 0, good, 0 ... with CF=1 */
 	ALT_CF0,     /* good, CF=0, good, CF=0 ... */
@@ -38,8 +38,14 @@ struct fake_cpu {
 	struct rand_drbg good;
 };
 
-static bool fake_has_seed(void *c) { return ((struct fake_cpu *)c)->seed.present; }
-static bool fake_has_drbg(void *c) { return ((struct fake_cpu *)c)->drbg.present; }
+static bool fake_has_seed(void *c)
+{
+	return ((struct fake_cpu *)c)->seed.present;
+}
+static bool fake_has_drbg(void *c)
+{
+	return ((struct fake_cpu *)c)->drbg.present;
+}
 
 static bool fake_read(struct fake_cpu *f, struct fake_src *s, uint64_t *out)
 {
@@ -48,21 +54,15 @@ static bool fake_read(struct fake_cpu *f, struct fake_src *s, uint64_t *out)
 	s->calls++;
 	*out = 0; /* what the hardware leaves on failure */
 	switch (s->mode) {
-	case CF0:
-		return false;
+	case CF0: return false;
 	case CF0_THEN_OK:
 		if (s->streak++ < s->fails)
 			return false;
 		s->streak = 0;
 		break;
-	case ONES:
-		*out = UINT64_MAX;
-		return true;
-	case ZERO:
-		return true;
-	case CONSTANT:
-		*out = 0x5deece66d2545f49ull;
-		return true;
+	case ONES: *out = UINT64_MAX; return true;
+	case ZERO: return true;
+	case CONSTANT: *out = 0x5deece66d2545f49ull; return true;
 	case ALT_ZERO:
 		if (i & 1)
 			return true;
@@ -71,26 +71,35 @@ static bool fake_read(struct fake_cpu *f, struct fake_src *s, uint64_t *out)
 		if (i & 1)
 			return false;
 		break;
-	case ALT_TWO:
-		*out = i & 1 ? 0x0123456789abcdefull : 0xfedcba9876543210ull;
-		return true;
+	case ALT_TWO: *out = i & 1 ? 0x0123456789abcdefull : 0xfedcba9876543210ull; return true;
 	case REPEAT_LATE:
 		if (i == 20) {
 			*out = s->last;
 			return true;
 		}
 		break;
-	case GOOD:
-		break;
+	case GOOD: break;
 	}
 	*out = s->last = rand_u64(&f->good);
 	return true;
 }
 
-static bool fake_seed64(void *c, uint64_t *o) { return fake_read(c, &((struct fake_cpu *)c)->seed, o); }
-static bool fake_drbg64(void *c, uint64_t *o) { return fake_read(c, &((struct fake_cpu *)c)->drbg, o); }
-static uint64_t fake_tsc(void *c) { return ((struct fake_cpu *)c)->tscs++ * 37 + 1000; }
-static void fake_pause(void *c) { ((struct fake_cpu *)c)->pauses++; }
+static bool fake_seed64(void *c, uint64_t *o)
+{
+	return fake_read(c, &((struct fake_cpu *)c)->seed, o);
+}
+static bool fake_drbg64(void *c, uint64_t *o)
+{
+	return fake_read(c, &((struct fake_cpu *)c)->drbg, o);
+}
+static uint64_t fake_tsc(void *c)
+{
+	return ((struct fake_cpu *)c)->tscs++ * 37 + 1000;
+}
+static void fake_pause(void *c)
+{
+	((struct fake_cpu *)c)->pauses++;
+}
 
 static struct fake_cpu fc;
 static struct rand_cpu_ops fops;
@@ -103,8 +112,12 @@ static void setup(enum mode seed, enum mode drbg)
 	fc.seed = (struct fake_src){ .present = true, .mode = seed };
 	fc.drbg = (struct fake_src){ .present = true, .mode = drbg };
 	rand_drbg_init(&fc.good, m, "fake-cpu");
-	fops = (struct rand_cpu_ops){ .ctx = &fc, .has_seed = fake_has_seed, .has_drbg = fake_has_drbg,
-				      .seed64 = fake_seed64, .drbg64 = fake_drbg64, .tsc = fake_tsc,
+	fops = (struct rand_cpu_ops){ .ctx = &fc,
+				      .has_seed = fake_has_seed,
+				      .has_drbg = fake_has_drbg,
+				      .seed64 = fake_seed64,
+				      .drbg64 = fake_drbg64,
+				      .tsc = fake_tsc,
 				      .pause = fake_pause };
 }
 
@@ -112,8 +125,9 @@ static struct rand_pool pool;
 
 static enum ldr_err collect(const struct rand_input *in, uint32_t n, bool strict)
 {
-	struct rand_collect_cfg cfg = { .cpu = &fops, .inputs = in, .input_count = n,
-					.strict = strict };
+	struct rand_collect_cfg cfg = {
+		.cpu = &fops, .inputs = in, .input_count = n, .strict = strict
+	};
 
 	return rand_collect(&cfg, &pool);
 }
@@ -200,11 +214,26 @@ static void check_unhealthy(enum mode m, uint64_t max_calls)
 	EXPECT(fc.seed.calls <= max_calls && fc.drbg.calls <= max_calls);
 }
 
-static void test_all_ones(void) { check_unhealthy(ONES, 1); }
-static void test_zero_cf1(void) { check_unhealthy(ZERO, 1); }
-static void test_constant(void) { check_unhealthy(CONSTANT, RAND_STARTUP_SAMPLES); }
-static void test_alternating_zero(void) { check_unhealthy(ALT_ZERO, 2); }
-static void test_alternating_two(void) { check_unhealthy(ALT_TWO, 64); }
+static void test_all_ones(void)
+{
+	check_unhealthy(ONES, 1);
+}
+static void test_zero_cf1(void)
+{
+	check_unhealthy(ZERO, 1);
+}
+static void test_constant(void)
+{
+	check_unhealthy(CONSTANT, RAND_STARTUP_SAMPLES);
+}
+static void test_alternating_zero(void)
+{
+	check_unhealthy(ALT_ZERO, 2);
+}
+static void test_alternating_two(void)
+{
+	check_unhealthy(ALT_TWO, 64);
+}
 
 /* The health error says which check fired. */
 static void test_cpu_collect_errors(void)
@@ -263,8 +292,11 @@ static struct rand_input efi(uint32_t status)
 	rand_drbg_init(&d, m, "efi");
 	rand_drbg_bytes(&d, fw_bytes, sizeof(fw_bytes));
 	rand_drbg_wipe(&d);
-	return (struct rand_input){ .source = ASLRBOOT_SRC_EFI_RNG, .status = status,
-				    .credit_bits = 256, .data = fw_bytes, .len = 32 };
+	return (struct rand_input){ .source = ASLRBOOT_SRC_EFI_RNG,
+				    .status = status,
+				    .credit_bits = 256,
+				    .data = fw_bytes,
+				    .len = 32 };
 }
 
 /* Protocol absent / GetRNG EFI_NOT_READY (front end: ABSENT): not fatal,
@@ -320,8 +352,9 @@ static void test_efi_stuck_bytes(void)
 static void test_distrust_knobs(void)
 {
 	struct rand_input in = efi(ASLRBOOT_ENT_OK);
-	struct rand_collect_cfg cfg = { .cpu = &fops, .inputs = &in, .input_count = 1,
-					.distrust_cpu = true, .strict = true };
+	struct rand_collect_cfg cfg = {
+		.cpu = &fops, .inputs = &in, .input_count = 1, .distrust_cpu = true, .strict = true
+	};
 
 	setup(GOOD, GOOD);
 	EXPECT_ERR(rand_collect(&cfg, &pool), LDR_OK);

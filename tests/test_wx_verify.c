@@ -14,7 +14,7 @@
 #define X ASLRBOOT_PROT_X
 #define K4 UINT64_C(0x1000)
 #define ARENA_BASE UINT64_C(0x40000000)
-#define TEXT_TAIL (PLAN_KERNEL + SIZE_2M)      /* first 4K text page */
+#define TEXT_TAIL (PLAN_KERNEL + SIZE_2M) /* first 4K text page */
 #define RODATA (PLAN_KERNEL + 0x203000)
 #define DATA (PLAN_KERNEL + 0x208000)
 
@@ -276,9 +276,9 @@ static void test_walker_termination(void)
 	memset(a.mem, 0, a.size);
 	t = (uint64_t *)a.mem;
 	for (int i = 0; i < 512; i++) {
-		t[i] = pte_table(pa_init(ARENA_BASE + K4));             /* PML4 -> page 1 */
-		t[512 + i] = pte_table(pa_init(ARENA_BASE + 2 * K4));   /* PDPT -> page 2 */
-		t[1024 + i] = pte_table(pa_init(ARENA_BASE + 3 * K4));  /* PD -> empty PT */
+		t[i] = pte_table(pa_init(ARENA_BASE + K4));	       /* PML4 -> page 1 */
+		t[512 + i] = pte_table(pa_init(ARENA_BASE + 2 * K4));  /* PDPT -> page 2 */
+		t[1024 + i] = pte_table(pa_init(ARENA_BASE + 3 * K4)); /* PD -> empty PT */
 	}
 	EXPECT_ERR(pt_walk(pa_init(ARENA_BASE), arena_ptr, &a, count_leaf, &calls, &d),
 		   LDR_E_WX_VERIFY);

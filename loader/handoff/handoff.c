@@ -276,7 +276,8 @@ static enum ldr_err check_input(const struct handoff_input *in)
 	    (in->entropy_count && !in->entropy))
 		return LDR_E_HANDOFF_INPUT;
 	for (uint32_t i = 0; i < env->module_count; i++)
-		if (__builtin_add_overflow(va_addr(in->plan->direct_map), env->modules[i].phys, &va))
+		if (__builtin_add_overflow(va_addr(in->plan->direct_map), env->modules[i].phys,
+					   &va))
 			return LDR_E_HANDOFF_INPUT;
 	return LDR_OK;
 }

@@ -18,20 +18,21 @@
 #include "../memmap.h"
 
 #define HANDOFF_MAX_ENTROPY 16 /* entropy entries accepted (rand_pool reports ASLRBOOT_SRC_COUNT) */
-#define HANDOFF_MAX_STRING BOOT_MAX_CMDLINE /* cmdline / module strings are cut to this many bytes */
+#define HANDOFF_MAX_STRING \
+	BOOT_MAX_CMDLINE /* cmdline / module strings are cut to this many bytes */
 
 struct handoff_input {
-	const struct boot_env *env;        /* cmdline, modules, ACPI, flags, options */
-	const struct layout_plan *plan;    /* regions, slide, direct map, info_phys */
-	const struct memmap *mm;           /* final map, allocations already marked */
+	const struct boot_env *env;	      /* cmdline, modules, ACPI, flags, options */
+	const struct layout_plan *plan;	      /* regions, slide, direct map, info_phys */
+	const struct memmap *mm;	      /* final map, allocations already marked */
 	const struct aslrboot_rec_seed *seed; /* hdr ignored; the rest copied as is */
 	const struct aslrboot_entropy_entry *entropy;
-	uint32_t entropy_count;            /* <= HANDOFF_MAX_ENTROPY */
-	const uint64_t *tsc;               /* ASLRBOOT_PHASE_COUNT values; NULL = none */
+	uint32_t entropy_count; /* <= HANDOFF_MAX_ENTROPY */
+	const uint64_t *tsc;	/* ASLRBOOT_PHASE_COUNT values; NULL = none */
 	uint64_t tsc_hz;
 	uint64_t cr3;
-	uint64_t kernel_link_base;         /* elf_image.link_base (lowest PT_LOAD page) */
-	const char *loader_version;        /* NULL = ASLRBOOT_VERSION_STRING */
+	uint64_t kernel_link_base;  /* elf_image.link_base (lowest PT_LOAD page) */
+	const char *loader_version; /* NULL = ASLRBOOT_VERSION_STRING */
 };
 
 /*

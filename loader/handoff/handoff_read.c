@@ -107,8 +107,7 @@ static enum ldr_err check_record(const struct aslrboot_record *r, uint64_t off, 
 				   sizeof(struct aslrboot_mmap_entry), d);
 	case ASLRBOOT_REC_LAYOUT:
 		return check_layout((const struct aslrboot_rec_layout *)r, off, d);
-	case ASLRBOOT_REC_CMDLINE:
-		return check_string(r, off, cl->length, "length", d);
+	case ASLRBOOT_REC_CMDLINE: return check_string(r, off, cl->length, "length", d);
 	case ASLRBOOT_REC_MODULE:
 		return check_string(r, off, mo->string_length, "string_length", d);
 	case ASLRBOOT_REC_TIMINGS:
@@ -116,8 +115,7 @@ static enum ldr_err check_record(const struct aslrboot_record *r, uint64_t off, 
 		if (!array_fits(r, fixed_size(r->type), ti->count, sizeof(uint64_t)))
 			return short_rec(d, off, "count", ti->count);
 		return LDR_OK;
-	default:
-		return LDR_OK;
+	default: return LDR_OK;
 	}
 }
 
@@ -177,8 +175,8 @@ const struct aslrboot_record *handoff_find(const void *info, uint32_t type,
 {
 	const struct aslrboot_info *h = info;
 	const uint8_t *base = info;
-	uint64_t off = prev ? (uint64_t)((const uint8_t *)prev - base) + prev->size
-			    : h->header_size;
+	uint64_t off =
+		prev ? (uint64_t)((const uint8_t *)prev - base) + prev->size : h->header_size;
 
 	while (off < h->total_size && h->total_size - off >= sizeof(struct aslrboot_record)) {
 		const struct aslrboot_record *r = (const void *)(base + off);

@@ -50,8 +50,8 @@ enum ldr_err layout_fs_remove(struct free_set *s, uint64_t lo, uint64_t hi);
  * (if mbits is not NULL) = layout_mbits(slots), 0 without rng.  E_NO_SPACE
  * if no slot fits, E_LAYOUT if a check that cannot fail did.
  */
-enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q,
-				struct rand_drbg *rng, uint64_t *addr, uint32_t *mbits);
+enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q, struct rand_drbg *rng,
+				uint64_t *addr, uint32_t *mbits);
 
 /* Slots of q in the set (saturating). */
 uint64_t layout_slot_count(const struct free_set *s, const struct slot_req *q);
@@ -91,8 +91,8 @@ struct pack_item {
  * place and *short_by = the bytes it lacked (its size minus the largest
  * room left, or the total still needed minus the total free).
  */
-bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it,
-		 uint32_t n, bool top, uint32_t tries, uint32_t *fail, uint64_t *short_by);
+bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it, uint32_t n,
+		 bool top, uint32_t tries, uint32_t *fail, uint64_t *short_by);
 
 /* Build plan->map[] from plan->r[] and the RAM-like ranges of mm. */
 enum ldr_err layout_map_build(struct layout_plan *plan, const struct memmap *mm,

@@ -41,9 +41,9 @@ enum { PI_STACK, PI_HEAP, PI_INFO, PI_TRAMP, PI_POOL, PI_OTHERS };
 
 struct pitem {
 	const char *name;
-	int64_t idx;       /* for messages: segment index, else -1 */
+	int64_t idx;	   /* for messages: segment index, else -1 */
 	uint64_t size, hi; /* bytes; exclusive upper limit */
-	uint64_t resv;     /* reserved place (the packing) */
+	uint64_t resv;	   /* reserved place (the packing) */
 	uint64_t pa;
 	uint32_t mbits, flags;
 	bool placed;
@@ -58,12 +58,12 @@ struct lctx {
 	struct ldr_diag *diag;
 	struct free_set phys, virt;
 	uint64_t plimit; /* exclusive physical limit */
-	uint64_t vhint;  /* aslr=off: fixed regions follow the kernel */
+	uint64_t vhint;	 /* aslr=off: fixed regions follow the kernel */
 	struct pitem it[PHYS_ITEMS];
 	uint32_t nit;
-	int8_t rgn_item[LAYOUT_MAX_REGIONS];   /* physical item of each region, or -1 */
-	uint64_t rgn_off[LAYOUT_MAX_REGIONS];  /* offset of the region in it */
-	uint64_t pool_va, pool_pages;          /* page tables: virtual base, bound */
+	int8_t rgn_item[LAYOUT_MAX_REGIONS];  /* physical item of each region, or -1 */
+	uint64_t rgn_off[LAYOUT_MAX_REGIONS]; /* offset of the region in it */
+	uint64_t pool_va, pool_pages;	      /* page tables: virtual base, bound */
 	uint32_t pool_vmb;
 	/* layout_pack's copy of the free ranges, then the free set less the
 	 * reserved places (free_but); never both at once. */
@@ -91,8 +91,11 @@ static enum ldr_err add_region(struct lctx *c, const struct layout_region *r, co
 
 static enum ldr_err add_guard(struct lctx *c, uint64_t va, uint64_t size, uint32_t vmb)
 {
-	struct layout_region g = { .kind = ASLRBOOT_RGN_GUARD, .virt = va_init(va), .size = size,
-				   .virt_mbits = vmb, .seg = -1 };
+	struct layout_region g = { .kind = ASLRBOOT_RGN_GUARD,
+				   .virt = va_init(va),
+				   .size = size,
+				   .virt_mbits = vmb,
+				   .seg = -1 };
 	return size ? add_region(c, &g, "guard", -1, 0) : LDR_OK;
 }
 
@@ -135,8 +138,10 @@ static enum ldr_err add_piece(struct lctx *c, const struct layout_region *r, uin
 	x.virt = va_add(r->virt, off);
 	x.size = len;
 	x.prot = prot;
-	return add_region(c, &x, prot == ASLRBOOT_PROT_R && (r->prot & ASLRBOOT_PROT_W) ?
-					  "relro" : prot_name(prot), (int)i, off);
+	return add_region(c, &x,
+			  prot == ASLRBOOT_PROT_R && (r->prot & ASLRBOOT_PROT_W) ? "relro" :
+										   prot_name(prot),
+			  (int)i, off);
 }
 
 /* The regions of unit u (its segment's page span, at u->virt) and its
@@ -153,11 +158,14 @@ static enum ldr_err place_unit(struct lctx *c, uint32_t i, uint32_t vmb)
 
 	u->region = c->p->count;
 	add_item(c, i, prot_name(prot), u->seg, size, c->plimit);
-	r = (struct layout_region){ .kind = ASLRBOOT_RGN_KERNEL_SEGMENT, .prot = prot,
-				    .virt = u->virt, .size = size, .virt_mbits = vmb,
+	r = (struct layout_region){ .kind = ASLRBOOT_RGN_KERNEL_SEGMENT,
+				    .prot = prot,
+				    .virt = u->virt,
+				    .size = size,
+				    .virt_mbits = vmb,
 				    .seg = (int32_t)u->seg };
-	if (!(prot & ASLRBOOT_PROT_W) || !c->img->has_relro ||
-	    c->img->relro_start >= s->page_end || c->img->relro_end <= s->page_start)
+	if (!(prot & ASLRBOOT_PROT_W) || !c->img->has_relro || c->img->relro_start >= s->page_end ||
+	    c->img->relro_end <= s->page_start)
 		return add_piece(c, &r, i, 0, size, prot);
 	if (c->img->relro_start < s->page_start || c->img->relro_end > s->page_end ||
 	    !is_aligned(c->img->relro_start | c->img->relro_end, PAGE_SIZE))
@@ -189,9 +197,14 @@ static enum ldr_err place_kernel(struct lctx *c)
 	uint64_t align = img->max_align > PAGE_SIZE ? img->max_align : PAGE_SIZE;
 	/* base % align == link_base % align keeps the slide a multiple of
 	 * every p_align (the p_vaddr/p_offset congruence survives). */
-	struct slot_req q = { .size = span, .pre = PAGE_SIZE, .post = PAGE_SIZE, .align = align,
-			      .phase = img->link_base & (align - 1), .lo = LAYOUT_VWIN_LO,
-			      .hi = LAYOUT_VWIN_HI, .hint = fixed_kernel_base(img, align, span) };
+	struct slot_req q = { .size = span,
+			      .pre = PAGE_SIZE,
+			      .post = PAGE_SIZE,
+			      .align = align,
+			      .phase = img->link_base & (align - 1),
+			      .lo = LAYOUT_VWIN_LO,
+			      .hi = LAYOUT_VWIN_HI,
+			      .hint = fixed_kernel_base(img, align, span) };
 	uint32_t vmb;
 	enum ldr_err err;
 
@@ -220,8 +233,13 @@ static enum ldr_err place_kernel(struct lctx *c)
 static enum ldr_err place_rw(struct lctx *c, uint32_t kind, const char *name, uint32_t item,
 			     uint64_t size, uint64_t pre, uint64_t post, vaddr_t *va_out)
 {
-	struct slot_req q = { .size = size, .pre = pre, .post = post, .align = PAGE_SIZE,
-			      .lo = LAYOUT_VWIN_LO, .hi = LAYOUT_VWIN_HI, .hint = c->vhint };
+	struct slot_req q = { .size = size,
+			      .pre = pre,
+			      .post = post,
+			      .align = PAGE_SIZE,
+			      .lo = LAYOUT_VWIN_LO,
+			      .hi = LAYOUT_VWIN_HI,
+			      .hint = c->vhint };
 	struct layout_region r;
 	uint64_t va;
 	uint32_t vmb;
@@ -230,10 +248,15 @@ static enum ldr_err place_rw(struct lctx *c, uint32_t kind, const char *name, ui
 	if ((err = choose(c, true, name, -1, &q, &va, &vmb)))
 		return err;
 	add_item(c, item, name, -1, size, c->plimit);
-	r = (struct layout_region){ .kind = kind, .prot = PROT_RW, .virt = va_init(va),
-				    .size = size, .virt_mbits = vmb, .seg = -1 };
+	r = (struct layout_region){ .kind = kind,
+				    .prot = PROT_RW,
+				    .virt = va_init(va),
+				    .size = size,
+				    .virt_mbits = vmb,
+				    .seg = -1 };
 	*va_out = r.virt;
-	if ((err = add_guard(c, va - pre, pre, vmb)) || (err = add_region(c, &r, name, (int)item, 0)))
+	if ((err = add_guard(c, va - pre, pre, vmb)) ||
+	    (err = add_region(c, &r, name, (int)item, 0)))
 		return err;
 	return add_guard(c, va + size, post, vmb);
 }
@@ -257,8 +280,9 @@ static enum ldr_err place_data(struct lctx *c)
 	vaddr_t va;
 	enum ldr_err err;
 
-	if ((err = pick_size(c, "stack", c->req->stack_size, img->has_note ? img->note_stack_size : 0,
-			     LAYOUT_DEFAULT_STACK, LAYOUT_MAX_STACK, &stack)) ||
+	if ((err = pick_size(c, "stack", c->req->stack_size,
+			     img->has_note ? img->note_stack_size : 0, LAYOUT_DEFAULT_STACK,
+			     LAYOUT_MAX_STACK, &stack)) ||
 	    (err = pick_size(c, "heap", c->req->heap_size, img->has_note ? img->note_heap_size : 0,
 			     LAYOUT_DEFAULT_HEAP, LAYOUT_MAX_HEAP, &heap)) ||
 	    (err = pick_size(c, "boot info", c->req->info_size, 0, 0, LAYOUT_MAX_INFO, &info)))
@@ -283,7 +307,8 @@ static enum ldr_err add_trampoline(struct lctx *c)
 {
 	uint32_t i = c->p->nunits + PI_TRAMP;
 	struct layout_region r = { .kind = ASLRBOOT_RGN_TRAMPOLINE,
-				   .prot = ASLRBOOT_PROT_R | ASLRBOOT_PROT_X, .size = PAGE_SIZE,
+				   .prot = ASLRBOOT_PROT_R | ASLRBOOT_PROT_X,
+				   .size = PAGE_SIZE,
 				   .seg = -1 };
 
 	add_item(c, i, "trampoline", -1, PAGE_SIZE,
@@ -327,8 +352,9 @@ static uint64_t pool_reserve(uint64_t n)
  */
 static enum ldr_err reserve_page_tables(struct lctx *c)
 {
-	struct slot_req q = { .align = PAGE_SIZE, .lo = LAYOUT_VWIN_LO, .hi = LAYOUT_VWIN_HI,
-			      .hint = c->vhint };
+	struct slot_req q = {
+		.align = PAGE_SIZE, .lo = LAYOUT_VWIN_LO, .hi = LAYOUT_VWIN_HI, .hint = c->vhint
+	};
 	uint64_t n;
 	enum ldr_err err;
 
@@ -501,10 +527,14 @@ static enum ldr_err finish_page_tables(struct lctx *c)
 {
 	struct layout_plan *p = c->p;
 	const struct pitem *x = &c->it[c->p->nunits + PI_POOL];
-	struct layout_region r = { .kind = ASLRBOOT_RGN_PAGE_TABLES, .prot = PROT_RW,
-				   .virt = va_init(c->pool_va), .phys = pa_init(x->pa),
-				   .virt_mbits = c->pool_vmb, .phys_mbits = x->mbits,
-				   .flags = x->flags, .seg = -1 };
+	struct layout_region r = { .kind = ASLRBOOT_RGN_PAGE_TABLES,
+				   .prot = PROT_RW,
+				   .virt = va_init(c->pool_va),
+				   .phys = pa_init(x->pa),
+				   .virt_mbits = c->pool_vmb,
+				   .phys_mbits = x->mbits,
+				   .flags = x->flags,
+				   .seg = -1 };
 	uint64_t n0;
 	enum ldr_err err;
 
@@ -534,16 +564,20 @@ static enum ldr_err check_image(struct lctx *c)
 	if (img->link_base >= img->link_end ||
 	    !is_aligned(img->link_base | img->link_end, PAGE_SIZE) ||
 	    img->link_end - img->link_base > ELF_MAX_IMAGE_SPAN)
-		return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel image", -1, "link_end", img->link_end);
+		return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel image", -1, "link_end",
+				img->link_end);
 	if (!is_pow2(img->max_align) || img->max_align > ELF_MAX_ALIGN)
-		return ldr_fail(c->diag, LDR_E_ALIGN, "kernel image", -1, "max_align", img->max_align);
+		return ldr_fail(c->diag, LDR_E_ALIGN, "kernel image", -1, "max_align",
+				img->max_align);
 	prev_end = img->link_base;
 	for (uint32_t i = 0; i < img->nsegs; i++) {
 		const struct elf_seg *s = &img->segs[i];
 		if ((s->flags & ELF_PF_W) && (s->flags & ELF_PF_X))
-			return ldr_fail(c->diag, LDR_E_WX, "kernel segment", i, "p_flags", s->flags);
+			return ldr_fail(c->diag, LDR_E_WX, "kernel segment", i, "p_flags",
+					s->flags);
 		if (s->page_start < prev_end || s->page_start >= s->page_end ||
-		    s->page_end > img->link_end || !is_aligned(s->page_start | s->page_end, PAGE_SIZE))
+		    s->page_end > img->link_end ||
+		    !is_aligned(s->page_start | s->page_end, PAGE_SIZE))
 			return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel segment", i, "page_start",
 					s->page_start);
 		prev_end = s->page_end;
@@ -558,7 +592,8 @@ static enum ldr_err check_request(struct lctx *c)
 	if (!req->aslr_off && !c->rng)
 		return ldr_fail(c->diag, LDR_E_CONFIG, "layout", -1, "rng", 0);
 	if (req->avoid_count > LAYOUT_MAX_AVOID || (req->avoid_count && !req->avoid))
-		return ldr_fail(c->diag, LDR_E_CONFIG, "layout", -1, "avoid_count", req->avoid_count);
+		return ldr_fail(c->diag, LDR_E_CONFIG, "layout", -1, "avoid_count",
+				req->avoid_count);
 	return check_image(c);
 }
 
@@ -570,7 +605,8 @@ static enum ldr_err place_entry(struct lctx *c)
 
 	layout_elf_units(c->p, &pl);
 	if (!elf_place_va(&pl, c->img->entry, &va))
-		return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel image", -1, "e_entry", c->img->entry);
+		return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel image", -1, "e_entry",
+				c->img->entry);
 	c->p->entry = va_init(va);
 	return LDR_OK;
 }
@@ -580,9 +616,14 @@ enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *
 {
 	struct frange pbuf[PHYS_FREE_MAX], vbuf[VIRT_FREE_MAX];
 	struct lctx c = {
-		.req = req, .img = req->img, .mm = mm, .rng = req->aslr_off ? NULL : rng,
-		.p = plan, .diag = diag,
-		.phys = { pbuf, 0, PHYS_FREE_MAX }, .virt = { vbuf, 0, VIRT_FREE_MAX },
+		.req = req,
+		.img = req->img,
+		.mm = mm,
+		.rng = req->aslr_off ? NULL : rng,
+		.p = plan,
+		.diag = diag,
+		.phys = { pbuf, 0, PHYS_FREE_MAX },
+		.virt = { vbuf, 0, VIRT_FREE_MAX },
 		.plimit = req->phys_limit ? align_down(req->phys_limit, PAGE_SIZE) : UINT64_MAX,
 	};
 	enum ldr_err err;

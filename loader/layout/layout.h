@@ -34,25 +34,25 @@
 #define LAYOUT_DEFAULT_HEAP (UINT64_C(1) << 20)
 #define LAYOUT_MAX_STACK (UINT64_C(64) << 20)
 #define LAYOUT_MAX_HEAP (UINT64_C(1) << 30)
-#define LAYOUT_GUARD_PAGES 4   /* unmapped pages below and above the stack */
+#define LAYOUT_GUARD_PAGES 4 /* unmapped pages below and above the stack */
 #define LAYOUT_MAX_INFO (UINT64_C(16) << 20)
 #define LAYOUT_MAX_REGIONS 48
-#define LAYOUT_MAX_AVOID 64    /* req->avoid entries */
+#define LAYOUT_MAX_AVOID 64 /* req->avoid entries */
 #define LAYOUT_MAX_UNITS ELF_MAX_UNITS
 /* Direct-map pieces (<= one per RAM-like memmap entry, +2 per read-only
  * kernel region or trampoline that splits one) plus one per backed region. */
 #define LAYOUT_MAX_MAPPINGS (MEMMAP_MAX + 3 * LAYOUT_MAX_REGIONS)
 
 struct layout_region {
-	uint32_t kind;   /* ASLRBOOT_RGN_* */
+	uint32_t kind; /* ASLRBOOT_RGN_* */
 	char name[16];
-	uint32_t prot;   /* ASLRBOOT_PROT_*; 0 for GUARD */
+	uint32_t prot; /* ASLRBOOT_PROT_*; 0 for GUARD */
 	vaddr_t virt;
-	paddr_t phys;    /* 0 for GUARD and DIRECT_MAP */
-	uint64_t size;   /* bytes, page multiple */
+	paddr_t phys;			 /* 0 for GUARD and DIRECT_MAP */
+	uint64_t size;			 /* bytes, page multiple */
 	uint32_t virt_mbits, phys_mbits; /* 1000 * log2(slots) */
-	int32_t seg;     /* kernel segment index for KERNEL_SEGMENT, else -1 */
-	uint32_t flags;  /* ASLRBOOT_RGN_F_* */
+	int32_t seg;			 /* kernel segment index for KERNEL_SEGMENT, else -1 */
+	uint32_t flags;			 /* ASLRBOOT_RGN_F_* */
 };
 
 /*
@@ -69,17 +69,17 @@ struct layout_unit {
 	vaddr_t virt;
 	paddr_t phys;
 	uint32_t region; /* index of its first region in plan->r */
-	uint32_t seg;    /* index in img->segs */
+	uint32_t seg;	 /* index in img->segs */
 };
 
 struct layout_request {
 	const struct elf_image *img;
-	uint64_t stack_size;     /* bytes; 0 = note or default */
+	uint64_t stack_size; /* bytes; 0 = note or default */
 	uint64_t heap_size;
-	uint64_t info_size;      /* boot-info block bound (handoff_size_bound) */
-	uint64_t phys_limit;     /* 0 = none */
+	uint64_t info_size;  /* boot-info block bound (handoff_size_bound) */
+	uint64_t phys_limit; /* 0 = none */
 	bool aslr_off;
-	bool allow_1g;           /* for page-table sizing */
+	bool allow_1g;			/* for page-table sizing */
 	const struct boot_range *avoid; /* physical ranges to avoid (loader, modules...) */
 	uint32_t avoid_count;
 };
@@ -89,16 +89,16 @@ struct layout_plan {
 	uint32_t count;
 	struct layout_unit unit[LAYOUT_MAX_UNITS];
 	uint32_t nunits;
-	uint64_t slide;           /* virt - link, shared by every unit */
+	uint64_t slide; /* virt - link, shared by every unit */
 	vaddr_t entry;
 	vaddr_t stack_top;
 	vaddr_t info_virt;
 	paddr_t info_phys;
 	uint64_t info_size;
-	vaddr_t direct_map;       /* virt of physical address 0 */
-	paddr_t pt_phys;          /* page-table pool */
+	vaddr_t direct_map; /* virt of physical address 0 */
+	paddr_t pt_phys;    /* page-table pool */
 	uint64_t pt_pages;
-	paddr_t trampoline;       /* identity-mapped RX page */
+	paddr_t trampoline; /* identity-mapped RX page */
 	/* Everything the page tables must map, and nothing else. */
 	struct pt_mapping map[LAYOUT_MAX_MAPPINGS];
 	uint32_t map_count;

@@ -30,10 +30,8 @@ static bool backed(const struct layout_region *r)
 	case ASLRBOOT_RGN_HEAP:
 	case ASLRBOOT_RGN_BOOT_INFO:
 	case ASLRBOOT_RGN_PAGE_TABLES:
-	case ASLRBOOT_RGN_TRAMPOLINE:
-		return true;
-	default:
-		return false;
+	case ASLRBOOT_RGN_TRAMPOLINE: return true;
+	default: return false;
 	}
 }
 
@@ -124,8 +122,7 @@ static void sort_maps(struct pt_mapping *m, uint32_t n)
 	}
 }
 
-enum ldr_err layout_map_build(struct layout_plan *p, const struct memmap *mm,
-			      struct ldr_diag *diag)
+enum ldr_err layout_map_build(struct layout_plan *p, const struct memmap *mm, struct ldr_diag *diag)
 {
 	struct pt_mapping o[LAYOUT_MAX_REGIONS];
 	uint32_t n = 0, d, i, j, w;
@@ -264,8 +261,8 @@ static void slot_run(const struct layout_plan *p, const struct pt_mapping *m, ui
  * Shrinking the pool only drops tables, except where it breaks a large
  * page; the loop is bounded and never grows past the reserved bound.
  */
-enum ldr_err layout_map_add_pool(struct layout_plan *p, const struct pt_mapping *pool,
-				 uint64_t n0, bool allow_1g, uint64_t *pages)
+enum ldr_err layout_map_add_pool(struct layout_plan *p, const struct pt_mapping *pool, uint64_t n0,
+				 bool allow_1g, uint64_t *pages)
 {
 	uint64_t big = pool->len / PAGE_SIZE, g = big, n, s0;
 	uint32_t i0, i1, idx;
@@ -315,7 +312,8 @@ enum ldr_err layout_map_check(const struct layout_plan *p, struct ldr_diag *diag
 		if (!mapping_ok(m))
 			return ldr_fail(diag, LDR_E_LAYOUT, "mapping", i, "va", va_addr(m->va));
 		if (i && va_addr(p->map[i - 1].va) + p->map[i - 1].len > va_addr(m->va))
-			return ldr_fail(diag, LDR_E_LAYOUT, "mapping", i, "overlap", va_addr(m->va));
+			return ldr_fail(diag, LDR_E_LAYOUT, "mapping", i, "overlap",
+					va_addr(m->va));
 	}
 	return LDR_OK;
 }

@@ -130,8 +130,8 @@ static bool pick_random(const struct free_set *s, const struct slot_req *q, stru
 	return false;
 }
 
-enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q,
-				struct rand_drbg *rng, uint64_t *addr, uint32_t *mbits)
+enum ldr_err layout_slot_choose(struct free_set *s, const struct slot_req *q, struct rand_drbg *rng,
+				uint64_t *addr, uint32_t *mbits)
 {
 	uint64_t total = 0, first, a = 0;
 	uint32_t ri = 0;
@@ -177,10 +177,10 @@ struct pack_ctx {
 	uint32_t nh;
 	struct pack_item *it;
 	uint32_t n;
-	uint32_t tries;     /* left */
-	uint64_t lim;       /* lowest `hi` of all items: ranges below it are alike for all */
-	bool top;           /* items go to the top of their range (if under their limit) */
-	bool first_path;    /* no backtrack yet: the best-fit-decreasing path */
+	uint32_t tries;	 /* left */
+	uint64_t lim;	 /* lowest `hi` of all items: ranges below it are alike for all */
+	bool top;	 /* items go to the top of their range (if under their limit) */
+	bool first_path; /* no backtrack yet: the best-fit-decreasing path */
 	uint32_t fail;
 	uint64_t short_by;
 };
@@ -215,7 +215,8 @@ static uint32_t pack_next(const struct pack_ctx *c, const struct pack_item *x, u
 			continue;
 		if (started && (cap < pcap || (cap == pcap && c->h[i].lo <= plo)))
 			continue;
-		if (best == PACK_NONE || cap < bcap || (cap == bcap && c->h[i].lo < c->h[best].lo)) {
+		if (best == PACK_NONE || cap < bcap ||
+		    (cap == bcap && c->h[i].lo < c->h[best].lo)) {
 			best = i;
 			bcap = cap;
 		}
@@ -279,13 +280,19 @@ static bool pack_dfs(struct pack_ctx *c, uint32_t k, uint64_t need)
 	}
 }
 
-bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it,
-		 uint32_t n, bool top, uint32_t tries, uint32_t *fail, uint64_t *short_by)
+bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it, uint32_t n,
+		 bool top, uint32_t tries, uint32_t *fail, uint64_t *short_by)
 {
-	struct pack_ctx c = { .h = scratch, .nh = s->count, .it = it, .n = n,
-			      .tries = tries, .lim = UINT64_MAX, .top = top,
+	struct pack_ctx c = { .h = scratch,
+			      .nh = s->count,
+			      .it = it,
+			      .n = n,
+			      .tries = tries,
+			      .lim = UINT64_MAX,
+			      .top = top,
 			      .first_path = true,
-			      .fail = 0, .short_by = 0 };
+			      .fail = 0,
+			      .short_by = 0 };
 	uint64_t need = 0;
 
 	for (uint32_t k = 0; k < n; k++) {

@@ -70,7 +70,8 @@ enum ldr_err pt_check(const struct pt_mapping *m, size_t n, struct ldr_diag *dia
 			uint64_t vi = va_addr(m[i].va), li = vi + m[i].len - 1;
 
 			if (vi <= lj && vj <= li)
-				return ldr_fail(diag, LDR_E_PT_MAP, "mapping", (int64_t)j, "overlap", vj);
+				return ldr_fail(diag, LDR_E_PT_MAP, "mapping", (int64_t)j,
+						"overlap", vj);
 		}
 	}
 	return LDR_OK;
@@ -158,7 +159,7 @@ static size_t next_by_va(const struct pt_mapping *m, size_t n, size_t prev, bool
  */
 uint64_t pt_count_tables(const struct pt_mapping *m, size_t n, bool allow_1g)
 {
-	uint64_t total = 1; /* the top-level table */
+	uint64_t total = 1;		   /* the top-level table */
 	uint64_t next[PTE_LEVELS] = { 0 }; /* first region not yet counted, per level */
 	bool any[PTE_LEVELS] = { false };
 	bool sorted = pt_sorted_by_va(m, n);
@@ -236,13 +237,15 @@ static enum ldr_err map_range(struct pt_builder *b, paddr_t table, int level, ui
 			/* pt_check() ruled out overlap and bad prot: belt and braces
 			 * (an error stops the build, the half-written run is unused). */
 			if (!leaf)
-				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);
+				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf",
+						va);
 			for (uint64_t *end = e + chunk / sz; e < end; e++, leaf += sz) {
 				old |= *e;
 				*e = leaf;
 			}
 			if (pte_present(old))
-				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);
+				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf",
+						va);
 		} else {
 			switch (pte_decode(level, *e, &info)) {
 			case PTE_EMPTY:
@@ -250,11 +253,10 @@ static enum ldr_err map_range(struct pt_builder *b, paddr_t table, int level, ui
 					return err;
 				*e = pte_table(next);
 				break;
-			case PTE_TABLE:
-				next = info.pa;
-				break;
+			case PTE_TABLE: next = info.pa; break;
 			default:
-				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf", va);
+				return ldr_fail(b->diag, LDR_E_PT_MAP, "mapping", b->index, "leaf",
+						va);
 			}
 			if ((err = map_range(b, next, level - 1, va, pa, chunk, prot)))
 				return err;

@@ -15,10 +15,10 @@
 #include "../../include/ldr_errors.h"
 
 struct pt_mapping {
-	vaddr_t va;     /* page aligned, canonical */
-	paddr_t pa;     /* page aligned */
-	uint64_t len;   /* page multiple, > 0 */
-	uint32_t prot;  /* ASLRBOOT_PROT_R/W/X; W|X refused */
+	vaddr_t va;    /* page aligned, canonical */
+	paddr_t pa;    /* page aligned */
+	uint64_t len;  /* page multiple, > 0 */
+	uint32_t prot; /* ASLRBOOT_PROT_R/W/X; W|X refused */
 };
 
 typedef void *(*pt_phys_ptr_fn)(void *ctx, paddr_t pa, uint64_t len);
@@ -30,7 +30,7 @@ struct pt_pool {
 	uint64_t used;
 	pt_phys_ptr_fn phys_ptr;
 	void *ctx;
-	bool allow_1g;  /* CPU has 1 GiB pages (CPUID 0x80000001 EDX.26) */
+	bool allow_1g; /* CPU has 1 GiB pages (CPUID 0x80000001 EDX.26) */
 };
 
 /*
@@ -65,11 +65,11 @@ enum ldr_err pt_build(const struct pt_mapping *m, size_t n, struct pt_pool *pool
 struct pt_leaf {
 	vaddr_t va;
 	paddr_t pa;
-	uint64_t size;   /* 4 KiB, 2 MiB or 1 GiB */
-	uint32_t prot;   /* decoded ASLRBOOT_PROT_* */
-	int level;       /* 1 = 4 KiB PTE ... */
-	bool user;       /* user-accessible (US = 1 at every level) */
-	uint64_t raw;    /* the leaf entry as stored */
+	uint64_t size; /* 4 KiB, 2 MiB or 1 GiB */
+	uint32_t prot; /* decoded ASLRBOOT_PROT_* */
+	int level;     /* 1 = 4 KiB PTE ... */
+	bool user;     /* user-accessible (US = 1 at every level) */
+	uint64_t raw;  /* the leaf entry as stored */
 };
 typedef bool (*pt_leaf_fn)(void *arg, const struct pt_leaf *leaf); /* false stops */
 

@@ -118,11 +118,11 @@ enum ldr_err pt_walk(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, pt_leaf_fn
 struct verify {
 	const struct pt_mapping *m;
 	size_t n;
-	size_t cur;      /* current mapping, n before the first leaf */
-	uint64_t next;   /* va the next leaf of m[cur] must have */
-	uint64_t done;   /* bytes of m[cur] seen so far */
+	size_t cur;	 /* current mapping, n before the first leaf */
+	uint64_t next;	 /* va the next leaf of m[cur] must have */
+	uint64_t done;	 /* bytes of m[cur] seen so far */
 	uint64_t mapped; /* total leaf bytes */
-	bool sorted;     /* m[] in strictly ascending va (the layout's lists) */
+	bool sorted;	 /* m[] in strictly ascending va (the layout's lists) */
 	struct ldr_diag *diag;
 	enum ldr_err err;
 };
@@ -262,8 +262,12 @@ static enum ldr_err check_aliases(const struct pt_mapping *m, size_t n, struct l
 enum ldr_err wx_verify(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, const struct pt_mapping *m,
 		       size_t n, struct ldr_diag *diag)
 {
-	struct verify v = { .m = m, .n = n, .cur = n, .sorted = pt_sorted_by_va(m, n),
-			    .diag = diag, .err = LDR_OK };
+	struct verify v = { .m = m,
+			    .n = n,
+			    .cur = n,
+			    .sorted = pt_sorted_by_va(m, n),
+			    .diag = diag,
+			    .err = LDR_OK };
 	uint64_t want = 0;
 	enum ldr_err err;
 

@@ -63,16 +63,11 @@ uint32_t bp_e820_type(uint32_t mem_type)
 	case ASLRBOOT_MEM_USABLE:
 	case ASLRBOOT_MEM_LOADER_RECLAIMABLE:
 	case ASLRBOOT_MEM_KERNEL: /* the kernel reserves its own image */
-	case ASLRBOOT_MEM_MODULE: /* ... and its initrd (ramdisk_image) */
-		return E820_RAM;
-	case ASLRBOOT_MEM_ACPI_RECLAIMABLE:
-		return E820_ACPI;
-	case ASLRBOOT_MEM_ACPI_NVS:
-		return E820_NVS;
-	case ASLRBOOT_MEM_BAD:
-		return E820_UNUSABLE;
-	default:
-		return E820_RESERVED;
+	case ASLRBOOT_MEM_MODULE: /* ... and its initrd (ramdisk_image) */ return E820_RAM;
+	case ASLRBOOT_MEM_ACPI_RECLAIMABLE: return E820_ACPI;
+	case ASLRBOOT_MEM_ACPI_NVS: return E820_NVS;
+	case ASLRBOOT_MEM_BAD: return E820_UNUSABLE;
+	default: return E820_RESERVED;
 	}
 }
 
@@ -118,8 +113,8 @@ void bp_e820_big_ram_first(struct bp_e820 *e, uint32_t n)
 	e[0] = t;
 }
 
-enum ldr_err bp_rng_seed(uint8_t *buf, size_t cap, const uint8_t *seed, uint32_t n,
-			 size_t *len, struct ldr_diag *diag)
+enum ldr_err bp_rng_seed(uint8_t *buf, size_t cap, const uint8_t *seed, uint32_t n, size_t *len,
+			 struct ldr_diag *diag)
 {
 	if (!n || n > 256 || cap < BP_SETUP_HDR || cap - BP_SETUP_HDR < n)
 		return ldr_fail(diag, LDR_E_BOOTPARAMS, "setup_data", -1, "len", n);
@@ -164,7 +159,8 @@ enum ldr_err bp_cmdline(char *dst, size_t cap, const char *cmdline, size_t cmdli
 			cmdline_len = i; /* stop at the first NUL */
 	if (!seed) {
 		if (cmdline_len >= cap)
-			return ldr_fail(diag, LDR_E_BOOTPARAMS, "cmdline", -1, "length", cmdline_len);
+			return ldr_fail(diag, LDR_E_BOOTPARAMS, "cmdline", -1, "length",
+					cmdline_len);
 		if (cmdline_len)
 			memcpy(dst, cmdline, cmdline_len);
 		dst[cmdline_len] = 0;

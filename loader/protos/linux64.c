@@ -60,11 +60,15 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 		return err;
 	if (p->fixed) {
 		/* Exactly [link_base, link_end): the one slot of a window that size. */
-		q = (struct slot_req){ .size = p->span, .align = PAGE_SIZE, .lo = p->link_base,
-				       .hi = img->link_end, .hint = p->link_base };
+		q = (struct slot_req){ .size = p->span,
+				       .align = PAGE_SIZE,
+				       .lo = p->link_base,
+				       .hi = img->link_end,
+				       .hint = p->link_base };
 		if ((err = layout_slot_choose(&fs, &q, NULL, &p->base, &p->mbits)))
-			return ldr_fail(d, err, "linux64 image at its link address (range not free)",
-					-1, "p_paddr", p->link_base);
+			return ldr_fail(d, err,
+					"linux64 image at its link address (range not free)", -1,
+					"p_paddr", p->link_base);
 	} else {
 		/* The load offset stays a multiple of the alignment (Linux's
 		 * CONFIG_PHYSICAL_ALIGN): base = link_base (mod align). */
@@ -79,8 +83,11 @@ enum ldr_err l64_plan_image(const struct elf_image *img, const struct memmap *mm
 	 * low memory too (Firecracker's layout; Nanos reads the command line
 	 * through its own early map): the lowest fit above 1 MiB, inside its
 	 * smaller identity map. */
-	q = (struct slot_req){ .size = p->scratch_pages * PAGE_SIZE, .align = PAGE_SIZE,
-			       .lo = L64_LOW_MEM, .hi = hi, .hint = L64_LOW_MEM };
+	q = (struct slot_req){ .size = p->scratch_pages * PAGE_SIZE,
+			       .align = PAGE_SIZE,
+			       .lo = L64_LOW_MEM,
+			       .hi = hi,
+			       .hint = L64_LOW_MEM };
 	if (p->fixed && q.hi > p->map_top)
 		q.hi = p->map_top;
 	if ((err = layout_slot_choose(&fs, &q, p->fixed ? NULL : rng, &p->scratch, NULL)))

@@ -42,13 +42,13 @@
 
 struct l64_plan {
 	uint64_t link_base, span, align; /* by p_paddr, page-aligned span */
-	uint64_t base;                   /* chosen physical base (link_base if fixed) */
-	bool fixed;                      /* not movable: at its link address */
-	uint64_t entry;                  /* base + (e_entry - link_base) */
-	uint64_t map_top;                /* identity map [0, map_top) */
+	uint64_t base;			 /* chosen physical base (link_base if fixed) */
+	bool fixed;			 /* not movable: at its link address */
+	uint64_t entry;			 /* base + (e_entry - link_base) */
+	uint64_t map_top;		 /* identity map [0, map_top) */
 	uint64_t pt_pages;
 	uint64_t scratch, scratch_pages;
-	uint32_t mbits;                  /* 1000 * log2(slots) for the base */
+	uint32_t mbits; /* 1000 * log2(slots) for the base */
 };
 
 /* Pure parts, for host tests. */

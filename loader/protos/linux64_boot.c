@@ -29,8 +29,8 @@ static int kernel_buffer(struct loader_state *s)
  * range [lo, hi) to fresh pages and give the old ones back.  *pa is updated;
  * *ptr (may be NULL) gets the new pointer.
  */
-static enum ldr_err move_buffer(struct loader_state *s, uint64_t *pa, uint64_t bytes,
-				uint64_t len, uint64_t lo, uint64_t hi, const uint8_t **ptr)
+static enum ldr_err move_buffer(struct loader_state *s, uint64_t *pa, uint64_t bytes, uint64_t len,
+				uint64_t lo, uint64_t hi, const uint8_t **ptr)
 {
 	const struct platform_ops *ops = s->ops;
 	uint64_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
@@ -75,12 +75,13 @@ static enum ldr_err make_room(struct loader_state *s)
 	env->reserved[env->reserved_count++] = (struct boot_range){ lo, hi - lo };
 	if (k >= 0 && ranges_overlap(env->reserved[k].base, env->reserved[k].len, lo, hi - lo)) {
 		const uint8_t *moved;
-		err = move_buffer(s, &env->reserved[k].base, env->reserved[k].len,
-				  env->kernel_size, lo, hi, &moved);
+		err = move_buffer(s, &env->reserved[k].base, env->reserved[k].len, env->kernel_size,
+				  lo, hi, &moved);
 		if (!err) {
 			env->kernel = moved;
 			s->img.file = moved; /* the same validated bytes */
-			log_printf("linux64: moved the kernel file out of the link-address range\n");
+			log_printf(
+				"linux64: moved the kernel file out of the link-address range\n");
 		} else {
 			ldr_fail(&d, err, "kernel file buffer (moving it off the link address)", -1,
 				 "p_paddr", lo);
@@ -93,7 +94,8 @@ static enum ldr_err make_room(struct loader_state *s)
 		if ((err = move_buffer(s, &m->phys, m->size, m->size, lo, hi, NULL)))
 			ldr_fail(&d, err, "module", (int64_t)i + 2, "mod_start", m->phys);
 		else
-			log_printf("linux64: moved module %u out of the link-address range\n", i + 2);
+			log_printf("linux64: moved module %u out of the link-address range\n",
+				   i + 2);
 	}
 	env->reserved_count = saved;
 	return err ? stage_diag(s, err, &d) : LDR_OK;
@@ -221,7 +223,8 @@ static enum ldr_err linux64_handoff(struct loader_state *s, struct entry_state *
 	enum ldr_err err;
 
 	if (!scr)
-		return stage_diag(s, ldr_fail(&d, LDR_E_RANGE, "linux64", -1, "phys", p->scratch), &d);
+		return stage_diag(s, ldr_fail(&d, LDR_E_RANGE, "linux64", -1, "phys", p->scratch),
+				  &d);
 	/* Both seeds come from the kernel-seed domain (s->seed), distinct halves. */
 	memcpy(words, s->seed.seed + BP_SEED_BYTES, sizeof(words));
 	err = bp_cmdline((char *)scr + L64_PG_CMDLINE * PAGE_SIZE, 2 * PAGE_SIZE, env->cmdline,

@@ -24,14 +24,15 @@ static void print_layout(const struct loader_state *s)
 		const struct layout_region *r = &s->plan.r[i];
 		char p[4];
 		prot_str(r->prot, p);
-		log_printf("  %s virt=0x%016llx phys=0x%012llx size=0x%llx %s entropy v=%u.%03u p=%u.%03u bits\n",
-			   r->name, (unsigned long long)va_addr(r->virt),
-			   (unsigned long long)pa_addr(r->phys), (unsigned long long)r->size, p,
-			   r->virt_mbits / 1000, r->virt_mbits % 1000, r->phys_mbits / 1000,
-			   r->phys_mbits % 1000);
+		log_printf(
+			"  %s virt=0x%016llx phys=0x%012llx size=0x%llx %s entropy v=%u.%03u p=%u.%03u bits\n",
+			r->name, (unsigned long long)va_addr(r->virt),
+			(unsigned long long)pa_addr(r->phys), (unsigned long long)r->size, p,
+			r->virt_mbits / 1000, r->virt_mbits % 1000, r->phys_mbits / 1000,
+			r->phys_mbits % 1000);
 	}
-	log_printf("  entry=0x%016llx slide=0x%llx\n",
-		   (unsigned long long)va_addr(s->plan.entry), (unsigned long long)s->plan.slide);
+	log_printf("  entry=0x%016llx slide=0x%llx\n", (unsigned long long)va_addr(s->plan.entry),
+		   (unsigned long long)s->plan.slide);
 }
 
 static enum ldr_err native_plan(struct loader_state *s)
@@ -47,8 +48,9 @@ static enum ldr_err native_plan(struct loader_state *s)
 		return err;
 	}
 	if (s->mm.fixups)
-		log_printf("memory map: %u firmware entries repaired (overlap, zero length or wrap)\n",
-			   s->mm.fixups);
+		log_printf(
+			"memory map: %u firmware entries repaired (overlap, zero length or wrap)\n",
+			s->mm.fixups);
 	s->info_size = handoff_size_bound(env, LAYOUT_MAX_REGIONS, s->mm.count,
 					  2 * LAYOUT_MAX_REGIONS + 64);
 	req.img = &s->img;
@@ -90,7 +92,8 @@ static enum ldr_err native_commit(struct loader_state *s)
 			continue;
 		err = ops->alloc_at(ops->ctx, r->phys, r->size / PAGE_SIZE);
 		if (err) {
-			struct ldr_diag d = { err, "allocate region", i, r->name, pa_addr(r->phys), 0 };
+			struct ldr_diag d = { err,     "allocate region", i,
+					      r->name, pa_addr(r->phys),  0 };
 			log_diag("memory", &d);
 			return err;
 		}

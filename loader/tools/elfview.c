@@ -61,6 +61,7 @@ static void take_tag(struct elfview *v, struct dyn_tags *t, const GElf_Dyn *dy)
 	uint64_t val = dy->d_un.d_val;
 
 	switch (dy->d_tag) {
+	/* clang-format off */
 	case DT_RELA: t->rela = val; t->has_rela = true; break;
 	case DT_RELASZ: t->relasz = val; break;
 	case DT_RELAENT: t->relaent = val; break;
@@ -75,6 +76,7 @@ static void take_tag(struct elfview *v, struct dyn_tags *t, const GElf_Dyn *dy)
 	case DT_REL: v->has_rel = true; break;
 	case DT_TEXTREL: v->has_textrel = true; break;
 	case DT_FLAGS: v->has_textrel |= (val & DF_TEXTREL) != 0; break;
+		/* clang-format on */
 	}
 }
 
@@ -165,7 +167,8 @@ static void read_notes(struct elfview *v, const struct ev_phdr *p)
 	while (off < d->d_size && (off = gelf_getnote(d, off, &nh, &name, &desc)) > 0) {
 		const char *nm = (const char *)d->d_buf + name;
 
-		if (nh.n_type != ASLRBOOT_NOTE_TYPE_PARAMS || nh.n_namesz != sizeof(ASLRBOOT_NOTE_NAME) ||
+		if (nh.n_type != ASLRBOOT_NOTE_TYPE_PARAMS ||
+		    nh.n_namesz != sizeof(ASLRBOOT_NOTE_NAME) ||
 		    memcmp(nm, ASLRBOOT_NOTE_NAME, sizeof(ASLRBOOT_NOTE_NAME)))
 			continue;
 		v->has_note = true;
@@ -217,8 +220,9 @@ static int read_phdrs(struct elfview *v)
 			note_err(v, "libelf: program header %zu: %s", i, elf_errmsg(-1));
 			return -1;
 		}
-		v->ph[i] = (struct ev_phdr){ (uint32_t)i, p.p_type, p.p_flags, p.p_offset,
-					     p.p_vaddr, p.p_paddr, p.p_filesz, p.p_memsz, p.p_align };
+		v->ph[i] =
+			(struct ev_phdr){ (uint32_t)i, p.p_type,   p.p_flags, p.p_offset, p.p_vaddr,
+					  p.p_paddr,   p.p_filesz, p.p_memsz, p.p_align };
 	}
 	return 0;
 }
@@ -325,6 +329,7 @@ uint64_t ev_relr_each(const struct elfview *v, void (*fn)(void *, uint64_t), voi
 
 const char *ev_rtype_name(uint32_t type)
 {
+	/* clang-format off */
 	static const char *const names[R_X86_64_NUM] = {
 		[R_X86_64_NONE] = "NONE", [R_X86_64_64] = "64", [R_X86_64_PC32] = "PC32",
 		[R_X86_64_GOT32] = "GOT32", [R_X86_64_PLT32] = "PLT32", [R_X86_64_COPY] = "COPY",
@@ -346,6 +351,7 @@ const char *ev_rtype_name(uint32_t type)
 		[R_X86_64_IRELATIVE] = "IRELATIVE", [R_X86_64_RELATIVE64] = "RELATIVE64",
 		[R_X86_64_GOTPCRELX] = "GOTPCRELX", [R_X86_64_REX_GOTPCRELX] = "REX_GOTPCRELX",
 	};
+	/* clang-format on */
 
 	return type < R_X86_64_NUM ? names[type] : NULL;
 }

@@ -21,11 +21,11 @@
 
 /* One relocation table located through the dynamic section. */
 struct ev_table {
-	bool present;       /* the address tag is there */
+	bool present; /* the address tag is there */
 	uint64_t vaddr, size, entsize;
-	uint64_t off;       /* file offset, if located */
-	uint64_t count;     /* entries (words for RELR) */
-	Elf_Data *data;     /* NULL if it could not be read */
+	uint64_t off;	/* file offset, if located */
+	uint64_t count; /* entries (words for RELR) */
+	Elf_Data *data; /* NULL if it could not be read */
 };
 
 struct ev_phdr {
@@ -37,32 +37,32 @@ enum ev_which { EV_RELA, EV_JMPREL, EV_RELR, EV_NTABLES };
 
 struct elfview {
 	Elf *elf;
-	char *copy;            /* libelf reads its own copy of the bytes */
+	char *copy; /* libelf reads its own copy of the bytes */
 	size_t size;
 	GElf_Ehdr eh;
 	size_t nphdr;
-	struct ev_phdr *ph;    /* every program header, file order */
+	struct ev_phdr *ph; /* every program header, file order */
 
 	bool has_relro;
 	uint64_t relro_vaddr, relro_memsz;
 	bool has_dynamic, has_needed, has_textrel, has_rel; /* has_rel: DT_REL */
-	uint64_t pltrel;       /* DT_PLTREL value, 0 if absent */
+	uint64_t pltrel;				    /* DT_PLTREL value, 0 if absent */
 	struct ev_table tab[EV_NTABLES];
 	uint64_t symtab_vaddr; /* DT_SYMTAB, 0 if absent */
-	Elf_Data *syms;        /* dynamic symbols, ELF_T_SYM */
+	Elf_Data *syms;	       /* dynamic symbols, ELF_T_SYM */
 	size_t nsyms;
 
 	/* Relocation counts by r_type over RELA + JMPREL; RELR separately. */
 	uint64_t by_type[EV_MAX_TYPES];
 	uint64_t other_types;
-	uint64_t relr_addrs;   /* addresses the RELR table encodes */
+	uint64_t relr_addrs; /* addresses the RELR table encodes */
 
 	/* aslrboot note (name "aslrboot", type ASLRBOOT_NOTE_TYPE_PARAMS) */
 	bool has_note;
 	uint32_t note_descsz;
 	struct aslrboot_note_params note; /* valid if note_descsz == sizeof(note) */
 
-	char err[160];         /* first thing libelf could not read; "" if none */
+	char err[160]; /* first thing libelf could not read; "" if none */
 };
 
 /* 0 if libelf read the ELF header and program headers (the rest is best

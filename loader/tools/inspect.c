@@ -19,8 +19,8 @@
 
 #define DEFAULT_RAM (UINT64_C(4) << 30)
 #define MIN_RAM (UINT64_C(16) << 20)
-#define MAX_RAM (UINT64_C(1) << 46)      /* 64 TiB: the direct map's reach */
-#define MAX_FILE (UINT64_C(2) << 30)     /* the validator's caps are far below */
+#define MAX_RAM (UINT64_C(1) << 46)  /* 64 TiB: the direct map's reach */
+#define MAX_FILE (UINT64_C(2) << 30) /* the validator's caps are far below */
 
 static const char usage[] =
 	"usage: aslrboot-inspect [--json] [--ram SIZE] [--policy auto|native|linux64] kernel.elf\n"
@@ -84,10 +84,12 @@ static bool parse_size(const char *s, uint64_t *out)
 	if (errno || end == s || s[0] == '-')
 		return false;
 	switch (*end) {
+	/* clang-format off */
 	case 'T': case 't': shift = 40; break;
 	case 'G': case 'g': shift = 30; break;
 	case 'M': case 'm': shift = 20; break;
 	case 'K': case 'k': shift = 10; break;
+		/* clang-format on */
 	}
 	if (shift && (!strcmp(end + 1, "") || !strcmp(end + 1, "i") || !strcmp(end + 1, "iB")))
 		end += strlen(end); /* "4G", "4Gi", "4GiB" */
@@ -113,7 +115,8 @@ static uint8_t *slurp(const char *path, size_t *size)
 		fclose(f);
 	if (!buf)
 		fprintf(stderr, "aslrboot-inspect: %s: %s\n", path,
-			n > (long)MAX_FILE ? "file larger than 2 GiB" : strerror(errno ? errno : EIO));
+			n > (long)MAX_FILE ? "file larger than 2 GiB" :
+					     strerror(errno ? errno : EIO));
 	*size = buf ? (size_t)n : 0;
 	return buf;
 }
@@ -141,19 +144,20 @@ static void plan(struct inspect_report *r)
 	struct rand_drbg rng;
 
 	if (r->policy & ELF_POL_LINUX64) {
-		r->entropy_note = r->img.movable == ELF_MOVE_NONE ?
-			"this linux64 kernel is not relocatable: loaded at its link address, "
-			"no physical or virtual ASLR" :
-			"linux64 kernels get one random physical base and no virtual "
-			"ASLR; per-region entropy is reported for the native protocol only";
+		r->entropy_note =
+			r->img.movable == ELF_MOVE_NONE ?
+				"this linux64 kernel is not relocatable: loaded at its link address, "
+				"no physical or virtual ASLR" :
+				"linux64 kernels get one random physical base and no virtual "
+				"ASLR; per-region entropy is reported for the native protocol only";
 		return;
 	}
 	if (memmap_normalize(&ram, 1, &mm, &r->diag)) {
 		reject(r, "layout", "memory map");
 		return;
 	}
-	req.info_size = handoff_size_bound(&env, LAYOUT_MAX_REGIONS, mm.count,
-					   2 * LAYOUT_MAX_REGIONS + 64);
+	req.info_size =
+		handoff_size_bound(&env, LAYOUT_MAX_REGIONS, mm.count, 2 * LAYOUT_MAX_REGIONS + 64);
 	rand_drbg_init(&rng, key, RAND_DOMAIN_LAYOUT);
 	inspect_fit(r, &req, &mm);
 	if (layout_plan(&req, &mm, &rng, &lp, &r->diag)) {
@@ -217,9 +221,7 @@ int main(int argc, char **argv)
 	r.proto = BOOT_PROTO_AUTO;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			json = true;
-			break;
+		case 'j': json = true; break;
 		case 'r':
 			if (!parse_size(optarg, &r.ram) || r.ram < MIN_RAM || r.ram > MAX_RAM)
 				return usage_error("bad --ram '%s': want 16M..64T", optarg);
@@ -232,14 +234,12 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "linux64"))
 				r.proto = BOOT_PROTO_LINUX64;
 			else
-				return usage_error("bad --policy '%s': auto, native or linux64", optarg);
+				return usage_error("bad --policy '%s': auto, native or linux64",
+						   optarg);
 			r.policy_name = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return usage_error("%s", "bad option");
+		case 'h': fputs(usage, stdout); return 0;
+		default: return usage_error("%s", "bad option");
 		}
 	}
 	if (optind != argc - 1)

@@ -15,35 +15,35 @@
 struct inspect_report {
 	const char *path;
 	size_t size;
-	const char *policy_name;   /* "auto", "native" or "linux64" */
-	uint32_t proto;            /* enum boot_protocol, as the loader's protocol= */
-	uint32_t policy;           /* ELF_POL_* the verdict was reached with */
+	const char *policy_name;	 /* "auto", "native" or "linux64" */
+	uint32_t proto;			 /* enum boot_protocol, as the loader's protocol= */
+	uint32_t policy;		 /* ELF_POL_* the verdict was reached with */
 	struct validate_verdict verdict; /* validate_choose: linux64 chosen, W^X hint */
-	char why[192];             /* the loader's "linux64: <why>" text, if linux64 */
+	char why[192];			 /* the loader's "linux64: <why>" text, if linux64 */
 
-	bool view_ok;              /* libelf read the headers (listing available) */
+	bool view_ok; /* libelf read the headers (listing available) */
 	struct elfview view;
 
 	/* Verdict: elf_parse, then (native) layout_plan on `ram` bytes. */
 	bool loadable;
-	const char *failed_stage;  /* "validate" or "layout", NULL if loadable */
+	const char *failed_stage; /* "validate" or "layout", NULL if loadable */
 	struct ldr_diag diag;
-	char error_line[512];      /* ldr_format_diag() output */
-	struct elf_image img;      /* valid once elf_parse accepted */
+	char error_line[512]; /* ldr_format_diag() output */
+	struct elf_image img; /* valid once elf_parse accepted */
 	bool parsed;
 
-	uint64_t ram;              /* bytes of USABLE RAM in the synthetic memory map */
+	uint64_t ram; /* bytes of USABLE RAM in the synthetic memory map */
 	bool have_plan;
 	const struct layout_plan *plan;
-	const char *entropy_note;  /* why there is no plan, if there is none */
+	const char *entropy_note; /* why there is no plan, if there is none */
 
 	/* Native policy: the plan over INSPECT_FIT_DRAWS layout keys (inspect_fit.c). */
 	struct inspect_fit {
 		bool checked;
-		uint32_t planned;          /* keys whose plan succeeded */
-		uint32_t reduced, packed;  /* of them, with a reduced / a packed placement */
-		uint32_t min_phys_mbits;   /* lowest physical entropy of any region */
-		char min_name[16];         /* its region */
+		uint32_t planned;	  /* keys whose plan succeeded */
+		uint32_t reduced, packed; /* of them, with a reduced / a packed placement */
+		uint32_t min_phys_mbits;  /* lowest physical entropy of any region */
+		char min_name[16];	  /* its region */
 	} fit;
 };
 

@@ -34,7 +34,8 @@ void inspect_fit(struct inspect_report *r, const struct layout_request *req,
 			f->packed += lp.phys_packed != 0;
 			for (uint32_t i = 0; i < lp.count; i++) {
 				const struct layout_region *g = &lp.r[i];
-				if (g->kind == ASLRBOOT_RGN_GUARD || g->kind == ASLRBOOT_RGN_DIRECT_MAP ||
+				if (g->kind == ASLRBOOT_RGN_GUARD ||
+				    g->kind == ASLRBOOT_RGN_DIRECT_MAP ||
 				    g->phys_mbits >= f->min_phys_mbits)
 					continue;
 				f->min_phys_mbits = g->phys_mbits;
@@ -59,9 +60,10 @@ void inspect_fit_text(const struct inspect_report *r)
 	printf("placement on %llu MiB: %s: %u of %u layout keys planned; %u with a placement "
 	       "reduced by tight memory, %u with one packed (0 bits); lowest physical entropy "
 	       "%u.%03u bits (%s)\n",
-	       U(r->ram >> 20), f->planned == INSPECT_FIT_DRAWS ? "fits on every draw" :
-	       "FAILS on some draws", f->planned, INSPECT_FIT_DRAWS, f->reduced,
-	       f->packed, f->min_phys_mbits / 1000, f->min_phys_mbits % 1000, f->min_name);
+	       U(r->ram >> 20),
+	       f->planned == INSPECT_FIT_DRAWS ? "fits on every draw" : "FAILS on some draws",
+	       f->planned, INSPECT_FIT_DRAWS, f->reduced, f->packed, f->min_phys_mbits / 1000,
+	       f->min_phys_mbits % 1000, f->min_name);
 }
 
 /* ,"placement":{...} (or null) for the JSON report. */

@@ -248,7 +248,9 @@ void inspect_print_json(const struct inspect_report *r)
 		key("e_type", true);
 		printf("%u", r->view.eh.e_type);
 		key("e_type_name", false);
-		str(r->view.eh.e_type == ET_DYN ? "ET_DYN" : r->view.eh.e_type == ET_EXEC ? "ET_EXEC" : "other");
+		str(r->view.eh.e_type == ET_DYN	 ? "ET_DYN" :
+		    r->view.eh.e_type == ET_EXEC ? "ET_EXEC" :
+						   "other");
 		num("e_machine", r->view.eh.e_machine);
 		hex("e_entry", r->view.eh.e_entry);
 		putchar('}');

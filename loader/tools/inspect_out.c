@@ -77,9 +77,9 @@ static void text_listing(const struct elfview *v)
 
 		if (!t)
 			snprintf(buf, sizeof(buf), "0x%x", p->type);
-		printf("  %3zu %-13s 0x%08llx 0x%016llx 0x%08llx 0x%08llx 0x%07llx %s\n", i, t ? t : buf,
-		       U(p->offset), U(p->vaddr), U(p->filesz), U(p->memsz), U(p->align),
-		       pflags(p->flags, f));
+		printf("  %3zu %-13s 0x%08llx 0x%016llx 0x%08llx 0x%08llx 0x%07llx %s\n", i,
+		       t ? t : buf, U(p->offset), U(p->vaddr), U(p->filesz), U(p->memsz),
+		       U(p->align), pflags(p->flags, f));
 	}
 	if (v->has_relro) {
 		uint64_t lo, hi;
@@ -143,9 +143,10 @@ static void text_entropy(const struct inspect_report *r)
 	for (uint32_t i = 0; i < r->plan->count; i++) {
 		const struct layout_region *g = &r->plan->r[i];
 
-		printf("  %-15s %-15s 0x%016llx %4s %6u.%03u %6u.%03u\n", inspect_kind_name(g->kind),
-		       g->name, U(g->size), rprot(g->prot, p), g->virt_mbits / 1000,
-		       g->virt_mbits % 1000, g->phys_mbits / 1000, g->phys_mbits % 1000);
+		printf("  %-15s %-15s 0x%016llx %4s %6u.%03u %6u.%03u\n",
+		       inspect_kind_name(g->kind), g->name, U(g->size), rprot(g->prot, p),
+		       g->virt_mbits / 1000, g->virt_mbits % 1000, g->phys_mbits / 1000,
+		       g->phys_mbits % 1000);
 	}
 	printf("kernel virtual base: %u.%03u bits\n", inspect_kernel_virt_mbits(r) / 1000,
 	       inspect_kernel_virt_mbits(r) % 1000);

@@ -225,9 +225,9 @@ static void *pool_ptr(void *ctx, paddr_t pa, uint64_t len)
 {
 	struct pool_ctx *p = ctx;
 	uint64_t a = pa_addr(pa);
-	return a >= p->base && a - p->base <= p->size && len <= p->size - (a - p->base)
-		       ? p->mem + (a - p->base)
-		       : NULL;
+	return a >= p->base && a - p->base <= p->size && len <= p->size - (a - p->base) ?
+		       p->mem + (a - p->base) :
+		       NULL;
 }
 
 /* pt_build + wx_verify of one plan, medians; returns the table pages. */
@@ -238,8 +238,11 @@ static uint64_t map_cost(const struct layout_plan *plan, uint64_t *build, uint64
 
 	pc.mem = aligned_alloc(4096, pc.size);
 	for (int r = 0; r < reps; r++) {
-		struct pt_pool pool = { .base = plan->pt_phys, .pages = plan->pt_pages,
-					.phys_ptr = pool_ptr, .ctx = &pc, .allow_1g = true };
+		struct pt_pool pool = { .base = plan->pt_phys,
+					.pages = plan->pt_pages,
+					.phys_ptr = pool_ptr,
+					.ctx = &pc,
+					.allow_1g = true };
 		paddr_t cr3;
 		memset(pc.mem, 0, pc.size);
 		uint64_t t0 = bench_now_ns();
@@ -297,7 +300,7 @@ static void bench_plan_map(struct kimg *k)
 int main(int argc, char **argv)
 {
 	static struct kimg k[6];
-	static const char *const names[] = { "k-small", "k-2m", "k-100k-rela",
+	static const char *const names[] = { "k-small",	    "k-2m",	  "k-100k-rela",
 					     "k-100k-relr", "k-64m-rela", "k-64m-relr" };
 	double core[6] = { 0 };
 

@@ -27,9 +27,9 @@
 
 struct series {
 	char name[40];
-	uint64_t *v;         /* raw addresses */
-	double *u;           /* position in [0,1) of the slot space */
-	uint32_t mbits;      /* plan's 1000*log2(slots) */
+	uint64_t *v;	/* raw addresses */
+	double *u;	/* position in [0,1) of the slot space */
+	uint32_t mbits; /* plan's 1000*log2(slots) */
 };
 
 static struct memmap mm;
@@ -172,8 +172,8 @@ static void report(FILE *csv, FILE *hist, const struct series *s)
 		m4 = ++c4[b] > m4 ? c4[b] : m4;
 	}
 	double hbin = -log2((double)m4 / n);
-	fprintf(csv, "%s,%u,%u,%.3f,%.3f,%.3f,%.6g,%.6g,%.6g,%d,%.4f\n", s->name, n, d, slots,
-		hmin, hbin, p16, p256, p4k, bits, bal);
+	fprintf(csv, "%s,%u,%u,%.3f,%.3f,%.3f,%.6g,%.6g,%.6g,%d,%.4f\n", s->name, n, d, slots, hmin,
+		hbin, p16, p256, p4k, bits, bal);
 	printf("| %s | %u | %.3f | %.2f%s | %.2f | %.3g | %.3g | %.3g | %.4f (%d bits) |%s%s\n",
 	       s->name, d, slots, hmin, maxc == 1 ? " (=log2 N, all distinct)" : "", hbin, p16,
 	       p256, p4k, bal, bits,
@@ -222,9 +222,10 @@ static void record(const struct layout_plan *plan, const int *idx, uint32_t k)
 		struct series *v = &s[idx[i]];
 		uint64_t va = va_addr(r->virt);
 		v->v[k] = va;
-		v->u[k] = r->kind == ASLRBOOT_RGN_TRAMPOLINE
-				  ? ram_pos(va)
-				  : (double)(va - LAYOUT_VWIN_LO) / (double)(LAYOUT_VWIN_HI - LAYOUT_VWIN_LO);
+		v->u[k] = r->kind == ASLRBOOT_RGN_TRAMPOLINE ?
+				  ram_pos(va) :
+				  (double)(va - LAYOUT_VWIN_LO) /
+					  (double)(LAYOUT_VWIN_HI - LAYOUT_VWIN_LO);
 		if (r->phys_mbits) {
 			v[1].v[k] = pa_addr(r->phys);
 			v[1].u[k] = ram_pos(pa_addr(r->phys));
@@ -251,7 +252,8 @@ static void write_reports(const char *dir, const char *kernel)
 			     "series,n,distinct,log2_slots,hmin_est,hmin_4096bins,p16,p256,p4096,"
 			     "balance_bits,balance_maxdev");
 	FILE *hist = open_out(dir, "hist.csv", "series,bin,count");
-	FILE *pcsv = open_out(dir, "pairs.csv", "a,b,distinct_deltas,max_delta_repeat,p_indep_16x16");
+	FILE *pcsv =
+		open_out(dir, "pairs.csv", "a,b,distinct_deltas,max_delta_repeat,p_indep_16x16");
 
 	printf("N = %u layouts of %s (4 GiB PC map). Flags: chi-squared p < %g (LOW p; ~0.6%% false\n"
 	       "flags per run), bit bias > 2.5/sqrt(N) = %.4f (BIASED bit, 5 sigma).\n\n",

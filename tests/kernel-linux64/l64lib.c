@@ -81,7 +81,8 @@ const char *l64_check_cpu(uint64_t rflags)
 
 static const char *check_cmdline(const uint8_t *bp, const char **cmdline)
 {
-	const char *cl = (const char *)(uint64_t)(l64_rd32(bp, 0x228) | (uint64_t)l64_rd32(bp, 0x0c8) << 32);
+	const char *cl =
+		(const char *)(uint64_t)(l64_rd32(bp, 0x228) | (uint64_t)l64_rd32(bp, 0x0c8) << 32);
 	uint32_t size = l64_rd32(bp, 0x238), n = 0;
 
 	if (!cl)

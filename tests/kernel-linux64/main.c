@@ -25,7 +25,8 @@ const char l64_name[] = "aslrboot-linux64-kernel";
 /* Absolute link-time addresses in the read-only segment: the kernel's own
  * "relocation table", fixed up below by the load offset. */
 __attribute__((section(".l64reloc"), used)) static const char *names[2] = {
-	"self-relocated pointer", "second pointer",
+	"self-relocated pointer",
+	"second pointer",
 };
 static const char want0[] = "self-relocated pointer";
 

@@ -60,9 +60,9 @@ static const struct step {
 	const char *name;
 	const char *(*run)(void);
 } steps[] = {
-	{"cpu", check_cpu_step},
-	{"identity map", check_map_step},
-	{"boot_params", check_boot_params_step},
+	{ "cpu", check_cpu_step },
+	{ "identity map", check_map_step },
+	{ "boot_params", check_boot_params_step },
 };
 
 static uint64_t g_base, g_rflags, g_phys;
@@ -91,7 +91,8 @@ static const char *check_boot_params_step(void)
 
 void mt_main(uint64_t base, const uint8_t *bp, uint64_t rflags, const char *reloc_why)
 {
-	const char *(*const want[])(void) = {check_cpu_step, check_map_step, check_boot_params_step};
+	const char *(*const want[])(void) = { check_cpu_step, check_map_step,
+					      check_boot_params_step };
 	const char *why = reloc_why;
 
 	g_base = base, g_bp = bp, g_rflags = rflags;

@@ -32,9 +32,10 @@ const char l64_name[] = "aslrboot-uk-shape";
 /* Read-only data holding absolute addresses, listed in .uk_reloc (32-byte
  * aligned: the R segment's p_align is 0x20). */
 static const char word0[] = "relocated rodata pointer", word1[] = "second pointer";
-static const char *const words[2] __attribute__((aligned(32))) = {word0, word1};
-__attribute__((section(".uk_reloc"), used, aligned(8))) static const char *const *const words_reloc[2] = {
-	&words[0], &words[1]};
+static const char *const words[2] __attribute__((aligned(32))) = { word0, word1 };
+__attribute__((section(".uk_reloc"), used,
+	       aligned(8))) static const char *const *const words_reloc[2] = { &words[0],
+									       &words[1] };
 
 /* Initialized data (the file part of the RW segment, 64-byte aligned: its
  * p_align is 0x40). */
@@ -73,8 +74,10 @@ static const char *setup_tls(void)
 	for (uint64_t i = 0; i < memsz; i++)
 		tls_block[i] = i < filesz ? __tdata_start[i] : 0;
 	*(uint64_t *)tp = (uint64_t)tp;
-	__asm__ volatile("wrmsr" : : "c"(0xc0000100), "a"((uint32_t)(uint64_t)tp),
-			 "d"((uint32_t)((uint64_t)tp >> 32)));
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(0xc0000100), "a"((uint32_t)(uint64_t)tp),
+			   "d"((uint32_t)((uint64_t)tp >> 32)));
 	if (uk_tls_value != 0x756b746c73 || uk_tls_zero)
 		return "TLS: __thread variables wrong (PT_TLS image not loaded?)";
 	return 0;

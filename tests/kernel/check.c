@@ -82,7 +82,8 @@ const char *check_info(const struct aslrboot_info *info, struct kinfo *k)
 	k->seed = (const void *)r;
 	if ((r = handoff_find(info, ASLRBOOT_REC_CMDLINE, NULL)))
 		k->cmdline = (const char *)r + sizeof(struct aslrboot_rec_cmdline);
-	if (!handoff_find(info, ASLRBOOT_REC_MEMMAP, NULL) || !handoff_find(info, ASLRBOOT_REC_LOADER, NULL))
+	if (!handoff_find(info, ASLRBOOT_REC_MEMMAP, NULL) ||
+	    !handoff_find(info, ASLRBOOT_REC_LOADER, NULL))
 		return "memmap or loader record missing";
 	if (!(dm = find_region(k, ASLRBOOT_RGN_DIRECT_MAP, 0)) || dm->phys != 0)
 		return "no direct map region";
@@ -160,7 +161,8 @@ static bool ro_alias(const struct kinfo *k, uint64_t pa, uint64_t size)
 {
 	for (uint32_t i = 0; i < k->layout->count; i++) {
 		const struct aslrboot_region *r = &k->rgn[i];
-		if ((r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT || r->kind == ASLRBOOT_RGN_TRAMPOLINE) &&
+		if ((r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT ||
+		     r->kind == ASLRBOOT_RGN_TRAMPOLINE) &&
 		    !(r->prot & ASLRBOOT_PROT_W) && pa >= r->phys && pa - r->phys < r->size &&
 		    r->size - (pa - r->phys) >= size)
 			return true;
@@ -187,9 +189,8 @@ static bool on_leaf(void *arg, const struct pt_leaf *l)
 		if (r->kind == ASLRBOOT_RGN_GUARD || va < r->virt || va - r->virt >= r->size ||
 		    r->size - (va - r->virt) < l->size)
 			continue;
-		if (l->prot != r->prot &&
-		    !(r->kind == ASLRBOOT_RGN_DIRECT_MAP && l->prot == ASLRBOOT_PROT_R &&
-		      ro_alias(k, pa, l->size)))
+		if (l->prot != r->prot && !(r->kind == ASLRBOOT_RGN_DIRECT_MAP &&
+					    l->prot == ASLRBOOT_PROT_R && ro_alias(k, pa, l->size)))
 			w->fail = "a leaf's protection differs from its region";
 		else if (pa != r->phys + (va - r->virt))
 			w->fail = "a leaf maps the wrong frames";
@@ -235,7 +236,8 @@ static const char *check_direct_map(const struct kinfo *k, const struct walk *w)
 	for (uint32_t j = 0; j < w->ndm; j++) {
 		uint64_t cur = w->dm[j].lo;
 		for (uint32_t i = 0; i < mm->count && cur < w->dm[j].hi; i++) {
-			const struct aslrboot_mmap_entry *e = (const void *)(ents + i * mm->entry_size);
+			const struct aslrboot_mmap_entry *e =
+				(const void *)(ents + i * mm->entry_size);
 			uint64_t lo = e->base & ~(PAGE - 1);
 			uint64_t hi = (e->base + e->length + PAGE - 1) & ~(PAGE - 1);
 			if (ram_like(e->type) && lo <= cur && cur < hi)
@@ -255,7 +257,8 @@ const char *check_page_tables(const struct kinfo *k)
 	w.k = k;
 	if (k->layout->count > 64)
 		return "too many regions";
-	if (pt_walk(pa_init(read_cr3() & ~(PAGE - 1)), dm_ptr, (void *)k, on_leaf, &w, NULL) != LDR_OK)
+	if (pt_walk(pa_init(read_cr3() & ~(PAGE - 1)), dm_ptr, (void *)k, on_leaf, &w, NULL) !=
+	    LDR_OK)
 		return w.fail ? w.fail : "page-table walk failed";
 	if (w.fail)
 		return w.fail;
@@ -266,8 +269,9 @@ const char *check_page_tables(const struct kinfo *k)
 		if (r->kind != ASLRBOOT_RGN_GUARD && r->kind != ASLRBOOT_RGN_DIRECT_MAP &&
 		    w.covered[i] != r->size) {
 			static char why[96];
-			ldr_snprintf(why, sizeof(why), "region %s: 0x%llx of 0x%llx bytes mapped", r->name,
-				     (unsigned long long)w.covered[i], (unsigned long long)r->size);
+			ldr_snprintf(why, sizeof(why), "region %s: 0x%llx of 0x%llx bytes mapped",
+				     r->name, (unsigned long long)w.covered[i],
+				     (unsigned long long)r->size);
 			return why;
 		}
 		/* Guards: mapped leaves all lie in non-guard regions, so a
@@ -300,7 +304,8 @@ const char *check_self(const struct kinfo *k)
 		return "a relative relocation was not applied";
 	if (k->layout->kernel_slide == 0)
 		return "running at the link address";
-	if (!find_region(k, ASLRBOOT_RGN_KERNEL_SEGMENT, k->layout->kernel_link_base + k->layout->kernel_slide))
+	if (!find_region(k, ASLRBOOT_RGN_KERNEL_SEGMENT,
+			 k->layout->kernel_link_base + k->layout->kernel_slide))
 		return "kernel_link_base + kernel_slide is not a kernel segment";
 	for (unsigned i = 0; i < sizeof(k->seed->seed); i++)
 		if (k->seed->seed[i])

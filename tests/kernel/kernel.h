@@ -24,7 +24,7 @@ struct kinfo {
 	const struct aslrboot_region *rgn; /* layout->count entries */
 	const struct aslrboot_rec_seed *seed;
 	const char *cmdline;
-	uint64_t direct_map;  /* virtual address of physical 0 */
+	uint64_t direct_map; /* virtual address of physical 0 */
 	uint64_t dm_size;
 };
 

@@ -20,10 +20,10 @@
 /* Ask for a 64 KiB stack and a 1 MiB heap (include/aslrboot.h, PT_NOTE). */
 __asm__(".pushsection .note.aslrboot, \"a\", @note\n"
 	".balign 4\n"
-	".long 9, 24, 1\n"          /* namesz ("aslrboot\0"), descsz, type PARAMS */
+	".long 9, 24, 1\n" /* namesz ("aslrboot\0"), descsz, type PARAMS */
 	".asciz \"aslrboot\"\n"
 	".balign 4\n"
-	".long 1, 0\n"              /* version, flags */
+	".long 1, 0\n"		    /* version, flags */
 	".quad 0x10000, 0x100000\n" /* stack_size, heap_size */
 	".popsection");
 
@@ -90,12 +90,13 @@ static void print_layout(const struct kinfo *k)
 		kprintf("  %s: virt 0x%016llx phys 0x%010llx size 0x%09llx %c%c%c\n", g->name,
 			(unsigned long long)g->virt, (unsigned long long)g->phys,
 			(unsigned long long)g->size, g->prot & ASLRBOOT_PROT_R ? 'r' : '-',
-			g->prot & ASLRBOOT_PROT_W ? 'w' : '-', g->prot & ASLRBOOT_PROT_X ? 'x' : '-');
+			g->prot & ASLRBOOT_PROT_W ? 'w' : '-',
+			g->prot & ASLRBOOT_PROT_X ? 'x' : '-');
 	}
 	if (r) {
 		static const char *const phase[ASLRBOOT_PHASE_COUNT] = {
-			"entry", "file-read", "entropy", "validate", "plan",
-			"copy", "relocate", "page-tables", "fw-exit", "kernel-entry",
+			"entry", "file-read", "entropy",     "validate", "plan",
+			"copy",	 "relocate",  "page-tables", "fw-exit",	 "kernel-entry",
 		};
 		const struct aslrboot_rec_timings *t = (const void *)r;
 		uint64_t prev = t->tsc[0], mhz = t->tsc_hz / 1000000;
@@ -115,9 +116,9 @@ static void print_layout(const struct kinfo *k)
 static void print_entropy(const struct kinfo *k)
 {
 	static const char *const src[] = { "rdseed", "rdrand", "efi-rng", "seed-file",
-					   "jitter", "rndr", "fixed" };
-	static const char *const st[] = { "ok", "absent", "failed", "unhealthy", "distrusted",
-					  "uncredited" };
+					   "jitter", "rndr",   "fixed" };
+	static const char *const st[] = { "ok",	       "absent",     "failed",
+					  "unhealthy", "distrusted", "uncredited" };
 	const struct aslrboot_rec_entropy *e =
 		(const void *)handoff_find(k->info, ASLRBOOT_REC_ENTROPY, 0);
 
@@ -127,8 +128,8 @@ static void print_entropy(const struct kinfo *k)
 				       (uint64_t)i * handoff_entropy_entry_size(e));
 
 		kprintf("  entropy %s: %s, %u bytes, %u bits credited\n",
-			v->source < 7 ? src[v->source] : "?",
-			v->status < 6 ? st[v->status] : "?", v->bytes, v->credited_bits);
+			v->source < 7 ? src[v->source] : "?", v->status < 6 ? st[v->status] : "?",
+			v->bytes, v->credited_bits);
 	}
 }
 
@@ -174,9 +175,8 @@ static const char *check_memory(const struct kinfo *k)
  * to the read-only table.  Same selectors as the trampoline's GDT.
  */
 static const uint64_t own_gdt[3] = {
-	0,
-	0x00af9b000000ffff, /* 0x08: 64-bit code, DPL 0, accessed */
-	0x00cf93000000ffff, /* 0x10: flat data, accessed */
+	0, 0x00af9b000000ffff, /* 0x08: 64-bit code, DPL 0, accessed */
+	0x00cf93000000ffff,    /* 0x10: flat data, accessed */
 };
 static const struct {
 	uint16_t limit;
@@ -209,8 +209,7 @@ static const char *load_own_gdt(void)
 			     : "=m"(now)
 			     : "m"(own_gdtr)
 			     : "rax", "memory");
-	return now.base == own_gdtr.base && now.limit == own_gdtr.limit ? 0
-									: "lgdt did not take";
+	return now.base == own_gdtr.base && now.limit == own_gdtr.limit ? 0 : "lgdt did not take";
 }
 
 static void exit_qemu(bool pass)

@@ -65,7 +65,8 @@ static bool parse_uint(const char *v, uint32_t *out)
 	if (*v < '0' || *v > '9')
 		return false;
 	for (; *v >= '0' && *v <= '9'; v++)
-		if (__builtin_mul_overflow(*out, 10, out) || __builtin_add_overflow(*out, *v - '0', out))
+		if (__builtin_mul_overflow(*out, 10, out) ||
+		    __builtin_add_overflow(*out, *v - '0', out))
 			return false;
 	return !*v || *v == ' ';
 }
@@ -74,10 +75,12 @@ static bool parse_uint(const char *v, uint32_t *out)
 static const char *check_consistent(const struct kinfo *k, uint32_t *absent)
 {
 	const struct aslrboot_rec_seed *sd = k->seed;
-	const struct aslrboot_rec_entropy *e = (const void *)handoff_find(k->info, ASLRBOOT_REC_ENTROPY, 0);
+	const struct aslrboot_rec_entropy *e =
+		(const void *)handoff_find(k->info, ASLRBOOT_REC_ENTROPY, 0);
 	uint32_t used = 0, failed = 0, credit = 0;
 
-	if (!!(sd->flags & ASLRBOOT_SEED_F_WEAK) != (sd->credited_bits < 256) || sd->credited_bits > 512)
+	if (!!(sd->flags & ASLRBOOT_SEED_F_WEAK) != (sd->credited_bits < 256) ||
+	    sd->credited_bits > 512)
 		return "seed: WEAK flag disagrees with credited_bits";
 	/* This loader writes entry_size (protocol 1.1); a reader steps by it. */
 	if (!e || e->entry_size != sizeof(struct aslrboot_entropy_entry) ||

@@ -22,11 +22,11 @@
 #define PTE_PCD (UINT64_C(1) << 4)
 #define PTE_A (UINT64_C(1) << 5)
 #define PTE_D (UINT64_C(1) << 6)
-#define PTE_PS (UINT64_C(1) << 7)  /* leaf at level 2/3; PAT at level 1; reserved at 4 */
+#define PTE_PS (UINT64_C(1) << 7) /* leaf at level 2/3; PAT at level 1; reserved at 4 */
 #define PTE_G (UINT64_C(1) << 8)
-#define PTE_NX (UINT64_C(1) << 63) /* needs EFER.NXE */
+#define PTE_NX (UINT64_C(1) << 63)		   /* needs EFER.NXE */
 #define PTE_ADDR_MASK UINT64_C(0x000ffffffffff000) /* bits 51:12 */
-#define PTE_PA_LIMIT (UINT64_C(1) << 52)            /* architectural MAXPHYADDR cap */
+#define PTE_PA_LIMIT (UINT64_C(1) << 52)	   /* architectural MAXPHYADDR cap */
 
 #define PTE_LEVELS 4
 #define PTE_ENTRIES 512
@@ -37,18 +37,18 @@
 #define PTE_VA_HIGH_BASE (~UINT64_C(0) << (PTE_VA_BITS - 1))
 
 enum pte_kind {
-	PTE_EMPTY,  /* P = 0: everything else is ignored by the CPU */
-	PTE_TABLE,  /* points to the next-level table */
-	PTE_LEAF,   /* maps a page of pte_level_size(level) bytes */
-	PTE_BAD,    /* present with a reserved bit set: the CPU would fault */
+	PTE_EMPTY, /* P = 0: everything else is ignored by the CPU */
+	PTE_TABLE, /* points to the next-level table */
+	PTE_LEAF,  /* maps a page of pte_level_size(level) bytes */
+	PTE_BAD,   /* present with a reserved bit set: the CPU would fault */
 };
 
 /* What one entry contributes to a translation. */
 struct pte_info {
-	paddr_t pa;  /* table or page frame */
-	bool w;      /* RW = 1 */
-	bool x;      /* NX = 0 */
-	bool user;   /* US = 1 */
+	paddr_t pa; /* table or page frame */
+	bool w;	    /* RW = 1 */
+	bool x;	    /* NX = 0 */
+	bool user;  /* US = 1 */
 };
 
 /* log2 of the bytes one entry at `level` covers: 12, 21, 30, 39; 0 if bad.

@@ -18,7 +18,7 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
-#define UART_LSR_THRE 0x20 /* transmit holding register empty */
+#define UART_LSR_THRE 0x20   /* transmit holding register empty */
 #define UART_SPIN_MAX 100000 /* polls per byte */
 
 /* 115200 baud 8N1, FIFOs on and cleared, no interrupts, DTR and RTS. */
