@@ -51,7 +51,7 @@ SHELL_TESTS += scripts/test-make-default.sh scripts/check-format.sh
 all: host targets
 
 deps:
-	@scripts/deps.sh
+	@GNU_EFI_AA64=$(B)/gnu-efi-aa64 scripts/deps.sh
 
 CORE_OBJS := $(patsubst %.c,$(HB)/%.o,$(CORE_SRCS))
 TESTLIB_OBJS := $(patsubst %.c,$(HB)/%.o,$(TESTLIB_SRCS))
