@@ -1,6 +1,7 @@
 # efi/: the UEFI front end, linked with gnu-efi into build/aslrboot.efi.
-# Every CORE_SRCS file, loader/libc.c, efi/*.c and loader/arch/x86_64/*.asm are
-# compiled for the firmware into build/efi/ (gcc or clang: CC=...).
+# Every CORE_SRCS file, loader/libc.c, the generic efi/*.c, efi/cpu_x86_64.c
+# and loader/arch/x86_64/*.asm are compiled for the firmware into build/efi/
+# (gcc or clang: CC=...).  efi/efi-aa64.mk builds the arm64 one.
 TARGETS += $(B)/aslrboot.efi
 SHELL_TESTS += scripts/check-efi.sh
 
@@ -20,7 +21,9 @@ endif
 EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
 	-L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
 
-EFI_C_SRCS := $(CORE_SRCS) loader/libc.c $(wildcard efi/*.c)
+# efi/cpu_<arch>.c: the one architecture-specific file of the front end.
+EFI_GENERIC_SRCS := $(filter-out efi/cpu_%.c,$(wildcard efi/*.c))
+EFI_C_SRCS := $(CORE_SRCS) loader/libc.c $(EFI_GENERIC_SRCS) efi/cpu_x86_64.c
 EFI_ASM_SRCS := $(wildcard loader/arch/x86_64/*.asm)
 EFI_OBJS := $(patsubst %.c,$(EFI_B)/%.o,$(EFI_C_SRCS)) $(patsubst %.asm,$(EFI_B)/%.asm.o,$(EFI_ASM_SRCS))
 
