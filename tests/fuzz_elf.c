@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t p = 0; p < sizeof(policies) / sizeof(policies[0]); p++) {
 		struct elf_image img;
 		struct ldr_diag d;
-		enum ldr_err e = elf_parse(data, size, policies[p], &img, &d);
+		enum ldr_err e = elf_parse(data, size, ELF_MACHINE_X86_64, policies[p], &img, &d);
 
 		CHECK(e < LDR_ERR_COUNT && d.err == e);
 		if (e != LDR_OK)
