@@ -50,17 +50,6 @@ void kprintf(const char *fmt, ...)
 	kputs(buf);
 }
 
-/* First region of `kind` containing va (any, if va == 0). */
-const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, uint64_t va)
-{
-	for (uint32_t i = 0; i < k->layout->count; i++) {
-		const struct aslrboot_region *r = &k->rgn[i];
-		if (r->kind == kind && (!va || (va >= r->virt && va - r->virt < r->size)))
-			return r;
-	}
-	return 0;
-}
-
 /* Is `w` one of the space-separated words of s? */
 static bool has_word(const char *s, const char *w)
 {
@@ -222,7 +211,7 @@ static void exit_qemu(bool pass)
 void kmain(const struct aslrboot_info *info)
 {
 	struct kinfo k = { 0 };
-	const char *why = check_info(info, &k);
+	const char *why = check_info(info, ASLRBOOT_MACHINE_X86_64, &k);
 	const struct aslrboot_region *base;
 
 	if (!why && has_word(k.cmdline, "verbose")) {
@@ -236,7 +225,7 @@ void kmain(const struct aslrboot_info *info)
 	if (!why)
 		why = check_entry_state(&k);
 	if (!why)
-		why = check_page_tables(&k);
+		why = check_live_tables(&k);
 	if (!why)
 		why = check_self(&k);
 	if (!why)
