@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The test kernels' portable checks: the boot-info block and the live page
- * tables (walked with the loader's own walker) against the layout record.
+ * tables (walked with the loader's own walker) against the layout record;
+ * and their reports of the layout, entropy sources and memory map.
  * Freestanding: built into the x86-64 and arm64 test kernels and into the
  * host test that feeds them broken blocks and tables.
  */
@@ -210,4 +211,92 @@ const char *check_page_tables(const struct kinfo *k, uint64_t root, pt_phys_ptr_
 		}
 	}
 	return NULL;
+}
+
+/* Is `w` one of the space-separated words of s? */
+bool has_word(const char *s, const char *w)
+{
+	while (s && *s) {
+		size_t i = 0;
+		while (w[i] && s[i] == w[i])
+			i++;
+		if (!w[i] && (s[i] == ' ' || !s[i]))
+			return true;
+		while (*s && *s != ' ')
+			s++;
+		while (*s == ' ')
+			s++;
+	}
+	return false;
+}
+
+void print_layout(const struct kinfo *k)
+{
+	const struct aslrboot_record *r = handoff_find(k->info, ASLRBOOT_REC_TIMINGS, 0);
+
+	kprintf("aslrboot-test-kernel: %u regions, slide 0x%llx, seed flags 0x%x, %u credited bits\n",
+		k->layout->count, (unsigned long long)k->layout->kernel_slide, k->seed->flags,
+		k->seed->credited_bits);
+	for (uint32_t i = 0; i < k->layout->count; i++) {
+		const struct aslrboot_region *g = &k->rgn[i];
+		kprintf("  %s: virt 0x%016llx phys 0x%010llx size 0x%09llx %c%c%c\n", g->name,
+			(unsigned long long)g->virt, (unsigned long long)g->phys,
+			(unsigned long long)g->size, g->prot & ASLRBOOT_PROT_R ? 'r' : '-',
+			g->prot & ASLRBOOT_PROT_W ? 'w' : '-',
+			g->prot & ASLRBOOT_PROT_X ? 'x' : '-');
+	}
+	if (r) {
+		static const char *const phase[ASLRBOOT_PHASE_COUNT] = {
+			"entry", "file-read", "entropy",     "validate", "plan",
+			"copy",	 "relocate",  "page-tables", "fw-exit",	 "kernel-entry",
+		};
+		const struct aslrboot_rec_timings *t = (const void *)r;
+		uint64_t prev = t->tsc[0], mhz = t->tsc_hz / 1000000;
+		/* Raw cycles too: tsc_hz is 0 where it cannot be calibrated
+		 * (microvm), and scripts/bench.sh reads the cycles. */
+		for (uint32_t i = 1; i < t->count && i < ASLRBOOT_PHASE_COUNT; i++) {
+			if (!t->tsc[i])
+				continue;
+			kprintf("  %s: %llu cycles, %llu us\n", phase[i],
+				(unsigned long long)(t->tsc[i] - prev),
+				(unsigned long long)(mhz ? (t->tsc[i] - prev) / mhz : 0));
+			prev = t->tsc[i];
+		}
+	}
+}
+
+void print_entropy(const struct kinfo *k)
+{
+	static const char *const src[] = { "rdseed", "rdrand", "efi-rng", "seed-file",
+					   "jitter", "rndr",   "fixed" };
+	static const char *const st[] = { "ok",	       "absent",     "failed",
+					  "unhealthy", "distrusted", "uncredited" };
+	const struct aslrboot_rec_entropy *e =
+		(const void *)handoff_find(k->info, ASLRBOOT_REC_ENTROPY, 0);
+
+	for (uint32_t i = 0; e && i < e->count; i++) {
+		const struct aslrboot_entropy_entry *v =
+			(const void *)((const uint8_t *)(e + 1) +
+				       (uint64_t)i * handoff_entropy_entry_size(e));
+
+		kprintf("  entropy %s: %s, %u bytes, %u bits credited\n",
+			v->source < 7 ? src[v->source] : "?", v->status < 6 ? st[v->status] : "?",
+			v->bytes, v->credited_bits);
+	}
+}
+
+/* The word `memmap`: the MEMMAP record, one line per entry, so a test can
+ * see what the loader handed over (e.g. that no range was dropped). */
+void print_memmap(const struct kinfo *k)
+{
+	const struct aslrboot_rec_memmap *mm =
+		(const void *)handoff_find(k->info, ASLRBOOT_REC_MEMMAP, NULL);
+	const uint8_t *ents = (const uint8_t *)(mm + 1);
+
+	for (uint32_t i = 0; mm && i < mm->count; i++) {
+		const struct aslrboot_mmap_entry *e = (const void *)(ents + i * mm->entry_size);
+		kprintf("aslrboot-test-kernel: memmap 0x%llx-0x%llx type %u\n",
+			(unsigned long long)e->base, (unsigned long long)(e->base + e->length),
+			e->type);
+	}
 }

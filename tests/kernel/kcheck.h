@@ -38,6 +38,17 @@ void *kcheck_dm_ptr(void *ctx, paddr_t pa, uint64_t len);
 /* First region of `kind` containing va (any, if va == 0). */
 const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, uint64_t va);
 
+/* Reports, printed with the kernel's kprintf: the layout and the loader's
+ * phase timings, one line per entropy source, the memory map. */
+void print_layout(const struct kinfo *k);
+void print_entropy(const struct kinfo *k);
+void print_memmap(const struct kinfo *k);
+/* Is `w` one of the space-separated words of s? */
+bool has_word(const char *s, const char *w);
+/* Each kernel's output (COM1 on x86-64, a buffer written out through
+ * semihosting on arm64). */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* seed.c: the seed record vs the expect_* words of the command line. */
 const char *check_seed(const struct kinfo *k);
 uint32_t seed_use_and_wipe(const struct kinfo *k);

@@ -28,6 +28,5 @@ const char *check_self(const struct kinfo *k);
 
 /* kmain.c */
 void kputs(const char *s);
-void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
