@@ -85,6 +85,8 @@ static void test_records(void)
 	    "`ASLRBOOT_MACHINE_X86_64` (%d) or `ASLRBOOT_MACHINE_AARCH64` (%d)",
 	    offsetof(struct aslrboot_info, machine), ASLRBOOT_MACHINE_X86_64,
 	    ASLRBOOT_MACHINE_AARCH64);
+	HAS("**`e_machine` = `EM_AARCH64` (%d)**", ASLRBOOT_MACHINE_AARCH64);
+	HAS("`machine` = `ASLRBOOT_MACHINE_AARCH64` (%d)", ASLRBOOT_MACHINE_AARCH64);
 	HAS("Read `machine` only if `header_size >= %zu`", sizeof(struct aslrboot_info));
 	HAS("(%zu in 1.0)", sizeof(struct aslrboot_mmap_entry));
 	HAS("(%zu in 1.1, 56 in 1.0)", sizeof(struct aslrboot_region));
