@@ -23,10 +23,10 @@
 
 #define ASLRBOOT_MAGIC UINT64_C(0x544f4f42524c5341) /* "ASLRBOOT" in memory */
 #define ASLRBOOT_VERSION_MAJOR 1
-#define ASLRBOOT_VERSION_MINOR 1
+#define ASLRBOOT_VERSION_MINOR 2
 #define ASLRBOOT_VERSION ((ASLRBOOT_VERSION_MAJOR << 16) | ASLRBOOT_VERSION_MINOR)
 
-/* Header at the start of the boot-info block (RDI at kernel entry). */
+/* Header at the start of the boot-info block (RDI on x86-64, x0 on arm64). */
 struct aslrboot_info {
 	uint64_t magic;	      /* ASLRBOOT_MAGIC */
 	uint32_t version;     /* major << 16 | minor */
@@ -34,7 +34,18 @@ struct aslrboot_info {
 	uint32_t total_size;  /* header + all records, including END */
 	uint32_t flags;	      /* ASLRBOOT_INFO_F_* */
 	uint64_t info_phys;   /* physical address of this block */
+	/* Since 1.2; a reader reads it only if header_size >= 40. */
+	uint32_t machine;  /* ELF e_machine of the CPU: ASLRBOOT_MACHINE_* */
+	uint32_t reserved; /* 0 */
 };
+
+/* header_size of a 1.0 or 1.1 block (no machine field), the smallest valid. */
+#define ASLRBOOT_INFO_SIZE_1_0 32
+
+/* The machine field: the architecture aslrboot ran on and entered the kernel
+ * on, as ELF e_machine (the kernel image has the same value). */
+#define ASLRBOOT_MACHINE_X86_64 62   /* EM_X86_64 */
+#define ASLRBOOT_MACHINE_AARCH64 183 /* EM_AARCH64 */
 
 #define ASLRBOOT_INFO_F_ASLR_OFF (1u << 0)  /* fixed placement was requested */
 #define ASLRBOOT_INFO_F_VERBOSE (1u << 1)   /* loader ran in verbose mode */
@@ -250,7 +261,9 @@ struct aslrboot_note_params {
 
 #define ASLRBOOT_STATIC_ASSERT(c, m) _Static_assert(c, m)
 #ifndef __cplusplus
-ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_info) == 32, "info header");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_info) == 40, "info header");
+ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_info, machine) == ASLRBOOT_INFO_SIZE_1_0,
+		       "machine offset");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_record) == 8, "record header");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_loader) == 56, "loader record");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_seed) == 88, "seed record");

@@ -89,6 +89,7 @@ static void walk(const void *info)
 	uint32_t by_walk[16] = { 0 };
 	uint64_t off = h->header_size;
 
+	sink += handoff_machine(h); /* inside the header: never past a short block */
 	for (;;) {
 		const struct aslrboot_record *r = (const void *)((const uint8_t *)info + off);
 		CHECK(off + 8 <= h->total_size && r->size >= 8 && r->size % 8 == 0 &&
@@ -130,6 +131,7 @@ static void writer_mode(const uint8_t *data, size_t size)
 	bound = handoff_size_bound(&fx.env, fx.plan.count, fx.mm.count - extra, extra);
 	CHECK(handoff_write(&fx.in, blk, bound, &len) == LDR_OK);
 	CHECK(len <= bound && handoff_check(blk, len, NULL) == LDR_OK);
+	CHECK(handoff_machine((const struct aslrboot_info *)blk) == HANDOFF_MACHINE);
 	walk(blk);
 	for (size_t i = nparam; i + 3 <= size; i += 3) {
 		uint16_t off;

@@ -136,8 +136,16 @@ static void test_header_and_fixed_records(void)
 	size = write_ok(blk, sizeof(blk));
 	EXPECT_EQ(h->magic, ASLRBOOT_MAGIC);
 	EXPECT(memcmp(blk, "ASLRBOOT", 8) == 0);
-	EXPECT_EQ(h->version, (1u << 16) | 1);
-	EXPECT_EQ(h->header_size, 32);
+	EXPECT_EQ(h->version, (1u << 16) | 2);
+	EXPECT_EQ(h->header_size, 40);
+	/* The loader's own architecture, as ELF e_machine. */
+#if defined(__aarch64__) || defined(LDR_ARCH_ARM64)
+	EXPECT_EQ(h->machine, 183);
+#else
+	EXPECT_EQ(h->machine, 62);
+#endif
+	EXPECT_EQ(h->reserved, 0);
+	EXPECT_EQ(handoff_machine(h), h->machine);
 	EXPECT_EQ(h->total_size, size);
 	EXPECT_EQ(h->flags, ASLRBOOT_INFO_F_UEFI);
 	EXPECT_EQ(h->info_phys, 0x5555000);

@@ -102,8 +102,8 @@ static void test_newer_minor(void)
 
 	begin();
 	hdr()->version = (ASLRBOOT_VERSION_MAJOR << 16) | 7;
-	hdr()->header_size = 40;
-	top = 40;
+	hdr()->header_size = 48;
+	top = 48;
 	memcpy(body, &count, 4);
 	memcpy(body + 4, &esz, 4);
 	rec(ASLRBOOT_REC_MEMMAP, 16 + 64, body, sizeof(body));
@@ -111,7 +111,42 @@ static void test_newer_minor(void)
 	EXPECT_ERR(handoff_check(mem, top, NULL), LDR_OK);
 	const struct aslrboot_record *r = handoff_find(mem, ASLRBOOT_REC_MEMMAP, NULL);
 	REQUIRE(r);
-	EXPECT_EQ((const uint8_t *)r - (const uint8_t *)mem, 40);
+	EXPECT_EQ((const uint8_t *)r - (const uint8_t *)mem, 48);
+}
+
+/* 1.0 and 1.1 blocks have a 32-byte header without `machine`: they read,
+ * and handoff_machine says 0 (unknown) rather than reading a record byte. */
+static void test_older_minor(void)
+{
+	static const uint32_t minor[] = { 0, 1 };
+
+	for (size_t i = 0; i < sizeof(minor) / sizeof(minor[0]); i++) {
+		begin();
+		hdr()->version = (ASLRBOOT_VERSION_MAJOR << 16) | minor[i];
+		hdr()->header_size = 32;
+		top = 32;
+		cmdline("old", 3); /* its first bytes sit where `machine` is in 1.2 */
+		end();
+		EXPECT_ERR(handoff_check(mem, top, NULL), LDR_OK);
+		EXPECT_EQ(handoff_machine(hdr()), 0);
+		const struct aslrboot_record *r = handoff_find(mem, ASLRBOOT_REC_CMDLINE, NULL);
+		REQUIRE(r);
+		EXPECT_EQ((const uint8_t *)r - (const uint8_t *)mem, 32);
+	}
+	/* 1.2: the machine field is read; a later minor's longer header too. */
+	begin();
+	hdr()->machine = ASLRBOOT_MACHINE_AARCH64;
+	end();
+	EXPECT_ERR(handoff_check(mem, top, NULL), LDR_OK);
+	EXPECT_EQ(handoff_machine(hdr()), 183);
+	begin();
+	hdr()->version = (ASLRBOOT_VERSION_MAJOR << 16) | 9;
+	hdr()->header_size = 48;
+	hdr()->machine = ASLRBOOT_MACHINE_X86_64;
+	top = 48;
+	end();
+	EXPECT_ERR(handoff_check(mem, top, NULL), LDR_OK);
+	EXPECT_EQ(handoff_machine(hdr()), 62);
 }
 
 static void expect_fail(enum ldr_err want, const char *field, uint64_t len, int line)
@@ -321,7 +356,7 @@ static void test_diag_line(void)
 	end();
 	EXPECT_ERR(handoff_check(mem, top, &d), LDR_E_INFO_REC_SIZE);
 	ldr_format_diag(line, sizeof(line), "boot info", &d);
-	EXPECT(strcmp(line, "error: boot info: record at offset 56: size = 0xc: boot-info record "
+	EXPECT(strcmp(line, "error: boot info: record at offset 64: size = 0xc: boot-info record "
 			    "size < 8 or not a multiple of 8 [E_INFO_REC_SIZE]") == 0);
 }
 
@@ -329,6 +364,7 @@ int main(void)
 {
 	RUN(test_skips_unknown);
 	RUN(test_newer_minor);
+	RUN(test_older_minor);
 	RUN(test_bad_header);
 	RUN(test_bad_record_size);
 	RUN(test_end);

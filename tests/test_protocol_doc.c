@@ -77,7 +77,17 @@ static void test_records(void)
 	    sizeof(struct aslrboot_entropy_entry), ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
 	HAS("| %zu | `uint32_t entry_size` | bytes per entry (%zu in 1.0); step by this |",
 	    offsetof(struct aslrboot_rec_memmap, entry_size), sizeof(struct aslrboot_mmap_entry));
-	HAS("| %d.%d | ENTROPY record", ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
+	HAS("| 1.1 | ENTROPY record");
+	HAS("| %d.%d | Header (§6.1): grew from %d to %zu bytes, with `machine`",
+	    ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR, ASLRBOOT_INFO_SIZE_1_0,
+	    sizeof(struct aslrboot_info));
+	HAS("| %zu | `uint32_t machine` | the architecture, as ELF `e_machine`: "
+	    "`ASLRBOOT_MACHINE_X86_64` (%d) or `ASLRBOOT_MACHINE_AARCH64` (%d)",
+	    offsetof(struct aslrboot_info, machine), ASLRBOOT_MACHINE_X86_64,
+	    ASLRBOOT_MACHINE_AARCH64);
+	HAS("**`e_machine` = `EM_AARCH64` (%d)**", ASLRBOOT_MACHINE_AARCH64);
+	HAS("`machine` = `ASLRBOOT_MACHINE_AARCH64` (%d)", ASLRBOOT_MACHINE_AARCH64);
+	HAS("Read `machine` only if `header_size >= %zu`", sizeof(struct aslrboot_info));
 	HAS("(%zu in 1.0)", sizeof(struct aslrboot_mmap_entry));
 	HAS("(%zu in 1.1, 56 in 1.0)", sizeof(struct aslrboot_region));
 	HAS("`ASLRBOOT_PHASE_COUNT` = %d in 1.0", ASLRBOOT_PHASE_COUNT);

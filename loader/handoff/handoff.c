@@ -77,6 +77,7 @@ static void put_header(struct hw *w, const struct handoff_input *in, uint64_t to
 	if (env->opts.verbose)
 		h.flags |= ASLRBOOT_INFO_F_VERBOSE;
 	h.info_phys = pa_addr(in->plan->info_phys);
+	h.machine = HANDOFF_MACHINE;
 	hw_put(w, &h, sizeof(h));
 }
 

@@ -21,6 +21,13 @@
 #define HANDOFF_MAX_STRING \
 	BOOT_MAX_CMDLINE /* cmdline / module strings are cut to this many bytes */
 
+/* The header's machine field: the architecture this loader is built for. */
+#if defined(__aarch64__) || defined(LDR_ARCH_ARM64)
+#define HANDOFF_MACHINE ASLRBOOT_MACHINE_AARCH64
+#else
+#define HANDOFF_MACHINE ASLRBOOT_MACHINE_X86_64
+#endif
+
 struct handoff_input {
 	const struct boot_env *env;	      /* cmdline, modules, ACPI, flags, options */
 	const struct layout_plan *plan;	      /* regions, slide, direct map, info_phys */

@@ -123,13 +123,14 @@ static enum ldr_err check_header(const struct aslrboot_info *h, uint64_t len, st
 {
 	if (!h || ((uintptr_t)h & 7))
 		return ldr_fail(d, LDR_E_INFO_ALIGN, NULL, -1, "address", (uintptr_t)h);
-	if (len < sizeof(*h))
+	/* Only the 1.0 fields are read here: a 1.0 or 1.1 header is 32 bytes. */
+	if (len < ASLRBOOT_INFO_SIZE_1_0)
 		return ldr_fail(d, LDR_E_INFO_HEADER, NULL, -1, "len", len);
 	if (h->magic != ASLRBOOT_MAGIC)
 		return ldr_fail(d, LDR_E_INFO_MAGIC, NULL, -1, "magic", h->magic);
 	if (h->version >> 16 != ASLRBOOT_VERSION_MAJOR)
 		return ldr_fail(d, LDR_E_INFO_VERSION, NULL, -1, "version", h->version);
-	if (h->header_size < sizeof(*h) || h->header_size % 8)
+	if (h->header_size < ASLRBOOT_INFO_SIZE_1_0 || h->header_size % 8)
 		return ldr_fail(d, LDR_E_INFO_HEADER, NULL, -1, "header_size", h->header_size);
 	if (h->total_size < h->header_size || h->total_size > len)
 		return ldr_fail(d, LDR_E_INFO_HEADER, NULL, -1, "total_size", h->total_size);

@@ -25,6 +25,16 @@
  */
 enum ldr_err handoff_check(const void *info, uint64_t len, struct ldr_diag *diag);
 
+/* The header's machine field (ASLRBOOT_MACHINE_*), or 0 in a 1.0 or 1.1
+ * block, whose header ends before it.  For a block that passed
+ * handoff_check. */
+static inline uint32_t handoff_machine(const struct aslrboot_info *h)
+{
+	return h->header_size >= __builtin_offsetof(struct aslrboot_info, machine) + 4 ?
+		       h->machine :
+		       0;
+}
+
 /* Bytes per ENTROPY entry: entry_size, or 16 in a 1.0 block (where the
  * field was reserved, 0). */
 static inline uint32_t handoff_entropy_entry_size(const struct aslrboot_rec_entropy *e)

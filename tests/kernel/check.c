@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The test kernel's checks, run from inside the booted kernel: the boot-info
- * block, the entry state, its own page tables (walked through the direct
- * map with the loader's own walker) and where it runs.
+ * The x86-64 test kernel's own checks, run from inside the booted kernel:
+ * the entry state, the tables CR3 points to (through kcheck.c) and where it
+ * runs.
  */
 #include "kernel.h"
 #include "../../include/ldr_x86_64.h"
-#include "../../loader/handoff/handoff_read.h"
 #include "../../loader/log.h"
 #include "../../loader/paging/paging.h"
 
@@ -28,7 +27,6 @@
 #define CR4_LA57 (UINT64_C(1) << 12)
 #define CR4_SET (CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
 #define CR4_CLEAR CR4_LA57
-#define INFO_MAX (UINT64_C(1) << 20)
 #define PAGE UINT64_C(4096)
 
 static uint64_t rdmsr(uint32_t msr)
@@ -57,39 +55,6 @@ static uint64_t read_cr3(void)
 	uint64_t v;
 	__asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
 	return v;
-}
-
-const char *check_info(const struct aslrboot_info *info, struct kinfo *k)
-{
-	const struct aslrboot_record *r;
-	const struct aslrboot_region *dm;
-
-	if (!info || (uintptr_t)info % 8 || info->magic != ASLRBOOT_MAGIC)
-		return "boot-info magic";
-	if (info->version >> 16 != ASLRBOOT_VERSION_MAJOR)
-		return "boot-info major version";
-	if (info->total_size > INFO_MAX || handoff_check(info, info->total_size, NULL) != LDR_OK)
-		return "boot-info records malformed";
-	k->info = info;
-	if (!(r = handoff_find(info, ASLRBOOT_REC_LAYOUT, NULL)))
-		return "no layout record";
-	k->layout = (const void *)r;
-	if (k->layout->entry_size != sizeof(struct aslrboot_region))
-		return "layout entry_size";
-	k->rgn = (const void *)(k->layout + 1);
-	if (!(r = handoff_find(info, ASLRBOOT_REC_SEED, NULL)))
-		return "no seed record";
-	k->seed = (const void *)r;
-	if ((r = handoff_find(info, ASLRBOOT_REC_CMDLINE, NULL)))
-		k->cmdline = (const char *)r + sizeof(struct aslrboot_rec_cmdline);
-	if (!handoff_find(info, ASLRBOOT_REC_MEMMAP, NULL) ||
-	    !handoff_find(info, ASLRBOOT_REC_LOADER, NULL))
-		return "memmap or loader record missing";
-	if (!(dm = find_region(k, ASLRBOOT_RGN_DIRECT_MAP, 0)) || dm->phys != 0)
-		return "no direct map region";
-	k->direct_map = dm->virt;
-	k->dm_size = dm->size;
-	return NULL;
 }
 
 /* PROTOCOL.md entry state, as start.S recorded it. */
@@ -133,157 +98,9 @@ const char *check_entry_state(const struct kinfo *k)
 	return NULL;
 }
 
-struct dm_span {
-	uint64_t lo, hi; /* physical, as mapped at direct_map + lo */
-};
-
-struct walk {
-	const struct kinfo *k;
-	uint64_t covered[64];
-	struct dm_span dm[128]; /* maximal runs of the direct map */
-	uint32_t ndm;
-	const char *fail;
-};
-
-static void *dm_ptr(void *ctx, paddr_t pa, uint64_t len)
+const char *check_live_tables(const struct kinfo *k)
 {
-	const struct kinfo *k = ctx;
-	uint64_t end;
-
-	if (__builtin_add_overflow(pa_addr(pa), len, &end) || end > k->dm_size)
-		return NULL;
-	return (void *)(uintptr_t)(k->direct_map + pa_addr(pa));
-}
-
-/* PROTOCOL.md 5: the direct map aliases read-only frames (kernel text and
- * rodata, the trampoline) read-only. */
-static bool ro_alias(const struct kinfo *k, uint64_t pa, uint64_t size)
-{
-	for (uint32_t i = 0; i < k->layout->count; i++) {
-		const struct aslrboot_region *r = &k->rgn[i];
-		if ((r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT ||
-		     r->kind == ASLRBOOT_RGN_TRAMPOLINE) &&
-		    !(r->prot & ASLRBOOT_PROT_W) && pa >= r->phys && pa - r->phys < r->size &&
-		    r->size - (pa - r->phys) >= size)
-			return true;
-	}
-	return false;
-}
-
-/* Every leaf: not W+X, inside regions that agree on its prot and frames. */
-static bool on_leaf(void *arg, const struct pt_leaf *l)
-{
-	struct walk *w = arg;
-	const struct kinfo *k = w->k;
-	uint64_t va = va_addr(l->va), pa = pa_addr(l->pa);
-	bool inside = false;
-
-	if ((l->prot & ASLRBOOT_PROT_W) && (l->prot & ASLRBOOT_PROT_X))
-		w->fail = "a W+X leaf";
-	if (va < PAGE)
-		w->fail = "page 0 is mapped";
-	if (l->user)
-		w->fail = "a user-accessible leaf";
-	for (uint32_t i = 0; i < k->layout->count && !w->fail; i++) {
-		const struct aslrboot_region *r = &k->rgn[i];
-		if (r->kind == ASLRBOOT_RGN_GUARD || va < r->virt || va - r->virt >= r->size ||
-		    r->size - (va - r->virt) < l->size)
-			continue;
-		if (l->prot != r->prot && !(r->kind == ASLRBOOT_RGN_DIRECT_MAP &&
-					    l->prot == ASLRBOOT_PROT_R && ro_alias(k, pa, l->size)))
-			w->fail = "a leaf's protection differs from its region";
-		else if (pa != r->phys + (va - r->virt))
-			w->fail = "a leaf maps the wrong frames";
-		if (r->kind == ASLRBOOT_RGN_DIRECT_MAP && w->ndm && w->dm[w->ndm - 1].hi == pa)
-			w->dm[w->ndm - 1].hi += l->size;
-		else if (r->kind == ASLRBOOT_RGN_DIRECT_MAP && w->ndm < 128)
-			w->dm[w->ndm++] = (struct dm_span){ pa, pa + l->size };
-		else if (r->kind == ASLRBOOT_RGN_DIRECT_MAP)
-			w->fail = "direct map too fragmented to check";
-		w->covered[i] += l->size;
-		inside = true;
-	}
-	if (!inside && !w->fail)
-		w->fail = "a leaf outside every region";
-	return !w->fail;
-}
-
-static bool ram_like(uint32_t type)
-{
-	return type != ASLRBOOT_MEM_RESERVED && type != ASLRBOOT_MEM_BAD;
-}
-
-/* PROTOCOL.md 5: every whole RAM-like page is in the direct map, and
- * nothing outside RAM-like pages (MMIO, holes) is. */
-static const char *check_direct_map(const struct kinfo *k, const struct walk *w)
-{
-	const struct aslrboot_rec_memmap *mm =
-		(const void *)handoff_find(k->info, ASLRBOOT_REC_MEMMAP, NULL);
-	const uint8_t *ents = (const uint8_t *)(mm + 1);
-
-	for (uint32_t i = 0; i < mm->count; i++) {
-		const struct aslrboot_mmap_entry *e = (const void *)(ents + i * mm->entry_size);
-		uint64_t lo = (e->base + PAGE - 1) & ~(PAGE - 1);
-		uint64_t hi = (e->base + e->length) & ~(PAGE - 1);
-		bool in = false;
-		if (!ram_like(e->type) || hi > k->dm_size || lo >= hi)
-			continue;
-		for (uint32_t j = 0; j < w->ndm && !in; j++)
-			in = w->dm[j].lo <= lo && hi <= w->dm[j].hi;
-		if (!in)
-			return "RAM missing from the direct map";
-	}
-	for (uint32_t j = 0; j < w->ndm; j++) {
-		uint64_t cur = w->dm[j].lo;
-		for (uint32_t i = 0; i < mm->count && cur < w->dm[j].hi; i++) {
-			const struct aslrboot_mmap_entry *e =
-				(const void *)(ents + i * mm->entry_size);
-			uint64_t lo = e->base & ~(PAGE - 1);
-			uint64_t hi = (e->base + e->length + PAGE - 1) & ~(PAGE - 1);
-			if (ram_like(e->type) && lo <= cur && cur < hi)
-				cur = hi; /* entries are sorted: keep sweeping */
-		}
-		if (cur < w->dm[j].hi)
-			return "the direct map covers a hole or MMIO";
-	}
-	return NULL;
-}
-
-const char *check_page_tables(const struct kinfo *k)
-{
-	static struct walk w;
-	const char *why;
-
-	w.k = k;
-	if (k->layout->count > 64)
-		return "too many regions";
-	if (pt_walk(pa_init(read_cr3() & ~(PAGE - 1)), dm_ptr, (void *)k, on_leaf, &w, NULL) !=
-	    LDR_OK)
-		return w.fail ? w.fail : "page-table walk failed";
-	if (w.fail)
-		return w.fail;
-	if ((why = check_direct_map(k, &w)))
-		return why;
-	for (uint32_t i = 0; i < k->layout->count; i++) {
-		const struct aslrboot_region *r = &k->rgn[i];
-		if (r->kind != ASLRBOOT_RGN_GUARD && r->kind != ASLRBOOT_RGN_DIRECT_MAP &&
-		    w.covered[i] != r->size) {
-			static char why[96];
-			ldr_snprintf(why, sizeof(why), "region %s: 0x%llx of 0x%llx bytes mapped",
-				     r->name, (unsigned long long)w.covered[i],
-				     (unsigned long long)r->size);
-			return why;
-		}
-		/* Guards: mapped leaves all lie in non-guard regions, so a
-		 * guard is unmapped iff it overlaps none of them. */
-		for (uint32_t j = 0; r->kind == ASLRBOOT_RGN_GUARD && j < k->layout->count; j++) {
-			const struct aslrboot_region *o = &k->rgn[j];
-			if (o->kind != ASLRBOOT_RGN_GUARD && o->virt < r->virt + r->size &&
-			    r->virt < o->virt + o->size)
-				return "a guard region is mapped";
-		}
-	}
-	return NULL;
+	return check_page_tables(k, read_cr3() & ~(PAGE - 1), kcheck_dm_ptr, (void *)k);
 }
 
 /* Relocated through R_X86_64_RELATIVE: the loader had to apply it. */

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../include/aslrboot.h"
+#include "kcheck.h"
 
 /* Registers as _start found them (start.S fills this, in this order). */
 struct entry_regs {
@@ -17,32 +17,16 @@ struct entry_regs {
 };
 extern struct entry_regs entry_regs;
 
-/* What the checks learned from the boot-info block. */
-struct kinfo {
-	const struct aslrboot_info *info;
-	const struct aslrboot_rec_layout *layout;
-	const struct aslrboot_region *rgn; /* layout->count entries */
-	const struct aslrboot_rec_seed *seed;
-	const char *cmdline;
-	uint64_t direct_map; /* virtual address of physical 0 */
-	uint64_t dm_size;
-};
-
-/* check.c: each returns NULL or a short reason for the FAIL line. */
-const char *check_info(const struct aslrboot_info *info, struct kinfo *k);
+/* check.c (x86-64 specific; the portable checks are in kcheck.h): each
+ * returns NULL or a short reason for the FAIL line. */
 const char *check_entry_state(const struct kinfo *k);
 /* sse.c, the one file built with SSE allowed: 0 if its vector code ran right. */
 int sse_check(void);
-const char *check_page_tables(const struct kinfo *k);
+/* check_page_tables over the tables CR3 points to, through the direct map. */
+const char *check_live_tables(const struct kinfo *k);
 const char *check_self(const struct kinfo *k);
-
-/* seed.c: the seed record vs the expect_* words of the command line. */
-const char *check_seed(const struct kinfo *k);
-uint32_t seed_use_and_wipe(const struct kinfo *k);
 
 /* kmain.c */
 void kputs(const char *s);
-void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, uint64_t va);
 
 #endif

@@ -50,105 +50,6 @@ void kprintf(const char *fmt, ...)
 	kputs(buf);
 }
 
-/* First region of `kind` containing va (any, if va == 0). */
-const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, uint64_t va)
-{
-	for (uint32_t i = 0; i < k->layout->count; i++) {
-		const struct aslrboot_region *r = &k->rgn[i];
-		if (r->kind == kind && (!va || (va >= r->virt && va - r->virt < r->size)))
-			return r;
-	}
-	return 0;
-}
-
-/* Is `w` one of the space-separated words of s? */
-static bool has_word(const char *s, const char *w)
-{
-	while (s && *s) {
-		size_t i = 0;
-		while (w[i] && s[i] == w[i])
-			i++;
-		if (!w[i] && (s[i] == ' ' || !s[i]))
-			return true;
-		while (*s && *s != ' ')
-			s++;
-		while (*s == ' ')
-			s++;
-	}
-	return false;
-}
-
-static void print_layout(const struct kinfo *k)
-{
-	const struct aslrboot_record *r = handoff_find(k->info, ASLRBOOT_REC_TIMINGS, 0);
-
-	kprintf("aslrboot-test-kernel: %u regions, slide 0x%llx, seed flags 0x%x, %u credited bits\n",
-		k->layout->count, (unsigned long long)k->layout->kernel_slide, k->seed->flags,
-		k->seed->credited_bits);
-	for (uint32_t i = 0; i < k->layout->count; i++) {
-		const struct aslrboot_region *g = &k->rgn[i];
-		kprintf("  %s: virt 0x%016llx phys 0x%010llx size 0x%09llx %c%c%c\n", g->name,
-			(unsigned long long)g->virt, (unsigned long long)g->phys,
-			(unsigned long long)g->size, g->prot & ASLRBOOT_PROT_R ? 'r' : '-',
-			g->prot & ASLRBOOT_PROT_W ? 'w' : '-',
-			g->prot & ASLRBOOT_PROT_X ? 'x' : '-');
-	}
-	if (r) {
-		static const char *const phase[ASLRBOOT_PHASE_COUNT] = {
-			"entry", "file-read", "entropy",     "validate", "plan",
-			"copy",	 "relocate",  "page-tables", "fw-exit",	 "kernel-entry",
-		};
-		const struct aslrboot_rec_timings *t = (const void *)r;
-		uint64_t prev = t->tsc[0], mhz = t->tsc_hz / 1000000;
-		/* Raw cycles too: tsc_hz is 0 where it cannot be calibrated
-		 * (microvm), and scripts/bench.sh reads the cycles. */
-		for (uint32_t i = 1; i < t->count && i < ASLRBOOT_PHASE_COUNT; i++) {
-			if (!t->tsc[i])
-				continue;
-			kprintf("  %s: %llu cycles, %llu us\n", phase[i],
-				(unsigned long long)(t->tsc[i] - prev),
-				(unsigned long long)(mhz ? (t->tsc[i] - prev) / mhz : 0));
-			prev = t->tsc[i];
-		}
-	}
-}
-
-static void print_entropy(const struct kinfo *k)
-{
-	static const char *const src[] = { "rdseed", "rdrand", "efi-rng", "seed-file",
-					   "jitter", "rndr",   "fixed" };
-	static const char *const st[] = { "ok",	       "absent",     "failed",
-					  "unhealthy", "distrusted", "uncredited" };
-	const struct aslrboot_rec_entropy *e =
-		(const void *)handoff_find(k->info, ASLRBOOT_REC_ENTROPY, 0);
-
-	for (uint32_t i = 0; e && i < e->count; i++) {
-		const struct aslrboot_entropy_entry *v =
-			(const void *)((const uint8_t *)(e + 1) +
-				       (uint64_t)i * handoff_entropy_entry_size(e));
-
-		kprintf("  entropy %s: %s, %u bytes, %u bits credited\n",
-			v->source < 7 ? src[v->source] : "?", v->status < 6 ? st[v->status] : "?",
-			v->bytes, v->credited_bits);
-	}
-}
-
-/* The word `memmap`: the MEMMAP record, one line per entry, so a test can
- * see what the loader handed over (e.g. that no range was dropped). */
-static void print_memmap(const struct kinfo *k)
-{
-	const struct aslrboot_rec_memmap *mm =
-		(const void *)handoff_find(k->info, ASLRBOOT_REC_MEMMAP, NULL);
-	const uint8_t *ents = (const uint8_t *)(mm + 1);
-
-	for (uint32_t i = 0; mm && i < mm->count; i++) {
-		const struct aslrboot_mmap_entry *e = (const void *)(ents + i * mm->entry_size);
-		kprintf("aslrboot-test-kernel: memmap 0x%llx-0x%llx type %u\n",
-			(unsigned long long)e->base, (unsigned long long)(e->base + e->length),
-			e->type);
-	}
-}
-
 /* The heap is writable and .bss was zeroed. */
 static const char *check_memory(const struct kinfo *k)
 {
@@ -222,7 +123,7 @@ static void exit_qemu(bool pass)
 void kmain(const struct aslrboot_info *info)
 {
 	struct kinfo k = { 0 };
-	const char *why = check_info(info, &k);
+	const char *why = check_info(info, ASLRBOOT_MACHINE_X86_64, &k);
 	const struct aslrboot_region *base;
 
 	if (!why && has_word(k.cmdline, "verbose")) {
@@ -236,7 +137,7 @@ void kmain(const struct aslrboot_info *info)
 	if (!why)
 		why = check_entry_state(&k);
 	if (!why)
-		why = check_page_tables(&k);
+		why = check_live_tables(&k);
 	if (!why)
 		why = check_self(&k);
 	if (!why)

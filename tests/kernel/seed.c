@@ -10,7 +10,7 @@
  * Source names: rdseed rdrand efi_rng seed_file jitter rndr fixed; '+'
  * separates them too (QEMU's -initrd splits Multiboot modules at ',').
  */
-#include "kernel.h"
+#include "kcheck.h"
 #include "../../loader/handoff/handoff_read.h"
 #include "../../rand/sha256.h"
 

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The test kernels' portable checks (x86-64 and arm64 alike, and the host
+ * test that feeds them broken blocks): the boot-info block, the live page
+ * tables against the layout record, the seed record.
+ */
+#ifndef TEST_KCHECK_H
+#define TEST_KCHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../include/aslrboot.h"
+#include "../../loader/paging/paging.h"
+
+/* What the checks learned from the boot-info block. */
+struct kinfo {
+	const struct aslrboot_info *info;
+	const struct aslrboot_rec_layout *layout;
+	const struct aslrboot_region *rgn; /* layout->count entries */
+	const struct aslrboot_rec_seed *seed;
+	const char *cmdline;
+	uint64_t direct_map; /* virtual address of physical 0 */
+	uint64_t dm_size;
+};
+
+/* kcheck.c: each returns NULL or a short reason for the FAIL line. */
+/* The block is well-formed, states `machine`, has the records the kernel needs. */
+const char *check_info(const struct aslrboot_info *info, uint32_t machine, struct kinfo *k);
+/* Walk the tables at physical `root` (the 512-entry tree), reading table
+ * pages through phys_ptr: no W+X, user or page-0 leaf; every leaf inside a
+ * region with its prot and frames; every region mapped whole, guards not at
+ * all; the direct map exactly the RAM-like memory. */
+const char *check_page_tables(const struct kinfo *k, uint64_t root, pt_phys_ptr_fn phys_ptr,
+			      void *ctx);
+/* phys_ptr for check_page_tables inside the kernel: through the direct map. */
+void *kcheck_dm_ptr(void *ctx, paddr_t pa, uint64_t len);
+/* First region of `kind` containing va (any, if va == 0). */
+const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, uint64_t va);
+
+/* Reports, printed with the kernel's kprintf: the layout and the loader's
+ * phase timings, one line per entropy source, the memory map. */
+void print_layout(const struct kinfo *k);
+void print_entropy(const struct kinfo *k);
+void print_memmap(const struct kinfo *k);
+/* Is `w` one of the space-separated words of s? */
+bool has_word(const char *s, const char *w);
+/* Each kernel's output (COM1 on x86-64, a buffer written out through
+ * semihosting on arm64). */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* seed.c: the seed record vs the expect_* words of the command line. */
+const char *check_seed(const struct kinfo *k);
+uint32_t seed_use_and_wipe(const struct kinfo *k);
+
+#endif

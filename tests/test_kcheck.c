@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The test kernels' portable checks (tests/kernel/kcheck.c, seed.c) on the
+ * host: loader_run() over the fake platform gives a real boot-info block
+ * and real tables, which the checks must accept; then each broken promise
+ * (a W+X leaf, a page missing, a region's frames or size wrong, RAM left
+ * out of the direct map, another machine, a seed record that contradicts
+ * itself) must be caught with its reason.  Entries are located and forged
+ * through the architecture's own pte helpers, so the test runs over the
+ * x86-64 and the arm64 descriptor format alike.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elfgen.h"
+#include "fake_platform.h"
+#include "harness.h"
+#include "loader/arch/arch.h"
+#include "loader/handoff/handoff.h"
+#include "loader/loader.h"
+#include "tests/kernel/kcheck.h"
+
+#define ARENA_BASE UINT64_C(0x1000000)
+#define ARENA_SIZE (UINT64_C(64) << 20)
+
+static char out[8192]; /* what kprintf printed */
+
+void kprintf(const char *fmt, ...)
+{
+	size_t n = strlen(out);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out + n, sizeof(out) - n, fmt, ap);
+	va_end(ap);
+}
+
+struct booted {
+	struct fake_platform fp;
+	struct boot_env env;
+	struct entry_state st;
+	struct aslrboot_info *info;
+	struct kinfo k;
+	uint8_t *kernel;
+	size_t ksize;
+};
+
+/* The entry of the leaf mapping va, found with the format's own decoder. */
+static uint64_t *leaf_slot(struct booted *b, uint64_t va, int *level)
+{
+	paddr_t t = b->st.cr3;
+
+	for (int l = PTE_LEVELS; l >= 1; l--) {
+		uint64_t *tab = b->fp.ops.phys_ptr(&b->fp, t, PTE_TABLE_SIZE);
+		uint64_t *e = tab ? &tab[pte_index(va, l)] : NULL;
+		struct pte_info pi;
+
+		if (!e)
+			return NULL;
+		switch (pte_decode(l, *e, &pi)) {
+		case PTE_LEAF: *level = l; return e;
+		case PTE_TABLE: t = pi.pa; break;
+		default: return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Host pointer for a kernel virtual address, through the live tables. */
+static void *vptr(struct booted *b, uint64_t va, uint64_t len)
+{
+	int level;
+	uint64_t *e = leaf_slot(b, va, &level);
+	struct pte_info pi;
+
+	if (!e || pte_decode(level, *e, &pi) != PTE_LEAF)
+		return NULL;
+	return b->fp.ops.phys_ptr(&b->fp, pa_add(pi.pa, va & (pte_level_size(level) - 1)), len);
+}
+
+static bool boot(struct booted *b, const char *cmdline)
+{
+	memset(b, 0, sizeof(*b));
+	out[0] = '\0';
+	b->kernel = elfgen_default(&b->ksize);
+	fake_init(&b->fp, ARENA_BASE, ARENA_SIZE);
+	fake_env(&b->fp, &b->env, b->kernel, b->ksize);
+	if (cmdline)
+		b->env.cmdline = cmdline;
+	if (loader_run(&b->env, &b->fp.ops, &b->st) != LDR_OK)
+		return false;
+	b->info = vptr(b, va_addr(b->st.info), sizeof(*b->info));
+	return b->info && !check_info(b->info, HANDOFF_MACHINE, &b->k);
+}
+
+static void unboot(struct booted *b)
+{
+	fake_free(&b->fp);
+	free(b->kernel);
+}
+
+static const char *tables(struct booted *b)
+{
+	return check_page_tables(&b->k, pa_addr(b->st.cr3), b->fp.ops.phys_ptr, &b->fp);
+}
+
+/* The record's region of `kind` (a writable pointer into the block). */
+static struct aslrboot_region *region(struct booted *b, uint32_t kind)
+{
+	return (struct aslrboot_region *)find_region(&b->k, kind, 0);
+}
+
+#define EXPECT_WHY(got, want)                                                       \
+	do {                                                                        \
+		const char *g_ = (got);                                             \
+		if (!g_ || strncmp(g_, want, strlen(want)) != 0)                    \
+			harness_fail(__FILE__, __LINE__, "got \"%s\", want \"%s\"", \
+				     g_ ? g_ : "(pass)", want);                     \
+	} while (0)
+
+static void test_real_boot_passes(void)
+{
+	struct booted b;
+
+	REQUIRE(boot(&b, NULL));
+	EXPECT(tables(&b) == NULL);
+	EXPECT(check_seed(&b.k) == NULL);
+	print_entropy(&b.k);
+	EXPECT(strstr(out, "entropy fixed: uncredited, 32 bytes, 0 bits credited") != NULL);
+	unboot(&b);
+}
+
+static void test_machine(void)
+{
+	struct booted b;
+
+	REQUIRE(boot(&b, NULL));
+	EXPECT_WHY(check_info(b.info, HANDOFF_MACHINE == 62 ? 183 : 62, &b.k),
+		   "boot-info machine is not this CPU's");
+	/* The same block as 1.1 wrote it: a 32-byte header, no machine stated. */
+	memmove((uint8_t *)b.info + 32, (uint8_t *)b.info + 40, b.info->total_size - 40);
+	b.info->header_size = 32;
+	b.info->total_size -= 8;
+	b.info->version = ASLRBOOT_VERSION_MAJOR << 16 | 1;
+	EXPECT_WHY(check_info(b.info, HANDOFF_MACHINE, &b.k),
+		   "boot-info machine is not this CPU's");
+	unboot(&b);
+	REQUIRE(boot(&b, NULL));
+	b.info->magic ^= 1;
+	EXPECT_WHY(check_info(b.info, HANDOFF_MACHINE, &b.k), "boot-info magic");
+	unboot(&b);
+}
+
+/* A text leaf made writable too: bits of the RW and the RX encodings of the
+ * same frame, combined until the format's decoder says W and X. */
+static void test_wx_leaf(void)
+{
+	struct booted b;
+	const struct aslrboot_region *text;
+	struct pte_info pi;
+	uint64_t *e, w, x, d, wx = 0;
+	int level;
+
+	REQUIRE(boot(&b, NULL));
+	text = find_region(&b.k, ASLRBOOT_RGN_KERNEL_SEGMENT,
+			   b.k.layout->kernel_link_base + b.k.layout->kernel_slide);
+	REQUIRE(text && text->prot == (ASLRBOOT_PROT_R | ASLRBOOT_PROT_X));
+	e = leaf_slot(&b, text->virt, &level);
+	REQUIRE(e && pte_decode(level, *e, &pi) == PTE_LEAF);
+	w = pte_leaf(level, pi.pa, ASLRBOOT_PROT_R | ASLRBOOT_PROT_W);
+	x = pte_leaf(level, pi.pa, ASLRBOOT_PROT_R | ASLRBOOT_PROT_X);
+	d = w ^ x;
+	REQUIRE(__builtin_popcountll(d) <= 8);
+	for (uint64_t m = 0; m < UINT64_C(1) << __builtin_popcountll(d) && !wx; m++) {
+		uint64_t c = w & ~d, bit = 0;
+		for (int i = 0; i < 64; i++)
+			if (d >> i & 1)
+				c |= ((m >> bit++ & 1) ? w : x) & (UINT64_C(1) << i);
+		if (pte_decode(level, c, &pi) == PTE_LEAF && pi.w && pi.x)
+			wx = c;
+	}
+	REQUIRE(wx);
+	*e = wx;
+	EXPECT_WHY(tables(&b), "a W+X leaf");
+	unboot(&b);
+}
+
+static void test_missing_page(void)
+{
+	struct booted b;
+	const struct aslrboot_region *st;
+	uint64_t *e;
+	int level;
+
+	REQUIRE(boot(&b, NULL));
+	st = region(&b, ASLRBOOT_RGN_STACK);
+	REQUIRE(st);
+	e = leaf_slot(&b, st->virt, &level);
+	REQUIRE(e);
+	*e = 0;
+	EXPECT_WHY(tables(&b), "region stack: ");
+	unboot(&b);
+}
+
+static void test_layout_lies(void)
+{
+	struct booted b;
+	struct aslrboot_region *r;
+
+	REQUIRE(boot(&b, NULL));
+	r = region(&b, ASLRBOOT_RGN_HEAP);
+	REQUIRE(r);
+	r->phys += 0x1000;
+	EXPECT_WHY(tables(&b), "a leaf maps the wrong frames");
+	r->phys -= 0x1000;
+	r->size -= 0x1000;
+	EXPECT_WHY(tables(&b), "a leaf outside every region");
+	r->size += 0x1000;
+	r->prot |= ASLRBOOT_PROT_X;
+	EXPECT_WHY(tables(&b), "a leaf's protection differs from its region");
+	r->prot &= ~ASLRBOOT_PROT_X;
+	EXPECT(tables(&b) == NULL);
+	r = region(&b, ASLRBOOT_RGN_GUARD);
+	REQUIRE(r);
+	r->virt = region(&b, ASLRBOOT_RGN_STACK)->virt;
+	EXPECT_WHY(tables(&b), "a guard region is mapped");
+	unboot(&b);
+}
+
+/* A reserved memory-map entry turned USABLE: RAM the direct map lacks. */
+static void test_direct_map(void)
+{
+	struct booted b;
+	const struct aslrboot_rec_memmap *mm;
+	struct aslrboot_mmap_entry *e = NULL;
+
+	REQUIRE(boot(&b, NULL));
+	mm = (const void *)handoff_find(b.info, ASLRBOOT_REC_MEMMAP, NULL);
+	REQUIRE(mm);
+	for (uint32_t i = 0; i < mm->count && !e; i++) {
+		struct aslrboot_mmap_entry *c =
+			(void *)((uint8_t *)(uintptr_t)(mm + 1) + (uint64_t)i * mm->entry_size);
+		if (c->type == ASLRBOOT_MEM_RESERVED && c->length >= 0x1000 &&
+		    c->base + c->length <= b.k.dm_size)
+			e = c;
+	}
+	REQUIRE(e);
+	e->type = ASLRBOOT_MEM_USABLE;
+	EXPECT_WHY(tables(&b), "RAM missing from the direct map");
+	unboot(&b);
+}
+
+static void test_seed_record(void)
+{
+	struct booted b;
+	struct aslrboot_rec_seed *sd;
+
+	REQUIRE(boot(&b, "expect_credit=256"));
+	EXPECT_WHY(check_seed(&b.k), "seed: credited_bits is not what this machine offers");
+	unboot(&b);
+	REQUIRE(boot(&b, "expect_sources=rdseed"));
+	EXPECT_WHY(check_seed(&b.k), "seed: sources_used is not what this machine offers");
+	unboot(&b);
+	REQUIRE(boot(&b, "expect_sources=fixed expect_weak=1 expect_credit=0"));
+	EXPECT(check_seed(&b.k) == NULL);
+	sd = (struct aslrboot_rec_seed *)b.k.seed;
+	sd->flags ^= ASLRBOOT_SEED_F_WEAK;
+	EXPECT_WHY(check_seed(&b.k), "seed: WEAK flag disagrees with credited_bits");
+	sd->flags ^= ASLRBOOT_SEED_F_WEAK;
+	sd->sources_used |= 1u << ASLRBOOT_SRC_RDRAND;
+	EXPECT_WHY(check_seed(&b.k), "seed: source masks disagree with the entropy record");
+	unboot(&b);
+}
+
+int main(void)
+{
+	RUN(test_real_boot_passes);
+	RUN(test_machine);
+	RUN(test_wx_leaf);
+	RUN(test_missing_page);
+	RUN(test_layout_lies);
+	RUN(test_direct_map);
+	RUN(test_seed_record);
+	return harness_done();
+}
