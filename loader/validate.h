@@ -31,7 +31,9 @@ struct validate_verdict {
 
 /*
  * Parse buf into *img for protocol `proto` (the loader and aslrboot-inspect
- * share this).  native: the native validator.  linux64: ELF_POL_LINUX64.
+ * share this).  native: the native validator.  linux64: ELF_POL_LINUX64;
+ * E_CONFIG where the architecture has no linux64 (LDR_ARCH_LINUX64 = 0 in
+ * arch/arch.h), and there auto is the native validator alone.
  * auto:
  *   1. the native validator accepts it: native;
  *   2. it refuses, and the image carries an aslrboot note: that error;
