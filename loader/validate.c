@@ -5,6 +5,7 @@
  */
 #include "validate.h"
 
+#include "arch/arch.h"
 #include "log.h"
 #include "protos/proto.h"
 #include "state.h"
@@ -18,6 +19,10 @@ enum ldr_err validate_choose(const void *buf, uint64_t size, uint16_t machine, u
 	bool auto_ = proto == BOOT_PROTO_AUTO;
 
 	*v = (struct validate_verdict){ .proto = proto, .aslr_off = aslr_off };
+	/* The Linux x86 boot protocol exists on x86-64 only (arch.h). */
+	if (proto == BOOT_PROTO_LINUX64 && !LDR_ARCH_LINUX64)
+		return ldr_fail(d, LDR_E_CONFIG, "protocol=linux64 is x86-64 only", -1, "protocol",
+				proto);
 	if (proto == BOOT_PROTO_LINUX64) {
 		err = elf_parse(buf, size, machine, ELF_POL_LINUX64, img, d);
 		v->linux64 = !err;
@@ -32,7 +37,7 @@ enum ldr_err validate_choose(const void *buf, uint64_t size, uint16_t machine, u
 		err = elf_parse(buf, size, machine, 0, img, &nd);
 	if (d)
 		*d = nd;
-	if (!err || !auto_)
+	if (!err || !auto_ || !LDR_ARCH_LINUX64)
 		return err;
 	/* Written for us (an aslrboot note), or not even self-relocating. */
 	if (elf_parse(buf, size, machine, ELF_POL_LINUX64, img, &ld) || img->has_note)
@@ -91,7 +96,6 @@ enum ldr_err stage_validate(struct loader_state *s)
 {
 	struct validate_verdict v;
 	struct ldr_diag d = { 0 };
-	char why[192];
 	enum ldr_err err;
 
 	if (!s->env->kernel || !s->env->kernel_size) {
@@ -108,13 +112,17 @@ enum ldr_err stage_validate(struct loader_state *s)
 		return err;
 	}
 	s->proto = &proto_native;
+#if LDR_ARCH_LINUX64
 	if (v.linux64) {
+		char why[192];
+
 		validate_why(&v, &s->img, why, sizeof(why));
 		log_printf(
 			"linux64: %s; booting with the Linux 64-bit protocol, W^X NOT enforced\n",
 			why);
 		s->proto = &proto_linux64;
 	}
+#endif
 	stage_mark(s, ASLRBOOT_PHASE_VALIDATE);
 	return LDR_OK;
 }
