@@ -44,6 +44,7 @@ include elf/elf.mk
 include rand/rand.mk
 include loader/loader.mk
 -include efi/efi.mk
+-include efi/efi-aa64.mk
 -include multiboot/multiboot.mk
 include tests/tests.mk
 SHELL_TESTS += scripts/test-make-default.sh scripts/check-format.sh

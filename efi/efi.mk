@@ -60,8 +60,11 @@ SHELL_TESTS += scripts/test-efi-boot.sh scripts/test-efi-aslr.sh scripts/test-ef
 
 # make run: the test kernel at a random layout, verbose, serial on the
 # terminal; QEMU exits by itself (isa-debug-exit: 33 = the kernel passed).
+# make run ARCH=arm64: the same under AAVMF (run-aa64, efi/efi-aa64.mk).
 RUN_DIR := $(B)/run
-run:
+.PHONY: run-x86_64
+run: run-$(if $(filter arm64,$(ARCH)),aa64,x86_64)
+run-x86_64:
 	@scripts/deps.sh
 	$(MAKE) targets
 	@mkdir -p $(RUN_DIR)
