@@ -2,8 +2,8 @@
 # Plain `make` in a fresh clone builds everything the README promises: the
 # default goal is `all` (not the first rule an included fragment defines),
 # and its dry run (-n: nothing is built) in an empty build directory makes
-# build/aslrboot.efi, build/aslrboot.mb, the test kernel and the host tool
-# aslrboot-inspect.  Prints "ok"/"FAIL" lines and a RESULT line.
+# build/aslrboot.efi, build/aslrboot.mb, build/aslrboot-aa64.efi, the test
+# kernels and the host tool aslrboot-inspect.  Prints "ok"/"FAIL" lines and a RESULT line.
 cd "$(dirname "$0")/.." || exit 1
 passed=0 failed=0
 check() { # description, command...
@@ -22,6 +22,8 @@ builds() { grep -qE -- "$1" "$tmp/plan"; }
 check "make builds $fresh/aslrboot.efi" builds "mv $fresh/aslrboot\.efi\.tmp $fresh/aslrboot\.efi$"
 check "make builds $fresh/aslrboot.mb" builds "cp $fresh/multiboot/aslrboot\.mb $fresh/aslrboot\.mb$"
 check "make builds the test kernel" builds "-o $fresh/kernel/test-kernel\.elf$"
+check "make builds $fresh/aslrboot-aa64.efi" builds "mv $fresh/aslrboot-aa64\.efi\.tmp $fresh/aslrboot-aa64\.efi$"
+check "make builds the arm64 test kernel" builds "mv $fresh/kernel-aa64\.elf\.tmp $fresh/kernel-aa64\.elf$"
 check "make builds aslrboot-inspect" builds " $fresh/aslrboot-inspect$"
 check "nothing was built by the dry run" [ ! -e "$fresh" ]
 echo "RESULT passed=$passed failed=$failed"
