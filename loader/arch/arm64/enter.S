@@ -40,6 +40,7 @@ aslrboot_tramp_start:
 	// starts with its MMU off; eret to the next instruction at EL1h.
 	mov	x1, #HCR_EL2_RW
 	msr	hcr_el2, x1
+	isb					// E2H = 0 from here: _el1 names EL1
 	mrs	x1, cnthctl_el2
 	orr	x1, x1, #CNTHCTL_EL1PCTEN_PCEN
 	msr	cnthctl_el2, x1
