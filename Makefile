@@ -1,6 +1,7 @@
 # aslrboot - top-level Makefile.  One entry point:
 #   make            build everything that exists (host tools + tests, firmware images)
-#   make test       scripts/deps.sh, then gcc and clang host builds, all tests, fuzz smoke run
+#   make test       scripts/deps.sh, then gcc and clang host builds (and the core over
+#                   the arm64 page-table format, tests/mk/arm64.mk), all tests, fuzz smoke run
 #   make run        build and boot the demo kernel in QEMU/OVMF
 #   make fuzz       fuzz every parser for FUZZ_SECONDS each (default 60)
 #   make CC=clang   build with clang instead of gcc
@@ -102,9 +103,11 @@ fuzz: $(FUZZ_BINS)
 test: deps
 	$(MAKE) -j2 host targets CC=gcc HB=$(B)/host-gcc
 	$(MAKE) -j2 host CC=clang HB=$(B)/host-clang
+	$(MAKE) -j2 host-arm64 LDR_ARCH=arm64 CC=gcc HB=$(B)/host-gcc-arm64
 	$(MAKE) -j2 $(FUZZ_BINS)
 	@B=$(B) scripts/run-tests.sh \
 	  $(foreach t,$(HOST_TESTS),$(B)/host-gcc/tests/$(t) $(B)/host-clang/tests/$(t)) \
+	  $(foreach t,$(ARM64_HOST_TESTS),$(B)/host-gcc-arm64/tests/$(t)) \
 	  $(SHELL_TESTS) \
 	  $(foreach f,$(FUZZERS),scripts/fuzz-smoke.sh:$(f))
 

@@ -33,18 +33,34 @@
 #define ELF_MAX_ALIGN (UINT64_C(1) << 21)      /* 2 MiB: more eats entropy */
 #define ELF_MAX_RELOCS (UINT64_C(1) << 21)     /* RELA entries + RELR words */
 
+/*
+ * Machines (e_machine values) the validator knows: x86-64 and AArch64.  The
+ * caller says which one it expects (elf_parse's `machine`); the loader passes
+ * ELF_MACHINE_NATIVE, the architecture it was built for, so it never accepts
+ * an image for the other one.
+ */
+#define ELF_MACHINE_X86_64 62
+#define ELF_MACHINE_AARCH64 183
+#if defined(__aarch64__) || defined(LDR_ARCH_ARM64)
+#define ELF_MACHINE_NATIVE ELF_MACHINE_AARCH64
+#else
+#define ELF_MACHINE_NATIVE ELF_MACHINE_X86_64
+#endif
+
 /* Policy knobs; zero = the strict native protocol. */
 #define ELF_POL_ALLOW_EXEC_NORELOC \
 	(1u << 0) /* accept ET_EXEC without relocations (aslr=off only) */
 #define ELF_POL_LINUX64 \
-	(1u << 1) /* self-relocating kernel: skip W^X and relocation checks
+	(1u << 1) /* self-relocating x86-64 kernel: skip W^X and relocation checks
 					(shared pages, W+X, text relocations, relocation targets); accept
 					p_align < 4 KiB, offsets not congruent to the address,
-					PT_TLS; PT_DYNAMIC is never read.  Bounds checks stay. */
+					PT_TLS; PT_DYNAMIC is never read.  Bounds checks stay.
+					Any other machine: E_MACHINE. */
 #define ELF_POL_INSPECT \
 	(1u << 2) /* differential tests: accept PT_INTERP/PT_TLS/DT_NEEDED/undefined
-					symbols and COPY/TLS/IRELATIVE relocations (bounds-checked,
-					counted in stats.inspect_only, never applied) */
+					symbols and COPY/TLS/IRELATIVE relocations (AArch64: also
+					TLSDESC; bounds-checked, counted in stats.inspect_only,
+					never applied) */
 
 #define ELF_PF_X 1u
 #define ELF_PF_W 2u
@@ -76,7 +92,8 @@ struct elf_seg {
 	uint64_t page_end;   /* align_up(link address + memsz, 4K) */
 };
 
-/* Relocation type counts, for aslrboot-inspect and tests. */
+/* Relocation type counts, for aslrboot-inspect and tests.  abs64 counts
+ * R_X86_64_64 or R_AARCH64_ABS64; the others the type of that name. */
 struct elf_reloc_stats {
 	uint64_t relative, abs64, glob_dat, jump_slot; /* RELA by type */
 	uint64_t relr_words;			       /* RELR table words */
@@ -87,9 +104,9 @@ struct elf_reloc_stats {
 struct elf_image {
 	const uint8_t *file; /* the validated bytes (never re-read from disk) */
 	uint64_t file_size;
-	uint16_t type; /* ET_DYN or ET_EXEC */
-	uint16_t machine;
-	uint64_t entry; /* link-time e_entry */
+	uint16_t type;	  /* ET_DYN or ET_EXEC */
+	uint16_t machine; /* e_machine: ELF_MACHINE_X86_64 or ELF_MACHINE_AARCH64 */
+	uint64_t entry;	  /* link-time e_entry */
 
 	uint32_t nsegs; /* PT_LOADs with p_memsz > 0, ascending link address */
 	struct elf_seg segs[ELF_MAX_LOAD];
@@ -109,8 +126,8 @@ struct elf_image {
 	uint64_t relr_off, relr_count;	/* words */
 	uint64_t symtab_off, sym_count; /* symbols addressable by relocations */
 	struct elf_reloc_stats stats;
-	/* Every RELA and JMPREL entry was validated as an 8-byte aligned
-	 * R_X86_64_RELATIVE into a writable segment: elf_relocate applies them
+	/* Every RELA and JMPREL entry was validated as a RELATIVE (the
+	 * machine's) into a writable segment: elf_relocate applies them
 	 * without re-checking each one (what a unikernel's linker emits). */
 	bool rela_relative_only;
 
@@ -130,10 +147,12 @@ struct elf_image {
 };
 
 /* Validate `size` bytes at `buf` into *img (headers, segments, entry,
- * notes, dynamic section, relocations).
+ * notes, dynamic section, relocations) as an image for `machine`
+ * (ELF_MACHINE_*: e_machine must equal it; E_MACHINE otherwise, and for a
+ * machine the validator does not know).
  * On failure returns the distinct code and fills *diag (may be NULL). */
-enum ldr_err elf_parse(const void *buf, uint64_t size, uint32_t policy, struct elf_image *img,
-		       struct ldr_diag *diag);
+enum ldr_err elf_parse(const void *buf, uint64_t size, uint16_t machine, uint32_t policy,
+		       struct elf_image *img, struct ldr_diag *diag);
 
 /*
  * W^X incompatibility of an image whose headers elf_parse accepted under some
@@ -191,9 +210,10 @@ enum ldr_err elf_load(const struct elf_image *img, const struct elf_placement *p
  * Apply RELA, JMPREL and RELR relocations for the placement, reading the
  * tables from img->file and writing into the loaded copies (RELA and JMPREL
  * first, then RELR): RELATIVE stores place(A), RELR turns each word w
- * into place(w), R_X86_64_64 stores place(S) + A, GLOB_DAT and JUMP_SLOT
- * place(S) (place = elf_place_va; SHN_ABS and undefined symbols are not
- * placed).  E_RANGE for a missing seg_mem[] or invalid units.  With units
+ * into place(w), R_X86_64_64 and R_AARCH64_ABS64 store place(S) + A,
+ * GLOB_DAT and JUMP_SLOT place(S) on x86-64 (its psABI: S) and place(S) + A
+ * on AArch64 (AAELF64: S + A) (place = elf_place_va; SHN_ABS and undefined
+ * symbols are not placed).  E_RANGE for a missing seg_mem[] or invalid units.  With units
  * that share one offset it cannot fail otherwise on an image elf_parse
  * accepted; with differing ones, E_RELOC_RANGE (field "value") for an address
  * outside every unit, possibly after earlier entries were written.  A no-op

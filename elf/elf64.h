@@ -90,6 +90,21 @@
 #define R_X86_64_TPOFF64 18
 #define R_X86_64_IRELATIVE 37
 
+/* AArch64 (AAELF64, "Dynamic relocations"; the TLS ones under their Linux names). */
+#define R_AARCH64_NONE 0
+#define R_AARCH64_ABS64 257
+#define R_AARCH64_ABS32 258
+#define R_AARCH64_PREL32 261
+#define R_AARCH64_COPY 1024
+#define R_AARCH64_GLOB_DAT 1025
+#define R_AARCH64_JUMP_SLOT 1026
+#define R_AARCH64_RELATIVE 1027
+#define R_AARCH64_TLS_DTPMOD 1028
+#define R_AARCH64_TLS_DTPREL 1029
+#define R_AARCH64_TLS_TPREL 1030
+#define R_AARCH64_TLSDESC 1031
+#define R_AARCH64_IRELATIVE 1032
+
 #define ELF64_R_SYM(i) ((uint32_t)((i) >> 32))
 #define ELF64_R_TYPE(i) ((uint32_t)(i))
 #define ELF64_R_INFO(s, t) (((uint64_t)(s) << 32) | (uint32_t)(t))

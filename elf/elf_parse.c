@@ -15,8 +15,21 @@ static enum ldr_err fail(struct ldr_diag *d, enum ldr_err e, const char *what, i
 	return ldr_fail(d, e, what, i, field, v);
 }
 
+_Static_assert(ELF_MACHINE_X86_64 == EM_X86_64 && ELF_MACHINE_AARCH64 == EM_AARCH64,
+	       "elf.h's machine numbers are e_machine values");
+
+/* The machine the caller expects, one the validator has relocation rules
+ * for; the Linux 64-bit boot protocol is x86-64's. */
+static bool machine_ok(uint16_t m, uint16_t want, uint32_t policy)
+{
+	if (m != want || (m != EM_X86_64 && m != EM_AARCH64))
+		return false;
+	return m == EM_X86_64 || !(policy & ELF_POL_LINUX64);
+}
+
 /* Magic, class, byte order, version, machine, type, header size. */
-static enum ldr_err check_ehdr(const Elf64_Ehdr *eh, struct ldr_diag *d)
+static enum ldr_err check_ehdr(const Elf64_Ehdr *eh, uint16_t machine, uint32_t policy,
+			       struct ldr_diag *d)
 {
 	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
 
@@ -31,7 +44,7 @@ static enum ldr_err check_ehdr(const Elf64_Ehdr *eh, struct ldr_diag *d)
 			    eh->e_ident[EI_VERSION]);
 	if (eh->e_version != EV_CURRENT)
 		return fail(d, LDR_E_VERSION, EHDR, -1, "e_version", eh->e_version);
-	if (eh->e_machine != EM_X86_64)
+	if (!machine_ok(eh->e_machine, machine, policy))
 		return fail(d, LDR_E_MACHINE, EHDR, -1, "e_machine", eh->e_machine);
 	/* ET_EXEC is decided once we know whether it carries relocations. */
 	if (eh->e_type != ET_DYN && eh->e_type != ET_EXEC)
@@ -337,8 +350,8 @@ static enum ldr_err parse_phdrs(struct elf_image *img, const Elf64_Ehdr *eh, str
 	return check_dynamic(img, eh, seen.dyn, d);
 }
 
-enum ldr_err elf_parse(const void *buf, uint64_t size, uint32_t policy, struct elf_image *img,
-		       struct ldr_diag *diag)
+enum ldr_err elf_parse(const void *buf, uint64_t size, uint16_t machine, uint32_t policy,
+		       struct elf_image *img, struct ldr_diag *diag)
 {
 	Elf64_Ehdr eh;
 	enum ldr_err err;
@@ -353,8 +366,8 @@ enum ldr_err elf_parse(const void *buf, uint64_t size, uint32_t policy, struct e
 	if (!buf || size < sizeof(eh))
 		return fail(diag, LDR_E_TRUNCATED, "file", -1, "size", size);
 	__builtin_memcpy(&eh, buf, sizeof(eh));
-	if ((err = check_ehdr(&eh, diag)) || (err = check_phdr_table(&eh, size, diag)) ||
-	    (err = check_shdrs(&eh, size, diag)))
+	if ((err = check_ehdr(&eh, machine, policy, diag)) ||
+	    (err = check_phdr_table(&eh, size, diag)) || (err = check_shdrs(&eh, size, diag)))
 		return err;
 	img->type = eh.e_type;
 	img->machine = eh.e_machine;

@@ -79,68 +79,105 @@ static enum ldr_err sym_value(const struct pass *ps, uint32_t sym, int64_t n, ui
 	return shndx == SHN_ABS ? LDR_OK : place(ps, *S, "relocation", n, S);
 }
 
-static void count(struct elf_image *img, uint32_t type)
+/* What a relocation type does, on either machine. */
+enum rkind {
+	RK_BAD,	     /* not supported: refused */
+	RK_NONE,     /* ignored */
+	RK_RELATIVE, /* B + A: place(A) */
+	RK_ABS64,    /* S + A */
+	RK_GLOB_DAT,
+	RK_JUMP_SLOT,
+	RK_INSPECT, /* COPY, TLS, IRELATIVE: ELF_POL_INSPECT only, never applied */
+};
+
+/* The x86-64 psABI's and AAELF64's ("Dynamic relocations") 64-bit dynamic
+ * types; no 32-bit ones. */
+static enum rkind kind_of(uint16_t machine, uint32_t type)
+{
+	if (machine == EM_AARCH64) {
+		switch (type) {
+		case R_AARCH64_NONE: return RK_NONE;
+		case R_AARCH64_RELATIVE: return RK_RELATIVE;
+		case R_AARCH64_ABS64: return RK_ABS64;
+		case R_AARCH64_GLOB_DAT: return RK_GLOB_DAT;
+		case R_AARCH64_JUMP_SLOT: return RK_JUMP_SLOT;
+		case R_AARCH64_COPY:
+		case R_AARCH64_TLS_DTPMOD:
+		case R_AARCH64_TLS_DTPREL:
+		case R_AARCH64_TLS_TPREL:
+		case R_AARCH64_TLSDESC:
+		case R_AARCH64_IRELATIVE: return RK_INSPECT;
+		}
+		return RK_BAD;
+	}
+	switch (type) {
+	case R_X86_64_NONE: return RK_NONE;
+	case R_X86_64_RELATIVE: return RK_RELATIVE;
+	case R_X86_64_64: return RK_ABS64;
+	case R_X86_64_GLOB_DAT: return RK_GLOB_DAT;
+	case R_X86_64_JUMP_SLOT: return RK_JUMP_SLOT;
+	case R_X86_64_COPY:
+	case R_X86_64_DTPMOD64:
+	case R_X86_64_DTPOFF64:
+	case R_X86_64_TPOFF64:
+	case R_X86_64_IRELATIVE: return RK_INSPECT;
+	}
+	return RK_BAD;
+}
+
+static void count(struct elf_image *img, enum rkind k)
 {
 	struct elf_reloc_stats *st = &img->stats;
 
-	if (type == R_X86_64_RELATIVE)
+	if (k == RK_RELATIVE)
 		st->relative++;
-	else if (type == R_X86_64_64)
+	else if (k == RK_ABS64)
 		st->abs64++;
-	else if (type == R_X86_64_GLOB_DAT)
+	else if (k == RK_GLOB_DAT)
 		st->glob_dat++;
-	else if (type == R_X86_64_JUMP_SLOT)
+	else if (k == RK_JUMP_SLOT)
 		st->jump_slot++;
 	else
 		st->inspect_only++;
 }
 
-/* Types ordinary distro PIEs use that a kernel never may (ELF_POL_INSPECT only). */
-static bool inspect_only(const struct pass *ps, uint32_t type)
-{
-	return (ps->img->policy & ELF_POL_INSPECT) &&
-	       (type == R_X86_64_COPY || type == R_X86_64_DTPMOD64 || type == R_X86_64_DTPOFF64 ||
-		type == R_X86_64_TPOFF64 || type == R_X86_64_IRELATIVE);
-}
-
 /*
  * One Elf64_Rela: type on the allow-list (no 32-bit types), target inside a
  * writable segment, symbol index in range.
- * Any byte offset is a legal target (the psABI asks no alignment; compilers
- * emit packed {u16 limit; u64 base} descriptor templates with the 8-byte
- * field at offset 2): every store is an 8-byte memcpy, one unaligned mov.
+ * Any byte offset is a legal target (the x86-64 psABI asks no alignment;
+ * compilers emit packed {u16 limit; u64 base} descriptor templates with the
+ * 8-byte field at offset 2): every store is an 8-byte memcpy, one unaligned
+ * move.  AArch64 images get the same rule.
  */
 static enum ldr_err rela_one(const struct pass *ps, const uint8_t *e, int64_t n)
 {
 	uint64_t off = rd_le64(e), info = rd_le64(e + 8), add = rd_le64(e + 16), S, val;
 	uint32_t type = ELF64_R_TYPE(info), seg;
+	enum rkind k = kind_of(ps->img->machine, type);
 	uint64_t len = 8;
 	enum ldr_err err;
 
-	switch (type) {
-	case R_X86_64_NONE: return LDR_OK;
-	case R_X86_64_RELATIVE:
-	case R_X86_64_64:
-	case R_X86_64_GLOB_DAT:
-	case R_X86_64_JUMP_SLOT: break;
-	default:
-		if (!inspect_only(ps, type))
-			return ldr_fail(ps->d, LDR_E_RELOC_TYPE, "relocation", n, "r_type", type);
+	if (k == RK_NONE)
+		return LDR_OK;
+	if (k == RK_BAD || (k == RK_INSPECT && !(ps->img->policy & ELF_POL_INSPECT)))
+		return ldr_fail(ps->d, LDR_E_RELOC_TYPE, "relocation", n, "r_type", type);
+	if (k == RK_INSPECT)
 		len = 1; /* COPY targets have the copied object's size and alignment */
-	}
 	if ((err = target(ps, off, len, LDR_E_RELOC_RANGE, "relocation", n, &seg)))
 		return err;
-	if (type == R_X86_64_RELATIVE) {
+	if (k == RK_RELATIVE) {
 		/* B + A: where A runs, modulo 2^64 as in the psABI */
 		if ((err = place(ps, add, "relocation", n, &val)))
 			return err;
-	} else if ((err = sym_value(ps, ELF64_R_SYM(info), n, &S)))
+	} else if ((err = sym_value(ps, ELF64_R_SYM(info), n, &S))) {
 		return err;
-	else
-		val = type == R_X86_64_64 ? S + add : S;
+	} else {
+		/* x86-64's GLOB_DAT and JUMP_SLOT are S; AArch64's are S + A. */
+		val = k == RK_ABS64 || ps->img->machine == EM_AARCH64 ? S + add : S;
+	}
 	if (!ps->pl)
-		count(ps->img, type);
-	else if (!inspect_only(ps, type))
+		count(ps->img, k);
+	else if (k != RK_INSPECT)
 		__builtin_memcpy(where(ps, seg, off), &val, sizeof(val));
 	return LDR_OK;
 }

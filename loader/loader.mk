@@ -16,6 +16,14 @@ LOADER_TARGET_ONLY := loader/libc.c
 CORE_SRCS += $(filter-out $(LOADER_TARGET_ONLY),$(wildcard loader/*.c)) \
 	$(wildcard loader/protos/*.c loader/layout/*.c loader/paging/*.c loader/handoff/*.c) \
 	$(wildcard loader/arch/$(LDR_ARCH)/*.c)
+# LDR_ARCH=arm64 on another host (the arm64 host tests): arch.h picks the
+# port by LDR_ARCH_ARM64.  linux64 is the Linux x86 boot protocol: x86-64
+# only (LDR_ARCH_LINUX64 in loader/arch/arch.h).
+ifeq ($(LDR_ARCH),arm64)
+HOST_CFLAGS += -DLDR_ARCH_ARM64
+CORE_SRCS := $(filter-out loader/protos/linux64.c loader/protos/linux64_boot.c \
+	loader/protos/bootparams.c,$(CORE_SRCS))
+endif
 
 # The host tool built from this code.
 include loader/tools/tools.mk

@@ -5,36 +5,42 @@
  */
 #include "validate.h"
 
+#include "arch/arch.h"
 #include "log.h"
 #include "protos/proto.h"
 #include "state.h"
 
-enum ldr_err validate_choose(const void *buf, uint64_t size, uint32_t proto, bool aslr_off,
-			     struct elf_image *img, struct validate_verdict *v, struct ldr_diag *d)
+enum ldr_err validate_choose(const void *buf, uint64_t size, uint16_t machine, uint32_t proto,
+			     bool aslr_off, struct elf_image *img, struct validate_verdict *v,
+			     struct ldr_diag *d)
 {
 	struct ldr_diag nd = { 0 }, ld = { 0 };
 	enum ldr_err err, werr;
 	bool auto_ = proto == BOOT_PROTO_AUTO;
 
 	*v = (struct validate_verdict){ .proto = proto, .aslr_off = aslr_off };
+	/* The Linux x86 boot protocol exists on x86-64 only (arch.h). */
+	if (proto == BOOT_PROTO_LINUX64 && !LDR_ARCH_LINUX64)
+		return ldr_fail(d, LDR_E_CONFIG, "protocol=linux64 is x86-64 only", -1, "protocol",
+				proto);
 	if (proto == BOOT_PROTO_LINUX64) {
-		err = elf_parse(buf, size, ELF_POL_LINUX64, img, d);
+		err = elf_parse(buf, size, machine, ELF_POL_LINUX64, img, d);
 		v->linux64 = !err;
 		return err;
 	}
-	err = elf_parse(buf, size, aslr_off ? ELF_POL_ALLOW_EXEC_NORELOC : 0, img, &nd);
+	err = elf_parse(buf, size, machine, aslr_off ? ELF_POL_ALLOW_EXEC_NORELOC : 0, img, &nd);
 	/* aslr=off lets the native validator take an ET_EXEC without
 	 * relocations; a boot-protocol kernel not written for us still goes on
 	 * to the linux64 checks, as it would with aslr=on. */
 	if (!err && aslr_off && auto_ && !img->has_note &&
 	    (img->has_pvh_note || img->has_linux_note))
-		err = elf_parse(buf, size, 0, img, &nd);
+		err = elf_parse(buf, size, machine, 0, img, &nd);
 	if (d)
 		*d = nd;
-	if (!err || !auto_)
+	if (!err || !auto_ || !LDR_ARCH_LINUX64)
 		return err;
 	/* Written for us (an aslrboot note), or not even self-relocating. */
-	if (elf_parse(buf, size, ELF_POL_LINUX64, img, &ld) || img->has_note)
+	if (elf_parse(buf, size, machine, ELF_POL_LINUX64, img, &ld) || img->has_note)
 		return err;
 	/* Never turn a W^X refusal into an RWX boot unless the image says it is
 	 * Linux; whichever native error came first. */
@@ -90,15 +96,15 @@ enum ldr_err stage_validate(struct loader_state *s)
 {
 	struct validate_verdict v;
 	struct ldr_diag d = { 0 };
-	char why[192];
 	enum ldr_err err;
 
 	if (!s->env->kernel || !s->env->kernel_size) {
 		d = (struct ldr_diag){ .err = LDR_E_NO_KERNEL, .what = "kernel", .index = -1 };
 		return stage_diag(s, LDR_E_NO_KERNEL, &d);
 	}
-	err = validate_choose(s->env->kernel, s->env->kernel_size, s->env->opts.protocol,
-			      s->env->opts.aslr_off, &s->img, &v, &d);
+	/* Only images for the architecture the loader runs on. */
+	err = validate_choose(s->env->kernel, s->env->kernel_size, ELF_MACHINE_NATIVE,
+			      s->env->opts.protocol, s->env->opts.aslr_off, &s->img, &v, &d);
 	if (err) {
 		stage_diag(s, err, &d);
 		if (v.hint)
@@ -106,13 +112,17 @@ enum ldr_err stage_validate(struct loader_state *s)
 		return err;
 	}
 	s->proto = &proto_native;
+#if LDR_ARCH_LINUX64
 	if (v.linux64) {
+		char why[192];
+
 		validate_why(&v, &s->img, why, sizeof(why));
 		log_printf(
 			"linux64: %s; booting with the Linux 64-bit protocol, W^X NOT enforced\n",
 			why);
 		s->proto = &proto_linux64;
 	}
+#endif
 	stage_mark(s, ASLRBOOT_PHASE_VALIDATE);
 	return LDR_OK;
 }

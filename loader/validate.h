@@ -30,8 +30,13 @@ struct validate_verdict {
 	"protocol=linux64 enters it at its link address through the Linux 64-bit protocol"
 
 /*
- * Parse buf into *img for protocol `proto` (the loader and aslrboot-inspect
- * share this).  native: the native validator.  linux64: ELF_POL_LINUX64.
+ * Parse buf into *img as an image for `machine` (ELF_MACHINE_*: the loader
+ * passes ELF_MACHINE_NATIVE) and protocol `proto` (the loader and
+ * aslrboot-inspect share this).  native: the native validator.  linux64:
+ * ELF_POL_LINUX64 (x86-64 only: an AArch64 image gets E_MACHINE, and under
+ * auto stays with the native verdict); E_CONFIG where the loader's own
+ * architecture has no linux64 (LDR_ARCH_LINUX64 = 0 in arch/arch.h), and
+ * there auto is the native validator alone.
  * auto:
  *   1. the native validator accepts it: native;
  *   2. it refuses, and the image carries an aslrboot note: that error;
@@ -47,8 +52,9 @@ struct validate_verdict {
  * still goes to step 2, so the choice of protocol never depends on aslr=.
  * On error *d holds the diag to print (the native one, or the W^X one).
  */
-enum ldr_err validate_choose(const void *buf, uint64_t size, uint32_t proto, bool aslr_off,
-			     struct elf_image *img, struct validate_verdict *v, struct ldr_diag *d);
+enum ldr_err validate_choose(const void *buf, uint64_t size, uint16_t machine, uint32_t proto,
+			     bool aslr_off, struct elf_image *img, struct validate_verdict *v,
+			     struct ldr_diag *d);
 
 /* The reason text of the linux64 log line (v->linux64): which option or
  * native refusal chose the protocol, and whether the image is placed at

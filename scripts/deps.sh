@@ -7,6 +7,7 @@ set -euo pipefail
 PKGS=(
   build-essential clang clang-format lld llvm libclang-rt-14-dev
   nasm gnu-efi libelf-dev
+  gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   qemu-system-x86 ovmf
   grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools dosfstools
   gnuplot-nox zstd xz-utils lz4 python3

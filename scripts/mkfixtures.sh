@@ -8,8 +8,15 @@
 #   clang-shared.elf      clang + lld, -shared
 #   gcc-packed-dtr.elf    gcc + GNU ld, packed GDTR/IDTR templates: RELATIVE at offset 2
 #   clang-packed-dtr.elf  clang + lld, the same (RELRO template and RW data)
-# and real.list (one file name per line).  Every image uses the flags the
-# native protocol asks for: 4 KiB pages, separate code, no text relocations.
+# and real.list (one file name per line); with the Debian cross toolchain
+# (aarch64-linux-gnu-gcc; clang's aarch64 target and lld), AArch64 ones:
+#   aa64-gcc-static-pie.elf  GNU ld, -static-pie (R_AARCH64_RELATIVE)
+#   aa64-gcc-shared.elf      GNU ld, -shared (ABS64, GLOB_DAT, JUMP_SLOT, weak undefined)
+#   aa64-gcc-relr.elf        GNU ld, -z pack-relative-relocs (only if that ld emits DT_RELR)
+#   aa64-clang-relr.elf      clang + lld, --pack-dyn-relocs=relr (DT_RELR)
+# and aarch64.list (empty without the cross compiler).  Every image uses the
+# flags the native protocol asks for: 4 KiB pages, separate code, no text
+# relocations.
 set -euo pipefail
 out=${1:?usage: mkfixtures.sh <dir>}
 mkdir -p "$out"
@@ -98,3 +105,26 @@ build gcc-packed-dtr.elf gcc -fpie -static-pie "$tmp/packed.c"
 build clang-packed-dtr.elf clang -fuse-ld=lld -fpie -static-pie "$tmp/packed.c"
 
 printf '%s\n' "${list[@]}" >"$out/real.list"
+
+# AArch64: the same sources; the x86 halt loops become wfi.
+list=()
+: >"$out/aarch64.list"
+if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
+	echo "mkfixtures: no aarch64-linux-gnu-gcc (scripts/deps.sh): no AArch64 fixtures" >&2
+	exit 0
+fi
+sed 's/"hlt"/"wfi"/' "$tmp/pie.c" >"$tmp/pie-aa64.c"
+sed 's/"hlt"/"wfi"/' "$tmp/shared.c" >"$tmp/shared-aa64.c"
+build aa64-gcc-static-pie.elf aarch64-linux-gnu-gcc -fpie -static-pie "$tmp/pie-aa64.c"
+build aa64-gcc-shared.elf aarch64-linux-gnu-gcc -fpic -shared -Wl,-e,_start -Wl,-z,now \
+	"$tmp/shared-aa64.c"
+# GNU ld emits RELR for AArch64 from binutils 2.41; older ones ignore the flag.
+aarch64-linux-gnu-gcc "${common[@]}" -fpie -static-pie -Wl,-z,pack-relative-relocs \
+	-o "$tmp/relr.elf" "$tmp/pie-aa64.c" 2>/dev/null
+if aarch64-linux-gnu-readelf -d "$tmp/relr.elf" | grep -q '(RELR)'; then
+	cp "$tmp/relr.elf" "$out/aa64-gcc-relr.elf"
+	list+=(aa64-gcc-relr.elf)
+fi
+build aa64-clang-relr.elf clang --target=aarch64-linux-gnu -fuse-ld=lld -fpie -static-pie \
+	-Wl,--pack-dyn-relocs=relr "$tmp/pie-aa64.c"
+printf '%s\n' "${list[@]}" >"$out/aarch64.list"

@@ -8,7 +8,12 @@
 #   - --help, usage errors (exit 2), the default --policy auto (a non-PIE
 #     ET_EXEC: E_TYPE and the hint), --policy linux64, --ram;
 #   - placement: a 64 MiB .bss PIE (built here with gcc) does not fit in
-#     64 MiB (E_NO_SPACE with the shortfall) and fits on every draw in 128 MiB.
+#     64 MiB (E_NO_SPACE with the shortfall) and fits on every draw in 128 MiB;
+#   - AArch64 (judged for the file's own machine): the elfgen image and the
+#     cross-built PIEs in aarch64.list are loadable with >= 30 bits and list
+#     R_AARCH64_ types; --policy linux64 refuses them (E_MACHINE), as does any
+#     machine other than x86-64 and AArch64; bad-a6 (an x86-64 image
+#     relabelled AArch64) is judged as AArch64: its x86-64 types are refused.
 # Prints "RESULT passed=N failed=M".
 set -u
 B=${B:-build}
@@ -199,19 +204,49 @@ check_cli() {
 	fi
 }
 
+# $1 tool: the AArch64 cases (good-elfgen-aarch64.elf is in good.list, the
+# cross-built PIEs in aarch64.list: both also go through check_real).
+check_aarch64() {
+	local t=$1 f=$fx/good-elfgen-aarch64.elf rc
+	"$t" "$f" >"$tmp/out" 2>/dev/null
+	if grep -q '^ELF: ET_DYN, e_machine 183,' "$tmp/out" &&
+		grep -Eq '^  R_AARCH64_RELATIVE +2$' "$tmp/out" &&
+		grep -Eq '^  R_AARCH64_GLOB_DAT +1$' "$tmp/out"; then ok; else
+		bad "$t $f: no AArch64 machine or relocation names in the listing"; fi
+	check_bad "$t" "$fx/bad-a6.elf" E_RELOC_TYPE
+	"$t" --policy linux64 "$f" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q 'e_machine = 0xb7: .*\[E_MACHINE\]$' "$tmp/err"; then ok; else
+		bad "$t --policy linux64 $f: exit $rc: $(cat "$tmp/err")"; fi
+	cp "$fx/good-elfgen-default.elf" "$tmp/riscv.elf"
+	printf '\363\000' | dd of="$tmp/riscv.elf" bs=1 seek=18 conv=notrunc status=none
+	"$t" "$tmp/riscv.elf" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q 'e_machine = 0xf3: .*\[E_MACHINE\]$' "$tmp/err"; then ok; else
+		bad "$t riscv.elf: exit $rc: $(cat "$tmp/err")"; fi
+}
+
 for t in "${tools[@]}"; do
 	while read -r f; do
 		[ -n "$f" ] && check_real "$t" "$fx/$f"
 	done <"$fx/real.list"
+	# AArch64 PIEs from the cross toolchain (none without it).
+	if [ -f "$fx/aarch64.list" ]; then
+		while read -r f; do
+			[ -n "$f" ] && check_real "$t" "$fx/$f"
+		done <"$fx/aarch64.list"
+	fi
 	# elfgen's valid images (good.list), when the fixture generator makes them.
 	if [ -s "$fx/good.list" ]; then
 		while read -r f; do
 			[ -n "$f" ] && check_real "$t" "$fx/$f"
 		done <"$fx/good.list"
 	fi
+	# bad-a6 is judged as the AArch64 image its header says it is (check_aarch64).
 	while read -r f code; do
-		[ -n "$f" ] && check_bad "$t" "$fx/$f" "$code"
+		[ -n "$f" ] && [ "$f" != bad-a6.elf ] && check_bad "$t" "$fx/$f" "$code"
 	done <"$fx/bad.list"
+	check_aarch64 "$t"
 	check_cli "$t" "$fx/$(head -n1 "$fx/real.list")"
 done
 json_check_all

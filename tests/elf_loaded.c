@@ -13,23 +13,35 @@ void unload(struct loaded *l)
 	memset(l, 0, sizeof(*l));
 }
 
-enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol, struct loaded *l,
-		     struct ldr_diag *d)
+enum ldr_err load_at_for(uint16_t machine, const uint8_t *f, size_t sz, uint64_t slide,
+			 uint32_t pol, struct loaded *l, struct ldr_diag *d)
 {
 	uint64_t off[ELF_MAX_UNITS];
 
 	for (int i = 0; i < ELF_MAX_UNITS; i++)
 		off[i] = slide;
-	return load_units(f, sz, off, pol, l, d);
+	return load_units_for(machine, f, sz, off, pol, l, d);
+}
+
+enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol, struct loaded *l,
+		     struct ldr_diag *d)
+{
+	return load_at_for(ELF_MACHINE_X86_64, f, sz, slide, pol, l, d);
 }
 
 enum ldr_err load_units(const uint8_t *f, size_t sz, const uint64_t *off, uint32_t pol,
 			struct loaded *l, struct ldr_diag *d)
 {
+	return load_units_for(ELF_MACHINE_X86_64, f, sz, off, pol, l, d);
+}
+
+enum ldr_err load_units_for(uint16_t machine, const uint8_t *f, size_t sz, const uint64_t *off,
+			    uint32_t pol, struct loaded *l, struct ldr_diag *d)
+{
 	enum ldr_err e;
 
 	memset(l, 0, sizeof(*l));
-	if ((e = elf_parse(f, sz, pol, &l->img, d)))
+	if ((e = elf_parse(f, sz, machine, pol, &l->img, d)))
 		return e;
 	place_units(&l->img, off, &l->pl);
 	for (uint32_t i = 0; i < l->img.nsegs; i++) {

@@ -14,12 +14,18 @@ struct loaded {
 	struct elf_placement pl;
 };
 
-/* Parse, then copy every segment into its own buffer (pre-filled with junk so
- * elf_load's zeroing is observable) and relocate, segment i's page span
- * running at its link address + off[i] (one unit per segment). */
+/* Parse as an image for `machine` (ELF_MACHINE_*), then copy every segment
+ * into its own buffer (pre-filled with junk so elf_load's zeroing is
+ * observable) and relocate, segment i's page span running at its link
+ * address + off[i] (one unit per segment). */
+enum ldr_err load_units_for(uint16_t machine, const uint8_t *f, size_t sz, const uint64_t *off,
+			    uint32_t pol, struct loaded *l, struct ldr_diag *d);
+/* load_units_for with every segment at one slide. */
+enum ldr_err load_at_for(uint16_t machine, const uint8_t *f, size_t sz, uint64_t slide,
+			 uint32_t pol, struct loaded *l, struct ldr_diag *d);
+/* The same for x86-64 images. */
 enum ldr_err load_units(const uint8_t *f, size_t sz, const uint64_t *off, uint32_t pol,
 			struct loaded *l, struct ldr_diag *d);
-/* load_units with every segment at one slide. */
 enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol, struct loaded *l,
 		     struct ldr_diag *d);
 void unload(struct loaded *l);

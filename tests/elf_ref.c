@@ -27,7 +27,25 @@ static void put(struct elf_ref *r, uint64_t at, uint64_t val, int kind)
 		r->unaligned[r->nunaligned - 1] = at;
 }
 
-static int do_rela(struct elf_ref *r, const uint8_t *f, const Elf64_Shdr *sh,
+/* AArch64 (AAELF64): RELATIVE is B + A, the symbol types S + A. */
+static int aarch64_rela(struct elf_ref *r, const Elf64_Rela *e, uint64_t S, int moves,
+			uint64_t slide)
+{
+	switch (ELF64_R_TYPE(e->r_info)) {
+	case R_AARCH64_RELATIVE:
+		put(r, e->r_offset, slide + (uint64_t)e->r_addend, REF_MOVES);
+		break;
+	case R_AARCH64_ABS64:
+	case R_AARCH64_GLOB_DAT:
+	case R_AARCH64_JUMP_SLOT:
+		put(r, e->r_offset, S + (uint64_t)e->r_addend, moves ? REF_MOVES : REF_FIXED);
+		break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int do_rela(struct elf_ref *r, const uint8_t *f, uint16_t machine, const Elf64_Shdr *sh,
 		   const Elf64_Shdr *symsh, uint64_t slide)
 {
 	for (uint64_t i = 0; i < sh->sh_size / sizeof(Elf64_Rela); i++) {
@@ -44,6 +62,11 @@ static int do_rela(struct elf_ref *r, const uint8_t *f, const Elf64_Shdr *sh,
 			memcpy(&s, f + symsh->sh_offset + sym * sizeof(s), sizeof(s));
 		moves = sym && s.st_shndx != SHN_UNDEF && s.st_shndx != SHN_ABS;
 		S = s.st_value + (moves ? slide : 0);
+		if (machine == EM_AARCH64) {
+			if (aarch64_rela(r, &e, S, moves, slide))
+				return -1;
+			continue;
+		}
 		switch (type) {
 		case R_X86_64_RELATIVE:
 			put(r, e.r_offset, slide + (uint64_t)e.r_addend, REF_MOVES);
@@ -119,7 +142,7 @@ int elf_ref_load(const uint8_t *f, size_t size, uint64_t slide, struct elf_ref *
 	/* All RELA sections first, then RELR: the order glibc and elf/ use. */
 	for (int i = 0; i < eh->e_shnum; i++)
 		if (sh[i].sh_type == SHT_RELA && (sh[i].sh_flags & SHF_ALLOC) &&
-		    do_rela(r, f, &sh[i], &sh[sh[i].sh_link], slide))
+		    do_rela(r, f, eh->e_machine, &sh[i], &sh[sh[i].sh_link], slide))
 			return -1;
 	for (int i = 0; i < eh->e_shnum; i++)
 		if (sh[i].sh_type == SHT_RELR)

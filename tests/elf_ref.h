@@ -2,7 +2,8 @@
 /*
  * A deliberately separate reference loader for differential tests: it uses
  * the system <elf.h> and the SECTION headers (SHT_RELA / SHT_RELR with their
- * linked .dynsym), which elf/ never reads, to build a flat relocated image.
+ * linked .dynsym), which elf/ never reads, to build a flat relocated image
+ * (x86-64 or AArch64, by e_machine).
  */
 #ifndef TESTS_ELF_REF_H
 #define TESTS_ELF_REF_H

@@ -18,6 +18,15 @@ const struct elfgen_rela elfgen_default_rela[4] = {
 const struct elfgen_rela elfgen_default_jmprel[1] = {
 	{ ELFGEN_GOT + 0x10, R_X86_64_JUMP_SLOT, 1, 0 },
 };
+const struct elfgen_rela elfgen_aarch64_rela[4] = {
+	{ ELFGEN_DATA + 0x00, R_AARCH64_RELATIVE, 0, ELFGEN_TEXT + 0x20 },
+	{ ELFGEN_GOT + 0x00, R_AARCH64_RELATIVE, 0, ELFGEN_DATA + 0x40 },
+	{ ELFGEN_DATA + 0x08, R_AARCH64_ABS64, 1, 0x10 },
+	{ ELFGEN_GOT + 0x08, R_AARCH64_GLOB_DAT, 2, 0 },
+};
+const struct elfgen_rela elfgen_aarch64_jmprel[1] = {
+	{ ELFGEN_GOT + 0x10, R_AARCH64_JUMP_SLOT, 1, 0 },
+};
 /* Address word DATA+0x100, then a bitmap for +0x108 and +0x118. */
 const uint64_t elfgen_default_relr[2] = { ELFGEN_DATA + 0x100, (0x5u << 1) | 1 };
 const struct elfgen_sym elfgen_default_syms[3] = {
@@ -29,6 +38,7 @@ const struct elfgen_sym elfgen_default_syms[3] = {
 void elfgen_spec_default(struct elfgen_spec *sp)
 {
 	*sp = (struct elfgen_spec){
+		.machine = EM_X86_64,
 		.type = ET_DYN,
 		.rela = elfgen_default_rela,
 		.nrela = 4,
@@ -43,6 +53,21 @@ void elfgen_spec_default(struct elfgen_spec *sp)
 		.note_params = { .version = 1, .stack_size = 128 << 10, .heap_size = 2 << 20 },
 		.shdrs = true,
 	};
+}
+
+void elfgen_spec_for(struct elfgen_spec *sp, uint16_t machine)
+{
+	elfgen_spec_default(sp);
+	sp->machine = machine;
+	if (machine == EM_AARCH64) {
+		sp->rela = elfgen_aarch64_rela;
+		sp->jmprel = elfgen_aarch64_jmprel;
+	}
+}
+
+static uint16_t machine_of(const struct elfgen_spec *sp)
+{
+	return sp->machine ? sp->machine : EM_X86_64;
 }
 
 /* Where each table sits inside the ro segment (offsets from its start). */
@@ -104,14 +129,16 @@ static void put_notes(uint8_t *ro, const struct elfgen_spec *sp)
 			 ASLRBOOT_NOTE_TYPE_PARAMS, &sp->note_params, sizeof(sp->note_params));
 }
 
-static void put_rela(uint8_t *p, const struct elfgen_rela *r, size_t n, uint64_t base)
+static void put_rela(uint8_t *p, const struct elfgen_rela *r, size_t n,
+		     const struct elfgen_spec *sp)
 {
+	uint32_t relative = machine_of(sp) == EM_AARCH64 ? R_AARCH64_RELATIVE : R_X86_64_RELATIVE;
+
 	for (size_t i = 0; i < n; i++) {
 		Elf64_Rela e = {
-			.r_offset = r[i].off + base,
+			.r_offset = r[i].off + sp->base,
 			.r_info = ELF64_R_INFO(r[i].sym, r[i].type),
-			.r_addend =
-				r[i].addend + (r[i].type == R_X86_64_RELATIVE ? (int64_t)base : 0),
+			.r_addend = r[i].addend + (r[i].type == relative ? (int64_t)sp->base : 0),
 		};
 		memcpy(p + i * sizeof(e), &e, sizeof(e));
 	}
@@ -220,7 +247,7 @@ uint8_t *elfgen_build(const struct elfgen_spec *sp, size_t *size)
 	Elf64_Ehdr eh = {
 		.e_ident = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT },
 		.e_type = sp->type,
-		.e_machine = EM_X86_64,
+		.e_machine = machine_of(sp),
 		.e_version = EV_CURRENT,
 		.e_entry = sp->base + ELFGEN_TEXT,
 		.e_phoff = sizeof(Elf64_Ehdr),
@@ -242,8 +269,8 @@ uint8_t *elfgen_build(const struct elfgen_spec *sp, size_t *size)
 	for (unsigned i = 0; i < PAGE; i++)
 		buf[ELFGEN_DATA + i] = ELFGEN_PATTERN(i);
 	put_notes(ro, sp);
-	put_rela(ro + l.rela, sp->rela, sp->nrela, sp->base);
-	put_rela(ro + l.jmprel, sp->jmprel, sp->njmprel, sp->base);
+	put_rela(ro + l.rela, sp->rela, sp->nrela, sp);
+	put_rela(ro + l.jmprel, sp->jmprel, sp->njmprel, sp);
 	for (size_t i = 0; i < sp->nrelr; i++) {
 		uint64_t w = sp->relr[i] + (sp->relr[i] & 1 ? 0 : sp->base);
 		memcpy(ro + l.relr + i * 8, &w, 8);

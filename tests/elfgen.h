@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * elfgen: builds small, valid x86-64 PIEs in memory for tests, and a table
+ * elfgen: builds small, valid x86-64 (or AArch64) PIEs in memory for tests, and a table
  * of malformed variants (one per check of elf_parse, each with the exact
  * error elf_parse must return under the strict native policy).
  *
@@ -70,8 +70,9 @@ struct elfgen_dyn {
 };
 
 struct elfgen_spec {
-	uint16_t type; /* ET_DYN or ET_EXEC */
-	uint64_t base; /* link base */
+	uint16_t machine; /* e_machine: EM_X86_64 (also for 0) or EM_AARCH64 */
+	uint16_t type;	  /* ET_DYN or ET_EXEC */
+	uint64_t base;	  /* link base */
 	const struct elfgen_rela *rela, *jmprel;
 	size_t nrela, njmprel;
 	const uint64_t *relr;
@@ -93,8 +94,13 @@ struct elfgen_spec {
  * note (stack 128 KiB, heap 2 MiB) and section headers; base 0, ET_DYN. */
 void elfgen_spec_default(struct elfgen_spec *sp);
 
+/* The default image for `machine` (EM_X86_64: elfgen_spec_default; EM_AARCH64:
+ * the same with R_AARCH64_RELATIVE, ABS64, GLOB_DAT and JUMP_SLOT). */
+void elfgen_spec_for(struct elfgen_spec *sp, uint16_t machine);
+
 /* The default relocations and symbols, for tests that check values. */
 extern const struct elfgen_rela elfgen_default_rela[4], elfgen_default_jmprel[1];
+extern const struct elfgen_rela elfgen_aarch64_rela[4], elfgen_aarch64_jmprel[1];
 extern const uint64_t elfgen_default_relr[2];
 extern const struct elfgen_sym elfgen_default_syms[3];
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target: elf_parse under every policy; when an image is accepted
+ * libFuzzer target: elf_parse under every policy, for each machine (x86-64
+ * and AArch64: their relocation types differ); when an image is accepted
  * (and small), elf_load + elf_relocate into per-segment buffers must succeed
  * with every segment at one slide ("cannot fail on an image elf_parse
  * accepted"), and with each segment at its own offset may refuse only an
@@ -17,6 +18,7 @@
 
 static const uint32_t policies[] = { 0, ELF_POL_ALLOW_EXEC_NORELOC, ELF_POL_INSPECT,
 				     ELF_POL_LINUX64 };
+static const uint16_t machines[] = { ELF_MACHINE_X86_64, ELF_MACHINE_AARCH64 };
 
 #define CHECK(c)                          \
 	do {                              \
@@ -78,21 +80,28 @@ static void load_and_relocate(const struct elf_image *img, uint64_t slide)
 		free(pl.seg_mem[i]);
 }
 
+static void run(const uint8_t *data, size_t size, uint16_t machine, uint32_t policy)
+{
+	struct elf_image img;
+	struct ldr_diag d;
+	enum ldr_err e = elf_parse(data, size, machine, policy, &img, &d);
+
+	CHECK(e < LDR_ERR_COUNT && d.err == e);
+	if (e != LDR_OK)
+		return;
+	CHECK(img.machine == machine);
+	CHECK(machine == ELF_MACHINE_X86_64 || !(policy & ELF_POL_LINUX64));
+	check_plan(&img);
+	/* What the native checks accept has nothing for the W^X scan to find. */
+	e = elf_wx_scan(&img, &d);
+	CHECK(e < LDR_ERR_COUNT && ((img.policy & ELF_POL_LINUX64) || e == LDR_OK));
+	load_and_relocate(&img, 0x7ffe00000000 - img.link_base);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	for (size_t p = 0; p < sizeof(policies) / sizeof(policies[0]); p++) {
-		struct elf_image img;
-		struct ldr_diag d;
-		enum ldr_err e = elf_parse(data, size, policies[p], &img, &d);
-
-		CHECK(e < LDR_ERR_COUNT && d.err == e);
-		if (e != LDR_OK)
-			continue;
-		check_plan(&img);
-		/* What the native checks accept has nothing for the W^X scan to find. */
-		e = elf_wx_scan(&img, &d);
-		CHECK(e < LDR_ERR_COUNT && ((img.policy & ELF_POL_LINUX64) || e == LDR_OK));
-		load_and_relocate(&img, 0x7ffe00000000 - img.link_base);
-	}
+	for (size_t m = 0; m < sizeof(machines) / sizeof(machines[0]); m++)
+		for (size_t p = 0; p < sizeof(policies) / sizeof(policies[0]); p++)
+			run(data, size, machines[m], policies[p]);
 	return 0;
 }

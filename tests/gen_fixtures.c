@@ -4,6 +4,7 @@
  * that take a path (aslrboot-inspect, QEMU negative boots, fuzz seeds):
  *   bad-<case>.elf + bad.list    "<file> <E_CODE>" per malformed case
  *   good-<name>.elf + good.list  "<file>" per image elf_parse(policy 0) accepts
+ *                                (for its own machine: x86-64, one AArch64)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,13 +62,14 @@ static int write_good(const char *dir)
 {
 	static const struct {
 		const char *name;
-		uint16_t type;
+		uint16_t machine, type;
 		uint64_t base;
 		enum elfgen_hash hash;
 	} good[] = {
-		{ "good-elfgen-default.elf", ET_DYN, 0, ELFGEN_HASH_SYSV },
-		{ "good-elfgen-gnuhash.elf", ET_DYN, 0, ELFGEN_HASH_GNU },
-		{ "good-elfgen-exec.elf", ET_EXEC, 0x400000, ELFGEN_HASH_SYSV },
+		{ "good-elfgen-default.elf", EM_X86_64, ET_DYN, 0, ELFGEN_HASH_SYSV },
+		{ "good-elfgen-gnuhash.elf", EM_X86_64, ET_DYN, 0, ELFGEN_HASH_GNU },
+		{ "good-elfgen-exec.elf", EM_X86_64, ET_EXEC, 0x400000, ELFGEN_HASH_SYSV },
+		{ "good-elfgen-aarch64.elf", EM_AARCH64, ET_DYN, 0, ELFGEN_HASH_SYSV },
 	};
 	FILE *list = open_list(dir, "good.list");
 	struct elfgen_spec sp;
@@ -78,7 +80,7 @@ static int write_good(const char *dir)
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		uint8_t *p;
 
-		elfgen_spec_default(&sp);
+		elfgen_spec_for(&sp, good[i].machine);
 		sp.type = good[i].type;
 		sp.base = good[i].base;
 		sp.hash = good[i].hash;

@@ -6,10 +6,8 @@
 #include <string.h>
 
 #include "include/aslrboot.h"
+#include "raw_pte.h"
 
-#define P_BIT UINT64_C(1)
-#define PS_BIT (UINT64_C(1) << 7)
-#define ADDR UINT64_C(0x000ffffffffff000)
 #define R ASLRBOOT_PROT_R
 #define W ASLRBOOT_PROT_W
 #define X ASLRBOOT_PROT_X
@@ -62,7 +60,7 @@ bool arena_untouched(const struct arena *a)
 
 static uint64_t *table_at(struct arena *a, uint64_t pa)
 {
-	return arena_ptr(a, pa_init(pa & ADDR), 4096);
+	return arena_ptr(a, pa_init(pa & RAW_ADDR), 4096);
 }
 
 static unsigned idx(uint64_t va, int level)
@@ -79,7 +77,7 @@ uint64_t *arena_entry(struct arena *a, paddr_t cr3, uint64_t va, int level)
 
 		if (l == level)
 			return e;
-		if (!(*e & P_BIT) || (l < 4 && (*e & PS_BIT)))
+		if (!raw_is_table(*e, l))
 			return NULL;
 		t = table_at(a, *e);
 	}
@@ -89,14 +87,14 @@ uint64_t *arena_entry(struct arena *a, paddr_t cr3, uint64_t va, int level)
 static uint64_t count_from(struct arena *a, uint64_t pa, int level, uint8_t *seen)
 {
 	uint64_t *t = table_at(a, pa), n;
-	uint64_t page = ((pa & ADDR) - a->base) / 4096;
+	uint64_t page = ((pa & RAW_ADDR) - a->base) / 4096;
 
 	if (!t || seen[page])
 		return 0;
 	seen[page] = 1;
 	n = 1;
 	for (int i = 0; level > 1 && i < 512; i++)
-		if ((t[i] & P_BIT) && !(t[i] & PS_BIT))
+		if (raw_is_table(t[i], level))
 			n += count_from(a, t[i], level - 1, seen);
 	return n;
 }

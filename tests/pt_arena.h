@@ -2,8 +2,9 @@
 /*
  * Test support for the page-table tests: a malloc'd arena standing for the
  * physical pages of the table pool, a bounds-checked phys_ptr, a raw
- * (independent of loader/arch/x86_64/pte.c) entry locator, a reference greedy page
- * splitter, and the realistic boot plan used by several tests.
+ * (independent of loader/arch/<arch>/pte.c: raw_pte.h) entry locator, a
+ * reference greedy page splitter, and the realistic boot plan used by
+ * several tests.
  */
 #ifndef TESTS_PT_ARENA_H
 #define TESTS_PT_ARENA_H
@@ -28,8 +29,9 @@ void *arena_ptr(void *ctx, paddr_t pa, uint64_t len);
 struct pt_pool arena_pool(struct arena *a, bool allow_1g);
 bool arena_untouched(const struct arena *a);
 
-/* Raw entry for va at `level` (4 = PML4), found with the SDM bit layout
- * alone; NULL if a table on the way is missing or va maps a larger leaf. */
+/* Raw entry for va at `level` (4 = the root), found with the manual's bit
+ * layout alone (raw_pte.h); NULL if a table on the way is missing or va
+ * maps a larger leaf. */
 uint64_t *arena_entry(struct arena *a, paddr_t cr3, uint64_t va, int level);
 /* Distinct table pages reachable from cr3 (including it), raw decode. */
 uint64_t arena_count_tables(struct arena *a, paddr_t cr3);

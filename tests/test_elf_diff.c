@@ -183,7 +183,8 @@ static void retry_library(const char *path, struct elfview *v, const uint8_t *bu
 		T.libraries++;
 		if (ev_open(&pv, copy, size))
 			disagree(path, pv.err);
-		else if (elf_parse(copy, size, ELF_POL_INSPECT, &img, &d) == LDR_OK)
+		else if (elf_parse(copy, size, ELF_MACHINE_X86_64, ELF_POL_INSPECT, &img, &d) ==
+			 LDR_OK)
 			check_accepted(path, &img, &pv);
 		else
 			check_rejected(path, &d, &pv, copy, size);
@@ -229,7 +230,7 @@ static void check_one(const char *path)
 	T.compared++;
 	if (ev_open(&v, buf, size))
 		disagree(path, v.err); /* chosen as ELF64 ET_DYN, so libelf must read it */
-	else if (elf_parse(buf, size, ELF_POL_INSPECT, &img, &d) == LDR_OK)
+	else if (elf_parse(buf, size, ELF_MACHINE_X86_64, ELF_POL_INSPECT, &img, &d) == LDR_OK)
 		check_accepted(path, &img, &v);
 	else
 		check_rejected(path, &d, &v, buf, size);
@@ -273,8 +274,9 @@ static void test_libelf_agrees(void)
 	for (uint32_t t = 0; t <= EV_MAX_TYPES; t++)
 		if (T.rtype[t])
 			printf("    E_RELOC_TYPE r_type %-22s %6llu\n",
-			       t < EV_MAX_TYPES && ev_rtype_name(t) ? ev_rtype_name(t) :
-								      ">= 64 / unnamed",
+			       t < EV_MAX_TYPES && ev_rtype_name(EM_X86_64, t) ?
+				       ev_rtype_name(EM_X86_64, t) :
+				       ">= 64 / unnamed",
 			       (unsigned long long)T.rtype[t]);
 	/* The comparison must not be vacuous. */
 	EXPECT(T.accepted >= T.compared / 10);
@@ -296,7 +298,7 @@ static void test_checkers_catch_planted_errors(void)
 	buf = slurp(T.probe, &size);
 	REQUIRE(buf);
 	REQUIRE(ev_open(&v, buf, size) == 0);
-	REQUIRE(elf_parse(buf, size, ELF_POL_INSPECT, &img, NULL) == LDR_OK);
+	REQUIRE(elf_parse(buf, size, ELF_MACHINE_X86_64, ELF_POL_INSPECT, &img, NULL) == LDR_OK);
 	EXPECT_EQ(diff_view(&img, &v, why, sizeof(why)), 0);
 	EXPECT_EQ(diff_relocs(&img, &v, SLIDE1, SLIDE2, 0, &rs, why, sizeof(why)), 0);
 	EXPECT(diff_relocs(&img, &v, SLIDE1, SLIDE2, 1, &rs, why, sizeof(why)) > 0);

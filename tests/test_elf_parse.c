@@ -24,7 +24,7 @@ static void run_bad_case(void)
 
 	REQUIRE(p && copy);
 	memcpy(copy, p, sz);
-	e = elf_parse(p, sz, 0, &img, &d);
+	e = elf_parse(p, sz, ELF_MACHINE_X86_64, 0, &img, &d);
 	EXPECT_ERR(e, cur->err);
 	EXPECT_ERR(d.err, cur->err);
 	EXPECT(d.what != NULL && d.field != NULL);
@@ -40,7 +40,7 @@ static uint8_t *build(struct elfgen_spec *sp, size_t *sz)
 
 static enum ldr_err parse(const uint8_t *p, size_t sz, uint32_t pol, struct elf_image *img)
 {
-	return elf_parse(p, sz, pol, img, NULL);
+	return elf_parse(p, sz, ELF_MACHINE_X86_64, pol, img, NULL);
 }
 
 static void test_default_accepted(void)
@@ -280,7 +280,7 @@ static void test_diag_fields(void)
 	uint8_t *p = elfgen_default(&sz);
 
 	elfgen_phdr(p, ELFGEN_PH_DATA)->p_filesz = 0x4000;
-	EXPECT_ERR(elf_parse(p, sz, 0, &img, &d), LDR_E_FILESZ);
+	EXPECT_ERR(elf_parse(p, sz, ELF_MACHINE_X86_64, 0, &img, &d), LDR_E_FILESZ);
 	EXPECT(strcmp(d.what, "program header") == 0);
 	EXPECT_EQ(d.index, ELFGEN_PH_DATA);
 	EXPECT(strcmp(d.field, "p_filesz") == 0);
@@ -288,11 +288,11 @@ static void test_diag_fields(void)
 	free(p);
 	p = elfgen_default(&sz);
 	elfgen_rela(p, false, 3)->r_info = ELF64_R_INFO(0, 37);
-	EXPECT_ERR(elf_parse(p, sz, 0, &img, &d), LDR_E_RELOC_TYPE);
+	EXPECT_ERR(elf_parse(p, sz, ELF_MACHINE_X86_64, 0, &img, &d), LDR_E_RELOC_TYPE);
 	EXPECT_EQ(d.index, 3);
 	EXPECT_EQ(d.value, 37); /* the type number */
 	free(p);
-	EXPECT_ERR(elf_parse(NULL, 0, 0, &img, &d), LDR_E_TRUNCATED);
+	EXPECT_ERR(elf_parse(NULL, 0, ELF_MACHINE_X86_64, 0, &img, &d), LDR_E_TRUNCATED);
 }
 
 /* Every prefix of a valid image is rejected, without reading past it (ASan). */

@@ -22,7 +22,7 @@ static uint8_t *build(struct elfgen_spec *sp, size_t *sz)
 
 static enum ldr_err parse(const uint8_t *p, size_t sz, uint32_t pol, struct elf_image *img)
 {
-	return elf_parse(p, sz, pol, img, NULL);
+	return elf_parse(p, sz, ELF_MACHINE_X86_64, pol, img, NULL);
 }
 
 static void test_policy_exec_noreloc(void)
@@ -235,7 +235,7 @@ static void test_shape_unikraft(void)
 
 	shape_unikraft(&sh);
 	p = shape_build(&sh, &sz);
-	EXPECT_ERR(elf_parse(p, sz, 0, &img, &d), LDR_E_ALIGN_SMALL);
+	EXPECT_ERR(elf_parse(p, sz, ELF_MACHINE_X86_64, 0, &img, &d), LDR_E_ALIGN_SMALL);
 	EXPECT_EQ(d.index, 1);
 	REQUIRE(parse(p, sz, ELF_POL_LINUX64, &img) == LDR_OK);
 	EXPECT_EQ(img.nsegs, 3u);

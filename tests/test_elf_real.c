@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Differential test on real PIEs built by scripts/mkfixtures.sh with the host
- * gcc/GNU ld and clang/lld (build/fixtures/real.list): each is loaded at two
+ * gcc/GNU ld and clang/lld (build/fixtures/real.list), and AArch64 ones from
+ * the cross toolchain (aarch64.list): each is loaded at two
  * slides into separate malloc'd segment buffers and compared with
  * tests/elf_ref.c (a section-header-driven reference) and with each other:
  * exactly the relocated words differ, by exactly the slide difference
@@ -104,7 +105,7 @@ static void compare_slides(const char *name, const struct loaded *a, const struc
 	EXPECT_EQ(moved, want);
 }
 
-static void check_real(const char *dir, const char *name)
+static void check_real(const char *dir, const char *name, uint16_t machine)
 {
 	char path[512];
 	struct loaded a, b;
@@ -119,8 +120,9 @@ static void check_real(const char *dir, const char *name)
 		harness_fail(__FILE__, __LINE__, "cannot read %s", path);
 		return;
 	}
-	EXPECT_ERR(load_at(f, sz, SLIDE_A, 0, &a, NULL), LDR_OK);
-	EXPECT_ERR(load_at(f, sz, SLIDE_B, 0, &b, NULL), LDR_OK);
+	EXPECT_ERR(load_at_for(machine, f, sz, SLIDE_A, 0, &a, NULL), LDR_OK);
+	EXPECT_ERR(load_at_for(machine, f, sz, SLIDE_B, 0, &b, NULL), LDR_OK);
+	EXPECT_EQ(a.img.machine, machine);
 	if (elf_ref_load(f, sz, SLIDE_A, &r) || a.img.nsegs == 0 || b.img.nsegs == 0) {
 		harness_fail(__FILE__, __LINE__, "%s: not loadable", name);
 	} else {
@@ -165,7 +167,7 @@ static void test_real_pies(void)
 		line[strcspn(line, "\n")] = 0;
 		if (!*line)
 			continue;
-		check_real(dir, line);
+		check_real(dir, line, ELF_MACHINE_X86_64);
 		relr |= strstr(line, "relr") != NULL;
 		sym |= strstr(line, "shared") != NULL;
 		exec |= strstr(line, "exec") != NULL;
@@ -176,8 +178,42 @@ static void test_real_pies(void)
 	EXPECT(n >= 8 && relr && sym && exec && packed);
 }
 
+/* build/fixtures/aarch64.list: the same sources cross-built for AArch64
+ * (empty only without the cross compiler, which scripts/deps.sh installs). */
+static void test_real_aarch64(void)
+{
+	const char *b = getenv("B");
+	char dir[256], path[300], line[256];
+	FILE *list;
+	int n = 0;
+	bool relr = false, sym = false;
+
+	snprintf(dir, sizeof(dir), "%s/fixtures", b && *b ? b : "build");
+	snprintf(path, sizeof(path), "%s/aarch64.list", dir);
+	if (!(list = fopen(path, "r"))) {
+		harness_fail(__FILE__, __LINE__, "%s missing: run `make host` first", path);
+		return;
+	}
+	while (fgets(line, sizeof(line), list)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!*line)
+			continue;
+		check_real(dir, line, ELF_MACHINE_AARCH64);
+		relr |= strstr(line, "relr") != NULL;
+		sym |= strstr(line, "shared") != NULL;
+		n++;
+	}
+	fclose(list);
+	if (!n && system("command -v aarch64-linux-gnu-gcc >/dev/null 2>&1") != 0) {
+		printf("  no AArch64 fixtures: no aarch64-linux-gnu-gcc (scripts/deps.sh)\n");
+		return;
+	}
+	EXPECT(n >= 3 && relr && sym);
+}
+
 int main(void)
 {
 	RUN(test_real_pies);
+	RUN(test_real_aarch64);
 	return harness_done();
 }

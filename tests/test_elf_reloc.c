@@ -633,7 +633,7 @@ static void test_missing_segment_buffer(void)
 	size_t sz;
 	uint8_t *p = elfgen_default(&sz);
 
-	REQUIRE(elf_parse(p, sz, 0, &img, NULL) == LDR_OK);
+	REQUIRE(elf_parse(p, sz, ELF_MACHINE_X86_64, 0, &img, NULL) == LDR_OK);
 	EXPECT_ERR(elf_load(&img, &pl), LDR_E_RANGE);
 	EXPECT_ERR(elf_relocate(&img, &pl, &d), LDR_E_RANGE);
 	free(p);

@@ -70,7 +70,7 @@ static uint8_t *mk_kernel(uint64_t align, size_t *size)
 static void parse_kernel(const uint8_t *f, size_t n, struct elf_image *img)
 {
 	struct ldr_diag d = { 0 };
-	enum ldr_err err = elf_parse(f, n, ELF_POL_LINUX64, img, &d);
+	enum ldr_err err = elf_parse(f, n, ELF_MACHINE_X86_64, ELF_POL_LINUX64, img, &d);
 	if (err)
 		fprintf(stderr, "elf_parse: %s %s %lld %s 0x%llx\n", ldr_errname(err), d.what,
 			(long long)d.index, d.field, (unsigned long long)d.value);
@@ -159,7 +159,7 @@ static void test_plan_fixed(void)
 
 	shape_nanos(&sh, 0x200000);
 	f = shape_build(&sh, &n);
-	REQUIRE(elf_parse(f, n, ELF_POL_LINUX64, &img, NULL) == LDR_OK);
+	REQUIRE(elf_parse(f, n, ELF_MACHINE_X86_64, ELF_POL_LINUX64, &img, NULL) == LDR_OK);
 	norm(&mm, raw, 1);
 	rand_drbg_init(&rng, master, RAND_DOMAIN_LAYOUT);
 	for (int big = 0; big < 2; big++) {

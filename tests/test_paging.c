@@ -7,8 +7,9 @@
 #include "harness.h"
 #include "include/aslrboot.h"
 #include "loader/paging/paging.h"
-#include "loader/arch/x86_64/pte.h"
+#include "loader/arch/arch.h"
 #include "pt_arena.h"
+#include "raw_pte.h"
 
 #define R ASLRBOOT_PROT_R
 #define W ASLRBOOT_PROT_W
@@ -56,11 +57,11 @@ static void check_plan(bool g1)
 		uint64_t va = va_addr(l->va);
 
 		by_level[l->level]++;
-		/* NX on every non-X leaf, never on an X leaf; RW only if W. */
-		/* SDM bit numbers, independent of loader/arch/x86_64/pte.h: NX 63, RW 1, US 2. */
-		EXPECT_EQ(l->raw >> 63, !(l->prot & X));
-		EXPECT_EQ((l->raw >> 1) & 1, !!(l->prot & W));
-		EXPECT_EQ((l->raw >> 2) & 1, 0);
+		/* Execute-never on every non-X leaf, never on an X leaf; writable
+		 * only if W; no user access (the manual's bits, raw_pte.h). */
+		EXPECT_EQ(raw_leaf_x(l->raw), !!(l->prot & X));
+		EXPECT_EQ(raw_leaf_w(l->raw), !!(l->prot & W));
+		EXPECT(!raw_leaf_user(l->raw));
 		EXPECT(va >= PAGE_SIZE); /* page 0 unmapped */
 		EXPECT(!ranges_overlap(va, l->size, PLAN_STACK - PLAN_GUARD_LEN, PLAN_GUARD_LEN));
 		EXPECT(!ranges_overlap(va, l->size, PLAN_STACK + PLAN_STACK_LEN, PLAN_GUARD_LEN));

@@ -6,8 +6,9 @@
 #include "harness.h"
 #include "include/aslrboot.h"
 #include "loader/paging/paging.h"
-#include "loader/arch/x86_64/pte.h"
+#include "loader/arch/arch.h"
 #include "pt_arena.h"
+#include "raw_pte.h"
 
 #define R ASLRBOOT_PROT_R
 #define W ASLRBOOT_PROT_W
@@ -84,8 +85,11 @@ static void test_clean_tables_verify(void)
 	sorted_copy(&f, sorted);
 	EXPECT(pt_sorted_by_va(sorted, f.n) && !pt_sorted_by_va(f.m, f.n));
 	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, sorted, f.n, &f.d), LDR_OK);
-	/* CR3's PWT/PCD/PCID bits are not part of the address. */
-	EXPECT_ERR(wx_verify(pa_add(f.cr3, 0x18), arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
+	/* The root register's other bits (x86-64 PWT/PCD, arm64 ASID and CnP)
+	 * are not part of the address. */
+	EXPECT_ERR(wx_verify(pa_init(pa_addr(f.cr3) | RAW_ROOT_FLAGS), arena_ptr, &f.a, f.m, f.n,
+			     &f.d),
+		   LDR_OK);
 	/* Sensitivity to the plan itself. */
 	f.m[PLAN_RODATA].prot = R | W;
 	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_E_WX_VERIFY);
@@ -124,13 +128,13 @@ static void test_leaf_made_wx(void)
 	struct fixture f;
 
 	REQUIRE(setup(&f));
-	*entry(&f, TEXT_TAIL, 1) |= PTE_RW;
+	raw_leaf_allow_w(entry(&f, TEXT_TAIL, 1));
 	expect_fail(&f, "leaf", TEXT_TAIL);
 	REQUIRE(setup(&f));
-	*entry(&f, PLAN_KERNEL, 2) |= PTE_RW; /* the 2M text page */
+	raw_leaf_allow_w(entry(&f, PLAN_KERNEL, 2)); /* the 2M text page */
 	expect_fail(&f, "leaf", PLAN_KERNEL);
 	REQUIRE(setup(&f));
-	*entry(&f, PLAN_DIRECT + SIZE_1G, 3) &= ~PTE_NX; /* a 1G RW page */
+	raw_leaf_allow_x(entry(&f, PLAN_DIRECT + SIZE_1G, 3)); /* a 1G RW page */
 	expect_fail(&f, "leaf", PLAN_DIRECT + SIZE_1G);
 }
 
@@ -139,33 +143,37 @@ static void test_nx_cleared(void)
 	struct fixture f;
 
 	REQUIRE(setup(&f));
-	*entry(&f, DATA + 2 * K4, 1) &= ~PTE_NX;
+	raw_leaf_allow_x(entry(&f, DATA + 2 * K4, 1));
 	expect_fail(&f, "leaf", DATA + 2 * K4);
 	REQUIRE(setup(&f));
-	*entry(&f, RODATA + K4, 1) &= ~PTE_NX; /* R becomes RX */
+	raw_leaf_allow_x(entry(&f, RODATA + K4, 1)); /* R becomes RX */
 	expect_fail(&f, "prot", RODATA + K4);
 	REQUIRE(setup(&f));
-	*entry(&f, RODATA, 1) |= PTE_RW; /* R becomes RW */
+	raw_leaf_allow_w(entry(&f, RODATA, 1)); /* R becomes RW */
 	expect_fail(&f, "prot", RODATA);
 }
 
-/* Permissions are the AND over the levels (SDM 4.6.1). */
+/* A table's restrictions hold for every level below it (x86-64: the AND
+ * over the levels; arm64: APTable, PXNTable, UXNTable). */
 static void test_intermediate_bits(void)
 {
 	struct fixture f;
 
 	REQUIRE(setup(&f));
-	*entry(&f, PLAN_KERNEL, 3) |= PTE_NX; /* the PD above text */
+	raw_table_deny_x(entry(&f, PLAN_KERNEL, 3)); /* the entry of text's 2M leaf's table */
 	expect_fail(&f, "prot", PLAN_KERNEL);
 	REQUIRE(setup(&f));
-	*entry(&f, DATA, 2) &= ~PTE_RW; /* the PT above data */
+	raw_table_deny_w(entry(&f, DATA, 2)); /* the entry of data's 4K table */
 	expect_fail(&f, "prot", DATA);
-	/* US on the leaf alone: still supervisor-only, so still the plan. */
+	/* User access on the leaf alone, every table above denying it: still
+	 * supervisor-only, so still the plan. */
 	REQUIRE(setup(&f));
-	*entry(&f, DATA, 1) |= PTE_US;
+	raw_leaf_allow_user(entry(&f, DATA, 1));
+	for (int l = 2; l <= 4; l++)
+		raw_table_user(entry(&f, DATA, l), false);
 	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
 	for (int l = 2; l <= 4; l++)
-		*entry(&f, DATA, l) |= PTE_US;
+		raw_table_user(entry(&f, DATA, l), true);
 	expect_fail(&f, "user", DATA);
 }
 
@@ -235,10 +243,10 @@ static void test_bad_table_pointers(void)
 	f.cr3 = pa_init(0x1000);
 	expect_fail(&f, "table", 0);
 	REQUIRE(setup(&f));
-	*entry(&f, PLAN_KERNEL, 4) |= PTE_PS; /* reserved in a PML4E */
+	raw_table_to_leaf(entry(&f, PLAN_KERNEL, 4)); /* no leaf at the top level */
 	expect_fail(&f, "entry", PLAN_KERNEL & ~((UINT64_C(1) << 39) - 1));
 	REQUIRE(setup(&f));
-	*entry(&f, PLAN_KERNEL, 2) |= UINT64_C(1) << 16; /* reserved in a 2M leaf */
+	*entry(&f, PLAN_KERNEL, 2) |= UINT64_C(1) << 16; /* reserved in a 2M leaf, both formats */
 	expect_fail(&f, "entry", PLAN_KERNEL);
 }
 

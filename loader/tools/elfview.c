@@ -184,6 +184,34 @@ static void ignore(void *ctx, uint64_t addr)
 	(void)addr;
 }
 
+/* One more relocation of r_type `type` in the ascending by_type list. */
+static void count_type(struct elfview *v, uint32_t type)
+{
+	uint32_t i = 0;
+
+	while (i < v->ntypes && v->by_type[i].type < type)
+		i++;
+	if (i < v->ntypes && v->by_type[i].type == type) {
+		v->by_type[i].n++;
+		return;
+	}
+	if (v->ntypes == EV_MAX_TYPES) {
+		v->other_types++;
+		return;
+	}
+	memmove(&v->by_type[i + 1], &v->by_type[i], (v->ntypes - i) * sizeof(v->by_type[0]));
+	v->by_type[i] = (struct ev_type_count){ type, 1 };
+	v->ntypes++;
+}
+
+uint64_t ev_type_count(const struct elfview *v, uint32_t type)
+{
+	for (uint32_t i = 0; i < v->ntypes; i++)
+		if (v->by_type[i].type == type)
+			return v->by_type[i].n;
+	return 0;
+}
+
 static void count_relocs(struct elfview *v)
 {
 	for (enum ev_which w = EV_RELA; w <= EV_JMPREL; w++) {
@@ -195,10 +223,7 @@ static void count_relocs(struct elfview *v)
 			if (!ev_rela(v, w, i, &r))
 				break;
 			type = (uint32_t)GELF_R_TYPE(r.r_info);
-			if (type < EV_MAX_TYPES)
-				v->by_type[type]++;
-			else
-				v->other_types++;
+			count_type(v, type);
 		}
 	}
 	v->relr_addrs = ev_relr_each(v, ignore, NULL);
@@ -327,7 +352,8 @@ uint64_t ev_relr_each(const struct elfview *v, void (*fn)(void *, uint64_t), voi
 	return n;
 }
 
-const char *ev_rtype_name(uint32_t type)
+/* The name after "R_X86_64_", from the system <elf.h>. */
+static const char *x86_64_name(uint32_t type)
 {
 	/* clang-format off */
 	static const char *const names[R_X86_64_NUM] = {
@@ -354,6 +380,39 @@ const char *ev_rtype_name(uint32_t type)
 	/* clang-format on */
 
 	return type < R_X86_64_NUM ? names[type] : NULL;
+}
+
+/* The AArch64 types a dynamic table holds (AAELF64, "Dynamic relocations"),
+ * after "R_AARCH64_". */
+static const char *aarch64_name(uint32_t type)
+{
+	switch (type) {
+	case R_AARCH64_NONE: return "NONE";
+	case R_AARCH64_ABS64: return "ABS64";
+	case R_AARCH64_ABS32: return "ABS32";
+	case R_AARCH64_COPY: return "COPY";
+	case R_AARCH64_GLOB_DAT: return "GLOB_DAT";
+	case R_AARCH64_JUMP_SLOT: return "JUMP_SLOT";
+	case R_AARCH64_RELATIVE: return "RELATIVE";
+	case R_AARCH64_TLS_DTPMOD: return "TLS_DTPMOD";
+	case R_AARCH64_TLS_DTPREL: return "TLS_DTPREL";
+	case R_AARCH64_TLS_TPREL: return "TLS_TPREL";
+	case R_AARCH64_TLSDESC: return "TLSDESC";
+	case R_AARCH64_IRELATIVE: return "IRELATIVE";
+	}
+	return NULL;
+}
+
+const char *ev_rtype_name(uint16_t machine, uint32_t type)
+{
+	if (machine == EM_X86_64)
+		return x86_64_name(type);
+	return machine == EM_AARCH64 ? aarch64_name(type) : NULL;
+}
+
+const char *ev_rtype_prefix(uint16_t machine)
+{
+	return machine == EM_AARCH64 ? "R_AARCH64_" : "R_X86_64_";
 }
 
 const char *ev_ptype_name(uint32_t type)

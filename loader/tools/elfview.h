@@ -17,7 +17,7 @@
 
 #include "../../include/aslrboot.h"
 
-#define EV_MAX_TYPES 64 /* relocation types counted one by one; higher ones in `other` */
+#define EV_MAX_TYPES 64 /* distinct relocation types counted one by one; more in `other` */
 
 /* One relocation table located through the dynamic section. */
 struct ev_table {
@@ -52,8 +52,14 @@ struct elfview {
 	Elf_Data *syms;	       /* dynamic symbols, ELF_T_SYM */
 	size_t nsyms;
 
-	/* Relocation counts by r_type over RELA + JMPREL; RELR separately. */
-	uint64_t by_type[EV_MAX_TYPES];
+	/* Relocation counts by r_type over RELA + JMPREL, ascending r_type (the
+	 * first EV_MAX_TYPES distinct types; relocations of any further type
+	 * in other_types); RELR separately. */
+	struct ev_type_count {
+		uint32_t type;
+		uint64_t n;
+	} by_type[EV_MAX_TYPES];
+	uint32_t ntypes;
 	uint64_t other_types;
 	uint64_t relr_addrs; /* addresses the RELR table encodes */
 
@@ -83,7 +89,14 @@ uint64_t ev_relr_each(const struct elfview *v, void (*fn)(void *, uint64_t), voi
 /* File bytes [off, off + size) as libelf reads them; NULL if out of range. */
 const void *ev_bytes(struct elfview *v, uint64_t off, uint64_t size);
 
-const char *ev_rtype_name(uint32_t type); /* "RELATIVE" for R_X86_64_RELATIVE, NULL if unknown */
+/* RELA + JMPREL relocations of r_type `type` (by_type). */
+uint64_t ev_type_count(const struct elfview *v, uint32_t type);
+/* "RELATIVE" for R_X86_64_RELATIVE or R_AARCH64_RELATIVE: the name of r_type
+ * `type` for e_machine `machine` (x86-64 or AArch64) after its prefix, NULL
+ * if unknown. */
+const char *ev_rtype_name(uint16_t machine, uint32_t type);
+/* "R_AARCH64_" for AArch64, else "R_X86_64_". */
+const char *ev_rtype_prefix(uint16_t machine);
 const char *ev_ptype_name(uint32_t type); /* "LOAD", "GNU_RELRO", NULL if unknown */
 
 #endif

@@ -26,7 +26,10 @@ static const char usage[] =
 	"usage: aslrboot-inspect [--json] [--ram SIZE] [--policy auto|native|linux64] kernel.elf\n"
 	"\n"
 	"Says whether aslrboot would load kernel.elf and how much entropy each region\n"
-	"of its layout would get.\n"
+	"of its layout would get.  An x86-64 kernel is judged as the x86-64 loader\n"
+	"would, an AArch64 one as the arm64 loader would (same validator, layout and\n"
+	"virtual address split; linux64 is x86-64 only); any other e_machine is\n"
+	"refused (E_MACHINE).\n"
 	"\n"
 	"  verdict      the loader's own validator (elf/) under the chosen policy, then,\n"
 	"               for native, the real layout planner; on rejection the exit\n"
@@ -58,8 +61,9 @@ static const char usage[] =
 	"                    loader's \"why\" line or its hint (default)\n"
 	"  --policy native   the native protocol: aslrboot relocates the kernel and\n"
 	"                    maps it W^X\n"
-	"  --policy linux64  a self-relocating kernel (Linux x86 64-bit boot protocol):\n"
-	"                    W^X and relocation rules do not apply; no entropy report\n"
+	"  --policy linux64  a self-relocating x86-64 kernel (Linux x86 64-bit boot\n"
+	"                    protocol): W^X and relocation rules do not apply; no\n"
+	"                    entropy report\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"exit status: 0 loadable, 1 not loadable, 2 usage or I/O error\n";
@@ -170,6 +174,16 @@ static void plan(struct inspect_report *r)
 	rand_drbg_wipe(&rng);
 }
 
+/* The machine the verdict is for: the file's own e_machine when aslrboot has
+ * a loader for it (x86-64, AArch64); otherwise the host's, which the
+ * validator refuses with E_MACHINE. */
+static uint16_t file_machine(const uint8_t *buf, size_t size)
+{
+	uint16_t m = size >= 20 ? (uint16_t)(buf[18] | buf[19] << 8) : 0;
+
+	return m == ELF_MACHINE_X86_64 || m == ELF_MACHINE_AARCH64 ? m : ELF_MACHINE_NATIVE;
+}
+
 static int inspect(struct inspect_report *r, bool json)
 {
 	size_t size;
@@ -180,7 +194,8 @@ static int inspect(struct inspect_report *r, bool json)
 	r->size = size;
 	r->view_ok = ev_open(&r->view, buf, size) == 0;
 	r->loadable = true;
-	if (validate_choose(buf, size, r->proto, false, &r->img, &r->verdict, &r->diag)) {
+	if (validate_choose(buf, size, file_machine(buf, size), r->proto, false, &r->img,
+			    &r->verdict, &r->diag)) {
 		reject(r, "validate", r->path);
 		r->entropy_note = "the validator rejected the file";
 	} else {

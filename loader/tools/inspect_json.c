@@ -125,22 +125,21 @@ static void json_relocs(const struct elfview *v)
 	putchar('}');
 	key("relocations", false);
 	putchar('{');
-	for (uint32_t t = 0; t < EV_MAX_TYPES; t++) {
-		const char *n = ev_rtype_name(t);
+	for (uint32_t i = 0; i < v->ntypes; i++) {
+		uint32_t t = v->by_type[i].type;
+		const char *n = ev_rtype_name(v->eh.e_machine, t);
 		char k[40];
 
-		if (!v->by_type[t])
-			continue;
 		if (n)
-			snprintf(k, sizeof(k), "R_X86_64_%s", n);
+			snprintf(k, sizeof(k), "%s%s", ev_rtype_prefix(v->eh.e_machine), n);
 		else
 			snprintf(k, sizeof(k), "type_%u", t);
 		key(k, first);
-		printf("%llu", U(v->by_type[t]));
+		printf("%llu", U(v->by_type[i].n));
 		first = false;
 	}
 	if (v->other_types) {
-		key("type_64_or_more", first);
+		key("more_types", first);
 		printf("%llu", U(v->other_types));
 	}
 	putchar('}');

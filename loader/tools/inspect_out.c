@@ -104,15 +104,19 @@ static void text_relocs(const struct elfview *v)
 	       U(v->relr_addrs), v->has_needed ? ", DT_NEEDED" : "",
 	       v->has_textrel ? ", TEXTREL" : "");
 	printf("relocations by type:\n");
-	for (uint32_t t = 0; t < EV_MAX_TYPES; t++) {
-		const char *n = ev_rtype_name(t);
+	for (uint32_t i = 0; i < v->ntypes; i++) {
+		uint32_t t = v->by_type[i].type;
+		const char *n = ev_rtype_name(v->eh.e_machine, t);
+		char k[40];
 
-		if (v->by_type[t])
-			printf("  R_X86_64_%-16s %10llu%s\n", n ? n : "?", U(v->by_type[t]),
-			       n ? "" : " (unknown type)");
+		if (n)
+			snprintf(k, sizeof(k), "%s%s", ev_rtype_prefix(v->eh.e_machine), n);
+		else
+			snprintf(k, sizeof(k), "type %u", t);
+		printf("  %-25s %10llu%s\n", k, U(v->by_type[i].n), n ? "" : " (unknown type)");
 	}
 	if (v->other_types)
-		printf("  %-25s %10llu\n", "type >= 64", U(v->other_types));
+		printf("  %-25s %10llu\n", "more types", U(v->other_types));
 	if (v->relr_addrs)
 		printf("  %-25s %10llu\n", "RELR (relative)", U(v->relr_addrs));
 }

@@ -56,7 +56,7 @@ static void kimg_open(struct kimg *k, const char *name)
 	snprintf(path, sizeof(path), "%s/%s.elf", gen, name);
 	k->name = name;
 	k->file = bench_load_file(path, &k->size);
-	if (elf_parse(k->file, k->size, 0, &k->img, &d)) {
+	if (elf_parse(k->file, k->size, ELF_MACHINE_X86_64, 0, &k->img, &d)) {
 		fprintf(stderr, "%s: elf_parse: %s\n", path, d.what ? d.what : "?");
 		exit(2);
 	}
@@ -78,7 +78,7 @@ static void bench_validate(struct kimg *k)
 
 	for (int r = 0; r < reps; r++) {
 		uint64_t t0 = bench_now_ns();
-		if (elf_parse(k->file, k->size, 0, &img, NULL))
+		if (elf_parse(k->file, k->size, ELF_MACHINE_X86_64, 0, &img, NULL))
 			exit(3);
 		t[r] = bench_now_ns() - t0;
 	}

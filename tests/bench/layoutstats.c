@@ -286,7 +286,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	uint8_t *file = bench_load_file(argv[1], &size);
-	if (elf_parse(file, size, 0, &img, NULL))
+	if (elf_parse(file, size, ELF_MACHINE_X86_64, 0, &img, NULL))
 		return 2;
 	bench_memmap(&mm);
 	for (uint32_t k = 0; k < n; k++) {

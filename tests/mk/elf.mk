@@ -3,6 +3,12 @@ ELFGEN_SRCS := tests/elfgen.c tests/elfgen_cases.c
 test_elf_parse_SRCS := $(ELFGEN_SRCS)
 test_elf_policy_SRCS := $(ELFGEN_SRCS) tests/l64_shapes.c
 test_elf_reloc_SRCS := $(ELFGEN_SRCS) tests/elf_loaded.c
+test_elf_aarch64_SRCS := $(ELFGEN_SRCS) tests/elf_loaded.c
+
+# Real AArch64 PIEs (build/fixtures/aarch64.list) against readelf's listing.
+HOST_TOOLS += elf_relocdump
+elf_relocdump_SRCS := tests/elf_loaded.c
+SHELL_TESTS += scripts/test-elf-aarch64.sh
 test_elf_real_SRCS := tests/elf_ref.c tests/elf_loaded.c
 
 # build/fixtures: bad-<case>.elf + bad.list and good-*.elf + good.list from
