@@ -37,8 +37,9 @@ $(B)/kernel-aa64/tests/kernel-aa64/fp.c.o: tests/kernel-aa64/fp.c
 	@aarch64-linux-gnu-objdump -d $@ | grep -Eq '\sv[0-9]+\.4s' || \
 		{ echo "$@: no SIMD instructions"; rm -f $@; exit 1; }
 
-# Until the ELF validator reads aarch64 images, check the shape here: an
-# AArch64 ET_DYN with relative relocations only and no W+X segment.
+# The shape, checked at link time with readelf (the loader's own validator
+# runs only in arm64 builds): an AArch64 ET_DYN with relative relocations
+# only, page-aligned segments and no W+X one.
 $(B)/kernel-aa64.elf: $(AA64K_OBJS) tests/kernel-aa64/kernel.ld tests/kernel-aa64/check-shape.sh
 	$(AA64_CC) $(AA64K_CFLAGS) $(AA64K_LDFLAGS) $(AA64K_OBJS) -o $@.tmp
 	READELF=$(AA64_READELF) tests/kernel-aa64/check-shape.sh $@.tmp
