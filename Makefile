@@ -44,6 +44,7 @@ include elf/elf.mk
 include rand/rand.mk
 include loader/loader.mk
 -include efi/efi.mk
+-include efi/efi-aa64.mk
 -include multiboot/multiboot.mk
 include tests/tests.mk
 SHELL_TESTS += scripts/test-make-default.sh scripts/check-format.sh
@@ -52,7 +53,7 @@ SHELL_TESTS += scripts/test-make-default.sh scripts/check-format.sh
 all: host targets
 
 deps:
-	@scripts/deps.sh
+	@GNU_EFI_AA64=$(B)/gnu-efi-aa64 scripts/deps.sh
 
 CORE_OBJS := $(patsubst %.c,$(HB)/%.o,$(CORE_SRCS))
 TESTLIB_OBJS := $(patsubst %.c,$(HB)/%.o,$(TESTLIB_SRCS))

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Console: ConOut while boot services run, COM1 always (tests read the
- * serial port).  When the firmware already mirrors ConOut to a serial
- * terminal (OVMF does), COM1 is written directly only after
- * ExitBootServices, so each line appears once.
+ * Console: ConOut while boot services run; on x86-64 COM1 always (tests
+ * read the serial port).  When the firmware already mirrors ConOut to a
+ * serial terminal (OVMF and AAVMF do), COM1 is written directly only after
+ * ExitBootServices, so each line appears once.  arm64 has no port of its
+ * own (EFI_OWN_SERIAL): ConOut only.
  */
 #include "efi_fe.h"
 #include "../loader/log.h"
@@ -45,8 +46,10 @@ static bool firmware_has_serial_console(EFI_BOOT_SERVICES *bs)
 void efi_console_init(struct efi_ctx *c)
 {
 	c->fw_serial = firmware_has_serial_console(c->bs);
+#if EFI_OWN_SERIAL
 	if (!c->fw_serial)
 		efi_serial_init();
+#endif
 }
 
 static void conout_write(struct efi_ctx *c, const char *s, size_t n)
@@ -73,6 +76,7 @@ void efi_console_write(void *ctx, const char *s, size_t n)
 
 	if (!c->ebs_called && c->st->ConOut)
 		conout_write(c, s, n);
+#if EFI_OWN_SERIAL
 	if (c->ebs_called || !c->fw_serial) {
 		for (size_t i = 0; i < n; i++) {
 			if (s[i] == '\n')
@@ -80,6 +84,7 @@ void efi_console_write(void *ctx, const char *s, size_t n)
 			efi_serial_putc(s[i]);
 		}
 	}
+#endif
 }
 
 const char *efi_status_str(EFI_STATUS s)

@@ -1,6 +1,7 @@
 # efi/: the UEFI front end, linked with gnu-efi into build/aslrboot.efi.
-# Every CORE_SRCS file, loader/libc.c, efi/*.c and loader/arch/x86_64/*.asm are
-# compiled for the firmware into build/efi/ (gcc or clang: CC=...).
+# Every CORE_SRCS file, loader/libc.c, the generic efi/*.c, efi/cpu_x86_64.c
+# and loader/arch/x86_64/*.asm are compiled for the firmware into build/efi/
+# (gcc or clang: CC=...).  efi/efi-aa64.mk builds the arm64 one.
 TARGETS += $(B)/aslrboot.efi
 SHELL_TESTS += scripts/check-efi.sh
 
@@ -20,7 +21,9 @@ endif
 EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
 	-L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
 
-EFI_C_SRCS := $(CORE_SRCS) loader/libc.c $(wildcard efi/*.c)
+# efi/cpu_<arch>.c: the one architecture-specific file of the front end.
+EFI_GENERIC_SRCS := $(filter-out efi/cpu_%.c,$(wildcard efi/*.c))
+EFI_C_SRCS := $(CORE_SRCS) loader/libc.c $(EFI_GENERIC_SRCS) efi/cpu_x86_64.c
 EFI_ASM_SRCS := $(wildcard loader/arch/x86_64/*.asm)
 EFI_OBJS := $(patsubst %.c,$(EFI_B)/%.o,$(EFI_C_SRCS)) $(patsubst %.asm,$(EFI_B)/%.asm.o,$(EFI_ASM_SRCS))
 
@@ -57,8 +60,11 @@ SHELL_TESTS += scripts/test-efi-boot.sh scripts/test-efi-aslr.sh scripts/test-ef
 
 # make run: the test kernel at a random layout, verbose, serial on the
 # terminal; QEMU exits by itself (isa-debug-exit: 33 = the kernel passed).
+# make run ARCH=arm64: the same under AAVMF (run-aa64, efi/efi-aa64.mk).
 RUN_DIR := $(B)/run
-run:
+.PHONY: run-x86_64
+run: run-$(if $(filter arm64,$(ARCH)),aa64,x86_64)
+run-x86_64:
 	@scripts/deps.sh
 	$(MAKE) targets
 	@mkdir -p $(RUN_DIR)

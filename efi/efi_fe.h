@@ -49,6 +49,7 @@ struct efi_ctx {
 	bool seed_absent;	 /* no seed file: efi_seed_store creates one */
 	struct efi_alloc allocs[EFI_FE_MAX_ALLOCS];
 	uint32_t alloc_count;
+	bool allocs_untracked; /* allocations beyond allocs[] were made */
 	struct efi_mmap mmap;
 	struct mm_entry mm[BOOT_MAX_MMAP];
 	struct boot_env env;
@@ -65,7 +66,7 @@ EFI_STATUS efi_alloc_pages(struct efi_ctx *c, EFI_ALLOCATE_TYPE type, UINTN page
 			   EFI_PHYSICAL_ADDRESS *pa);
 void efi_free_all(struct efi_ctx *c);
 
-/* console.c: ConOut (before ExitBootServices) and COM1. */
+/* console.c: ConOut (before ExitBootServices) and COM1 on x86-64. */
 void efi_console_init(struct efi_ctx *c);
 void efi_console_write(void *ctx, const char *s, size_t n);
 const char *efi_status_str(EFI_STATUS s);
@@ -101,14 +102,34 @@ void efi_entropy_wipe(struct efi_ctx *c);
 /* tables.c */
 void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);
 
-/* cpu.c: x86-64 specifics. */
-uint64_t efi_rdtsc(void *ctx);
+/*
+ * cpu_<arch>.c: everything that differs between architectures, one file
+ * each (cpu_x86_64.c, cpu_arm64.c); every other efi/ file is generic.
+ */
+/* The CPU's timestamp counter (TSC, CNTVCT_EL0) and its rate in Hz (0 if
+ * unknown); the rate may use boot services. */
+uint64_t efi_timestamp(void *ctx);
+uint64_t efi_timestamp_hz(struct efi_ctx *c);
 uint32_t efi_cpu_features(void);
-bool efi_cpu_la57(void);
-void efi_cpu_fpu_state(void);
+/* What the entry state needs from this CPU, checked while an error can
+ * still return to the firmware: one error line and LDR_E_CPU if missing. */
+enum ldr_err efi_cpu_check(void);
+/* Stop interrupts once the firmware is gone. */
+void efi_cpu_quiesce(void);
+/* Install the trampoline in `page` (identity-mapped, writable now) and run
+ * it; returns only if the page cannot be used. */
+void efi_cpu_enter(struct efi_ctx *c, void *page, const struct entry_state *st);
+noreturn void efi_cpu_halt(void);
+#if defined(__x86_64__)
+/* COM1, written directly when the firmware does not mirror ConOut to a
+ * serial port and after ExitBootServices. */
+#define EFI_OWN_SERIAL 1
 void efi_serial_putc(char ch);
 void efi_serial_init(void);
-bool efi_make_executable(uint64_t pa);
-noreturn void efi_cpu_halt(void);
+#else
+/* arm64: the firmware owns the UART; ConOut is the only console, so
+ * nothing is printed after ExitBootServices. */
+#define EFI_OWN_SERIAL 0
+#endif
 
 #endif

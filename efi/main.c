@@ -205,16 +205,12 @@ static enum ldr_err read_memmap(struct efi_ctx *c)
 static void read_platform(struct efi_ctx *c)
 {
 	struct boot_env *env = &c->env;
-	uint64_t t0;
 
 	efi_find_rsdp(c->st, &env->acpi_rsdp, &env->acpi_revision);
 	efi_rng_collect(c, &env->entropy[env->entropy_count++]);
 	efi_seed_read(c, &env->entropy[env->entropy_count++]);
 	env->cpu_features = efi_cpu_features();
-	/* A 1 ms stall is enough to report timings in microseconds. */
-	t0 = efi_rdtsc(NULL);
-	if (!EFI_ERROR(c->bs->Stall(1000)))
-		env->tsc_hz = (efi_rdtsc(NULL) - t0) * 1000;
+	env->tsc_hz = efi_timestamp_hz(c);
 }
 
 static const char *status_name(const struct boot_entropy_input *in)
@@ -230,23 +226,13 @@ static enum ldr_err gather(struct efi_ctx *c)
 	enum ldr_err err;
 
 	env->info_flags = ASLRBOOT_INFO_F_UEFI;
-	if (efi_cpu_la57()) {
-		efi_error("CPU", "5-level paging is on", "unsupported", LDR_E_CPU);
-		return LDR_E_CPU;
-	}
-	/* The trampoline sets EFER.NXE (a #GP without NX) after the firmware
-	 * is gone: the last moment to say so is now. */
-	if (!(efi_cpu_features() & BOOT_CPU_NX)) {
-		efi_error("CPU", "no NX (execute-disable)", "required for W^X page tables",
-			  LDR_E_CPU);
-		return LDR_E_CPU;
-	}
-	efi_cpu_fpu_state();
+	if ((err = efi_cpu_check()))
+		return err;
 	env->reserved[env->reserved_count++] =
 		(struct boot_range){ (uintptr_t)c->li->ImageBase, c->li->ImageSize };
 	if ((err = read_config(c)) || (err = read_files(c)))
 		return err;
-	env->tsc[ASLRBOOT_PHASE_FILE_READ] = efi_rdtsc(NULL);
+	env->tsc[ASLRBOOT_PHASE_FILE_READ] = efi_timestamp(NULL);
 	read_platform(c);
 	if ((err = read_memmap(c)))
 		return err;
@@ -262,7 +248,7 @@ static enum ldr_err gather(struct efi_ctx *c)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	struct efi_ctx *c = &ctx;
-	uint64_t t0 = efi_rdtsc(NULL);
+	uint64_t t0 = efi_timestamp(NULL);
 
 	c->image = image;
 	c->st = st;

@@ -3,8 +3,6 @@
 #include "efi_fe.h"
 #include "efi_halt.h"
 #include "../loader/log.h"
-#include "../loader/arch/x86_64/cpu.h"
-#include "../loader/arch/x86_64/enter.h"
 
 jmp_buf efi_halt_jb;
 
@@ -17,6 +15,8 @@ EFI_STATUS efi_alloc_pages(struct efi_ctx *c, EFI_ALLOCATE_TYPE type, UINTN page
 	 * the firmware; they are never handed out twice. */
 	if (!EFI_ERROR(s) && c->alloc_count < EFI_FE_MAX_ALLOCS)
 		c->allocs[c->alloc_count++] = (struct efi_alloc){ *pa, pages };
+	else if (!EFI_ERROR(s))
+		c->allocs_untracked = true;
 	return s;
 }
 
@@ -69,7 +69,8 @@ static enum ldr_err efi_release(void *ctx, paddr_t pa, uint64_t pages)
 	return LDR_E_RANGE;
 }
 
-/* UEFI identity-maps all memory on x86-64 (UEFI 2.10, 2.3.4). */
+/* UEFI identity-maps all memory on x86-64 and AArch64 (UEFI 2.10, 2.3.4
+ * and 2.3.6). */
 static void *efi_phys_ptr(void *ctx, paddr_t pa, uint64_t len)
 {
 	uint64_t end;
@@ -93,8 +94,7 @@ static enum ldr_err efi_exit_firmware(void *ctx, struct boot_env *env)
 		efi_error("firmware", "ExitBootServices", efi_status_str(s), LDR_E_FIRMWARE);
 		return LDR_E_FIRMWARE;
 	}
-	__asm__ __volatile__("cli");
-	pic_mask_all(); /* whatever the firmware left unmasked */
+	efi_cpu_quiesce();
 	if (efi_mmap_translate(&c->mmap, EFI_MM_FINAL, c->mm, BOOT_MAX_MMAP, &n, &diag)) {
 		log_diag("final memory map", &diag);
 		return diag.err;
@@ -109,12 +109,10 @@ static __attribute__((__noreturn__)) void efi_enter(void *ctx, const struct entr
 {
 	void *page = efi_phys_ptr(ctx, st->trampoline, PAGE_SIZE);
 
-	if (!page || !tramp_install(page, st) || !efi_make_executable(pa_addr(st->trampoline))) {
-		log_printf("error: trampoline page 0x%llx unusable [E_FIRMWARE]\n",
-			   (unsigned long long)pa_addr(st->trampoline));
-		efi_cpu_halt();
-	}
-	((void (*)(void))page)();
+	if (page)
+		efi_cpu_enter(ctx, page, st);
+	log_printf("error: trampoline page 0x%llx unusable [E_FIRMWARE]\n",
+		   (unsigned long long)pa_addr(st->trampoline));
 	efi_cpu_halt();
 }
 
@@ -141,6 +139,6 @@ void efi_platform_init(struct efi_ctx *c)
 		.exit_firmware = efi_exit_firmware,
 		.enter = efi_enter,
 		.halt = efi_halt,
-		.timestamp = efi_rdtsc,
+		.timestamp = efi_timestamp,
 	};
 }

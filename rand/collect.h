@@ -34,10 +34,11 @@
 
 /*
  * The CPU's RNG.  One try per call: `seed64` / `drbg64` return false when
- * the instruction reported failure (CF=0 on x86, NZCV != 0 on arm64).
+ * the instruction reported failure (CF=0 on x86, NZCV.Z set on arm64).
  * Any pointer may be NULL (treated as absent / no TSC / no pause).
  *   x86-64: seed = RDSEED, drbg = RDRAND (64-bit forms only: CVE-2025-62626)
- *   arm64:  seed = RNDRRS, drbg = NULL; reported as ASLRBOOT_SRC_RNDR
+ *   arm64:  seed = RNDRRS, drbg = RNDR (used only when RNDRRS fails: the
+ *           same hardware); both reported as ASLRBOOT_SRC_RNDR
  */
 struct rand_cpu_ops {
 	void *ctx;
@@ -50,8 +51,8 @@ struct rand_cpu_ops {
 	void (*pause)(void *ctx);
 };
 
-/* The real instructions (rand/hw_<arch>.c: hw_x86_64.c); NULL on an
- * architecture without a port. */
+/* The real instructions (rand/hw_<arch>.c: hw_x86_64.c, hw_arm64.c); NULL
+ * on an architecture without a port. */
 const struct rand_cpu_ops *rand_hw_ops(void);
 
 /* One 64-bit word with bounded retries: LDR_E_RNG_ABSENT / LDR_E_RNG_FAILED. */

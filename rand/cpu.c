@@ -86,9 +86,14 @@ enum ldr_err rand_cpu_collect(struct rand_pool *p, const struct rand_cpu_ops *op
 	uint32_t src = cpu_source(ops, seed);
 	enum ldr_err err;
 
+	/* arm64: one source.  RNDR is a DRBG over the hardware behind RNDRRS:
+	 * never a second source, only the seed pass's fallback when RNDRRS
+	 * runs dry (not when its output failed a health test). */
 	if (!seed && ops && ops->arm64)
-		return LDR_E_RNG_ABSENT; /* RNDR is the same hardware as RNDRRS */
+		return LDR_E_RNG_ABSENT;
 	err = draw_tested(ops, seed, w);
+	if (err == LDR_E_RNG_FAILED && seed && ops->arm64)
+		err = draw_tested(ops, false, w);
 	if (err) {
 		rand_pool_note(p, src, status_of(err));
 	} else {
@@ -119,7 +124,7 @@ enum ldr_err rand_jitter_collect(struct rand_pool *p, const struct rand_cpu_ops 
 	return LDR_OK;
 }
 
-#ifndef __x86_64__
+#if !defined(__x86_64__) && !defined(__aarch64__)
 /* No CPU RNG port for this architecture: every CPU source reports ABSENT. */
 const struct rand_cpu_ops *rand_hw_ops(void)
 {

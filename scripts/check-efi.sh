@@ -4,6 +4,8 @@
 # executable, NX_COMPAT set, and in the pre-objcopy .so no undefined symbol
 # and no relocation gnu-efi's _relocate cannot apply (only RELATIVE).
 # Reads the PE headers with od, independently of the tools that wrote them.
+# Usage: scripts/check-efi.sh [EFI SO]  (default: the x86-64 build;
+# scripts/check-efi-aa64.sh passes the arm64 one)
 set -uo pipefail
 B=${B:-build}
 efi=${1:-$B/aslrboot.efi}
@@ -31,6 +33,13 @@ lfanew=$(u 60 4)
 opt=$((lfanew + 24))
 check "PE signature" [ "$(od -An -t x1 -j "$lfanew" -N 4 "$efi" | tr -d ' \n')" = 50450000 ]
 check "PE32+ (magic 0x20b)" [ "$(u "$opt" 2)" = 523 ]
+# The PE machine names the relocation type the .so may hold.
+case $(u $((lfanew + 4)) 2) in
+34404) mach=x86-64 rel_re=R_X86_64_ ;;  # 0x8664
+43620) mach=AArch64 rel_re=R_AARCH64_ ;; # 0xaa64
+*) mach=unknown rel_re=R_ ;;
+esac
+check "PE machine x86-64 or AArch64 ($mach)" [ "$mach" != unknown ]
 check "EFI application subsystem (10)" [ "$(u $((opt + 68)) 2)" = 10 ]
 check "SectionAlignment is 4 KiB" [ "$(u $((opt + 32)) 4)" = 4096 ]
 check "NX_COMPAT DLL characteristic" [ $(( $(u $((opt + 70)) 2) & 0x100 )) -ne 0 ]
@@ -48,8 +57,9 @@ check "no section both writable and executable ($nsec sections)${wx:+:$wx}" [ -z
 
 und=$(nm -u "$so" | awk '{print $2}' | tr '\n' ' ')
 check "no undefined symbols in $(basename "$so")${und:+: $und}" [ -z "$und" ]
-rel=$(readelf -rW "$so" | awk '/R_X86_64_/ && $3 != "R_X86_64_RELATIVE" {print $3}' | sort -u | tr '\n' ' ')
-check "only R_X86_64_RELATIVE relocations${rel:+: $rel}" [ -z "$rel" ]
+rel=$(readelf -rW "$so" | awk -v r="$rel_re" 'index($3, r) == 1 && $3 != r "RELATIVE" {print $3}' |
+	sort -u | tr '\n' ' ')
+check "only ${rel_re}RELATIVE relocations${rel:+: $rel}" [ -z "$rel" ]
 
 echo "RESULT passed=$passed failed=$failed"
 [ "$failed" -eq 0 ]

@@ -1,7 +1,11 @@
 # Sourced by scripts/test-efi-*.sh: build ESP images, boot them under OVMF
-# (scripts/qemu-efi.sh), count results for scripts/run-tests.sh.
+# (scripts/qemu-efi.sh), count results for scripts/run-tests.sh.  The arm64
+# tests (scripts/test-aa64-*.sh) set QEMU_RUN=scripts/qemu-aa64.sh and
+# QEMU_BIN=qemu-system-aarch64 first: AAVMF instead.
 set -uo pipefail
 B=${B:-build}
+QEMU_RUN=${QEMU_RUN:-scripts/qemu-efi.sh}
+QEMU_BIN=${QEMU_BIN:-qemu-system-x86_64}
 T=$B/efi-tests
 EFI=$B/aslrboot.efi
 KERNEL=$B/kernel/test-kernel.elf
@@ -27,7 +31,7 @@ need() {
 			exit 1
 		fi
 	done
-	command -v qemu-system-x86_64 >/dev/null && command -v mcopy >/dev/null ||
+	command -v "$QEMU_BIN" >/dev/null && command -v mcopy >/dev/null ||
 		{ echo "FAIL qemu or mtools missing (scripts/deps.sh)"; echo "RESULT passed=0 failed=1"; exit 1; }
 }
 
@@ -39,7 +43,7 @@ esp() {
 	scripts/mkesp.sh "$T/$name.img" "$efi" "$kernel" "$T/$name.cfg" "$@" >/dev/null
 }
 
-# boot NAME IMAGE [qemu-efi.sh options] [-- QEMU-ARGS]: serial log in
+# boot NAME IMAGE [$QEMU_RUN options] [-- QEMU-ARGS]: serial log in
 # $T/NAME.log, exit status in $T/NAME.rc.  Run several with & and wait.
 boot() {
 	local name=$1 img=$2
@@ -47,7 +51,7 @@ boot() {
 	local opts=() extra=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
 	[ $# -gt 0 ] && { shift; extra=("$@"); }
-	scripts/qemu-efi.sh -s "$T/$name.log" "${opts[@]}" "$img" -- "${extra[@]}" \
+	"$QEMU_RUN" -s "$T/$name.log" "${opts[@]}" "$img" -- "${extra[@]}" \
 		>"$T/$name.qemu" 2>&1
 	echo $? >"$T/$name.rc"
 }

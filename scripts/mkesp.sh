@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make an EFI system partition image (FAT, no partition table: OVMF and
 # most firmware mount a "superfloppy") holding aslrboot and a kernel:
-#   \EFI\BOOT\BOOTX64.EFI        aslrboot (the removable-media boot path)
+#   \EFI\BOOT\BOOTX64.EFI        aslrboot (the removable-media boot path;
+#                               BOOTAA64.EFI for an arm64 image)
 #   \EFI\aslrboot\kernel.elf     the kernel
 #   \EFI\aslrboot\aslrboot.cfg   the config (if given)
 # Usage: scripts/mkesp.sh OUT.img ASLRBOOT.efi|- KERNEL|- [CONFIG|-] [FILE=ESP-PATH...]
@@ -24,7 +25,14 @@ rm -f "$out"
 truncate -s "${mib}M" "$out"
 mformat -i "$out" -T $((mib * 2048)) -h 64 -s 32 -v ESP ::
 mmd -i "$out" ::/EFI ::/EFI/BOOT ::/EFI/aslrboot
-[ "$efi" = - ] || mcopy -i "$out" "$efi" ::/EFI/BOOT/BOOTX64.EFI
+# The removable-media name follows the image's PE machine (0xaa64: arm64).
+boot=BOOTX64.EFI
+if [ "$efi" != - ]; then
+	lfanew=$(od -An -t u4 --endian=little -j 60 -N 4 "$efi" | tr -d ' ')
+	[ "$(od -An -t x2 --endian=little -j $((lfanew + 4)) -N 2 "$efi" | tr -d ' ')" != aa64 ] ||
+		boot=BOOTAA64.EFI
+	mcopy -i "$out" "$efi" "::/EFI/BOOT/$boot"
+fi
 [ "$kernel" = - ] || mcopy -i "$out" "$kernel" ::/EFI/aslrboot/kernel.elf
 [ "$cfg" = - ] || mcopy -i "$out" "$cfg" ::/EFI/aslrboot/aslrboot.cfg
 for f in "$@"; do

@@ -370,20 +370,37 @@ static void test_distrust_knobs(void)
 	EXPECT_EQ(pool.credited_bits, 0);
 }
 
-/* arm64: RNDRRS failing (NZCV=0b0100, value 0) is bounded, reported as RNDR;
- * RNDR is the same hardware and is not queried as a second source. */
+/* arm64: one source, reported as RNDR.  RNDRRS failing (NZCV.Z set,
+ * value 0) is bounded, then RNDR (the DRBG over the same hardware) stands
+ * in; RNDR is never queried beside a working RNDRRS, nor after RNDRRS
+ * output failed a health test. */
 static void test_arm64_rndr(void)
 {
+	setup(CF0, CF0);
+	fops.arm64 = true;
+	EXPECT_ERR(collect(NULL, 0, false), LDR_OK);
+	EXPECT_EQ(fc.seed.calls, RAND_RDSEED_TRIES);
+	EXPECT_EQ(fc.drbg.calls, RAND_RDRAND_TRIES);
+	EXPECT_EQ(STATUS(ASLRBOOT_SRC_RNDR), ASLRBOOT_ENT_FAILED);
+	EXPECT_EQ(pool.seen, (1u << ASLRBOOT_SRC_RNDR) | (1u << ASLRBOOT_SRC_JITTER));
+	EXPECT_EQ(pool.credited_bits, 0);
 	setup(CF0, GOOD);
 	fops.arm64 = true;
 	EXPECT_ERR(collect(NULL, 0, false), LDR_OK);
 	EXPECT_EQ(fc.seed.calls, RAND_RDSEED_TRIES);
+	EXPECT_EQ(fc.drbg.calls, RAND_CPU_WORDS);
+	EXPECT_EQ(STATUS(ASLRBOOT_SRC_RNDR), ASLRBOOT_ENT_OK);
+	EXPECT_EQ(pool.credited_bits, RAND_CPU_CREDIT);
+	setup(CONSTANT, GOOD);
+	fops.arm64 = true;
+	EXPECT_ERR(collect(NULL, 0, false), LDR_OK);
 	EXPECT_EQ(fc.drbg.calls, 0);
-	EXPECT_EQ(STATUS(ASLRBOOT_SRC_RNDR), ASLRBOOT_ENT_FAILED);
-	EXPECT_EQ(pool.seen, (1u << ASLRBOOT_SRC_RNDR) | (1u << ASLRBOOT_SRC_JITTER));
+	EXPECT_EQ(STATUS(ASLRBOOT_SRC_RNDR), ASLRBOOT_ENT_UNHEALTHY);
+	EXPECT_EQ(pool.credited_bits, 0);
 	setup(GOOD, GOOD);
 	fops.arm64 = true;
 	EXPECT_ERR(collect(NULL, 0, true), LDR_OK);
+	EXPECT_EQ(fc.drbg.calls, 0);
 	EXPECT_EQ(STATUS(ASLRBOOT_SRC_RNDR), ASLRBOOT_ENT_OK);
 	EXPECT_EQ(pool.credited_bits, RAND_CPU_CREDIT);
 }

@@ -43,7 +43,7 @@
  * walks inner+outer write-back write-allocate, inner shareable, TG0 4 KiB
  * (0b00), TG1 4 KiB (0b10); EPD0/1, A1, AS, TBI0/1 clear. */
 #define TCR_FIXED_MASK UINT64_C(0x00000070ffffffbf)
-#define TCR_FIXED UINT64_C(0x0000000095113511)
+#define TCR_FIXED UINT64_C(0x00000000b5113511)
 #define TCR_IPS(t) ((t) >> 32 & 7)
 /* TTBRn_EL1: ASID in 63:48, table address in 47:1, CnP in bit 0. */
 #define TTBR_BADDR UINT64_C(0x0000fffffffffffe)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The x86-64 pieces the UEFI front end needs: CPUID, TSC, COM1, halting,
- * and one edit to the firmware's page tables before the final jump. */
+/* The x86-64 pieces the UEFI front end needs (efi_fe.h, cpu_<arch>.c):
+ * CPUID, TSC, COM1, halting, and one edit to the firmware's page tables
+ * before the final jump. */
 #include "efi_fe.h"
 #include "../loader/arch/x86_64/cpu.h"
+#include "../loader/arch/x86_64/enter.h"
 #include "../loader/arch/x86_64/pte.h"
 #include "../loader/arch/x86_64/uart16550.h"
 
@@ -15,10 +17,20 @@
 #define CR4_OSXMMEXCPT (UINT64_C(1) << 10)
 #define CR4_LA57 (UINT64_C(1) << 12)
 
-uint64_t efi_rdtsc(void *ctx)
+uint64_t efi_timestamp(void *ctx)
 {
 	(void)ctx;
 	return rdtsc_serialized();
+}
+
+/* A 1 ms stall is enough to report timings in microseconds. */
+uint64_t efi_timestamp_hz(struct efi_ctx *c)
+{
+	uint64_t t0 = rdtsc_serialized();
+
+	if (EFI_ERROR(c->bs->Stall(1000)))
+		return 0;
+	return (rdtsc_serialized() - t0) * 1000;
 }
 
 uint32_t efi_cpu_features(void)
@@ -28,7 +40,7 @@ uint32_t efi_cpu_features(void)
 
 /* 5-level paging cannot be left without leaving long mode; the core
  * builds 4-level tables. */
-bool efi_cpu_la57(void)
+static bool cpu_la57(void)
 {
 	uint64_t cr4;
 
@@ -40,7 +52,7 @@ bool efi_cpu_la57(void)
  * x64 firmware leave (CR0.MP, CR0.NE, CR4.OSFXSR, CR4.OSXMMEXCPT; EM = TS
  * = 0): made certain rather than assumed.  The Multiboot entry sets the same
  * bits.  FCW and MXCSR stay the firmware's: nothing here uses the FPU. */
-void efi_cpu_fpu_state(void)
+static void cpu_fpu_state(void)
 {
 	uint64_t cr0, cr4;
 
@@ -48,6 +60,29 @@ void efi_cpu_fpu_state(void)
 	cr0 = (cr0 & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE;
 	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
 	__asm__ __volatile__("mov %0, %%cr0\n\tmov %1, %%cr4" : : "r"(cr0), "r"(cr4) : "memory");
+}
+
+enum ldr_err efi_cpu_check(void)
+{
+	if (cpu_la57()) {
+		efi_error("CPU", "5-level paging is on", "unsupported", LDR_E_CPU);
+		return LDR_E_CPU;
+	}
+	/* The trampoline sets EFER.NXE (a #GP without NX) after the firmware
+	 * is gone: the last moment to say so is now. */
+	if (!(cpu_boot_features() & BOOT_CPU_NX)) {
+		efi_error("CPU", "no NX (execute-disable)", "required for W^X page tables",
+			  LDR_E_CPU);
+		return LDR_E_CPU;
+	}
+	cpu_fpu_state();
+	return LDR_OK;
+}
+
+void efi_cpu_quiesce(void)
+{
+	__asm__ __volatile__("cli");
+	pic_mask_all(); /* whatever the firmware left unmasked */
 }
 
 /* COM1 at 115200 8N1; only when the firmware does not own the port. */
@@ -68,12 +103,12 @@ void efi_serial_putc(char ch)
  * it.  Only after ExitBootServices: the tables are ours then.  False if the
  * page is not mapped (or 5-level paging is on).
  */
-bool efi_make_executable(uint64_t pa)
+static bool make_executable(uint64_t pa)
 {
 	uint64_t cr0, cr3, *table;
 	bool ok = false;
 
-	if (efi_cpu_la57())
+	if (cpu_la57())
 		return false;
 	__asm__ __volatile__("mov %%cr0, %0\n\tmov %%cr3, %1" : "=r"(cr0), "=r"(cr3));
 	/* The tables may themselves be read-only. */
@@ -92,6 +127,13 @@ bool efi_make_executable(uint64_t pa)
 	}
 	__asm__ __volatile__("invlpg (%0)\n\tmov %1, %%cr0" : : "r"(pa), "r"(cr0) : "memory");
 	return ok;
+}
+
+void efi_cpu_enter(struct efi_ctx *c, void *page, const struct entry_state *st)
+{
+	(void)c;
+	if (tramp_install(page, st) && make_executable(pa_addr(st->trampoline)))
+		((void (*)(void))page)();
 }
 
 noreturn void efi_cpu_halt(void)
