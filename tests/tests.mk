@@ -7,4 +7,3 @@ FUZZERS += $(patsubst tests/%.c,%,$(wildcard tests/fuzz_*.c))
 .PHONY: host-extra
 host-extra:
 -include $(wildcard tests/mk/*.mk)
-include tests/kernel-aa64/kernel.mk
