@@ -3,14 +3,15 @@
 # script (kernel.ld: R, RX, RW page-aligned segments), relative relocations
 # only.  It shares the portable checks with the x86-64 kernel
 # (tests/kernel/kcheck.c, seed.c) and checks its tables with the loader's
-# own walker compiled for arm64.
+# own walker compiled for arm64.  -fno-tree-loop-distribute-patterns keeps
+# loader/libc.c's word loops loops, not calls to themselves.
 AA64_CC ?= aarch64-linux-gnu-gcc
 AA64_READELF ?= aarch64-linux-gnu-readelf
 TARGETS += $(B)/kernel-aa64.elf
 
 AA64K_CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fpie -fvisibility=hidden \
 	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -fno-builtin -I.
+	-fno-unwind-tables -fno-builtin -fno-tree-loop-distribute-patterns -I.
 AA64K_LDFLAGS := -static-pie -nostdlib -Wl,-T,tests/kernel-aa64/kernel.ld \
 	-Wl,-z,max-page-size=4096 -Wl,-z,text -Wl,-z,noexecstack -Wl,--no-dynamic-linker \
 	-Wl,--build-id=none
