@@ -34,7 +34,7 @@ struct validate_verdict {
  * passes ELF_MACHINE_NATIVE) and protocol `proto` (the loader and
  * aslrboot-inspect share this).  native: the native validator.  linux64:
  * ELF_POL_LINUX64 (x86-64 only: an AArch64 image gets E_MACHINE, and under
- * auto stays with the native verdict); E_CONFIG where the loader's
+ * auto stays with the native verdict); E_CONFIG where the loader's own
  * architecture has no linux64 (LDR_ARCH_LINUX64 = 0 in arch/arch.h), and
  * there auto is the native validator alone.
  * auto:

@@ -40,21 +40,26 @@ static void test_choose_refuses_linux64(void)
 	size_t size;
 	uint8_t *p = unikraft(&size);
 
-	EXPECT_ERR(validate_choose(p, size, BOOT_PROTO_LINUX64, false, &img, &v, &d), LDR_E_CONFIG);
+	EXPECT_ERR(validate_choose(p, size, ELF_MACHINE_X86_64, BOOT_PROTO_LINUX64, false, &img, &v,
+				   &d),
+		   LDR_E_CONFIG);
 	EXPECT(!v.linux64 && !v.hint);
 	ldr_format_diag(line, sizeof(line), NULL, &d);
 	EXPECT(!strcmp(line, "error: protocol=linux64 is x86-64 only: protocol = 0x2: "
 			     "bad configuration [E_CONFIG]"));
-	/* auto: the native refusal stands, with no hint to try linux64. */
+	/* auto: the native refusal stands, with no hint to try linux64, even
+	 * when the image's machine is the one asked for. */
 	for (int off = 0; off < 2; off++) {
 		memset(&d, 0, sizeof(d));
-		EXPECT(validate_choose(p, size, BOOT_PROTO_AUTO, off, &img, &v, &d) != LDR_OK);
+		EXPECT(validate_choose(p, size, ELF_MACHINE_X86_64, BOOT_PROTO_AUTO, off, &img, &v,
+				       &d) != LDR_OK);
 		EXPECT(!v.linux64 && !v.hint && d.err != LDR_OK && d.err != LDR_E_CONFIG);
 	}
 	free(p);
 }
 
-/* The whole loader: one error line, nothing allocated or written. */
+/* The whole loader (which expects AArch64 images: E_MACHINE under auto and
+ * native): one error line, nothing allocated or written. */
 static void test_loader_refuses_linux64(void)
 {
 	static struct fake_platform fp;
@@ -75,7 +80,7 @@ static void test_loader_refuses_linux64(void)
 				      "x86-64 only: protocol = 0x2: bad configuration "
 				      "[E_CONFIG]\n"));
 		} else {
-			EXPECT(err != LDR_OK && err != LDR_E_CONFIG);
+			EXPECT_ERR(err, LDR_E_MACHINE);
 			EXPECT(strstr(fp.console, "aslrboot: error: kernel.elf: "));
 		}
 		EXPECT(!strstr(fp.console, "linux64:") && !strstr(fp.console, "hint"));

@@ -82,9 +82,12 @@ static void *vptr(struct booted *b, uint64_t va, uint64_t len)
 
 static bool boot(struct booted *b, const char *cmdline)
 {
+	struct elfgen_spec sp;
+
 	memset(b, 0, sizeof(*b));
 	out[0] = '\0';
-	b->kernel = elfgen_default(&b->ksize);
+	elfgen_spec_for(&sp, ELF_MACHINE_NATIVE); /* the core's own machine */
+	b->kernel = elfgen_build(&sp, &b->ksize);
 	fake_init(&b->fp, ARENA_BASE, ARENA_SIZE);
 	fake_env(&b->fp, &b->env, b->kernel, b->ksize);
 	if (cmdline)

@@ -61,11 +61,21 @@ struct booted {
 	size_t ksize;
 };
 
+/* elfgen's default kernel for the machine the core is built for (AArch64
+ * in the arm64 build, tests/mk/arm64.mk). */
+static uint8_t *native_kernel(size_t *size)
+{
+	struct elfgen_spec sp;
+
+	elfgen_spec_for(&sp, ELF_MACHINE_NATIVE);
+	return elfgen_build(&sp, size);
+}
+
 static enum ldr_err boot(struct booted *b, uint8_t seed0, bool verbose)
 {
 	memset(&b->st, 0, sizeof(b->st));
 	b->ls.n = 0;
-	b->kernel = elfgen_default(&b->ksize);
+	b->kernel = native_kernel(&b->ksize);
 	fake_init(&b->fp, ARENA_BASE, ARENA_SIZE);
 	fake_env(&b->fp, &b->env, b->kernel, b->ksize);
 	b->env.opts.fixed_seed[0] = seed0;
@@ -220,10 +230,13 @@ static void test_malformed_leave_memory_untouched(void)
 		fp.console[0] = 0;
 		fake_env(&fp, &env, img, size);
 		enum ldr_err err = loader_run(&env, &fp.ops, &st);
-		if (err != cases[i].err)
+		/* The cases are x86-64 images: another architecture's loader
+		 * refuses each too, maybe for another reason (the machine, an
+		 * x86-64 relocation type). */
+		if (err != cases[i].err && (ELF_MACHINE_NATIVE == ELF_MACHINE_X86_64 || !err))
 			harness_fail(__FILE__, __LINE__, "%s: got %s want %s", cases[i].name,
 				     ldr_errname(err), ldr_errname(cases[i].err));
-		snprintf(want, sizeof(want), "[%s]", ldr_errname(cases[i].err));
+		snprintf(want, sizeof(want), "[%s]", ldr_errname(err));
 		if (!strstr(fp.console, want) ||
 		    !strstr(fp.console, "aslrboot: error: kernel.elf: "))
 			harness_fail(__FILE__, __LINE__, "%s: no error line: %s", cases[i].name,
@@ -243,7 +256,7 @@ static void test_no_space(void)
 	static struct mm_entry small[1] = { { ARENA_BASE, 16 * PAGE_SIZE, ASLRBOOT_MEM_USABLE } };
 	struct entry_state st;
 	size_t size;
-	uint8_t *img = elfgen_default(&size);
+	uint8_t *img = native_kernel(&size);
 
 	fake_init(&fp, ARENA_BASE, ARENA_SIZE);
 	fake_env(&fp, &env, img, size);
@@ -265,7 +278,7 @@ static void test_tight_memory_warns(void)
 	static struct mm_entry ram[1];
 	struct entry_state st;
 	size_t size;
-	uint8_t *img = elfgen_default(&size);
+	uint8_t *img = native_kernel(&size);
 	enum ldr_err err = LDR_E_NO_SPACE;
 	uint64_t pages;
 
@@ -296,7 +309,7 @@ static void test_strict_entropy_refuses(void)
 	static struct boot_env env;
 	struct entry_state st;
 	size_t size;
-	uint8_t *img = elfgen_default(&size);
+	uint8_t *img = native_kernel(&size);
 
 	fake_init(&fp, ARENA_BASE, ARENA_SIZE);
 	fake_env(&fp, &env, img, size);
@@ -327,7 +340,7 @@ static uint32_t type_at(const struct aslrboot_info *info, uint64_t pa)
 static void test_final_memory_map(void)
 {
 	static struct booted b;
-	b.kernel = elfgen_default(&b.ksize);
+	b.kernel = native_kernel(&b.ksize);
 	fake_init(&b.fp, ARENA_BASE, ARENA_SIZE);
 	fake_env(&b.fp, &b.env, b.kernel, b.ksize);
 	b.env.reserved[0] = (struct boot_range){ 0x9f000, 0x59000 }; /* usable, hole, reserved */
@@ -355,7 +368,7 @@ static void test_firmware_exit_failure(void)
 	static struct boot_env env;
 	struct entry_state st;
 	size_t size;
-	uint8_t *img = elfgen_default(&size);
+	uint8_t *img = native_kernel(&size);
 
 	fake_init(&fp, ARENA_BASE, ARENA_SIZE);
 	fake_env(&fp, &env, img, size);

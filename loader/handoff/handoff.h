@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../../include/aslrboot.h"
+#include "../../elf/elf.h"
 #include "../boot_env.h"
 #include "../../include/ldr_errors.h"
 #include "handoff_read.h"
@@ -21,12 +22,12 @@
 #define HANDOFF_MAX_STRING \
 	BOOT_MAX_CMDLINE /* cmdline / module strings are cut to this many bytes */
 
-/* The header's machine field: the architecture this loader is built for. */
-#if defined(__aarch64__) || defined(LDR_ARCH_ARM64)
-#define HANDOFF_MACHINE ASLRBOOT_MACHINE_AARCH64
-#else
-#define HANDOFF_MACHINE ASLRBOOT_MACHINE_X86_64
-#endif
+/* The header's machine field: the architecture this loader is built for,
+ * the one machine its ELF validator accepts. */
+#define HANDOFF_MACHINE ELF_MACHINE_NATIVE
+_Static_assert(ELF_MACHINE_X86_64 == ASLRBOOT_MACHINE_X86_64 &&
+		       ELF_MACHINE_AARCH64 == ASLRBOOT_MACHINE_AARCH64,
+	       "the boot-info machine is the ELF e_machine");
 
 struct handoff_input {
 	const struct boot_env *env;	      /* cmdline, modules, ACPI, flags, options */
