@@ -213,10 +213,11 @@ enum ldr_err elf_load(const struct elf_image *img, const struct elf_placement *p
  * into place(w), R_X86_64_64 and R_AARCH64_ABS64 store place(S) + A,
  * GLOB_DAT and JUMP_SLOT place(S) on x86-64 (its psABI: S) and place(S) + A
  * on AArch64 (AAELF64: S + A) (place = elf_place_va; SHN_ABS and undefined
- * symbols are not placed).  E_RANGE for a missing seg_mem[] or invalid units.  With units
- * that share one offset it cannot fail otherwise on an image elf_parse
- * accepted; with differing ones, E_RELOC_RANGE (field "value") for an address
- * outside every unit, possibly after earlier entries were written.  A no-op
+ * symbols are not placed).  E_RANGE for a missing seg_mem[] or invalid
+ * units.  With units that share one offset it cannot fail otherwise on an
+ * image elf_parse accepted; with differing ones, E_RELOC_RANGE (field
+ * "value") for an address outside every unit, possibly after earlier entries
+ * were written.  A no-op
  * under ELF_POL_LINUX64 (the kernel relocates itself).
  */
 enum ldr_err elf_relocate(const struct elf_image *img, const struct elf_placement *pl,

@@ -119,9 +119,9 @@ build aa64-gcc-static-pie.elf aarch64-linux-gnu-gcc -fpie -static-pie "$tmp/pie-
 build aa64-gcc-shared.elf aarch64-linux-gnu-gcc -fpic -shared -Wl,-e,_start -Wl,-z,now \
 	"$tmp/shared-aa64.c"
 # GNU ld emits RELR for AArch64 from binutils 2.41; older ones ignore the flag.
-aarch64-linux-gnu-gcc "${common[@]}" -fpie -static-pie -Wl,-z,pack-relative-relocs \
-	-o "$tmp/relr.elf" "$tmp/pie-aa64.c" 2>/dev/null
-if aarch64-linux-gnu-readelf -d "$tmp/relr.elf" | grep -q '(RELR)'; then
+if aarch64-linux-gnu-gcc "${common[@]}" -fpie -static-pie -Wl,-z,pack-relative-relocs \
+	-o "$tmp/relr.elf" "$tmp/pie-aa64.c" 2>/dev/null &&
+	aarch64-linux-gnu-readelf -d "$tmp/relr.elf" | grep -q '(RELR)'; then
 	cp "$tmp/relr.elf" "$out/aa64-gcc-relr.elf"
 	list+=(aa64-gcc-relr.elf)
 fi

@@ -13,7 +13,8 @@
 set -u
 B=${B:-build}
 fx=$B/fixtures
-if ! command -v aarch64-linux-gnu-gcc >/dev/null || ! command -v aarch64-linux-gnu-readelf >/dev/null; then
+if ! command -v aarch64-linux-gnu-gcc >/dev/null ||
+	! command -v aarch64-linux-gnu-readelf >/dev/null; then
 	echo "SKIP: no aarch64-linux-gnu-gcc / readelf (scripts/deps.sh installs them)"
 	exit 77
 fi

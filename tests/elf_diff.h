@@ -14,18 +14,39 @@
 #include "elf/elf.h"
 #include "loader/tools/elfview.h"
 
-/* The relocation types elf/ applies (NONE is a no-op). */
-static inline bool applied_type(uint32_t t)
+/* The relocation types elf/ applies for e_machine m (NONE is a no-op). */
+static inline bool applied_type(uint16_t m, uint32_t t)
 {
+	if (m == EM_AARCH64)
+		return t == R_AARCH64_NONE || t == R_AARCH64_RELATIVE || t == R_AARCH64_ABS64 ||
+		       t == R_AARCH64_GLOB_DAT || t == R_AARCH64_JUMP_SLOT;
 	return t == R_X86_64_NONE || t == R_X86_64_RELATIVE || t == R_X86_64_64 ||
 	       t == R_X86_64_GLOB_DAT || t == R_X86_64_JUMP_SLOT;
 }
 
-/* What ELF_POL_INSPECT lets through unapplied (elf.h): COPY, TLS, IRELATIVE. */
-static inline bool inspect_only_type(uint32_t t)
+/* What ELF_POL_INSPECT lets through unapplied (elf.h): COPY, TLS, IRELATIVE
+ * (AArch64: also TLSDESC). */
+static inline bool inspect_only_type(uint16_t m, uint32_t t)
 {
+	if (m == EM_AARCH64)
+		return t == R_AARCH64_COPY || t == R_AARCH64_TLS_DTPMOD ||
+		       t == R_AARCH64_TLS_DTPREL || t == R_AARCH64_TLS_TPREL ||
+		       t == R_AARCH64_TLSDESC || t == R_AARCH64_IRELATIVE;
 	return t == R_X86_64_COPY || t == R_X86_64_DTPMOD64 || t == R_X86_64_DTPOFF64 ||
 	       t == R_X86_64_TPOFF64 || t == R_X86_64_IRELATIVE;
+}
+
+/* RELATIVE, the 64-bit absolute type, GLOB_DAT and JUMP_SLOT of e_machine m. */
+struct diff_types {
+	uint32_t relative, abs64, glob_dat, jump_slot;
+};
+static inline struct diff_types diff_types(uint16_t m)
+{
+	if (m == EM_AARCH64)
+		return (struct diff_types){ R_AARCH64_RELATIVE, R_AARCH64_ABS64, R_AARCH64_GLOB_DAT,
+					    R_AARCH64_JUMP_SLOT };
+	return (struct diff_types){ R_X86_64_RELATIVE, R_X86_64_64, R_X86_64_GLOB_DAT,
+				    R_X86_64_JUMP_SLOT };
 }
 
 /* Header, PT_LOADs, entry, RELRO, dynamic tables, relocation counts. */

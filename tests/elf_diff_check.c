@@ -88,12 +88,14 @@ static uint64_t inspect_only_count(const struct elfview *v)
 	uint64_t n = 0;
 
 	for (uint32_t i = 0; i < v->ntypes; i++)
-		n += inspect_only_type(v->by_type[i].type) ? v->by_type[i].n : 0;
+		n += inspect_only_type(v->eh.e_machine, v->by_type[i].type) ? v->by_type[i].n : 0;
 	return n;
 }
 
 static void diff_relocs_counts(struct acc *a, const struct elf_image *img, const struct elfview *v)
 {
+	uint16_t m = v->eh.e_machine;
+	struct diff_types ty = diff_types(m);
 	const struct elf_reloc_stats *st = &img->stats;
 
 	cmp(a, "DT_RELA entries", -1, img->rela_count, v->tab[EV_RELA].count);
@@ -105,16 +107,17 @@ static void diff_relocs_counts(struct acc *a, const struct elf_image *img, const
 		cmp(a, "DT_JMPREL offset", -1, img->jmprel_off, v->tab[EV_JMPREL].off);
 	if (img->relr_count)
 		cmp(a, "DT_RELR offset", -1, img->relr_off, v->tab[EV_RELR].off);
-	cmp(a, "R_X86_64_RELATIVE count", -1, st->relative, ev_type_count(v, R_X86_64_RELATIVE));
-	cmp(a, "R_X86_64_64 count", -1, st->abs64, ev_type_count(v, R_X86_64_64));
-	cmp(a, "R_X86_64_GLOB_DAT count", -1, st->glob_dat, ev_type_count(v, R_X86_64_GLOB_DAT));
-	cmp(a, "R_X86_64_JUMP_SLOT count", -1, st->jump_slot, ev_type_count(v, R_X86_64_JUMP_SLOT));
+	cmp(a, "RELATIVE count", -1, st->relative, ev_type_count(v, ty.relative));
+	cmp(a, "64-bit absolute count", -1, st->abs64, ev_type_count(v, ty.abs64));
+	cmp(a, "GLOB_DAT count", -1, st->glob_dat, ev_type_count(v, ty.glob_dat));
+	cmp(a, "JUMP_SLOT count", -1, st->jump_slot, ev_type_count(v, ty.jump_slot));
 	cmp(a, "RELR words (stats)", -1, st->relr_words, v->tab[EV_RELR].count);
 	cmp(a, "RELR addresses", -1, st->relr_relocs, v->relr_addrs);
 	cmp(a, "COPY/TLS/IRELATIVE count", -1, st->inspect_only, inspect_only_count(v));
 	/* Accepted, so libelf must see nothing outside the allow-list. */
 	for (uint32_t i = 0; i < v->ntypes; i++)
-		if (!applied_type(v->by_type[i].type) && !inspect_only_type(v->by_type[i].type))
+		if (!applied_type(m, v->by_type[i].type) &&
+		    !inspect_only_type(m, v->by_type[i].type))
 			mismatch(a, "libelf sees %llu relocations of type %u, elf/ accepted",
 				 (unsigned long long)v->by_type[i].n, v->by_type[i].type);
 	cmp(a, "relocation types past the first 64", -1, 0, v->other_types);
@@ -186,8 +189,9 @@ static bool reloc_type_is(const struct elfview *v, int64_t n, uint64_t type)
 		return false;
 	ok = (uint64_t)n < nrela ? ev_rela(v, EV_RELA, (size_t)n, &r) :
 				   ev_rela(v, EV_JMPREL, (size_t)((uint64_t)n - nrela), &r);
-	return ok && GELF_R_TYPE(r.r_info) == type && !applied_type((uint32_t)type) &&
-	       !inspect_only_type((uint32_t)type);
+	return ok && GELF_R_TYPE(r.r_info) == type &&
+	       !applied_type(v->eh.e_machine, (uint32_t)type) &&
+	       !inspect_only_type(v->eh.e_machine, (uint32_t)type);
 }
 
 static uint64_t load_count(const struct elfview *v)

@@ -73,18 +73,22 @@ static void put(struct images *m, int side, uint64_t a, uint64_t val, bool add, 
 		m->kind[s][off / 8] = (uint8_t)kind;
 }
 
-/* psABI x86-64 table 4.9, with S = 0 for an undefined symbol. */
+/* psABI x86-64 table 4.9 and AAELF64 "Dynamic relocations" (GLOB_DAT and
+ * JUMP_SLOT: S on x86-64, S + A on AArch64), with S = 0 for an undefined
+ * symbol. */
 static void ref_rela(struct images *m, struct elfview *v, int side, uint64_t slide,
 		     const GElf_Rela *r)
 {
 	uint32_t type = (uint32_t)GELF_R_TYPE(r->r_info), sym = (uint32_t)GELF_R_SYM(r->r_info);
 	uint64_t S = 0, A = (uint64_t)r->r_addend;
+	uint16_t mach = v->eh.e_machine;
+	struct diff_types ty = diff_types(mach);
 	bool moves = false;
 	GElf_Sym s;
 
-	if (type == R_X86_64_NONE || inspect_only_type(type))
+	if (type == 0 /* NONE, both machines */ || inspect_only_type(mach, type))
 		return; /* elf/ checks these under ELF_POL_INSPECT but never writes them */
-	if (type == R_X86_64_RELATIVE) {
+	if (type == ty.relative) {
 		put(m, side, r->r_offset, slide + A, false, K_MOVES);
 		return;
 	}
@@ -96,9 +100,10 @@ static void ref_rela(struct images *m, struct elfview *v, int side, uint64_t sli
 		moves = s.st_shndx != SHN_ABS;
 		S = s.st_value + (moves ? slide : 0);
 	}
-	if (type == R_X86_64_64)
+	if (type == ty.abs64 ||
+	    ((type == ty.glob_dat || type == ty.jump_slot) && mach == EM_AARCH64))
 		put(m, side, r->r_offset, S + A, false, moves ? K_MOVES : K_FIXED);
-	else if (type == R_X86_64_GLOB_DAT || type == R_X86_64_JUMP_SLOT)
+	else if (type == ty.glob_dat || type == ty.jump_slot)
 		put(m, side, r->r_offset, S, false, moves ? K_MOVES : K_FIXED);
 	else
 		fail(m, "libelf: relocation type %u in an accepted image", type);

@@ -36,6 +36,7 @@
 
 static char **paths;
 static size_t npaths, cap_paths;
+static uint16_t machine = EM_X86_64; /* of the files collected and compared */
 
 static struct {
 	size_t compared, accepted, rejected, unreadable, disagreements, libraries;
@@ -58,7 +59,7 @@ static bool is_pie64(const char *path)
 		return false;
 	ok = read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) && !memcmp(h, ELFMAG, SELFMAG) &&
 	     h[EI_CLASS] == ELFCLASS64 && h[EI_DATA] == ELFDATA2LSB &&
-	     (h[16] | h[17] << 8) == ET_DYN && (h[18] | h[19] << 8) == EM_X86_64;
+	     (h[16] | h[17] << 8) == ET_DYN && (h[18] | h[19] << 8) == machine;
 	close(fd);
 	return ok;
 }
@@ -183,8 +184,7 @@ static void retry_library(const char *path, struct elfview *v, const uint8_t *bu
 		T.libraries++;
 		if (ev_open(&pv, copy, size))
 			disagree(path, pv.err);
-		else if (elf_parse(copy, size, ELF_MACHINE_X86_64, ELF_POL_INSPECT, &img, &d) ==
-			 LDR_OK)
+		else if (elf_parse(copy, size, machine, ELF_POL_INSPECT, &img, &d) == LDR_OK)
 			check_accepted(path, &img, &pv);
 		else
 			check_rejected(path, &d, &pv, copy, size);
@@ -230,7 +230,7 @@ static void check_one(const char *path)
 	T.compared++;
 	if (ev_open(&v, buf, size))
 		disagree(path, v.err); /* chosen as ELF64 ET_DYN, so libelf must read it */
-	else if (elf_parse(buf, size, ELF_MACHINE_X86_64, ELF_POL_INSPECT, &img, &d) == LDR_OK)
+	else if (elf_parse(buf, size, machine, ELF_POL_INSPECT, &img, &d) == LDR_OK)
 		check_accepted(path, &img, &v);
 	else
 		check_rejected(path, &d, &v, buf, size);
@@ -321,11 +321,46 @@ static void test_checkers_catch_planted_errors(void)
 	free(buf);
 }
 
+/*
+ * The AArch64 shared libraries of the cross toolchain (libc, libm, libgcc_s,
+ * the sanitizer runtimes... under /usr/aarch64-linux-gnu), compared the same
+ * way for EM_AARCH64: R_AARCH64_RELATIVE, ABS64, GLOB_DAT, JUMP_SLOT applied
+ * and checked at two slides, COPY/TLS/TLSDESC/IRELATIVE counted.
+ */
+static void test_aarch64_libraries(void)
+{
+	size_t accepted = T.accepted, compared = T.compared;
+	uint64_t moved = T.rs.moved, symrel = T.files_with_symrel;
+
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	npaths = 0;
+	machine = EM_AARCH64;
+	nftw("/usr/aarch64-linux-gnu", visit, 32, FTW_PHYS | FTW_ACTIONRETVAL);
+	qsort(paths, npaths, sizeof(*paths), by_name);
+	printf("%zu AArch64 ELF64 ET_DYN files under /usr/aarch64-linux-gnu\n", npaths);
+	if (!npaths && system("command -v aarch64-linux-gnu-gcc >/dev/null 2>&1") != 0) {
+		printf("  none: no cross toolchain (scripts/deps.sh installs it)\n");
+		return;
+	}
+	for (size_t i = 0; i < npaths; i++)
+		check_one(paths[i]);
+	printf("AArch64: compared %zu, accepted %zu (libraries with an entry point included), "
+	       "%llu words moved by the slide, %llu files with symbol relocations\n",
+	       T.compared - compared, T.accepted - accepted,
+	       (unsigned long long)(T.rs.moved - moved),
+	       (unsigned long long)(T.files_with_symrel - symrel));
+	EXPECT(npaths >= 10);
+	EXPECT(T.accepted - accepted >= 5);
+	EXPECT(T.rs.moved > moved && T.files_with_symrel > symrel);
+}
+
 int main(void)
 {
 	RUN(test_enough_pies);
 	RUN(test_libelf_agrees);
 	RUN(test_checkers_catch_planted_errors);
+	RUN(test_aarch64_libraries);
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);
