@@ -4,7 +4,10 @@
 #   pass      -cpu max: the kernel's checks pass (exit 0), RNDR credited
 #             256 bits, EFI RNG and seed file absent (the kernel checks its
 #             seed record against the expect_* words)
-#   distinct  4 more such boots: 5 distinct virtual and physical bases
+#   distinct  4 more such boots: 5 distinct virtual and physical bases.
+#             A correct loader fails this only by a chance collision: the
+#             virtual base has 35 bits, the physical one about 17.9 bits in
+#             the 1 GiB guest, so at most C(5,2) * 2^-17.9, about 4e-5.
 #   el2       -M virt,virtualization=on: AAVMF runs at EL2, the trampoline
 #             drops to EL1 (the kernel checks CurrentEL)
 #   a57       -cpu cortex-a57 (no RNDR): the weak-entropy warning, jitter
