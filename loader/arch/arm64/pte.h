@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "../../addr.h"
+#include "../pte4k.h"
 
 /* Descriptor bits[1:0]: 0b11 a table (levels 2..4) or a page (level 1),
  * 0b01 a block (levels 2 and 3), bit 0 clear: invalid. */
@@ -46,14 +47,6 @@
 #define PTE_ADDR_MASK UINT64_C(0x0000fffffffff000) /* bits 47:12 */
 #define PTE_PA_LIMIT (UINT64_C(1) << 48)	   /* 48-bit output addresses (no LPA2) */
 
-#define PTE_LEVELS 4
-#define PTE_ENTRIES 512
-#define PTE_TABLE_SIZE 4096
-#define PTE_VA_BITS 48
-/* The two halves: [0, 2^47) through TTBR0, [2^64 - 2^47, 2^64) through TTBR1. */
-#define PTE_VA_LOW_END (UINT64_C(1) << (PTE_VA_BITS - 1))
-#define PTE_VA_HIGH_BASE (~UINT64_C(0) << (PTE_VA_BITS - 1))
-
 enum pte_kind {
 	PTE_EMPTY, /* bit 0 clear: an invalid descriptor, the rest is ignored */
 	PTE_TABLE, /* points to the next-level table */
@@ -68,44 +61,6 @@ struct pte_info {
 	bool x;	    /* EL1 may execute: PXN = 0 / PXNTable = 0 */
 	bool user;  /* EL0 may read or execute: AP[1] = 1 or UXN = 0 */
 };
-
-/* log2 of the bytes one entry at `level` covers: 12, 21, 30, 39; 0 if bad.
- * Inline (like the helpers below): the builder and the walker call them per
- * entry. */
-static inline unsigned pte_level_shift(int level)
-{
-	return level >= 1 && level <= PTE_LEVELS ? 3 + 9 * (unsigned)level : 0;
-}
-static inline uint64_t pte_level_size(int level)
-{
-	return UINT64_C(1) << pte_level_shift(level);
-}
-/* Can an entry at `level` map a page?  The 4 KiB granule always has 1 GiB
- * blocks; allow_1g keeps the interface's meaning (the caller may forgo them). */
-static inline bool pte_level_can_leaf(int level, bool allow_1g)
-{
-	return level == 1 || level == 2 || (level == 3 && allow_1g);
-}
-/* Index of va's entry in a table at `level`.  At level 4, VA[47] picks the
- * half: 0..255 through TTBR0, 256..511 (VA[46:39] + 256) through TTBR1. */
-static inline unsigned pte_index(uint64_t va, int level)
-{
-	return (unsigned)(va >> pte_level_shift(level)) & (PTE_ENTRIES - 1);
-}
-
-/* Sign-extend bit 47 (turn table indices back into an address of a half). */
-static inline uint64_t pte_va_sign_extend(uint64_t va)
-{
-	const unsigned s = 64 - PTE_VA_BITS;
-
-	return (uint64_t)((int64_t)(va << s) >> s);
-}
-
-/* In one of the halves: bits 63:47 all equal (top-byte ignore is off). */
-static inline bool pte_va_canonical(uint64_t va)
-{
-	return pte_va_sign_extend(va) == va;
-}
 
 /* Valid (one bit, so it may test the OR of several entries). */
 static inline bool pte_present(uint64_t e)

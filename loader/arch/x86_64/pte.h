@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../../addr.h"
+#include "../pte4k.h"
 
 #define PTE_P (UINT64_C(1) << 0)
 #define PTE_RW (UINT64_C(1) << 1)
@@ -27,14 +28,6 @@
 #define PTE_NX (UINT64_C(1) << 63)		   /* needs EFER.NXE */
 #define PTE_ADDR_MASK UINT64_C(0x000ffffffffff000) /* bits 51:12 */
 #define PTE_PA_LIMIT (UINT64_C(1) << 52)	   /* architectural MAXPHYADDR cap */
-
-#define PTE_LEVELS 4
-#define PTE_ENTRIES 512
-#define PTE_TABLE_SIZE 4096
-#define PTE_VA_BITS 48
-/* The canonical halves: [0, 2^47) and [2^64 - 2^47, 2^64). */
-#define PTE_VA_LOW_END (UINT64_C(1) << (PTE_VA_BITS - 1))
-#define PTE_VA_HIGH_BASE (~UINT64_C(0) << (PTE_VA_BITS - 1))
 
 enum pte_kind {
 	PTE_EMPTY, /* P = 0: everything else is ignored by the CPU */
@@ -50,42 +43,6 @@ struct pte_info {
 	bool x;	    /* NX = 0 */
 	bool user;  /* US = 1 */
 };
-
-/* log2 of the bytes one entry at `level` covers: 12, 21, 30, 39; 0 if bad.
- * Inline (like the helpers below): the builder and the walker call them per
- * entry. */
-static inline unsigned pte_level_shift(int level)
-{
-	return level >= 1 && level <= PTE_LEVELS ? 3 + 9 * (unsigned)level : 0;
-}
-static inline uint64_t pte_level_size(int level)
-{
-	return UINT64_C(1) << pte_level_shift(level);
-}
-/* Can an entry at `level` map a page (1 GiB leaves only with allow_1g)? */
-static inline bool pte_level_can_leaf(int level, bool allow_1g)
-{
-	return level == 1 || level == 2 || (level == 3 && allow_1g);
-}
-/* Index of va's entry in a table at `level`. */
-static inline unsigned pte_index(uint64_t va, int level)
-{
-	return (unsigned)(va >> pte_level_shift(level)) & (PTE_ENTRIES - 1);
-}
-
-/* Sign-extend bit 47 (turn table indices back into a canonical va). */
-static inline uint64_t pte_va_sign_extend(uint64_t va)
-{
-	const unsigned s = 64 - PTE_VA_BITS;
-
-	return (uint64_t)((int64_t)(va << s) >> s);
-}
-
-/* Bits 63:47 all equal (SDM 3.3.7.1). */
-static inline bool pte_va_canonical(uint64_t va)
-{
-	return pte_va_sign_extend(va) == va;
-}
 
 /* Present (one bit, so it may test the OR of several entries). */
 static inline bool pte_present(uint64_t e)
