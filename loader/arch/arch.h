@@ -10,7 +10,8 @@
  * 1. Page-table format (<arch>/pte.h, pte.c), driving loader/paging/:
  *    - PTE_LEVELS tables of PTE_ENTRIES 8-byte entries, PTE_TABLE_SIZE
  *      bytes each; levels counted from the leaf up; pte_level_shift/size,
- *      pte_index(va, level), pte_level_can_leaf(level, allow_1g).
+ *      pte_index(va, level), pte_level_can_leaf(level, allow_1g): the
+ *      geometry both ports share, written once in pte4k.h.
  *      x86-64: 4 levels, 4 KiB / 2 MiB / 1 GiB leaves (1 GiB if CPUID says).
  *      arm64, 4 KiB granule, 48-bit VA: the same numbers (Arm's levels 3..0
  *      are our 1..4): pages at level 1, blocks at 2 and 3.
