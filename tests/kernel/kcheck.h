@@ -46,11 +46,27 @@ void print_memmap(const struct kinfo *k);
 /* Is `w` one of the space-separated words of s? */
 bool has_word(const char *s, const char *w);
 /* Each kernel's output (COM1 on x86-64, a buffer written out through
- * semihosting on arm64). */
+ * semihosting on arm64); kmain_common.c formats it, each kernel writes it
+ * out with its own kputs. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kputs(const char *s);
 
 /* seed.c: the seed record vs the expect_* words of the command line. */
 const char *check_seed(const struct kinfo *k);
 uint32_t seed_use_and_wipe(const struct kinfo *k);
+
+/* kmain_common.c, inside a booted kernel.  The relative relocation was
+ * applied (reloc, a relocated pointer to the code at here, equals here), the
+ * kernel runs slid, the layout names its segment, the seed is not zero: */
+const char *check_relocated(const struct kinfo *k, uint64_t reloc, uint64_t here);
+/* .bss (n words at bss) is zero, the heap writable and keeps what is written: */
+const char *check_memory(const struct kinfo *k, const uint64_t *bss, unsigned n);
+/* Print the one result line: FAIL <why>, or PASS with where the kernel runs
+ * and the seed's fingerprint (using up the seed).  Returns why == NULL. */
+bool report_result(const struct kinfo *k, const char *why);
+
+/* simd.c, the one file built with FP/SIMD allowed: 0 if its vector code
+ * ran right. */
+int simd_check(void);
 
 #endif
