@@ -55,15 +55,8 @@
 		v_;                                                \
 	})
 
-/* Ask for a 64 KiB stack and a 1 MiB heap (include/aslrboot.h, PT_NOTE). */
-__asm__(".pushsection .note.aslrboot, \"a\", %note\n"
-	".balign 4\n"
-	".long 9, 24, 1\n" /* namesz ("aslrboot\0"), descsz, type PARAMS */
-	".asciz \"aslrboot\"\n"
-	".balign 4\n"
-	".long 1, 0\n"		    /* version, flags */
-	".quad 0x10000, 0x100000\n" /* stack_size, heap_size */
-	".popsection");
+/* Ask for a 64 KiB stack and a 1 MiB heap. */
+PARAMS_NOTE("0x10000", "0x100000");
 
 struct entry_regs entry_regs;
 static uint64_t bss_probe[512]; /* must be zero: the loader clears .bss */
@@ -167,10 +160,8 @@ void kmain(const struct aslrboot_info *info)
 		print_layout(&k);
 	if (!why)
 		print_entropy(&k);
-	if (!why && has_word(k.cmdline, "memmap"))
-		print_memmap(&k);
-	if (!why && has_word(k.cmdline, "echo"))
-		kprintf("aslrboot-test-kernel: cmdline: %s\n", k.cmdline);
+	if (!why)
+		print_requested(&k);
 	if (!why)
 		why = check_entry_state(&k);
 	/* TTBR0_EL1 holds the 512-entry root; TTBR1_EL1 its upper half. */

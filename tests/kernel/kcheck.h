@@ -55,12 +55,28 @@ void kputs(const char *s);
 const char *check_seed(const struct kinfo *k);
 uint32_t seed_use_and_wipe(const struct kinfo *k);
 
+/* The kernel's PT_NOTE (include/aslrboot.h): type PARAMS, asking for a
+ * stack and a heap of STACK and HEAP bytes (string literals).  "%note" is
+ * the section type's spelling on every ELF target. */
+#define PARAMS_NOTE(STACK, HEAP)                                                    \
+	__asm__(".pushsection .note.aslrboot, \"a\", %note\n"                       \
+		".balign 4\n"                                                       \
+		".long 9, 24, 1\n" /* namesz ("aslrboot\0"), descsz, type PARAMS */ \
+		".asciz \"aslrboot\"\n"                                             \
+		".balign 4\n"                                                       \
+		".long 1, 0\n"		      /* version, flags */                  \
+		".quad " STACK ", " HEAP "\n" /* stack_size, heap_size */           \
+		".popsection")
+
 /* kmain_common.c, inside a booted kernel.  The relative relocation was
  * applied (reloc, a relocated pointer to the code at here, equals here), the
  * kernel runs slid, the layout names its segment, the seed is not zero: */
 const char *check_relocated(const struct kinfo *k, uint64_t reloc, uint64_t here);
 /* .bss (n words at bss) is zero, the heap writable and keeps what is written: */
 const char *check_memory(const struct kinfo *k, const uint64_t *bss, unsigned n);
+/* The memory map if the command line has the word `memmap`, the command
+ * line itself if it has `echo`: */
+void print_requested(const struct kinfo *k);
 /* Print the one result line: FAIL <why>, or PASS with where the kernel runs
  * and the seed's fingerprint (using up the seed).  Returns why == NULL. */
 bool report_result(const struct kinfo *k, const char *why);

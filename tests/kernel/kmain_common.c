@@ -52,6 +52,14 @@ const char *check_memory(const struct kinfo *k, const uint64_t *bss, unsigned n)
 	return *first + *last == ~UINT64_C(0) ? 0 : "heap does not keep what was written";
 }
 
+void print_requested(const struct kinfo *k)
+{
+	if (has_word(k->cmdline, "memmap"))
+		print_memmap(k);
+	if (has_word(k->cmdline, "echo"))
+		kprintf("aslrboot-test-kernel: cmdline: %s\n", k->cmdline);
+}
+
 bool report_result(const struct kinfo *k, const char *why)
 {
 	const struct aslrboot_region *base;
