@@ -156,12 +156,9 @@ void kmain(const struct aslrboot_info *info)
 	struct kinfo k = { 0 };
 	const char *why = check_info(info, ASLRBOOT_MACHINE_AARCH64, &k);
 
-	if (!why && has_word(k.cmdline, "verbose"))
-		print_layout(&k);
+	/* One line per ENTROPY entry always (README.md: what it prints). */
 	if (!why)
-		print_entropy(&k);
-	if (!why)
-		print_requested(&k);
+		print_requested(&k, true);
 	if (!why)
 		why = check_entry_state(&k);
 	/* TTBR0_EL1 holds the 512-entry root; TTBR1_EL1 its upper half. */

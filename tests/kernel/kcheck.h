@@ -74,9 +74,10 @@ uint32_t seed_use_and_wipe(const struct kinfo *k);
 const char *check_relocated(const struct kinfo *k, uint64_t reloc, uint64_t here);
 /* .bss (n words at bss) is zero, the heap writable and keeps what is written: */
 const char *check_memory(const struct kinfo *k, const uint64_t *bss, unsigned n);
-/* The memory map if the command line has the word `memmap`, the command
- * line itself if it has `echo`: */
-void print_requested(const struct kinfo *k);
+/* The reports the command line asks for: with the word `verbose` the
+ * layout and the entropy lines (these also without it if entropy_always),
+ * with `memmap` the memory map, with `echo` the command line itself. */
+void print_requested(const struct kinfo *k, bool entropy_always);
 /* Print the one result line: FAIL <why>, or PASS with where the kernel runs
  * and the seed's fingerprint (using up the seed).  Returns why == NULL. */
 bool report_result(const struct kinfo *k, const char *why);

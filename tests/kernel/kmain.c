@@ -86,12 +86,8 @@ void kmain(const struct aslrboot_info *info)
 	struct kinfo k = { 0 };
 	const char *why = check_info(info, ASLRBOOT_MACHINE_X86_64, &k);
 
-	if (!why && has_word(k.cmdline, "verbose")) {
-		print_layout(&k);
-		print_entropy(&k);
-	}
 	if (!why)
-		print_requested(&k);
+		print_requested(&k, false);
 	if (!why)
 		why = check_entry_state(&k);
 	if (!why)

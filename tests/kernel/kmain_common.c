@@ -52,8 +52,14 @@ const char *check_memory(const struct kinfo *k, const uint64_t *bss, unsigned n)
 	return *first + *last == ~UINT64_C(0) ? 0 : "heap does not keep what was written";
 }
 
-void print_requested(const struct kinfo *k)
+void print_requested(const struct kinfo *k, bool entropy_always)
 {
+	bool verbose = has_word(k->cmdline, "verbose");
+
+	if (verbose)
+		print_layout(k);
+	if (verbose || entropy_always)
+		print_entropy(k);
 	if (has_word(k->cmdline, "memmap"))
 		print_memmap(k);
 	if (has_word(k->cmdline, "echo"))
