@@ -12,66 +12,21 @@
 # Serial output has the firmware's ANSI escapes and CRs removed.
 # Exit status: QEMU's (33 = test kernel passed, 35 = failed), 124 on timeout.
 set -uo pipefail
-secs=60 mem=256 log= until= snapshot=on
-while getopts "t:m:s:u:w" o; do
-	case $o in
-	t) secs=$OPTARG ;;
-	m) mem=$OPTARG ;;
-	s) log=$OPTARG ;;
-	u) until=$OPTARG ;;
-	w) snapshot=off ;;
-	*) sed -n '6,13p' "$0" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '6,13p' "$0" >&2; exit 2; }
-esp=$1
-shift
-[ "${1:-}" = -- ] && shift
-[ -z "$until" ] || [ -n "$log" ] || { echo "qemu-efi: -u needs -s" >&2; exit 2; }
+. "$(dirname "$0")/qemu-lib.sh"
+esp_args qemu-efi 60 256 6,13 "$@"
 
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/aslrboot-qemu.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-cp "$OVMF_VARS" "$tmp/vars.fd"
-
-clean() { sed -u 's/\x1b\[[0-9;=?]*[A-Za-z]//g; s/\r//g'; }
+esp_tmp aslrboot-qemu "$OVMF_VARS"
 
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem"
 	-drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE"
 	-drive "if=pflash,format=raw,file=$tmp/vars.fd"
 	-drive "format=raw,file=$esp,snapshot=$snapshot"
 	-nodefaults -display none -no-reboot
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@")
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 "${qargs[@]}")
 
-if [ -z "$log" ]; then
-	timeout -k 5 "$secs" "${qemu[@]}" -serial stdio </dev/null | clean
-	exit "${PIPESTATUS[0]}"
-fi
-
-: >"$tmp/serial"
-"${qemu[@]}" -serial "file:$tmp/serial" </dev/null &
-pid=$!
-end=$((SECONDS + secs))
-rc=
-while kill -0 "$pid" 2>/dev/null; do
-	if [ -n "$until" ] && clean <"$tmp/serial" | grep -qE -- "$until"; then
-		kill "$pid"
-		wait "$pid" 2>/dev/null
-		rc=0
-		break
-	fi
-	if [ $SECONDS -ge $end ]; then
-		kill "$pid"
-		sleep 1
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid"
-		rc=124
-		break
-	fi
-	sleep 0.2
-done
-[ -n "$rc" ] || { wait "$pid"; rc=$?; }
-clean <"$tmp/serial" >"$log"
-exit "$rc"
+serial_args() {
+	if [ "$1" = stdio ]; then serial=(-serial stdio); else serial=(-serial "file:$1"); fi
+}
+esp_run

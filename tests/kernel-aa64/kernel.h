@@ -13,7 +13,4 @@ struct entry_regs {
 };
 extern struct entry_regs entry_regs;
 
-/* fp.c, the one file built with FP/SIMD allowed: 0 if its vector code ran right. */
-int fp_check(void);
-
 #endif

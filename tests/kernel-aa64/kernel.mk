@@ -15,7 +15,7 @@ AA64K_CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fpie -fvisibility=hidd
 AA64K_LDFLAGS := -static-pie -nostdlib -Wl,-T,tests/kernel-aa64/kernel.ld \
 	-Wl,-z,max-page-size=4096 -Wl,-z,text -Wl,-z,noexecstack -Wl,--no-dynamic-linker \
 	-Wl,--build-id=none
-AA64K_SRCS := tests/kernel-aa64/start.S tests/kernel-aa64/kmain.c tests/kernel-aa64/fp.c \
+AA64K_SRCS := tests/kernel-aa64/start.S tests/kernel-aa64/kmain.c tests/kernel/kmain_common.c tests/kernel/simd.c \
 	tests/kernel/kcheck.c tests/kernel/seed.c loader/handoff/handoff_read.c \
 	loader/paging/paging.c loader/paging/wx_verify.c loader/arch/arm64/pte.c loader/log.c \
 	loader/libc.c rand/sha256.c rand/wipe.c
@@ -29,10 +29,10 @@ $(B)/kernel-aa64/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(AA64_CC) $(AA64K_CFLAGS) -MMD -MP -c $< -o $@
 
-# fp.c is built with FP/SIMD allowed, as a kernel's own C code is: the entry
-# state must let it run.  The object must hold SIMD instructions, or the
-# test would prove nothing.
-$(B)/kernel-aa64/tests/kernel-aa64/fp.c.o: tests/kernel-aa64/fp.c
+# tests/kernel/simd.c is built with FP/SIMD allowed, as a kernel's own C
+# code is: the entry state must let it run.  The object must hold SIMD
+# instructions, or the test would prove nothing.
+$(B)/kernel-aa64/tests/kernel/simd.c.o: tests/kernel/simd.c
 	@mkdir -p $(dir $@)
 	$(AA64_CC) $(filter-out -mgeneral-regs-only,$(AA64K_CFLAGS)) -MMD -MP -c $< -o $@
 	@aarch64-linux-gnu-objdump -d $@ | grep -Eq '\sv[0-9]+\.4s' || \

@@ -91,7 +91,7 @@ const char *check_entry_state(const struct kinfo *k)
 	if (inb(0x21) != 0xff || inb(0xa1) != 0xff)
 		return "legacy PIC lines unmasked at entry";
 	/* Built with SSE allowed: faults (#UD, #NM) unless the bits above hold. */
-	if (sse_check())
+	if (simd_check())
 		return "SSE code gave a wrong result";
 	if ((read_cr3() & ~(PAGE - 1)) != k->layout->cr3)
 		return "CR3 is not the layout's";
@@ -117,15 +117,5 @@ const char *check_self(const struct kinfo *k)
 	text = find_region(k, ASLRBOOT_RGN_KERNEL_SEGMENT, rip);
 	if (!text || text->prot != (ASLRBOOT_PROT_R | ASLRBOOT_PROT_X))
 		return "RIP is not in an R+X kernel segment";
-	if ((uint64_t)(uintptr_t)self != here)
-		return "a relative relocation was not applied";
-	if (k->layout->kernel_slide == 0)
-		return "running at the link address";
-	if (!find_region(k, ASLRBOOT_RGN_KERNEL_SEGMENT,
-			 k->layout->kernel_link_base + k->layout->kernel_slide))
-		return "kernel_link_base + kernel_slide is not a kernel segment";
-	for (unsigned i = 0; i < sizeof(k->seed->seed); i++)
-		if (k->seed->seed[i])
-			return NULL;
-	return "the seed is all zero";
+	return check_relocated(k, (uint64_t)(uintptr_t)self, here);
 }

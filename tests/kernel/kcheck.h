@@ -46,11 +46,44 @@ void print_memmap(const struct kinfo *k);
 /* Is `w` one of the space-separated words of s? */
 bool has_word(const char *s, const char *w);
 /* Each kernel's output (COM1 on x86-64, a buffer written out through
- * semihosting on arm64). */
+ * semihosting on arm64); kmain_common.c formats it, each kernel writes it
+ * out with its own kputs. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kputs(const char *s);
 
 /* seed.c: the seed record vs the expect_* words of the command line. */
 const char *check_seed(const struct kinfo *k);
 uint32_t seed_use_and_wipe(const struct kinfo *k);
+
+/* The kernel's PT_NOTE (include/aslrboot.h): type PARAMS, asking for a
+ * stack and a heap of STACK and HEAP bytes (string literals).  "%note" is
+ * the section type's spelling on every ELF target. */
+#define PARAMS_NOTE(STACK, HEAP)                                                    \
+	__asm__(".pushsection .note.aslrboot, \"a\", %note\n"                       \
+		".balign 4\n"                                                       \
+		".long 9, 24, 1\n" /* namesz ("aslrboot\0"), descsz, type PARAMS */ \
+		".asciz \"aslrboot\"\n"                                             \
+		".balign 4\n"                                                       \
+		".long 1, 0\n"		      /* version, flags */                  \
+		".quad " STACK ", " HEAP "\n" /* stack_size, heap_size */           \
+		".popsection")
+
+/* kmain_common.c, inside a booted kernel.  The relative relocation was
+ * applied (reloc, a relocated pointer to the code at here, equals here), the
+ * kernel runs slid, the layout names its segment, the seed is not zero: */
+const char *check_relocated(const struct kinfo *k, uint64_t reloc, uint64_t here);
+/* .bss (n words at bss) is zero, the heap writable and keeps what is written: */
+const char *check_memory(const struct kinfo *k, const uint64_t *bss, unsigned n);
+/* The reports the command line asks for: with the word `verbose` the
+ * layout and the entropy lines (these also without it if entropy_always),
+ * with `memmap` the memory map, with `echo` the command line itself. */
+void print_requested(const struct kinfo *k, bool entropy_always);
+/* Print the one result line: FAIL <why>, or PASS with where the kernel runs
+ * and the seed's fingerprint (using up the seed).  Returns why == NULL. */
+bool report_result(const struct kinfo *k, const char *why);
+
+/* simd.c, the one file built with FP/SIMD allowed: 0 if its vector code
+ * ran right. */
+int simd_check(void);
 
 #endif

@@ -20,13 +20,8 @@ extern struct entry_regs entry_regs;
 /* check.c (x86-64 specific; the portable checks are in kcheck.h): each
  * returns NULL or a short reason for the FAIL line. */
 const char *check_entry_state(const struct kinfo *k);
-/* sse.c, the one file built with SSE allowed: 0 if its vector code ran right. */
-int sse_check(void);
 /* check_page_tables over the tables CR3 points to, through the direct map. */
 const char *check_live_tables(const struct kinfo *k);
 const char *check_self(const struct kinfo *k);
-
-/* kmain.c */
-void kputs(const char *s);
 
 #endif

@@ -12,8 +12,8 @@ KERNEL_LDFLAGS := -static-pie -nostdlib -Wl,-z,max-page-size=4096 -Wl,-z,separat
 	-Wl,--build-id=none
 # The loader's own freestanding reader, walker and printf: the kernel checks
 # its tables with the same code the loader verified them with.
-KERNEL_SRCS := tests/kernel/start.S tests/kernel/kmain.c tests/kernel/check.c tests/kernel/kcheck.c \
-	tests/kernel/seed.c tests/kernel/sse.c loader/handoff/handoff_read.c loader/paging/paging.c loader/arch/x86_64/pte.c \
+KERNEL_SRCS := tests/kernel/start.S tests/kernel/kmain.c tests/kernel/kmain_common.c tests/kernel/check.c tests/kernel/kcheck.c \
+	tests/kernel/seed.c tests/kernel/simd.c loader/handoff/handoff_read.c loader/paging/paging.c loader/arch/x86_64/pte.c \
 	loader/paging/wx_verify.c loader/log.c loader/libc.c rand/sha256.c rand/wipe.c
 KERNEL_OBJS := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
 
@@ -25,10 +25,10 @@ $(B)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(KERNEL_CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
-# sse.c is built with SSE allowed, the way a kernel's own C code is: the
+# simd.c is built with SSE allowed, the way a kernel's own C code is: the
 # entry state must let it run (PROTOCOL.md section 4).  The object must hold
 # vector instructions, or the test would prove nothing.
-$(B)/kernel/tests/kernel/sse.c.o: tests/kernel/sse.c
+$(B)/kernel/tests/kernel/simd.c.o: tests/kernel/simd.c
 	@mkdir -p $(dir $@)
 	$(KERNEL_CC) $(filter-out -mgeneral-regs-only,$(KERNEL_CFLAGS)) -MMD -MP -c $< -o $@
 	@objdump -d $@ | grep -q 'xmm' || { echo "$@: no SSE instructions"; rm -f $@; exit 1; }

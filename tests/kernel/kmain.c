@@ -8,24 +8,14 @@
  * the command line; `expect_*` words state what the seed record must say
  * (seed.c).
  */
-#include <stdarg.h>
-
 #include "kernel.h"
 #include "../../loader/handoff/handoff_read.h"
 #include "../../loader/arch/x86_64/uart16550.h"
-#include "../../loader/log.h"
 
 #define DEBUG_EXIT 0xf4
 
-/* Ask for a 64 KiB stack and a 1 MiB heap (include/aslrboot.h, PT_NOTE). */
-__asm__(".pushsection .note.aslrboot, \"a\", @note\n"
-	".balign 4\n"
-	".long 9, 24, 1\n" /* namesz ("aslrboot\0"), descsz, type PARAMS */
-	".asciz \"aslrboot\"\n"
-	".balign 4\n"
-	".long 1, 0\n"		    /* version, flags */
-	".quad 0x10000, 0x100000\n" /* stack_size, heap_size */
-	".popsection");
+/* Ask for a 64 KiB stack and a 1 MiB heap. */
+PARAMS_NOTE("0x10000", "0x100000");
 
 struct entry_regs entry_regs;
 static uint64_t bss_probe[512]; /* must be zero: the loader clears .bss */
@@ -37,35 +27,6 @@ void kputs(const char *s)
 			uart_putc(UART_COM1, '\r');
 		uart_putc(UART_COM1, *s);
 	}
-}
-
-void kprintf(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	ldr_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	kputs(buf);
-}
-
-/* The heap is writable and .bss was zeroed. */
-static const char *check_memory(const struct kinfo *k)
-{
-	const struct aslrboot_region *h = find_region(k, ASLRBOOT_RGN_HEAP, 0);
-	volatile uint64_t *first, *last;
-
-	for (unsigned i = 0; i < sizeof(bss_probe) / sizeof(bss_probe[0]); i++)
-		if (bss_probe[i])
-			return ".bss is not zero";
-	if (!h || !(h->prot & ASLRBOOT_PROT_W))
-		return "no writable heap region";
-	first = (volatile uint64_t *)(uintptr_t)h->virt;
-	last = (volatile uint64_t *)(uintptr_t)(h->virt + h->size - 8);
-	*first = 0x5a5a5a5a5a5a5a5a;
-	*last = ~*first;
-	return *first + *last == ~UINT64_C(0) ? 0 : "heap does not keep what was written";
 }
 
 /*
@@ -124,16 +85,9 @@ void kmain(const struct aslrboot_info *info)
 {
 	struct kinfo k = { 0 };
 	const char *why = check_info(info, ASLRBOOT_MACHINE_X86_64, &k);
-	const struct aslrboot_region *base;
 
-	if (!why && has_word(k.cmdline, "verbose")) {
-		print_layout(&k);
-		print_entropy(&k);
-	}
-	if (!why && has_word(k.cmdline, "memmap"))
-		print_memmap(&k);
-	if (!why && has_word(k.cmdline, "echo"))
-		kprintf("aslrboot-test-kernel: cmdline: %s\n", k.cmdline);
+	if (!why)
+		print_requested(&k, false);
 	if (!why)
 		why = check_entry_state(&k);
 	if (!why)
@@ -141,19 +95,10 @@ void kmain(const struct aslrboot_info *info)
 	if (!why)
 		why = check_self(&k);
 	if (!why)
-		why = check_memory(&k);
+		why = check_memory(&k, bss_probe, sizeof(bss_probe) / sizeof(bss_probe[0]));
 	if (!why)
 		why = load_own_gdt();
 	if (!why)
 		why = check_seed(&k);
-	if (why) {
-		kprintf("aslrboot-test-kernel: FAIL %s\n", why);
-		exit_qemu(false);
-	}
-	base = find_region(&k, ASLRBOOT_RGN_KERNEL_SEGMENT,
-			   k.layout->kernel_link_base + k.layout->kernel_slide);
-	kprintf("aslrboot-test-kernel: PASS virt=0x%llx phys=0x%llx seed_flags=0x%x seed_fp=0x%08x\n",
-		(unsigned long long)base->virt, (unsigned long long)base->phys, k.seed->flags,
-		seed_use_and_wipe(&k));
-	exit_qemu(true);
+	exit_qemu(report_result(&k, why));
 }

@@ -3,9 +3,9 @@
 #include "pte.h"
 
 #include "../../../include/aslrboot.h"
+#include "../leaf_prot.h"
 #include "mmu.h"
 
-#define PROT_ALL (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X)
 /* RES0 with 48-bit output addresses: bits 50:48 of a table descriptor,
  * 49:48 of a block or page (50 is GP, 51 DBM there). */
 #define TABLE_RES0 (UINT64_C(7) << 48)
@@ -33,9 +33,7 @@ uint64_t pte_leaf(int level, paddr_t pa, uint32_t prot)
 	if (!pte_level_can_leaf(level, true) || !is_aligned(a, pte_level_size(level)) ||
 	    a >= PTE_PA_LIMIT)
 		return 0;
-	if ((prot & ~PROT_ALL) || !(prot & ASLRBOOT_PROT_R))
-		return 0;
-	if ((prot & ASLRBOOT_PROT_W) && (prot & ASLRBOOT_PROT_X))
+	if (!leaf_prot_ok(prot))
 		return 0;
 	if (!(prot & ASLRBOOT_PROT_W))
 		e |= PTE_AP2;

@@ -3,8 +3,7 @@
 #include "pte.h"
 
 #include "../../../include/aslrboot.h"
-
-#define PROT_ALL (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X)
+#include "../leaf_prot.h"
 
 uint64_t pte_table(paddr_t table)
 {
@@ -22,9 +21,7 @@ uint64_t pte_leaf(int level, paddr_t pa, uint32_t prot)
 	if (!pte_level_can_leaf(level, true) || !is_aligned(a, pte_level_size(level)) ||
 	    a >= PTE_PA_LIMIT)
 		return 0;
-	if ((prot & ~PROT_ALL) || !(prot & ASLRBOOT_PROT_R))
-		return 0;
-	if ((prot & ASLRBOOT_PROT_W) && (prot & ASLRBOOT_PROT_X))
+	if (!leaf_prot_ok(prot))
 		return 0;
 	if (prot & ASLRBOOT_PROT_W)
 		e |= PTE_RW;

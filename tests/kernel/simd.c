@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The test kernel's one file compiled with SSE allowed (no
+ * The one file both test kernels compile with the FPU/SIMD unit allowed (no
  * -mgeneral-regs-only), as a kernel's C code written from PROTOCOL.md's link
- * line would be: gcc and clang -O2 vectorize these loops with pxor, paddd
- * and movdqa (kernel.mk checks the object holds xmm instructions).  They run
- * only if the entry state has SSE enabled (CR4.OSFXSR, CR0.EM = 0).
+ * line would be: gcc and clang -O2 vectorize these loops (SSE pxor, paddd,
+ * movdqa on x86-64, Advanced SIMD on arm64; each kernel.mk checks the object
+ * holds vector instructions).  They run only if the entry state leaves the
+ * unit enabled (x86-64: CR4.OSFXSR, CR0.EM = 0; arm64: CPACR_EL1.FPEN =
+ * 0b11); otherwise they trap.
  */
-#include "kernel.h"
+#include "kcheck.h"
 
 #define N 64
 
@@ -29,7 +31,7 @@ __attribute__((noinline)) static uint32_t xor_all(const uint32_t *x)
 	return r;
 }
 
-int sse_check(void)
+int simd_check(void)
 {
 	uint32_t want = 0;
 
