@@ -5,6 +5,7 @@
 
 #include "elf_loaded.h"
 #include "elf_place.h"
+#include "harness.h"
 
 void unload(struct loaded *l)
 {
@@ -54,4 +55,16 @@ enum ldr_err load_units_for(uint16_t machine, const uint8_t *f, size_t sz, const
 	if ((e = elf_load(&l->img, &l->pl)))
 		return e;
 	return elf_relocate(&l->img, &l->pl, d);
+}
+
+uint64_t loaded_word(const struct loaded *l, uint64_t v)
+{
+	int s = elf_seg_of(&l->img, v);
+	uint64_t w = 0;
+
+	if (s >= 0)
+		memcpy(&w, l->pl.seg_mem[s] + (v - l->img.segs[s].page_start), 8);
+	else
+		harness_fail(__FILE__, __LINE__, "no segment at 0x%" PRIx64, v);
+	return w;
 }

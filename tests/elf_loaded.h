@@ -29,5 +29,8 @@ enum ldr_err load_units(const uint8_t *f, size_t sz, const uint64_t *off, uint32
 enum ldr_err load_at(const uint8_t *f, size_t sz, uint64_t slide, uint32_t pol, struct loaded *l,
 		     struct ldr_diag *d);
 void unload(struct loaded *l);
+/* The loaded 8-byte word at link address v (a test failure if no segment
+ * holds it). */
+uint64_t loaded_word(const struct loaded *l, uint64_t v);
 
 #endif

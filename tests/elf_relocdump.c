@@ -13,24 +13,7 @@
 #include <string.h>
 
 #include "elf_loaded.h"
-
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	*size = buf ? (size_t)n : 0;
-	fclose(f);
-	return buf;
-}
+#include "harness.h"
 
 /* The 8 bytes at link address v: loaded (*w) and in the file (*fw). */
 static int words(const struct loaded *l, const uint8_t *f, uint64_t v, uint64_t *w, uint64_t *fw)
@@ -67,7 +50,7 @@ int main(int argc, char **argv)
 	}
 	machine = strcmp(argv[1], "aarch64") ? ELF_MACHINE_X86_64 : ELF_MACHINE_AARCH64;
 	slide = strtoull(argv[2], NULL, 16);
-	if (!(f = slurp(argv[3], &sz))) {
+	if (!(f = harness_read_file(argv[3], &sz))) {
 		perror(argv[3]);
 		return 2;
 	}

@@ -328,3 +328,12 @@ Elf64_Rela *elfgen_rela(uint8_t *img, bool jmprel, unsigned i)
 		return NULL;
 	return (Elf64_Rela *)elfgen_at(img, d->d_val - base) + i;
 }
+
+uint64_t elfgen_pattern_word(uint64_t off)
+{
+	uint64_t w = 0;
+
+	for (int i = 7; i >= 0; i--)
+		w = w << 8 | ELFGEN_PATTERN(off + (uint64_t)i);
+	return w;
+}

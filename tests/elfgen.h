@@ -108,6 +108,8 @@ extern const struct elfgen_sym elfgen_default_syms[3];
 uint8_t *elfgen_build(const struct elfgen_spec *sp, size_t *size);
 /* elfgen_build(default spec). */
 uint8_t *elfgen_default(size_t *size);
+/* The little-endian word of ELFGEN_PATTERN bytes at data offset off. */
+uint64_t elfgen_pattern_word(uint64_t off);
 
 /* Accessors into a built image (which is malloc-aligned). */
 Elf64_Ehdr *elfgen_ehdr(uint8_t *img);

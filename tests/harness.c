@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 
 int harness_case_failed;
 static int n_passed, n_failed;
@@ -39,4 +40,22 @@ int harness_done(void)
 {
 	printf("RESULT passed=%d failed=%d\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
+}
+
+uint8_t *harness_read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	*size = buf ? (size_t)n : 0;
+	fclose(f);
+	return buf;
 }

@@ -22,6 +22,10 @@ void harness_fail(const char *file, int line, const char *fmt, ...)
 
 #define RUN(fn) harness_run(#fn, fn)
 
+/* The whole file at path in a malloc'd buffer (*size bytes); NULL if it
+ * cannot be read or is empty. */
+uint8_t *harness_read_file(const char *path, size_t *size);
+
 #define EXPECT(cond)                                                            \
 	do {                                                                    \
 		if (!(cond))                                                    \

@@ -20,28 +20,6 @@
 #define SLIDE_A UINT64_C(0x40000000)
 #define SLIDE_B UINT64_C(0xffff800000000000) /* the arm64 high half */
 
-/* The loaded word at link address v. */
-static uint64_t word(const struct loaded *l, uint64_t v)
-{
-	int s = elf_seg_of(&l->img, v);
-	uint64_t w = 0;
-
-	if (s >= 0)
-		memcpy(&w, l->pl.seg_mem[s] + (v - l->img.segs[s].page_start), 8);
-	else
-		harness_fail(__FILE__, __LINE__, "no segment at 0x%" PRIx64, v);
-	return w;
-}
-
-static uint64_t pattern_word(uint64_t data_off)
-{
-	uint64_t w = 0;
-
-	for (int i = 7; i >= 0; i--)
-		w = w << 8 | ELFGEN_PATTERN(data_off + (uint64_t)i);
-	return w;
-}
-
 static uint8_t *build_for(uint16_t machine, size_t *sz)
 {
 	struct elfgen_spec sp;
@@ -125,16 +103,20 @@ static void check_default_values(uint64_t base, uint64_t slide)
 	sp.type = base ? ET_EXEC : ET_DYN;
 	p = elfgen_build(&sp, &sz);
 	REQUIRE(load_at_for(AA64, p, sz, slide, 0, &l, NULL) == LDR_OK);
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA), base + ELFGEN_TEXT + 0x20 + slide); /* RELATIVE */
-	EXPECT_EQ(word(&l, base + ELFGEN_GOT), base + ELFGEN_DATA + 0x40 + slide);  /* in RELRO */
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 8), sym1 + 0x10);		    /* ABS64 */
-	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 8), 0);	     /* GLOB_DAT, weak undefined */
-	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 0x10), sym1); /* JUMP_SLOT */
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x100), pattern_word(0x100) + slide); /* RELR */
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x108), pattern_word(0x108) + slide);
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x110), pattern_word(0x110)); /* bit clear */
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x118), pattern_word(0x118) + slide);
-	EXPECT_EQ(word(&l, base + ELFGEN_BSS + 0xff8), 0);
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA),
+		  base + ELFGEN_TEXT + 0x20 + slide); /* RELATIVE */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_GOT),
+		  base + ELFGEN_DATA + 0x40 + slide);			 /* in RELRO */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 8), sym1 + 0x10); /* ABS64 */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_GOT + 8), 0);	    /* GLOB_DAT, weak undefined */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_GOT + 0x10), sym1); /* JUMP_SLOT */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 0x100),
+		  elfgen_pattern_word(0x100) + slide); /* RELR */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 0x108), elfgen_pattern_word(0x108) + slide);
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 0x110),
+		  elfgen_pattern_word(0x110)); /* bit clear */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 0x118), elfgen_pattern_word(0x118) + slide);
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_BSS + 0xff8), 0);
 	unload(&l);
 	free(p);
 }
@@ -175,13 +157,13 @@ static void test_symbol_addends(void)
 	sp.hash = ELFGEN_HASH_GNU;
 	p = elfgen_build(&sp, &sz);
 	REQUIRE(load_at_for(AA64, p, sz, SLIDE_B, 0, &l, NULL) == LDR_OK);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), sym1 + 0x18);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x08), 0x1234 + 5);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x10), pattern_word(0x10));
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x18), 0x77);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x20), 9);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x28), 0x1234 + 0x20);
-	EXPECT_EQ(word(&l, ELFGEN_GOT + 0x10), sym1 + 8);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x00), sym1 + 0x18);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x08), 0x1234 + 5);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x10), elfgen_pattern_word(0x10));
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x18), 0x77);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x20), 9);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x28), 0x1234 + 0x20);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x10), sym1 + 8);
 	EXPECT_EQ(l.img.stats.glob_dat, 3);
 	EXPECT_EQ(l.img.stats.abs64, 2);
 	EXPECT_EQ(l.img.stats.jump_slot, 1);
@@ -213,11 +195,11 @@ static void test_relative_only(void)
 	REQUIRE(load_at_for(AA64, p, sz, SLIDE_B, 0, &l, NULL) == LDR_OK);
 	EXPECT(l.img.rela_relative_only);
 	EXPECT_EQ(l.img.stats.relative, 4);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), 0x100 + SLIDE_B);
-	EXPECT_EQ(word(&l, ELFGEN_GOT + 0x00), 0x200 + SLIDE_B);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x202), 0x300 + SLIDE_B);
-	EXPECT_EQ(word(&l, ELFGEN_GOT + 0x08), 0x400 + SLIDE_B);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x10), pattern_word(0x10));
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x00), 0x100 + SLIDE_B);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x00), 0x200 + SLIDE_B);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x202), 0x300 + SLIDE_B);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x08), 0x400 + SLIDE_B);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x10), elfgen_pattern_word(0x10));
 	unload(&l);
 	free(p);
 }
@@ -268,18 +250,20 @@ static void test_unit_offsets(void)
 			continue;
 		}
 		EXPECT_EQ(l.img.rela_relative_only, relative_only);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), ELFGEN_TEXT + 0x20 + t);
-		EXPECT_EQ(word(&l, ELFGEN_GOT + 0x00), ELFGEN_DATA + 0x40 + d);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x18), ELFGEN_RO + 0x1000 + ro);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x100), ELFGEN_TEXT + 0x10 + t);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x108), ELFGEN_RO + 0x8 + ro);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x110), pattern_word(0x110));
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x118), ELFGEN_DATA + 0x800 + d);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x00), ELFGEN_TEXT + 0x20 + t);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x00), ELFGEN_DATA + 0x40 + d);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x18), ELFGEN_RO + 0x1000 + ro);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x100), ELFGEN_TEXT + 0x10 + t);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x108), ELFGEN_RO + 0x8 + ro);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x110), elfgen_pattern_word(0x110));
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x118), ELFGEN_DATA + 0x800 + d);
 		if (!relative_only) {
-			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x08), ELFGEN_TEXT + 0x40 + t + 0x10);
-			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x20), ELFGEN_TEXT + 0x40 + t + 0x30);
-			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x28), 0x1234 + 5);
-			EXPECT_EQ(word(&l, ELFGEN_GOT + 0x10), ELFGEN_TEXT + 0x40 + t + 4);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x08),
+				  ELFGEN_TEXT + 0x40 + t + 0x10);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x20),
+				  ELFGEN_TEXT + 0x40 + t + 0x30);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x28), 0x1234 + 5);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x10), ELFGEN_TEXT + 0x40 + t + 4);
 		}
 		unload(&l);
 		free(p);
@@ -386,9 +370,9 @@ static void test_inspect_policy(void)
 	unload(&l);
 	if (load_at_for(AA64, p, sz, SLIDE_A, ELF_POL_INSPECT, &l, NULL) == LDR_OK) {
 		EXPECT_EQ(l.img.stats.inspect_only, 4);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x208), pattern_word(0x208));
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x210), pattern_word(0x210));
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x220), pattern_word(0x220));
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x208), elfgen_pattern_word(0x208));
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x210), elfgen_pattern_word(0x210));
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x220), elfgen_pattern_word(0x220));
 	} else {
 		harness_fail(__FILE__, __LINE__, "INSPECT load failed");
 	}

@@ -114,23 +114,6 @@ static void collect(void)
 	}
 }
 
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	if (f && !fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) &&
-	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	*size = buf ? (size_t)n : 0;
-	if (f)
-		fclose(f);
-	return buf;
-}
-
 static void disagree(const char *path, const char *why)
 {
 	if (T.disagreements++ < MAX_REPORTS)
@@ -221,7 +204,7 @@ static void check_one(const char *path)
 	struct ldr_diag d = { 0 };
 	struct elfview v;
 	size_t size;
-	uint8_t *buf = slurp(path, &size);
+	uint8_t *buf = harness_read_file(path, &size);
 
 	if (!buf) {
 		T.unreadable++;
@@ -295,7 +278,7 @@ static void test_checkers_catch_planted_errors(void)
 	uint8_t *buf;
 
 	REQUIRE(T.probe); /* an accepted file with RELATIVE and GLOB_DAT relocations */
-	buf = slurp(T.probe, &size);
+	buf = harness_read_file(T.probe, &size);
 	REQUIRE(buf);
 	REQUIRE(ev_open(&v, buf, size) == 0);
 	REQUIRE(elf_parse(buf, size, ELF_MACHINE_X86_64, ELF_POL_INSPECT, &img, NULL) == LDR_OK);

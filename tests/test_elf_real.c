@@ -19,24 +19,6 @@
 #define SLIDE_A UINT64_C(0x40000000)
 #define SLIDE_B UINT64_C(0xffffffff80000000) /* a higher-half placement */
 
-static uint8_t *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	*size = buf ? (size_t)n : 0;
-	fclose(f);
-	return buf;
-}
-
 /* Every loaded segment equals the reference's flat image at the same slide. */
 static void compare_ref(const char *name, const struct loaded *l, const struct elf_ref *r)
 {
@@ -115,7 +97,7 @@ static void check_real(const char *dir, const char *name, uint16_t machine)
 	const struct elf_reloc_stats *st = &a.img.stats;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = read_file(path, &sz);
+	f = harness_read_file(path, &sz);
 	if (!f) {
 		harness_fail(__FILE__, __LINE__, "cannot read %s", path);
 		return;

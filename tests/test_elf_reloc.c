@@ -17,28 +17,6 @@
 #define SLIDE_A UINT64_C(0x40000000)
 #define SLIDE_B UINT64_C(0xffffffff80000000) /* a higher-half placement */
 
-/* The loaded word at link address v. */
-static uint64_t word(const struct loaded *l, uint64_t v)
-{
-	int s = elf_seg_of(&l->img, v);
-	uint64_t w = 0;
-
-	if (s >= 0)
-		memcpy(&w, l->pl.seg_mem[s] + (v - l->img.segs[s].page_start), 8);
-	else
-		harness_fail(__FILE__, __LINE__, "no segment at 0x%" PRIx64, v);
-	return w;
-}
-
-static uint64_t pattern_word(uint64_t data_off)
-{
-	uint64_t w = 0;
-
-	for (int i = 7; i >= 0; i--)
-		w = w << 8 | ELFGEN_PATTERN(data_off + (uint64_t)i);
-	return w;
-}
-
 static void check_default_values(uint64_t base, uint64_t slide)
 {
 	struct elfgen_spec sp;
@@ -52,18 +30,22 @@ static void check_default_values(uint64_t base, uint64_t slide)
 	sp.type = base ? ET_EXEC : ET_DYN;
 	p = elfgen_build(&sp, &sz);
 	REQUIRE(load_at(p, sz, slide, 0, &l, NULL) == LDR_OK);
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA), base + ELFGEN_TEXT + 0x20 + slide); /* RELATIVE */
-	EXPECT_EQ(word(&l, base + ELFGEN_GOT), base + ELFGEN_DATA + 0x40 + slide);  /* in RELRO */
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 8), sym1 + 0x10);		    /* 64: S + A */
-	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 8), 0);	     /* GLOB_DAT, weak undef */
-	EXPECT_EQ(word(&l, base + ELFGEN_GOT + 0x10), sym1); /* JUMP_SLOT */
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x100), pattern_word(0x100) + slide); /* RELR */
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x108), pattern_word(0x108) + slide);
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x110), pattern_word(0x110)); /* bit clear */
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x118), pattern_word(0x118) + slide);
-	EXPECT_EQ(word(&l, base + ELFGEN_DATA + 0x120), pattern_word(0x120));
-	EXPECT_EQ(word(&l, base + ELFGEN_BSS + 0xff8), 0); /* BSS zeroed */
-	EXPECT_EQ(word(&l, base + ELFGEN_TEXT), 0xccccccccccccccccull);
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA),
+		  base + ELFGEN_TEXT + 0x20 + slide); /* RELATIVE */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_GOT),
+		  base + ELFGEN_DATA + 0x40 + slide);			 /* in RELRO */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 8), sym1 + 0x10); /* 64: S + A */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_GOT + 8), 0);		 /* GLOB_DAT, weak undef */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_GOT + 0x10), sym1);	 /* JUMP_SLOT */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 0x100),
+		  elfgen_pattern_word(0x100) + slide); /* RELR */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 0x108), elfgen_pattern_word(0x108) + slide);
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 0x110),
+		  elfgen_pattern_word(0x110)); /* bit clear */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 0x118), elfgen_pattern_word(0x118) + slide);
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_DATA + 0x120), elfgen_pattern_word(0x120));
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_BSS + 0xff8), 0); /* BSS zeroed */
+	EXPECT_EQ(loaded_word(&l, base + ELFGEN_TEXT), 0xccccccccccccccccull);
 	unload(&l);
 	free(p);
 }
@@ -138,11 +120,11 @@ static void test_symbol_kinds(void)
 	sp.hash = ELFGEN_HASH_GNU;
 	p = elfgen_build(&sp, &sz);
 	REQUIRE(load_at(p, sz, SLIDE_A, 0, &l, NULL) == LDR_OK);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), 0x1234 + 5);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x08), 0x77);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x10), pattern_word(0x10));
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x18), 9);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x20), 0x1234);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x00), 0x1234 + 5);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x08), 0x77);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x10), elfgen_pattern_word(0x10));
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x18), 9);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x20), 0x1234);
 	EXPECT_EQ(l.img.stats.abs64, 3);
 	unload(&l);
 	free(p);
@@ -174,11 +156,11 @@ static void test_relative_only(void)
 	p = elfgen_build(&sp, &sz);
 	REQUIRE(load_at(p, sz, SLIDE_B, 0, &l, NULL) == LDR_OK);
 	EXPECT(l.img.rela_relative_only);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), 0x100 + SLIDE_B);
-	EXPECT_EQ(word(&l, ELFGEN_GOT + 0x00), 0x200 + SLIDE_B);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x18), 0x300 + SLIDE_B);
-	EXPECT_EQ(word(&l, ELFGEN_GOT + 0x08), 0x400 + SLIDE_B);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x10), pattern_word(0x10));
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x00), 0x100 + SLIDE_B);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x00), 0x200 + SLIDE_B);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x18), 0x300 + SLIDE_B);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x08), 0x400 + SLIDE_B);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x10), elfgen_pattern_word(0x10));
 	unload(&l);
 	free(p);
 
@@ -189,8 +171,8 @@ static void test_relative_only(void)
 	p = elfgen_build(&sp, &sz);
 	REQUIRE(load_at(p, sz, SLIDE_B, 0, &l, NULL) == LDR_OK);
 	EXPECT(!l.img.rela_relative_only);
-	EXPECT_EQ(word(&l, ELFGEN_GOT + 0x00), 0x200 + SLIDE_B);
-	EXPECT_EQ(word(&l, ELFGEN_DATA + 0x20), 0x1234 + 1);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x00), 0x200 + SLIDE_B);
+	EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x20), 0x1234 + 1);
 	unload(&l);
 	free(p);
 }
@@ -300,11 +282,11 @@ static void test_relr_runs(void)
 	for (uint64_t off = 0; off < 0x1000; off += 8) {
 		bool hit = off <= 126 * 8 || off == 0x800 || off == 0x808 ||
 			   off == 0x808 + 63 * 8 + 16;
-		uint64_t want = pattern_word(off) + (hit ? SLIDE_B : 0);
+		uint64_t want = elfgen_pattern_word(off) + (hit ? SLIDE_B : 0);
 
 		if (off == 0 || off == 8 || off == 0x100 || off == 0x108 || off == 0x118)
 			continue; /* the default RELA/RELR entries also write here */
-		EXPECT_EQ(word(&l, ELFGEN_DATA + off), want);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + off), want);
 		n += hit;
 	}
 	EXPECT_EQ(l.img.stats.relr_relocs, 1 + 126 + 1 + 1 + 1);
@@ -413,19 +395,21 @@ static void test_unit_offsets(void)
 		}
 		REQUIRE(l.img.nsegs == 3 && l.pl.nunits == 3);
 		EXPECT_EQ(l.img.rela_relative_only, relative_only);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), ELFGEN_TEXT + 0x20 + t);
-		EXPECT_EQ(word(&l, ELFGEN_GOT + 0x00), ELFGEN_DATA + 0x40 + d);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x18), ELFGEN_RELRO + d);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x20), ELFGEN_RO + 0x1000 + ro);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x100), ELFGEN_TEXT + 0x10 + t); /* RELR */
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x108), ELFGEN_RO + 0x8 + ro);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x110), pattern_word(0x110)); /* bit clear */
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x118), ELFGEN_DATA + 0x800 + d);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x00), ELFGEN_TEXT + 0x20 + t);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x00), ELFGEN_DATA + 0x40 + d);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x18), ELFGEN_RELRO + d);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x20), ELFGEN_RO + 0x1000 + ro);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x100), ELFGEN_TEXT + 0x10 + t); /* RELR */
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x108), ELFGEN_RO + 0x8 + ro);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x110),
+			  elfgen_pattern_word(0x110)); /* bit clear */
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x118), ELFGEN_DATA + 0x800 + d);
 		if (!relative_only) {
-			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x08), ELFGEN_TEXT + 0x40 + t + 0x10);
-			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x28), 0x1234 + 5);
-			EXPECT_EQ(word(&l, ELFGEN_GOT + 0x08), 0);
-			EXPECT_EQ(word(&l, ELFGEN_GOT + 0x10),
+			EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x08),
+				  ELFGEN_TEXT + 0x40 + t + 0x10);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x28), 0x1234 + 5);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x08), 0);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 0x10),
 				  ELFGEN_TEXT + 0x40 + t); /* JUMP_SLOT */
 		}
 		unload(&l);
@@ -481,9 +465,11 @@ static void test_unit_outside(void)
 		EXPECT_EQ(dg.value, cases[i].value);
 		unload(&l);
 		if (load_units(p, sz, same, 0, &l, NULL) == LDR_OK) {
-			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x00), cases[i].addend + SLIDE_B);
-			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x08), cases[i].sym_value + SLIDE_B);
-			EXPECT_EQ(word(&l, ELFGEN_DATA + 0x100), cases[i].relr_word + SLIDE_B);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x00), cases[i].addend + SLIDE_B);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x08),
+				  cases[i].sym_value + SLIDE_B);
+			EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x100),
+				  cases[i].relr_word + SLIDE_B);
 		} else {
 			harness_fail(__FILE__, __LINE__, "shared offset refused (case %zu)", i);
 		}
@@ -611,9 +597,9 @@ static void test_inspect_policy(void)
 	unload(&l);
 	if (load_at(p, sz, SLIDE_A, ELF_POL_INSPECT, &l, NULL) == LDR_OK) {
 		EXPECT_EQ(l.img.stats.inspect_only, 3);
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x208), pattern_word(0x208));
-		EXPECT_EQ(word(&l, ELFGEN_DATA + 0x210), pattern_word(0x210));
-		EXPECT_EQ(word(&l, ELFGEN_GOT + 8), 0);
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x208), elfgen_pattern_word(0x208));
+		EXPECT_EQ(loaded_word(&l, ELFGEN_DATA + 0x210), elfgen_pattern_word(0x210));
+		EXPECT_EQ(loaded_word(&l, ELFGEN_GOT + 8), 0);
 	} else {
 		harness_fail(__FILE__, __LINE__, "INSPECT load failed");
 	}
