@@ -410,9 +410,15 @@ const char *ev_rtype_name(uint16_t machine, uint32_t type)
 	return machine == EM_AARCH64 ? aarch64_name(type) : NULL;
 }
 
-const char *ev_rtype_prefix(uint16_t machine)
+bool ev_rtype_label(uint16_t machine, uint32_t type, char sep, char *buf, size_t n)
 {
-	return machine == EM_AARCH64 ? "R_AARCH64_" : "R_X86_64_";
+	const char *name = ev_rtype_name(machine, type);
+
+	if (name)
+		snprintf(buf, n, "%s%s", machine == EM_AARCH64 ? "R_AARCH64_" : "R_X86_64_", name);
+	else
+		snprintf(buf, n, "type%c%u", sep, type);
+	return name != NULL;
 }
 
 const char *ev_ptype_name(uint32_t type)

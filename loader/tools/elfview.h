@@ -95,8 +95,9 @@ uint64_t ev_type_count(const struct elfview *v, uint32_t type);
  * `type` for e_machine `machine` (x86-64 or AArch64) after its prefix, NULL
  * if unknown. */
 const char *ev_rtype_name(uint16_t machine, uint32_t type);
-/* "R_AARCH64_" for AArch64, else "R_X86_64_". */
-const char *ev_rtype_prefix(uint16_t machine);
+/* The full name into buf ("R_X86_64_RELATIVE"), or "type<sep><n>" for an
+ * unknown type (sep ' ' for text, '_' for a JSON key); false if unknown. */
+bool ev_rtype_label(uint16_t machine, uint32_t type, char sep, char *buf, size_t n);
 const char *ev_ptype_name(uint32_t type); /* "LOAD", "GNU_RELRO", NULL if unknown */
 
 #endif

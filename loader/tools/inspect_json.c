@@ -126,14 +126,9 @@ static void json_relocs(const struct elfview *v)
 	key("relocations", false);
 	putchar('{');
 	for (uint32_t i = 0; i < v->ntypes; i++) {
-		uint32_t t = v->by_type[i].type;
-		const char *n = ev_rtype_name(v->eh.e_machine, t);
 		char k[40];
 
-		if (n)
-			snprintf(k, sizeof(k), "%s%s", ev_rtype_prefix(v->eh.e_machine), n);
-		else
-			snprintf(k, sizeof(k), "type_%u", t);
+		ev_rtype_label(v->eh.e_machine, v->by_type[i].type, '_', k, sizeof(k));
 		key(k, first);
 		printf("%llu", U(v->by_type[i].n));
 		first = false;

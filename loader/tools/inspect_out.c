@@ -105,15 +105,10 @@ static void text_relocs(const struct elfview *v)
 	       v->has_textrel ? ", TEXTREL" : "");
 	printf("relocations by type:\n");
 	for (uint32_t i = 0; i < v->ntypes; i++) {
-		uint32_t t = v->by_type[i].type;
-		const char *n = ev_rtype_name(v->eh.e_machine, t);
 		char k[40];
+		bool known = ev_rtype_label(v->eh.e_machine, v->by_type[i].type, ' ', k, sizeof(k));
 
-		if (n)
-			snprintf(k, sizeof(k), "%s%s", ev_rtype_prefix(v->eh.e_machine), n);
-		else
-			snprintf(k, sizeof(k), "type %u", t);
-		printf("  %-25s %10llu%s\n", k, U(v->by_type[i].n), n ? "" : " (unknown type)");
+		printf("  %-25s %10llu%s\n", k, U(v->by_type[i].n), known ? "" : " (unknown type)");
 	}
 	if (v->other_types)
 		printf("  %-25s %10llu\n", "more types", U(v->other_types));
