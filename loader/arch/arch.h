@@ -56,6 +56,8 @@
 #ifndef LDR_ARCH_H
 #define LDR_ARCH_H
 
+#include "leaf_prot.h" /* the permission rule every port's pte_leaf applies */
+
 /* LDR_ARCH_ARM64 builds the arm64 core on another host (its host tests). */
 #if defined(LDR_ARCH_ARM64) || defined(__aarch64__)
 #include "arm64/pte.h"

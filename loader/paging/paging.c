@@ -12,8 +12,6 @@
 #include "../arch/arch.h"
 #include "../../include/aslrboot.h"
 
-#define PROT_ALL (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W | ASLRBOOT_PROT_X)
-
 /* One stretch of a mapping that uses a single page size. */
 struct pt_run {
 	uint64_t va, pa, len;
@@ -29,7 +27,7 @@ static enum ldr_err check_one(const struct pt_mapping *m, size_t i, struct ldr_d
 
 	if ((m->prot & ASLRBOOT_PROT_W) && (m->prot & ASLRBOOT_PROT_X))
 		return ldr_fail(d, LDR_E_PT_WX, "mapping", idx, "prot", m->prot);
-	if ((m->prot & ~PROT_ALL) || !(m->prot & ASLRBOOT_PROT_R))
+	if (!leaf_prot_ok(m->prot)) /* W|X is out already: unknown bits or no R */
 		return ldr_fail(d, LDR_E_PT_MAP, "mapping", idx, "prot", m->prot);
 	if (!is_aligned(va, PAGE_SIZE))
 		return ldr_fail(d, LDR_E_PT_MAP, "mapping", idx, "va", va);
