@@ -10,7 +10,6 @@ set -euo pipefail
 PKGS=(
   build-essential clang clang-format lld llvm libclang-rt-14-dev
   nasm gnu-efi libelf-dev
-  gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   qemu-system-x86 ovmf
   qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools dosfstools
