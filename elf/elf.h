@@ -101,6 +101,37 @@ struct elf_reloc_stats {
 	uint64_t inspect_only; /* ELF_POL_INSPECT: COPY/TLS/IRELATIVE, checked, never applied */
 };
 
+#define ELF_MAX_SECTION_UNITS 16384 /* allocatable sections of non-zero size */
+#define ELF_NO_UNIT UINT32_MAX
+
+/* Link-time relocation counts by type (x86-64 names). */
+struct elf_lreloc_stats {
+	uint64_t pc32, plt32, pc64;    /* PC-relative */
+	uint64_t abs32, abs32s, abs64; /* R_X86_64_32, 32S, 64 */
+	uint64_t gotpcrel;	       /* GOTPCREL/GOTPCRELX/REX_GOTPCRELX through a GOT slot */
+	uint64_t gotpcrel_relaxed;     /* the same, turned into direct references by the linker */
+	uint64_t none;		       /* R_X86_64_NONE: skipped */
+};
+
+struct elf_sections {
+	bool wanted; /* the note sets ASLRBOOT_NOTE_F_SECTIONS */
+	bool usable; /* wanted, and link-time relocations present and valid */
+	uint64_t shoff;
+	uint32_t shnum, shstrndx;
+	uint32_t nunits;		/* allocatable sections of non-zero size */
+	uint64_t symtab_off, sym_count; /* SHT_SYMTAB (.symtab) */
+	uint64_t nrelocs;		/* link-time relocation entries */
+	/* Every PC-relative field stays in range while all units lie within
+	 * max_span bytes of each other (a 2 MiB multiple, at most 1 GiB). */
+	uint64_t max_span;
+	/* R_X86_64_32S fields present: every unit must run at or above s32_lo
+	 * (an upper-half address) so that each fits; 0 when there are none. */
+	uint64_t s32_lo;
+	struct elf_lreloc_stats stats;
+	/* .eh_frame_hdr: its binary-search table is rebuilt after relocation. */
+	uint32_t eh_frame_hdr; /* section index, 0 if none */
+};
+
 struct elf_image {
 	const uint8_t *file; /* the validated bytes (never re-read from disk) */
 	uint64_t file_size;
@@ -142,6 +173,8 @@ struct elf_image {
 	bool has_note;
 	uint64_t note_stack_size, note_heap_size;
 	uint32_t note_flags;
+
+	struct elf_sections sec;
 
 	uint32_t policy;
 };
@@ -222,6 +255,61 @@ enum ldr_err elf_load(const struct elf_image *img, const struct elf_placement *p
  */
 enum ldr_err elf_relocate(const struct elf_image *img, const struct elf_placement *pl,
 			  struct ldr_diag *diag);
+
+/*
+ * Section granularity.  An x86-64 image whose aslrboot note sets
+ * ASLRBOOT_NOTE_F_SECTIONS and that keeps its link-time relocations
+ * (SHT_RELA sections that apply to allocatable sections: --emit-relocs)
+ * can be placed one unit per allocatable section of non-zero size: each
+ * runs at its own address and the loader re-applies every link-time
+ * relocation against the new placement.  elf_parse validates all of it up
+ * front (img->sec); the loader decides whether to use it.
+ */
+/* One placement unit at section granularity: an allocatable section. */
+struct elf_sec_unit {
+	uint64_t link, size; /* sh_addr, sh_size */
+	uint64_t align;	     /* sh_addralign (1 for 0), a power of two */
+	uint64_t off;	     /* file offset of its bytes; 0 for SHT_NOBITS */
+	uint64_t filesz;     /* bytes in the file: size, or 0 for SHT_NOBITS */
+	uint32_t shndx;	     /* section header index */
+	uint32_t seg;	     /* index in img->segs of the segment that holds it */
+	uint32_t flags;	     /* ELF_PF_R, plus W (SHF_WRITE) and X (SHF_EXECINSTR) */
+	bool relro;	     /* inside PT_GNU_RELRO: read-only once relocated */
+};
+
+/* out[0..img->sec.nunits): the units, ascending by link address
+ * (validated by elf_parse: cannot fail). */
+void elf_section_units(const struct elf_image *img, struct elf_sec_unit *out);
+/* out[0..img->sec.shnum): the unit index of each section, or ELF_NO_UNIT. */
+void elf_section_index(const struct elf_image *img, uint32_t *out);
+
+/*
+ * Where each unit goes.  unit[i] is su[i]'s link range and run-time address
+ * (va % 4096 == link % 4096, and va % align == link % align); mem[i] points
+ * to the copy of its pages [align_down(link, 4K), align_up(link + size, 4K)),
+ * the byte at link address x at mem[i] + (x - align_down(link, 4K)).
+ */
+struct elf_sec_placement {
+	const struct elf_sec_unit *su;
+	const struct elf_unit *unit;
+	uint8_t *const *mem;
+	const uint32_t *sec_unit; /* from elf_section_index */
+	uint32_t nunits;	  /* img->sec.nunits */
+};
+
+/* Copy each unit's file bytes, zero the rest of its pages. */
+enum ldr_err elf_load_sections(const struct elf_image *img, const struct elf_sec_placement *pl);
+
+/*
+ * Apply every dynamic relocation (as elf_relocate, resolving addresses
+ * through the units) and then every link-time one (resolving symbols
+ * through their section's unit), and rebuild .eh_frame_hdr's table.  The
+ * placement is checked first (units, alignment, max_span, s32_lo):
+ * E_LRELOC_OVERFLOW or E_RANGE before anything is written.  Cannot fail
+ * after that on an image elf_parse accepted.
+ */
+enum ldr_err elf_relocate_sections(const struct elf_image *img, const struct elf_sec_placement *pl,
+				   struct ldr_diag *diag);
 
 /* Index in img->segs of the segment whose [link address, + memsz) holds `vaddr`, or -1. */
 int elf_seg_of(const struct elf_image *img, uint64_t vaddr);

@@ -23,7 +23,7 @@
 
 #define ASLRBOOT_MAGIC UINT64_C(0x544f4f42524c5341) /* "ASLRBOOT" in memory */
 #define ASLRBOOT_VERSION_MAJOR 1
-#define ASLRBOOT_VERSION_MINOR 2
+#define ASLRBOOT_VERSION_MINOR 3
 #define ASLRBOOT_VERSION ((ASLRBOOT_VERSION_MAJOR << 16) | ASLRBOOT_VERSION_MINOR)
 
 /* Header at the start of the boot-info block (RDI on x86-64, x0 on arm64). */
@@ -70,6 +70,7 @@ enum aslrboot_record_type {
 	ASLRBOOT_REC_ACPI_RSDP = 7, /* struct aslrboot_rec_acpi */
 	ASLRBOOT_REC_TIMINGS = 8,   /* struct aslrboot_rec_timings */
 	ASLRBOOT_REC_ENTROPY = 9,   /* struct aslrboot_rec_entropy + per-source entries */
+	ASLRBOOT_REC_UNITS = 10,    /* struct aslrboot_rec_units + entries (since 1.3) */
 };
 
 struct aslrboot_rec_loader {
@@ -169,6 +170,7 @@ enum aslrboot_region_kind {
 		7, /* every RAM-like page (type not RESERVED/BAD) at virt + phys */
 	ASLRBOOT_RGN_TRAMPOLINE = 8, /* identity-mapped (virt == phys) loader page, RX */
 	ASLRBOOT_RGN_MODULE = 9,     /* reserved, never produced: modules are in the direct map */
+	ASLRBOOT_RGN_KERNEL_SECTION = 10, /* one per placement unit at section granularity (1.3) */
 };
 
 #define ASLRBOOT_PROT_R (1u << 0)
@@ -249,15 +251,51 @@ struct aslrboot_rec_timings {
 		[ASLRBOOT_PHASE_COUNT]; /* serialized RDTSC at the end of each phase; 0 = not measured */
 };
 
+/*
+ * Placement units (since 1.3): where each piece of the kernel's link-address
+ * space runs.  At segment granularity a unit is a loadable segment's page
+ * span and every unit has the same offset virt - link; at section
+ * granularity (the note's ASLRBOOT_NOTE_F_SECTIONS) a unit is one
+ * allocatable section, placed on its own.  A link address x inside
+ * [link, link + size) runs at virt + (x - link).  Sorted by link.
+ */
+#define ASLRBOOT_GRANULARITY_SEGMENT 1
+#define ASLRBOOT_GRANULARITY_SECTION 2
+
+struct aslrboot_unit {
+	uint64_t link;		     /* link-time address of the first byte */
+	uint64_t size;		     /* bytes (not rounded) */
+	uint64_t virt;		     /* run-time address of that byte */
+	uint64_t phys;		     /* physical address of that byte */
+	uint32_t prot;		     /* ASLRBOOT_PROT_* as mapped */
+	uint32_t index;		     /* section header index, or segment index */
+	uint32_t virt_entropy_mbits; /* 1000 * log2(virtual slots it was chosen from) */
+	uint32_t reserved;
+};
+
+struct aslrboot_rec_units {
+	struct aslrboot_record hdr;
+	uint32_t count;
+	uint32_t entry_size;  /* sizeof(struct aslrboot_unit) */
+	uint32_t granularity; /* ASLRBOOT_GRANULARITY_* */
+	uint32_t reserved;
+	/* struct aslrboot_unit units[count]; */
+};
+
 /* The ELF note a kernel may carry: PT_NOTE, name "aslrboot", type 1. */
 #define ASLRBOOT_NOTE_NAME "aslrboot"
 #define ASLRBOOT_NOTE_TYPE_PARAMS 1
 struct aslrboot_note_params {
 	uint32_t version;    /* 1 */
-	uint32_t flags;	     /* reserved, must be 0 */
+	uint32_t flags;	     /* ASLRBOOT_NOTE_F_*; other bits must be 0 */
 	uint64_t stack_size; /* 0: default (64 KiB) */
 	uint64_t heap_size;  /* 0: default (1 MiB) */
 };
+
+/* Place every allocatable section on its own; the image must keep its
+ * link-time relocations (linked with --emit-relocs), else it is placed by
+ * segment with a warning. */
+#define ASLRBOOT_NOTE_F_SECTIONS (1u << 0)
 
 #define ASLRBOOT_STATIC_ASSERT(c, m) _Static_assert(c, m)
 #ifndef __cplusplus
@@ -279,6 +317,8 @@ ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_acpi) == 24, "acpi record");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_timings) == 24 + 8 * ASLRBOOT_PHASE_COUNT,
 		       "timings record");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_note_params) == 24, "note params");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_unit) == 48, "unit");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_units) == 24, "units record");
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_info, total_size) == 16,
 		       "total_size offset");
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_seed, seed) == 24, "seed offset");

@@ -81,6 +81,15 @@
 	X(E_SHDR_RANGE, "section header table inconsistent")                    \
 	X(E_NOTE, "malformed ELF note")                                         \
 	X(E_NOTE_PARAMS, "bad aslrboot note parameters")                        \
+	X(E_SECTION, "allocatable section outside its segment or permissions")  \
+	X(E_SECTION_ORDER, "allocatable sections overlap or out of order")      \
+	X(E_TOO_MANY_UNITS, "more placement units than the cap")                \
+	X(E_LRELOC_TABLE, "malformed link-time relocation section")             \
+	X(E_LRELOC_TYPE, "link-time relocation type cannot be re-applied")      \
+	X(E_LRELOC_TARGET, "link-time relocation target outside every unit")    \
+	X(E_LRELOC_OVERFLOW, "relocated value would not fit its field")         \
+	X(E_LRELOC_FIELD, "link-time relocation disagrees with its bytes")      \
+	X(E_SORTED_TABLE, "address-sorted table cannot be rebuilt")             \
 	/* F. boot protocol inputs */                                           \
 	X(E_MBI, "malformed multiboot information")                             \
 	X(E_MEMMAP, "malformed firmware memory map")                            \
