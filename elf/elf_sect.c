@@ -156,6 +156,8 @@ static enum ldr_err walk(struct elf_image *img, struct ldr_diag *d)
 		if (img->sec.nunits == ELF_MAX_SECTION_UNITS)
 			return ldr_fail(d, LDR_E_TOO_MANY_UNITS, SHDR, i, "sh_flags", sh.sh_flags);
 		img->sec.nunits++;
+		img->sec.unit_hash = elf_unit_hash(img->sec.unit_hash, i, sh.sh_addr, sh.sh_size,
+						   sh.sh_addralign > 1 ? sh.sh_addralign : 1);
 		prev_end = sh.sh_addr + sh.sh_size;
 		/* Each page span is inside one segment (< 1 GiB): the sum cannot wrap. */
 		pages += elf_page_up(prev_end) - align_down(sh.sh_addr, ELF_PAGE);
