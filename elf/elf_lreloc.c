@@ -638,22 +638,29 @@ static __attribute__((noinline)) void apply_other(const struct elf_image *img,
  * page-congruent addresses never is. */
 #define NOT_A_UNIT UINT64_C(1)
 
-/* S for the symbol at sp (section shndx): through its unit, else fixed or by address. */
-static inline __attribute__((always_inline)) uint64_t sym_at(const struct elf_sec_placement *pl,
-							     bool by_delta, const uint8_t *sp,
-							     uint32_t shndx, uint32_t shnum)
+/* The lookup tables, copied into locals: the loop's stores may alias *pl. */
+struct lk {
+	const uint64_t *delta; /* pl->sec_delta, or NULL */
+	const uint32_t *su;    /* pl->sec_unit */
+	const struct elf_unit *unit;
+	uint32_t shnum;
+};
+
+/* S for the symbol at sp: through its section's unit, else fixed or by address. */
+static inline __attribute__((always_inline)) uint64_t
+sym_at(const struct elf_sec_placement *pl, const struct lk *k, bool by_delta, const uint8_t *sp)
 {
+	uint32_t shndx = rd_le16(sp + 6), u;
 	uint64_t S0 = rd_le64(sp + 8), dl;
-	uint32_t u;
 
 	if (by_delta) {
-		dl = shndx < shnum ? pl->sec_delta[shndx] : NOT_A_UNIT;
-		if (__builtin_expect(!(dl & NOT_A_UNIT), 1))
+		dl = shndx < k->shnum ? k->delta[shndx] : NOT_A_UNIT;
+		if (__builtin_expect((dl & NOT_A_UNIT) == 0, 1))
 			return S0 + dl;
 	} else {
-		u = shndx < shnum ? pl->sec_unit[shndx] : ELF_NO_UNIT;
+		u = shndx < k->shnum ? k->su[shndx] : ELF_NO_UNIT;
 		if (__builtin_expect(u != ELF_NO_UNIT, 1))
-			return S0 + (pl->unit[u].va - pl->unit[u].link);
+			return S0 + (k->unit[u].va - k->unit[u].link);
 	}
 	return slow_sym(pl, (uint16_t)shndx, S0);
 }
@@ -670,6 +677,7 @@ static inline __attribute__((always_inline)) void apply_table(const struct elf_i
 							      bool by_delta, const uint8_t *h,
 							      uint32_t tsec, uint32_t pu)
 {
+	const struct lk k = { pl->sec_delta, pl->sec_unit, pl->unit, img->sec.shnum };
 	const uint8_t *syms = img->file + img->sec.symtab_off;
 	const uint8_t *e = img->file + rd_le64(h + 24);
 	const uint8_t *end = e + rd_le64(h + 32);
@@ -677,12 +685,11 @@ static inline __attribute__((always_inline)) void apply_table(const struct elf_i
 	/* The field at link address off is at bias + off. */
 	uintptr_t bias =
 		(uintptr_t)pl->mem[pu] - (uintptr_t)align_down(pl->unit[pu].link, ELF_PAGE);
-	uint32_t shnum = img->sec.shnum;
 
 	for (; e < end; e += sizeof(Elf64_Rela)) {
 		uint64_t off = rd_le64(e), info = rd_le64(e + 8), A = rd_le64(e + 16);
 		const uint8_t *sp = syms + (info >> 32) * sizeof(Elf64_Sym);
-		uint64_t S = sym_at(pl, by_delta, sp, rd_le16(sp + 6), shnum);
+		uint64_t S = sym_at(pl, &k, by_delta, sp);
 		uint8_t *w = (uint8_t *)(bias + (uintptr_t)off);
 		uint32_t type = (uint32_t)info;
 
