@@ -22,7 +22,8 @@
 struct lv {
 	struct elf_image *img;
 	struct ldr_diag *d;
-	uint32_t hint;		/* elf_sect_find's last unit */
+	uint32_t hint;		/* elf_sect_find's last unit: symbols, targets */
+	uint32_t vhint;		/* the same for the values dynamic relocations place */
 	uint64_t max_pc_addend; /* largest |A| of a PC-relative field that moves */
 	bool s32;		/* an R_X86_64_32S whose symbol moves */
 	int64_t s32_amin, s32_amax;
@@ -288,7 +289,7 @@ static enum ldr_err dyn_target(struct lv *v, uint64_t off, const char *what, uin
 /* A value a dynamic relocation places by address: inside or at the end of a unit. */
 static enum ldr_err dyn_value(struct lv *v, uint64_t x, const char *what, const char *field)
 {
-	if (!elf_sect_find(v->img, x, &v->hint))
+	if (!elf_sect_find(v->img, x, &v->vhint))
 		return ldr_fail(v->d, LDR_E_LRELOC_TARGET, what, v->n, field, x);
 	return LDR_OK;
 }
