@@ -182,6 +182,9 @@ static enum ldr_err check_one(struct lv *v, const Elf64_Shdr *ts, const uint8_t 
 	if (!w)
 		return ldr_fail(v->d, LDR_E_LRELOC_TYPE, LREL, v->n, "r_info", info);
 	if (type == R_X86_64_NONE) {
+		/* Skipped, but the write loop reads every entry's symbol. */
+		if (ELF64_R_SYM(info) >= img->sec.sym_count)
+			return ldr_fail(v->d, LDR_E_SYM_RANGE, LREL, v->n, "r_info", info);
 		v->img->sec.stats.none++;
 		return LDR_OK;
 	}
