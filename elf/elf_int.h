@@ -85,8 +85,26 @@ enum ldr_err elf_lreloc_validate(struct elf_image *img, struct ldr_diag *d);
 /* elf_lreloc.c: the unit for link address x (the last one starting at or
  * below it; units sorted by link), and x's runtime address through it.
  * *hint: a unit index tried first (then the next one), updated. */
-uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint);
-uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint);
+uint32_t elf_sect_unit_search(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint);
+
+static inline uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x,
+					uint32_t *hint)
+{
+	uint32_t h = *hint;
+
+	if (h < pl->nunits && pl->unit[h].link <= x &&
+	    (h + 1 == pl->nunits || pl->unit[h + 1].link > x))
+		return h;
+	return elf_sect_unit_search(pl, x, hint);
+}
+
+static inline uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x,
+				      uint32_t *hint)
+{
+	const struct elf_unit *u = &pl->unit[elf_sect_unit_of(pl, x, hint)];
+
+	return x + (u->va - u->link);
+}
 
 /* elf_ehhdr.c: .eh_frame_hdr's shape (E_SORTED_TABLE), and its rebuild. */
 enum ldr_err elf_ehhdr_validate(struct elf_image *img, struct ldr_diag *d);

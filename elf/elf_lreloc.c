@@ -424,14 +424,11 @@ static bool last_at_or_below(const struct elf_sec_placement *pl, uint32_t u, uin
 	       (u + 1 == pl->nunits || pl->unit[u + 1].link > x);
 }
 
-uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
+uint32_t elf_sect_unit_search(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
 {
 	uint32_t lo = 0, hi = pl->nunits;
 
-	/* Sorted tables walk the units in order (up or down): the hint or a
-	 * neighbour. */
-	if (last_at_or_below(pl, *hint, x))
-		return *hint;
+	/* Sorted tables walk the units in order (up or down): a neighbour. */
 	if (last_at_or_below(pl, *hint + 1, x))
 		return ++*hint;
 	if (*hint && last_at_or_below(pl, *hint - 1, x))
@@ -446,13 +443,6 @@ uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x, uint32
 	}
 	*hint = lo ? lo - 1 : 0;
 	return *hint;
-}
-
-uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
-{
-	const struct elf_unit *u = &pl->unit[elf_sect_unit_of(pl, x, hint)];
-
-	return x + (u->va - u->link);
 }
 
 static uint8_t *mem_at(const struct elf_sec_placement *pl, uint32_t u, uint64_t x)
