@@ -65,18 +65,15 @@ bool elf_sect_is_unit(const Elf64_Shdr *sh);
  * 0 if none.  *hint (may be NULL): a unit index tried first, updated. */
 uint32_t elf_sect_find(const struct elf_image *img, uint64_t x, uint32_t *hint);
 
-/* One unit's step of img->sec.unit_hash (h = 0 before the first). */
+/* One unit's step of img->sec.unit_hash (h = 0 before the first): a
+ * consistency check of the caller's tables, not a defence against forgery. */
 static inline uint64_t elf_unit_hash(uint64_t h, uint32_t shndx, uint64_t link, uint64_t size,
 				     uint64_t align)
 {
-	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
-	uint64_t v[4] = { shndx, link, size, align };
-
-	for (int i = 0; i < 4; i++) {
-		h = (h ^ v[i]) * k;
-		h ^= h >> 29;
-	}
-	return h;
+	h = (h ^ (link + size * UINT64_C(0xff51afd7ed558ccd) +
+		  ((uint64_t)shndx << 32 | (uint32_t)align) * UINT64_C(0xc4ceb9fe1a85ec53))) *
+	    UINT64_C(0x9e3779b97f4a7c15);
+	return h ^ (h >> 29);
 }
 
 /* elf_lreloc.c: every link-time relocation (fills img->sec counts, stats,
