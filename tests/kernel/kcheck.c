@@ -63,13 +63,104 @@ struct dm_span {
 	uint64_t lo, hi; /* physical, as mapped at direct_map + lo */
 };
 
+/* Regions: at section granularity one per kernel section, up to the
+ * loader's 16384 units, and the few others. */
+#define MAX_REGIONS (16384 + 64)
+
 struct walk {
 	const struct kinfo *k;
-	uint64_t covered[64];
+	uint64_t covered[MAX_REGIONS];
+	uint32_t by_virt[MAX_REGIONS]; /* mapped regions, sorted by virt */
+	uint32_t nvirt;
+	uint32_t ro_by_phys[MAX_REGIONS]; /* read-only kernel and trampoline regions, by phys */
+	uint32_t nro;
 	struct dm_span dm[128]; /* maximal runs of the direct map */
 	uint32_t ndm;
 	const char *fail;
 };
+
+static bool is_kernel(uint32_t kind)
+{
+	return kind == ASLRBOOT_RGN_KERNEL_SEGMENT || kind == ASLRBOOT_RGN_KERNEL_SECTION;
+}
+
+const struct aslrboot_region *kernel_region(const struct kinfo *k, uint64_t va)
+{
+	for (uint32_t i = 0; i < k->layout->count; i++) {
+		const struct aslrboot_region *r = &k->rgn[i];
+		if (is_kernel(r->kind) && va >= r->virt && va - r->virt < r->size)
+			return r;
+	}
+	return 0;
+}
+
+static uint64_t key(const struct kinfo *k, uint32_t i, bool phys)
+{
+	return phys ? k->rgn[i].phys : k->rgn[i].virt;
+}
+
+/* Heapsort of n region indices by virt or phys: in place, no recursion. */
+static void sort_regions(const struct kinfo *k, uint32_t *idx, uint32_t n, bool phys)
+{
+	for (uint32_t end = n, start = n / 2; end > 1;) {
+		uint32_t root, t;
+		if (start > 0) {
+			root = --start;
+		} else {
+			t = idx[0], idx[0] = idx[--end], idx[end] = t;
+			root = 0;
+		}
+		for (uint32_t child; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end &&
+			    key(k, idx[child + 1], phys) > key(k, idx[child], phys))
+				child++;
+			if (key(k, idx[root], phys) >= key(k, idx[child], phys))
+				break;
+			t = idx[root], idx[root] = idx[child], idx[child] = t;
+		}
+	}
+}
+
+/* The last of n sorted regions whose virt (phys) is <= a, or n if none. */
+static uint32_t last_at_or_below(const struct kinfo *k, const uint32_t *idx, uint32_t n, uint64_t a,
+				 bool phys)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (key(k, idx[mid], phys) <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : n;
+}
+
+/* Index the regions: mapped ones by virt (they must not overlap: one page
+ * maps one frame), the read-only kernel and trampoline ones by phys. */
+static const char *index_regions(struct walk *w)
+{
+	const struct kinfo *k = w->k;
+
+	w->nvirt = w->nro = 0;
+	for (uint32_t i = 0; i < k->layout->count; i++) {
+		const struct aslrboot_region *r = &k->rgn[i];
+		if (r->kind != ASLRBOOT_RGN_GUARD)
+			w->by_virt[w->nvirt++] = i;
+		if ((is_kernel(r->kind) || r->kind == ASLRBOOT_RGN_TRAMPOLINE) &&
+		    !(r->prot & ASLRBOOT_PROT_W))
+			w->ro_by_phys[w->nro++] = i;
+	}
+	sort_regions(k, w->by_virt, w->nvirt, false);
+	sort_regions(k, w->ro_by_phys, w->nro, true);
+	for (uint32_t j = 1; j < w->nvirt; j++) {
+		const struct aslrboot_region *a = &k->rgn[w->by_virt[j - 1]];
+		if (a->size > k->rgn[w->by_virt[j]].virt - a->virt)
+			return "two mapped regions overlap";
+	}
+	return NULL;
+}
 
 void *kcheck_dm_ptr(void *ctx, paddr_t pa, uint64_t len)
 {
@@ -83,17 +174,12 @@ void *kcheck_dm_ptr(void *ctx, paddr_t pa, uint64_t len)
 
 /* PROTOCOL.md 5: the direct map aliases read-only frames (kernel text and
  * rodata, the trampoline) read-only. */
-static bool ro_alias(const struct kinfo *k, uint64_t pa, uint64_t size)
+static bool ro_alias(const struct walk *w, uint64_t pa, uint64_t size)
 {
-	for (uint32_t i = 0; i < k->layout->count; i++) {
-		const struct aslrboot_region *r = &k->rgn[i];
-		if ((r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT ||
-		     r->kind == ASLRBOOT_RGN_TRAMPOLINE) &&
-		    !(r->prot & ASLRBOOT_PROT_W) && pa >= r->phys && pa - r->phys < r->size &&
-		    r->size - (pa - r->phys) >= size)
-			return true;
-	}
-	return false;
+	uint32_t j = last_at_or_below(w->k, w->ro_by_phys, w->nro, pa, true);
+	const struct aslrboot_region *r = j < w->nro ? &w->k->rgn[w->ro_by_phys[j]] : 0;
+
+	return r && pa - r->phys < r->size && r->size - (pa - r->phys) >= size;
 }
 
 /* Every leaf: not W+X, inside regions that agree on its prot and frames. */
@@ -110,13 +196,13 @@ static bool on_leaf(void *arg, const struct pt_leaf *l)
 		w->fail = "page 0 is mapped";
 	if (l->user)
 		w->fail = "a user-accessible leaf";
-	for (uint32_t i = 0; i < k->layout->count && !w->fail; i++) {
-		const struct aslrboot_region *r = &k->rgn[i];
-		if (r->kind == ASLRBOOT_RGN_GUARD || va < r->virt || va - r->virt >= r->size ||
-		    r->size - (va - r->virt) < l->size)
-			continue;
+	uint32_t j = last_at_or_below(k, w->by_virt, w->nvirt, va, false);
+	uint32_t i = j < w->nvirt ? w->by_virt[j] : 0;
+	const struct aslrboot_region *r = j < w->nvirt ? &k->rgn[i] : 0;
+
+	if (!w->fail && r && va - r->virt < r->size && r->size - (va - r->virt) >= l->size) {
 		if (l->prot != r->prot && !(r->kind == ASLRBOOT_RGN_DIRECT_MAP &&
-					    l->prot == ASLRBOOT_PROT_R && ro_alias(k, pa, l->size)))
+					    l->prot == ASLRBOOT_PROT_R && ro_alias(w, pa, l->size)))
 			w->fail = "a leaf's protection differs from its region";
 		else if (pa != r->phys + (va - r->virt))
 			w->fail = "a leaf maps the wrong frames";
@@ -181,10 +267,12 @@ const char *check_page_tables(const struct kinfo *k, uint64_t root, pt_phys_ptr_
 	static struct walk w;
 	const char *why;
 
-	if (k->layout->count > 64)
+	if (k->layout->count > MAX_REGIONS)
 		return "too many regions";
 	memset(&w, 0, sizeof(w));
 	w.k = k;
+	if ((why = index_regions(&w)))
+		return why;
 	if (pt_walk(pa_init(root), phys_ptr, ctx, on_leaf, &w, NULL) != LDR_OK)
 		return w.fail ? w.fail : "page-table walk failed";
 	if (w.fail)
