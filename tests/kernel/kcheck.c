@@ -94,13 +94,8 @@ const struct aslrboot_region *kernel_region(const struct kinfo *k, uint64_t va)
 	return 0;
 }
 
-static uint64_t key(const struct kinfo *k, uint32_t i, bool phys)
-{
-	return phys ? k->rgn[i].phys : k->rgn[i].virt;
-}
-
-/* Heapsort of n region indices by virt or phys: in place, no recursion. */
-static void sort_regions(const struct kinfo *k, uint32_t *idx, uint32_t n, bool phys)
+void kcheck_sort(uint32_t *idx, uint32_t n, uint64_t (*key)(const void *, uint32_t),
+		 const void *ctx)
 {
 	for (uint32_t end = n, start = n / 2; end > 1;) {
 		uint32_t root, t;
@@ -111,14 +106,28 @@ static void sort_regions(const struct kinfo *k, uint32_t *idx, uint32_t n, bool 
 			root = 0;
 		}
 		for (uint32_t child; (child = 2 * root + 1) < end; root = child) {
-			if (child + 1 < end &&
-			    key(k, idx[child + 1], phys) > key(k, idx[child], phys))
+			if (child + 1 < end && key(ctx, idx[child + 1]) > key(ctx, idx[child]))
 				child++;
-			if (key(k, idx[root], phys) >= key(k, idx[child], phys))
+			if (key(ctx, idx[root]) >= key(ctx, idx[child]))
 				break;
 			t = idx[root], idx[root] = idx[child], idx[child] = t;
 		}
 	}
+}
+
+uint64_t kcheck_region_virt(const void *k, uint32_t i)
+{
+	return ((const struct kinfo *)k)->rgn[i].virt;
+}
+
+static uint64_t region_phys(const void *k, uint32_t i)
+{
+	return ((const struct kinfo *)k)->rgn[i].phys;
+}
+
+static uint64_t key(const struct kinfo *k, uint32_t i, bool phys)
+{
+	return phys ? region_phys(k, i) : kcheck_region_virt(k, i);
 }
 
 /* The last of n sorted regions whose virt (phys) is <= a, or n if none. */
@@ -152,8 +161,8 @@ static const char *index_regions(struct walk *w)
 		    !(r->prot & ASLRBOOT_PROT_W))
 			w->ro_by_phys[w->nro++] = i;
 	}
-	sort_regions(k, w->by_virt, w->nvirt, false);
-	sort_regions(k, w->ro_by_phys, w->nro, true);
+	kcheck_sort(w->by_virt, w->nvirt, kcheck_region_virt, k);
+	kcheck_sort(w->ro_by_phys, w->nro, region_phys, k);
 	for (uint32_t j = 1; j < w->nvirt; j++) {
 		const struct aslrboot_region *a = &k->rgn[w->by_virt[j - 1]];
 		if (a->size > k->rgn[w->by_virt[j]].virt - a->virt)

@@ -40,6 +40,12 @@ const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, 
 /* First kernel region (a segment, or a section at section granularity)
  * containing va. */
 const struct aslrboot_region *kernel_region(const struct kinfo *k, uint64_t va);
+/* Sort n indices by key(ctx, index), ascending: a heapsort, in place, no
+ * recursion.  kcheck_region_virt is the key "region virt" for ctx = the
+ * struct kinfo. */
+void kcheck_sort(uint32_t *idx, uint32_t n, uint64_t (*key)(const void *ctx, uint32_t i),
+		 const void *ctx);
+uint64_t kcheck_region_virt(const void *k, uint32_t i);
 
 /* Reports, printed with the kernel's kprintf: the layout and the loader's
  * phase timings, one line per entropy source, the memory map. */
