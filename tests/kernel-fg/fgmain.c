@@ -123,10 +123,19 @@ static const struct aslrboot_region *region_of(const struct kinfo *k, uint32_t n
 	return va - r->virt < r->size && r->size - (va - r->virt) >= size ? r : NULL;
 }
 
-/* The UNITS record against the layout: sorted by link, not overlapping;
- * each unit inside a kernel region of its granularity's kind with the same
- * prot and frames; at section granularity the region is exactly the unit's
- * page span (one region per unit: units never share a page). */
+/* Does region r map the unit byte at x to the unit's frame for it? */
+static bool maps_byte(const struct aslrboot_region *r, const struct aslrboot_unit *e, uint64_t x)
+{
+	return r && r->phys + (x - r->virt) == e->phys + (x - e->virt);
+}
+
+/* The UNITS record against the layout: sorted by link, not overlapping,
+ * page-congruent; the first and last byte of each unit in kernel regions of
+ * its granularity's kind that map them to the unit's frames.  At section
+ * granularity one region is exactly the unit's page span, with its prot
+ * (one region per unit: units never share a page); at segment granularity
+ * every unit moved by the one kernel_slide (a segment's unit may span two
+ * regions: RELRO and the writable rest). */
 static const char *check_unit_record(const struct kinfo *k, const struct aslrboot_rec_units *u,
 				     uint32_t gran)
 {
@@ -144,26 +153,30 @@ static const char *check_unit_record(const struct kinfo *k, const struct aslrboo
 		return wrong("section regions vs units: regions", n, n, u->count);
 	for (uint32_t i = 0; i < u->count; i++) {
 		const struct aslrboot_unit *e = handoff_unit(u, i), *p;
-		const struct aslrboot_region *r = region_of(k, n, e->virt, e->size);
+		uint64_t last = e->virt + e->size - 1;
+		const struct aslrboot_region *r = e->size ? region_of(k, n, e->virt, 1) : NULL;
+		const struct aslrboot_region *r_last = e->size ? region_of(k, n, last, 1) : NULL;
 
 		if (i &&
 		    ((p = handoff_unit(u, i - 1))->link > e->link || e->link - p->link < p->size))
 			return wrong("units not sorted by link or overlapping: unit", i, e->link,
 				     p->link + p->size);
-		if (!e->size || !r)
-			return wrong("unit outside every kernel region of its kind: unit", i,
-				     e->virt, e->size);
-		if (r->prot != e->prot || r->phys + (e->virt - r->virt) != e->phys)
-			return wrong("unit's prot or frames differ from its region: unit", i,
-				     e->phys, r->phys + (e->virt - r->virt));
+		if (!maps_byte(r, e, e->virt) || !maps_byte(r_last, e, last))
+			return wrong(
+				"unit not mapped to its frames by kernel regions of its kind: unit",
+				i, e->virt, e->size);
 		if (e->virt % PAGE != e->link % PAGE)
 			return wrong("unit not page-congruent to its link address: unit", i,
 				     e->virt, e->link);
+		if (gran == ASLRBOOT_GRANULARITY_SEGMENT &&
+		    e->virt - e->link != k->layout->kernel_slide)
+			return wrong("segment unit did not move by kernel_slide: unit", i,
+				     e->virt - e->link, k->layout->kernel_slide);
 		if (gran == ASLRBOOT_GRANULARITY_SECTION &&
-		    (r->virt != (e->virt & ~(PAGE - 1)) ||
-		     r->virt + r->size != ((e->virt + e->size + PAGE - 1) & ~(PAGE - 1))))
-			return wrong("section region is not its unit's page span: unit", i, r->virt,
-				     e->virt);
+		    (r != r_last || r->prot != e->prot || r->virt != (e->virt & ~(PAGE - 1)) ||
+		     r->virt + r->size != ((last + PAGE) & ~(PAGE - 1))))
+			return wrong("section region is not its unit's page span and prot: unit", i,
+				     r->virt, e->virt);
 	}
 	return NULL;
 }
