@@ -17,7 +17,7 @@
  *   aslrboot-fg-kernel: FG gran=section units=U funcs=N moved=M dist=D link_dist=L bits=B
  * (M: functions whose offset virt - link differs from fg_f0's; D, L: the
  * run-time and link-time distance of the two functions fg_pair names; B:
- * the virtual entropy of the first one's unit, in bits), then the PASS or
+ * the smaller virtual entropy of their two units, in bits), then the PASS or
  * FAIL line of the test kernel, and leaves QEMU with 33 or 35.
  * Command line words: expect_gran=section|segment (the granularity the
  * UNITS record must state), and those of tests/kernel/kmain.c (verbose,
@@ -190,9 +190,9 @@ static const char *check_units(const struct kinfo *k)
 	uint32_t gran = has_word(k->cmdline, "expect_gran=section") ? ASLRBOOT_GRANULARITY_SECTION :
 			has_word(k->cmdline, "expect_gran=segment") ? ASLRBOOT_GRANULARITY_SEGMENT :
 								      0;
-	const struct aslrboot_unit *ua = NULL;
+	const struct aslrboot_unit *pu[2] = { NULL, NULL };
 	uint64_t off0 = 0, addr[2] = { 0, 0 };
-	uint32_t moved = 0;
+	uint32_t moved = 0, bits;
 	const char *why;
 
 	if (!u)
@@ -227,16 +227,16 @@ static const char *check_units(const struct kinfo *k)
 		moved += at - l->link != off0;
 		for (int j = 0; j < 2; j++)
 			if (i == fg_pair[j])
-				addr[j] = at;
-		if (i == fg_pair[0])
-			ua = e;
+				addr[j] = at, pu[j] = e;
 	}
+	bits = pu[0]->virt_entropy_mbits < pu[1]->virt_entropy_mbits ? pu[0]->virt_entropy_mbits :
+								       pu[1]->virt_entropy_mbits;
 	kprintf("aslrboot-fg-kernel: FG gran=%s units=%u funcs=%u moved=%u dist=%lld "
 		"link_dist=%lld bits=%u.%03u\n",
 		u->granularity == ASLRBOOT_GRANULARITY_SECTION ? "section" : "segment", u->count,
 		fg_nfunc, moved, (long long)(addr[0] - addr[1]),
-		(long long)(fg_links[fg_pair[0]].link - fg_links[fg_pair[1]].link),
-		ua->virt_entropy_mbits / 1000, ua->virt_entropy_mbits % 1000);
+		(long long)(fg_links[fg_pair[0]].link - fg_links[fg_pair[1]].link), bits / 1000,
+		bits % 1000);
 	return NULL;
 }
 

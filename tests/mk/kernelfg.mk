@@ -16,6 +16,7 @@ FG_LDFLAGS = $(KERNEL_LDFLAGS) -Wl,--emit-relocs -Wl,--unique=.text.* -Wl,--uniq
 FG_SRCS = $(filter-out tests/kernel/kmain.c,$(KERNEL_SRCS)) tests/kernel-fg/fgmain.c
 FG_OBJS = $(patsubst %,$(FG_DIR)/obj/%.o,$(FG_SRCS))
 TARGETS += $(B)/kernel/fg-kernel.elf
+SHELL_TESTS += scripts/test-fg-boot.sh
 
 $(FG_GEN): tests/kernel-fg/fggen.c tests/kernel-fg/fg.h
 	@mkdir -p $(dir $@)
