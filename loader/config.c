@@ -220,6 +220,15 @@ static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 			return fail(x, key, "expected default or strict", v.n);
 		return LDR_OK;
 	}
+	if (span_is(key, "granularity")) {
+		if (span_is(v, "section"))
+			o->granularity = BOOT_GRAN_SECTION;
+		else if (span_is(v, "segment"))
+			o->granularity = BOOT_GRAN_SEGMENT;
+		else
+			return fail(x, key, "expected segment or section", v.n);
+		return LDR_OK;
+	}
 	if (span_is(key, "protocol")) {
 		if (span_is(v, "auto"))
 			o->protocol = BOOT_PROTO_AUTO;
