@@ -195,7 +195,7 @@ static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 {
 	struct boot_config *c = x->c;
 	struct boot_options *o = &c->opts;
-	bool b;
+	bool b = false;
 	enum ldr_err err;
 
 	if (span_is(key, "cmdline"))
