@@ -4,7 +4,8 @@
 # objdump: the link kept what the kernel is meant to exercise.
 #   - every generated function fg_fI is its own output section .text.fg_fI
 #     (GNU ld's --unique kept them apart), at the function's address
-#   - link-time relocation tables are there (--emit-relocs)
+#   - link-time relocation tables are there (--emit-relocs), .eh_frame's
+#     too, with its search table .eh_frame_hdr
 #   - tail calls: at least as many jmp to a generated function as the
 #     generator wrote tail-call functions
 #   - jump tables: at least one .rodata.fg_fI section with R_X86_64_PC32
@@ -32,6 +33,8 @@ fn=$(awk '$4 == "FUNC" && $8 ~ /^fg_f[0-9]+$/ { print $8, $2 }' <<<"$syms")
 mism=$(join <(sort <<<"$text") <(sort <<<"$fn") | awk '{ a = $2; b = $3; sub(/^0+/, "", a); sub(/^0+/, "", b); if (a != b) n++ } END { print n + 0 }')
 [ "$mism" -eq 0 ] || problem "$mism functions do not start their own section"
 grep -q '\.rela\.text\.fg_f' <<<"$secs" || problem "no link-time relocations (link with --emit-relocs)"
+grep -q ' \.eh_frame_hdr ' <<<"$secs" && grep -q ' \.rela\.eh_frame ' <<<"$secs" ||
+	problem "no .eh_frame_hdr with link-time relocations of .eh_frame"
 
 jmps=$(objdump -d --no-show-raw-insn "$f" | grep -cE 'jmp +[0-9a-f]+ <fg_f[0-9]+>')
 [ "$jmps" -ge "$tail" ] || problem "$jmps tail-call jmps to generated functions, want >= $tail"

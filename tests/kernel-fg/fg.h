@@ -57,4 +57,8 @@ extern const uint32_t fg_pair[2]; /* the two functions whose distance is reporte
 /* fgmain.c: FNV-1a over the bytes of s. */
 uint64_t fg_strhash(const char *s);
 
+/* fgeh.c: the unwind search table (.eh_frame_hdr) is sorted and finds
+ * every generated function's FDE; NULL or why not. */
+const char *fg_check_unwind(void);
+
 #endif

@@ -9,6 +9,7 @@
  *     through the pointer tables in .data and in RELRO and through the
  *     section fg_set (__start_fg_set .. __stop_fg_set); string constants
  *     hash to the generator's values;
+ *   - the unwind search table finds every function's FDE (fgeh.c);
  *   - the UNITS record: sorted by link, each unit inside its own kernel
  *     region with its prot and frames, and every generated function runs at
  *     its unit's virt + (link - unit link), link addresses as the linker
@@ -259,6 +260,8 @@ void kmain(const struct aslrboot_info *info)
 		why = check_seed(&k);
 	if (!why)
 		why = check_calls();
+	if (!why)
+		why = fg_check_unwind();
 	if (!why)
 		why = check_units(&k);
 	exit_qemu(report_result(&k, why));

@@ -10,10 +10,13 @@ FG_N ?= 400
 FG_SEED ?= 1
 FG_DIR := $(B)/kernel-fg
 FG_GEN := $(FG_DIR)/fggen
-FG_CFLAGS = $(KERNEL_CFLAGS) -ffunction-sections -fdata-sections
+# With unwind tables: the loader must rebuild .eh_frame_hdr's sorted table.
+FG_CFLAGS = $(filter-out -fno-asynchronous-unwind-tables,$(KERNEL_CFLAGS)) \
+	-fasynchronous-unwind-tables -ffunction-sections -fdata-sections
 FG_LDFLAGS = $(KERNEL_LDFLAGS) -Wl,--emit-relocs -Wl,--unique=.text.* -Wl,--unique=.rodata.*
 # The test kernel's entry, checks and readers, with fgmain.c as main line.
-FG_SRCS = $(filter-out tests/kernel/kmain.c,$(KERNEL_SRCS)) tests/kernel-fg/fgmain.c
+FG_SRCS = $(filter-out tests/kernel/kmain.c,$(KERNEL_SRCS)) tests/kernel-fg/fgmain.c \
+	tests/kernel-fg/fgeh.c
 FG_OBJS = $(patsubst %,$(FG_DIR)/obj/%.o,$(FG_SRCS))
 TARGETS += $(B)/kernel/fg-kernel.elf
 SHELL_TESTS += scripts/test-fg-boot.sh
