@@ -11,7 +11,9 @@
 #include "../../loader/libc.h"
 #include "../../loader/log.h"
 
-#define INFO_MAX (UINT64_C(1) << 20)
+/* A sanity cap on the block: at section granularity it holds a region and a
+ * unit entry (64 + 48 bytes) for each of up to 16384 units. */
+#define INFO_MAX (UINT64_C(4) << 20)
 #define PAGE UINT64_C(4096)
 
 const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, uint64_t va)
@@ -182,13 +184,22 @@ void *kcheck_dm_ptr(void *ctx, paddr_t pa, uint64_t len)
 }
 
 /* PROTOCOL.md 5: the direct map aliases read-only frames (kernel text and
- * rodata, the trampoline) read-only. */
+ * rodata, the trampoline) read-only.  A large leaf may span several such
+ * regions that follow each other physically (the units of a permission
+ * class share one physical block at section granularity). */
 static bool ro_alias(const struct walk *w, uint64_t pa, uint64_t size)
 {
-	uint32_t j = last_at_or_below(w->k, w->ro_by_phys, w->nro, pa, true);
-	const struct aslrboot_region *r = j < w->nro ? &w->k->rgn[w->ro_by_phys[j]] : 0;
+	uint64_t cur = pa, end = pa + size;
 
-	return r && pa - r->phys < r->size && r->size - (pa - r->phys) >= size;
+	for (uint32_t j = last_at_or_below(w->k, w->ro_by_phys, w->nro, pa, true);
+	     j < w->nro && cur < end; j++) {
+		const struct aslrboot_region *r = &w->k->rgn[w->ro_by_phys[j]];
+		if (r->phys > cur)
+			return false; /* a gap: not read-only kernel memory */
+		if (cur - r->phys < r->size)
+			cur = r->phys + r->size;
+	}
+	return cur >= end;
 }
 
 /* Every leaf: not W+X, inside regions that agree on its prot and frames. */
@@ -210,10 +221,18 @@ static bool on_leaf(void *arg, const struct pt_leaf *l)
 	const struct aslrboot_region *r = j < w->nvirt ? &k->rgn[i] : 0;
 
 	if (!w->fail && r && va - r->virt < r->size && r->size - (va - r->virt) >= l->size) {
-		if (l->prot != r->prot && !(r->kind == ASLRBOOT_RGN_DIRECT_MAP &&
-					    l->prot == ASLRBOOT_PROT_R && ro_alias(w, pa, l->size)))
-			w->fail = "a leaf's protection differs from its region";
-		else if (pa != r->phys + (va - r->virt))
+		if (l->prot != r->prot &&
+		    !(r->kind == ASLRBOOT_RGN_DIRECT_MAP && l->prot == ASLRBOOT_PROT_R &&
+		      ro_alias(w, pa, l->size))) {
+			static char why[128];
+			ldr_snprintf(
+				why, sizeof(why),
+				"a leaf's protection differs from its region: va 0x%llx pa 0x%llx "
+				"prot %u, region %s prot %u",
+				(unsigned long long)va, (unsigned long long)pa, l->prot, r->name,
+				r->prot);
+			w->fail = why;
+		} else if (pa != r->phys + (va - r->virt))
 			w->fail = "a leaf maps the wrong frames";
 		if (r->kind == ASLRBOOT_RGN_DIRECT_MAP && w->ndm && w->dm[w->ndm - 1].hi == pa)
 			w->dm[w->ndm - 1].hi += l->size;
