@@ -77,10 +77,12 @@ struct layout_unit {
 	paddr_t phys;
 	uint32_t region; /* index of its first region in plan->r */
 	uint32_t seg;	 /* index in img->segs */
-	/* For the UNITS record: the bytes it holds (p_vaddr, p_memsz or
+			 /* For the UNITS record: the bytes it holds (p_vaddr, p_memsz or
 	 * sh_addr, sh_size), the segment or section header index, the
 	 * protection (a segment's p_flags; its RELRO part is mapped read-only,
-	 * see its regions) and the entropy of its virtual address. */
+	 * see its regions) and the entropy of its virtual address: the kernel
+	 * span's draw, or at section granularity its own draw in the window
+	 * (the window's draw, plan->window_mbits, comes on top). */
 	uint64_t rec_link, rec_size;
 	uint32_t index, prot, virt_mbits;
 };

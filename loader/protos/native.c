@@ -91,6 +91,13 @@ static enum ldr_err sections_scratch(struct loader_state *s)
 	if (!(m = phys(s, s->scratch, pages * PAGE_SIZE)))
 		return stage_fail(s, LDR_E_RANGE, "section scratch");
 	s->scratch_pages = pages;
+	/* Loader memory from now on: a planner that runs after this one (the
+	 * boot after bench=K rounds) avoids it too, and the kernel's memory
+	 * map shows it reclaimable.  A full list leaves that planner's commit
+	 * to refuse an overlap (E_NOMEM), never to reuse the pages. */
+	if (s->env->reserved_count < BOOT_MAX_RESERVED)
+		s->env->reserved[s->env->reserved_count++] =
+			(struct boot_range){ pa_addr(s->scratch), pages * PAGE_SIZE };
 	layout_store_init(&s->store, m + o_st, n);
 	s->su = (struct elf_sec_unit *)(void *)(m + o_su);
 	s->sec_unit = (uint32_t *)(void *)(m + o_ix);
