@@ -124,6 +124,8 @@ struct elf_sections {
 	uint32_t nrelsecs;		/* link-time relocation sections */
 	uint64_t nrelocs;		/* link-time relocation entries */
 	uint64_t unit_pages;		/* sum of the units' page spans, in bytes */
+	uint64_t
+		unit_hash; /* of every unit's index, address, size, alignment: the placement check */
 	/* Every PC-relative field stays in range while all units lie within
 	 * max_span bytes of each other (a 2 MiB multiple, at most 1 GiB). */
 	uint64_t max_span;
@@ -301,6 +303,11 @@ struct elf_sec_placement {
 	uint8_t *const *mem;
 	const uint32_t *sec_unit; /* from elf_section_index */
 	uint32_t nunits;	  /* img->sec.nunits */
+	/* Optional scratch of img->sec.shnum entries (NULL: none), which
+	 * elf_relocate_sections fills after its checks with each section's
+	 * offset va - link: the link-time loop then reads one word per
+	 * symbol instead of sec_unit[] and the unit. */
+	uint64_t *sec_delta;
 };
 
 /* Copy each unit's file bytes, zero the rest of its pages. */

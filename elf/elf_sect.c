@@ -156,6 +156,8 @@ static enum ldr_err walk(struct elf_image *img, struct ldr_diag *d)
 		if (img->sec.nunits == ELF_MAX_SECTION_UNITS)
 			return ldr_fail(d, LDR_E_TOO_MANY_UNITS, SHDR, i, "sh_flags", sh.sh_flags);
 		img->sec.nunits++;
+		img->sec.unit_hash = elf_unit_hash(img->sec.unit_hash, i, sh.sh_addr, sh.sh_size,
+						   sh.sh_addralign > 1 ? sh.sh_addralign : 1);
 		prev_end = sh.sh_addr + sh.sh_size;
 		/* Each page span is inside one segment (< 1 GiB): the sum cannot wrap. */
 		pages += elf_page_up(prev_end) - align_down(sh.sh_addr, ELF_PAGE);
@@ -193,11 +195,12 @@ enum ldr_err elf_sect_parse(struct elf_image *img, struct ldr_diag *d)
 	img->sec.shoff = eh.e_shoff;
 	img->sec.shnum = eh.e_shnum;
 	img->sec.shstrndx = eh.e_shstrndx;
-	if ((err = walk(img, d)) || (err = check_entry(img, d)))
+	if ((err = walk(img, d)))
 		return err;
 	if (!img->sec.nrelsecs)
 		return LDR_OK; /* no link-time relocations: placed by segment */
-	if ((err = elf_lreloc_validate(img, d)) || (err = elf_ehhdr_validate(img, d)))
+	if ((err = check_entry(img, d)) || (err = elf_lreloc_validate(img, d)) ||
+	    (err = elf_ehhdr_validate(img, d)))
 		return err;
 	img->sec.usable = true;
 	return LDR_OK;
