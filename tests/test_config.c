@@ -399,7 +399,7 @@ static void test_granularity(void)
 	EXPECT_EQ(cfg.opts.granularity, BOOT_GRAN_SECTION);
 	EXPECT_ERR(opts("verbose=1 granularity=segment"), LDR_OK);
 	EXPECT_EQ(cfg.opts.granularity, BOOT_GRAN_SEGMENT);
-		EXPECT_ERR(opts("granularity=page"), LDR_E_CONFIG);
+	EXPECT_ERR(opts("granularity=page"), LDR_E_CONFIG);
 	EXPECT_EQ(diag.index, 1); /* 1-based token */
 	EXPECT(diag.field && strcmp(diag.field, "granularity") == 0);
 	EXPECT(cfg.err_why && strcmp(cfg.err_why, "expected segment or section") == 0);

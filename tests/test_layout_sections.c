@@ -382,6 +382,7 @@ static void test_dense_and_s32(void)
 			 &at);
 	img.sec.nunits = n;
 	img.sec.s32_lo = UINT64_C(0xffffffff80000000);
+	img.sec.s32_hi = UINT64_C(0xffffffffff000000);
 	for (uint64_t seed = 0; seed < 300; seed++) {
 		struct layout_request req = sec_req(&st);
 		struct ldr_diag d = { 0 };
@@ -392,6 +393,7 @@ static void test_dense_and_s32(void)
 			harness_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed,
 				     why);
 		EXPECT(va_addr(plan.window) >= img.sec.s32_lo);
+		EXPECT(va_addr(plan.window) + plan.window_size <= img.sec.s32_hi);
 	}
 }
 
