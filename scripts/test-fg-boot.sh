@@ -12,7 +12,9 @@
 #     that shared a page at link time cannot keep their link offsets, since
 #     units never share a page, so it is not the link distance);
 #   - granularity=segment (both front ends): gran=segment, nothing moved
-#     apart, the distance equals the link distance.
+#     apart, the distance equals the link distance;
+#   - the kernel's own checks bite: a copy with one expected result changed
+#     and one with one link address changed each fail (exit 35) naming it.
 # Every QEMU run is TCG with a hard 60 s limit; two boots run at a time.
 #
 # False-positive rate of "the distance differs": in each boot, of the two
@@ -50,6 +52,25 @@ mb_boot mb-off -a "aslr=off" "$FG expect_gran=section" &
 wait
 boot efi-seg "$T/fgseg.img" -t 60 &
 mb_boot mb-seg -a "granularity=segment" "$FG expect_gran=segment" &
+wait
+
+# flip_in SYMBOL BYTE OUT: a copy of the kernel with bit 4 of byte BYTE of
+# SYMBOL's data flipped (file offset = section offset + value - address).
+flip_in() {
+	local ndx val addr off byte
+	read -r val ndx < <(readelf -sW "$FG" | awk -v s="$1" '$8 == s { print $2, $7; exit }')
+	read -r addr off < <(readelf -SW "$FG" |
+		sed -n "s/^ *\[ *$ndx\] [^ ]* *[A-Z_]* *\([0-9a-f]*\) \([0-9a-f]*\) .*/\1 \2/p")
+	off=$((16#$off + 16#$val - 16#$addr + $2))
+	byte=$(od -An -tu1 -j "$off" -N1 "$FG")
+	cp "$FG" "$3"
+	printf "\\$(printf %o $((byte ^ 16)))" | dd of="$3" bs=1 seek="$off" conv=notrunc status=none
+}
+# fg_cases[123].want (16-byte entries, want at 8); fg_links[77].link.
+flip_in fg_cases $((16 * 123 + 8)) "$T/fg-badcase.elf"
+flip_in fg_links $((16 * 77)) "$T/fg-badlink.elf"
+mb_boot mb-badcase -a "granularity=segment" "$T/fg-badcase.elf expect_gran=segment" &
+mb_boot mb-badlink "$T/fg-badlink.elf expect_gran=section" &
 wait
 
 fg_line() { grep -a '^aslrboot-fg-kernel: FG ' "$T/$1.log" | head -1; }
@@ -99,6 +120,11 @@ for fe in efi mb; do
 			[ "$(fval "$fg" dist)" = "$(fval "$fg" link_dist)" ]
 	fi
 done
+bites() { # NAME WHY: exit 35 and the FAIL line with WHY
+	[ "$(rc_of "$1")" = 35 ] && grep -q "^aslrboot-test-kernel: FAIL $2" "$T/$1.log"
+}
+check "a changed expected result fails: $(result_line mb-badcase)" bites mb-badcase "fg_f .* 123: "
+check "a changed link address fails: $(result_line mb-badlink)" bites mb-badlink "fg_f does not run where its unit says: fg_f 77: "
 same_off() { [ ${#off_dists[@]} -eq 2 ] && [ "${off_dists[0]}" = "${off_dists[1]}" ]; }
 check "aslr=off: the same distance on both front ends (${off_dists[*]})" same_off
 k=${#dists[@]}
