@@ -10,6 +10,8 @@
 #     generator wrote tail-call functions
 #   - jump tables: at least one .rodata.fg_fI section with R_X86_64_PC32
 #     relocations per switch function the generator wrote
+#   - GOT references kept as R_X86_64_GOTPCREL (in data: the linker does
+#     not relax them) to the slots of a .got section
 #   - the pointer tables sit in .data (writable) and .data.rel.ro (RELRO),
 #     fg_set is bounded by __start_fg_set / __stop_fg_set
 #   - the aslrboot note asks for section granularity
@@ -44,6 +46,10 @@ jt=$(readelf -rW "$f" | awk '/^Relocation section / { cur = ($3 ~ /^.\.rela\.rod
 	cur != "" && /R_X86_64_PC32/ { seen[cur] = 1 } END { print length(seen) }')
 [ "$jt" -ge "$switch" ] || problem "$jt jump tables with PC32 relocations, want >= $switch"
 
+# GOT references kept in data (fg_got.c), to slots of a .got section.
+readelf -rW "$f" | grep -q ' R_X86_64_GOTPCREL ' || problem "no R_X86_64_GOTPCREL relocation"
+grep -q ' \.got ' <<<"$secs" || problem "no .got section"
+
 sec_of() { # symbol -> name of its section
 	local ndx
 	ndx=$(awk -v s="$1" '$8 == s { print $7; exit }' <<<"$syms")
@@ -54,7 +60,13 @@ sec_of() { # symbol -> name of its section
 for s in __start_fg_set __stop_fg_set; do
 	[ "$(sec_of $s)" = fg_set ] || problem "$s is not defined on fg_set"
 done
-readelf -lW "$f" | grep -q GNU_RELRO || problem "no PT_GNU_RELRO"
+# .data.rel.ro inside PT_GNU_RELRO: read-only once relocated.
+read -r ra rs < <(readelf -lW "$f" | awk '$1 == "GNU_RELRO" { print $3, $6 }')
+read -r da ds < <(sed -n 's/^ *\[ *[0-9]*\] \.data\.rel\.ro *PROGBITS *\([0-9a-f]*\) [0-9a-f]* \([0-9a-f]*\) .*/\1 \2/p' <<<"$secs")
+if [ -z "${ra:-}" ] || [ -z "${da:-}" ] ||
+	((16#$da < ra || 16#$da + 16#$ds > ra + rs)); then
+	problem "no PT_GNU_RELRO covering .data.rel.ro"
+fi
 
 # The note's descriptor: version 1, flags 1 (ASLRBOOT_NOTE_F_SECTIONS).
 readelf -x .note.aslrboot "$f" | grep -q ' 01000000 01000000 ' ||
