@@ -125,6 +125,18 @@ enum ldr_err stage_validate(struct loader_state *s)
 			      ASLRBOOT_GRANULARITY_SECTION;
 		if (warn)
 			log_printf("warning: %s: %s\n", stage_kname(s), VALIDATE_WARN_NO_LRELOCS);
+		/* Without dynamic relocations, a slide by segment would run the
+		 * image with every absolute reference still at its link value. */
+		if (!s->sections && s->img.sec.only_sections) {
+			d = (struct ldr_diag){ .err = LDR_E_CONFIG,
+					       .what = "option",
+					       .index = -1,
+					       .field = "granularity",
+					       .value = s->env->opts.granularity };
+			stage_diag(s, LDR_E_CONFIG, &d);
+			log_printf("aslrboot: hint: %s\n", VALIDATE_HINT_ONLY_SECTIONS);
+			return LDR_E_CONFIG;
+		}
 	}
 #if LDR_ARCH_LINUX64
 	if (v.linux64) {

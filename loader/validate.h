@@ -69,6 +69,13 @@ uint32_t validate_granularity(const struct elf_image *img, uint32_t option, bool
 	"the note asks for section granularity but the image has no link-time relocations " \
 	"(link with -Wl,--emit-relocs): placing by segment"
 
+/* Printed when granularity=segment meets an image only its link-time
+ * relocations can move (an ET_EXEC without dynamic relocations): refused,
+ * E_CONFIG. */
+#define VALIDATE_HINT_ONLY_SECTIONS                                                       \
+	"the image has no dynamic relocations, only link-time ones: it can be placed by " \
+	"section only (granularity=section)"
+
 /* The reason text of the linux64 log line (v->linux64): which option or
  * native refusal chose the protocol, and whether the image is placed at
  * random or at its link address. */

@@ -291,6 +291,22 @@ static void test_controls(void)
 	free(k);
 }
 
+/* An ET_EXEC image only its link-time relocations move: placed by section,
+ * and granularity=segment (which could only slide it) refused. */
+static void test_only_sections(void)
+{
+	struct boot_options o = { .granularity = BOOT_GRAN_SEGMENT };
+	size_t ksize;
+	uint8_t *k = read_fixture("sect-gcc-kernel.elf", &ksize);
+
+	REQUIRE(k);
+	EXPECT_EQ(boot(&b, k, ksize, 1, NULL), LDR_OK);
+	EXPECT_EQ(boot(&b, k, ksize, 1, &o), LDR_E_CONFIG);
+	EXPECT(strstr(b.fp.console, "granularity = 0x") != NULL);
+	EXPECT(strstr(b.fp.console, VALIDATE_HINT_ONLY_SECTIONS) != NULL);
+	free(k);
+}
+
 /* A note that asks for section granularity, an image without link-time
  * relocations (their tables turned into plain PROGBITS): one warning line,
  * placed by segment. */
@@ -353,6 +369,7 @@ int main(void)
 {
 	RUN(test_fixtures);
 	RUN(test_controls);
+	RUN(test_only_sections);
 	RUN(test_warning_without_lrelocs);
 	RUN(test_verbose_units);
 	fake_free(&b.fp);
