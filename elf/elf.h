@@ -114,22 +114,28 @@ struct elf_lreloc_stats {
 };
 
 struct elf_sections {
-	bool wanted; /* the note sets ASLRBOOT_NOTE_F_SECTIONS */
+	bool wanted; /* the note sets ASLRBOOT_NOTE_F_SECTIONS (not under ELF_POL_LINUX64) */
 	bool usable; /* wanted, and link-time relocations present and valid */
 	uint64_t shoff;
 	uint32_t shnum, shstrndx;
 	uint32_t nunits;		/* allocatable sections of non-zero size */
+	uint32_t symtab;		/* section index of the SHT_SYMTAB, 0 if none */
 	uint64_t symtab_off, sym_count; /* SHT_SYMTAB (.symtab) */
+	uint32_t nrelsecs;		/* link-time relocation sections */
 	uint64_t nrelocs;		/* link-time relocation entries */
+	uint64_t unit_pages;		/* sum of the units' page spans, in bytes */
 	/* Every PC-relative field stays in range while all units lie within
 	 * max_span bytes of each other (a 2 MiB multiple, at most 1 GiB). */
 	uint64_t max_span;
-	/* R_X86_64_32S fields present: every unit must run at or above s32_lo
-	 * (an upper-half address) so that each fits; 0 when there are none. */
-	uint64_t s32_lo;
+	/* R_X86_64_32S fields whose symbol moves: every unit must run at or
+	 * above s32_lo (an upper-half address) and end at or below s32_hi so
+	 * that each fits; both 0 when there are none. */
+	uint64_t s32_lo, s32_hi;
 	struct elf_lreloc_stats stats;
-	/* .eh_frame_hdr: its binary-search table is rebuilt after relocation. */
+	/* .eh_frame_hdr (the PT_GNU_EH_FRAME unit): its eh_frame_ptr and its
+	 * binary-search table are rebuilt after relocation. */
 	uint32_t eh_frame_hdr; /* section index, 0 if none */
+	uint32_t eh_fde_count; /* entries in its table */
 };
 
 struct elf_image {

@@ -47,6 +47,19 @@
 
 #define SHN_UNDEF 0
 #define SHN_ABS 0xfff1u
+#define SHN_LORESERVE 0xff00u
+#define SHN_XINDEX 0xffffu
+
+#define SHT_NULL 0
+#define SHT_PROGBITS 1
+#define SHT_SYMTAB 2
+#define SHT_RELA 4
+#define SHT_NOBITS 8
+#define SHT_REL 9
+#define SHF_WRITE 0x1u
+#define SHF_ALLOC 0x2u
+#define SHF_EXECINSTR 0x4u
+#define SHF_TLS 0x400u
 
 #define STB_LOCAL 0
 #define STB_GLOBAL 1
@@ -80,15 +93,21 @@
 #define R_X86_64_NONE 0
 #define R_X86_64_64 1
 #define R_X86_64_PC32 2
+#define R_X86_64_PLT32 4
 #define R_X86_64_COPY 5
 #define R_X86_64_GLOB_DAT 6
 #define R_X86_64_JUMP_SLOT 7
 #define R_X86_64_RELATIVE 8
+#define R_X86_64_GOTPCREL 9
 #define R_X86_64_32 10
+#define R_X86_64_32S 11
 #define R_X86_64_DTPMOD64 16
 #define R_X86_64_DTPOFF64 17
 #define R_X86_64_TPOFF64 18
+#define R_X86_64_PC64 24
 #define R_X86_64_IRELATIVE 37
+#define R_X86_64_GOTPCRELX 41
+#define R_X86_64_REX_GOTPCRELX 42
 
 /* AArch64 (AAELF64, "Dynamic relocations"; the TLS ones under their Linux names). */
 #define R_AARCH64_NONE 0
@@ -172,6 +191,22 @@ _Static_assert(sizeof(Elf64_Rela) == 24, "Elf64_Rela");
 _Static_assert(sizeof(Elf64_Sym) == 24, "Elf64_Sym");
 _Static_assert(sizeof(Elf64_Nhdr) == 12, "Elf64_Nhdr");
 
-#define ELF64_SHDR_SIZE 64 /* we never read section headers, only bound them */
+typedef struct {
+	uint32_t sh_name;
+	uint32_t sh_type;
+	uint64_t sh_flags;
+	uint64_t sh_addr;
+	uint64_t sh_offset;
+	uint64_t sh_size;
+	uint32_t sh_link;
+	uint32_t sh_info;
+	uint64_t sh_addralign;
+	uint64_t sh_entsize;
+} Elf64_Shdr;
+
+_Static_assert(sizeof(Elf64_Shdr) == 64, "Elf64_Shdr");
+
+/* Section headers are only read for section granularity (elf_sect.c). */
+#define ELF64_SHDR_SIZE 64
 
 #endif

@@ -41,4 +41,39 @@ bool elf_place_shared(const struct elf_placement *pl, uint64_t *off);
 /* elf_reloc.c: check every RELA/JMPREL entry and RELR word; fills img->stats. */
 enum ldr_err elf_reloc_validate(struct elf_image *img, struct ldr_diag *d);
 
+/* elf_load.c: 8-byte moves (any alignment), then a byte tail. */
+void elf_copy8(uint8_t *dst, const uint8_t *src, uint64_t n);
+void elf_zero8(uint8_t *dst, uint64_t n);
+
+/* x rounded up to a page, for an end that a checked segment holds (no wrap). */
+static inline uint64_t elf_page_up(uint64_t x)
+{
+	return (x + (ELF_PAGE - 1)) & ~(ELF_PAGE - 1);
+}
+
+/* elf_sect.c: section granularity (img->sec.wanted).  Validates the
+ * section header table, the units, .symtab and (through elf_lreloc.c and
+ * elf_ehhdr.c) the link-time relocations and .eh_frame_hdr; sets
+ * img->sec.usable. */
+enum ldr_err elf_sect_parse(struct elf_image *img, struct ldr_diag *d);
+/* Section header i (< img->sec.shnum, inside the file: checked by elf_parse). */
+void elf_sect_shdr(const struct elf_image *img, uint32_t i, Elf64_Shdr *sh);
+/* A placement unit: allocatable and not empty. */
+bool elf_sect_is_unit(const Elf64_Shdr *sh);
+/* The section index of the unit holding link address x, where the address
+ * one past a unit's end belongs to it unless the next unit starts there;
+ * 0 if none.  *hint (may be NULL): a unit index tried first, updated. */
+uint32_t elf_sect_find(const struct elf_image *img, uint64_t x, uint32_t *hint);
+
+/* elf_lreloc.c: every link-time relocation (fills img->sec counts, stats,
+ * max_span, s32_lo/hi) and every dynamic one against the units. */
+enum ldr_err elf_lreloc_validate(struct elf_image *img, struct ldr_diag *d);
+/* elf_lreloc.c: the runtime address of link address x through the units
+ * (sorted by link): the last unit starting at or below x. */
+uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x);
+
+/* elf_ehhdr.c: .eh_frame_hdr's shape (E_SORTED_TABLE), and its rebuild. */
+enum ldr_err elf_ehhdr_validate(struct elf_image *img, struct ldr_diag *d);
+void elf_ehhdr_rebuild(const struct elf_image *img, const struct elf_sec_placement *pl);
+
 #endif

@@ -8,7 +8,7 @@
  */
 #include "elf_int.h"
 
-static void copy8(uint8_t *dst, const uint8_t *src, uint64_t n)
+void elf_copy8(uint8_t *dst, const uint8_t *src, uint64_t n)
 {
 	for (; n >= 8; n -= 8, dst += 8, src += 8) {
 		uint64_t w;
@@ -20,7 +20,7 @@ static void copy8(uint8_t *dst, const uint8_t *src, uint64_t n)
 		*dst++ = *src++;
 }
 
-static void zero8(uint8_t *dst, uint64_t n)
+void elf_zero8(uint8_t *dst, uint64_t n)
 {
 	static const uint64_t z;
 
@@ -44,9 +44,9 @@ enum ldr_err elf_load(const struct elf_image *img, const struct elf_placement *p
 		if (!range_end(s->offset, s->filesz, &end) || end > img->file_size ||
 		    s->filesz > s->memsz || head + s->memsz > span)
 			return LDR_E_SEG_FILE_RANGE;
-		zero8(dst, head);
-		copy8(dst + head, img->file + s->offset, s->filesz);
-		zero8(dst + head + s->filesz, span - head - s->filesz);
+		elf_zero8(dst, head);
+		elf_copy8(dst + head, img->file + s->offset, s->filesz);
+		elf_zero8(dst + head + s->filesz, span - head - s->filesz);
 	}
 	return LDR_OK;
 }

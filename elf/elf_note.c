@@ -27,14 +27,19 @@ static enum ldr_err take_params(struct elf_image *img, const uint8_t *desc, uint
 	__builtin_memcpy(&p, desc, sizeof(p));
 	if (p.version != 1)
 		return ldr_fail(d, LDR_E_NOTE_PARAMS, NOTE, n, "version", p.version);
-	if (p.flags != 0)
+	if (p.flags & ~(uint32_t)ASLRBOOT_NOTE_F_SECTIONS)
 		return ldr_fail(d, LDR_E_NOTE_PARAMS, NOTE, n, "flags", p.flags);
+	/* Section granularity re-applies x86-64 link-time relocations only. */
+	if ((p.flags & ASLRBOOT_NOTE_F_SECTIONS) && img->machine != EM_X86_64)
+		return ldr_fail(d, LDR_E_UNSUPPORTED, NOTE, n, "flags", p.flags);
 	if (p.stack_size > NOTE_MAX_STACK || p.stack_size % ELF_PAGE)
 		return ldr_fail(d, LDR_E_NOTE_PARAMS, NOTE, n, "stack_size", p.stack_size);
 	if (p.heap_size > NOTE_MAX_HEAP || p.heap_size % ELF_PAGE)
 		return ldr_fail(d, LDR_E_NOTE_PARAMS, NOTE, n, "heap_size", p.heap_size);
 	img->has_note = true;
 	img->note_flags = p.flags;
+	/* A self-relocating kernel is copied whole: never placed by section. */
+	img->sec.wanted = (p.flags & ASLRBOOT_NOTE_F_SECTIONS) && !(img->policy & ELF_POL_LINUX64);
 	img->note_stack_size = p.stack_size;
 	img->note_heap_size = p.heap_size;
 	return LDR_OK;

@@ -128,7 +128,8 @@ static void writer_mode(const uint8_t *data, size_t size)
 
 	hf_random(&fx, &src);
 	extra = fx.mm.count ? (uint32_t)(hf_u64(&src) % (fx.mm.count + 1)) : 0;
-	bound = handoff_size_bound(&fx.env, fx.plan.count, fx.mm.count - extra, extra);
+	bound = handoff_size_bound(&fx.env, fx.plan.count, fx.plan.nunits, fx.mm.count - extra,
+				   extra);
 	CHECK(handoff_write(&fx.in, blk, bound, &len) == LDR_OK);
 	CHECK(len <= bound && handoff_check(blk, len, NULL) == LDR_OK);
 	CHECK(handoff_machine((const struct aslrboot_info *)blk) == HANDOFF_MACHINE);

@@ -86,6 +86,7 @@ static void random_plan(struct hf *f, struct hf_src *s)
 void hf_random(struct hf *f, struct hf_src *s)
 {
 	memset(f, 0, sizeof(*f));
+	layout_plan_init(&f->plan);
 	random_strings(f, s);
 	random_plan(f, s);
 	f->mm.count = (uint32_t)below(s, MEMMAP_MAX + 1);
@@ -120,4 +121,17 @@ void hf_random(struct hf *f, struct hf_src *s)
 	f->in.tsc_hz = hf_u64(s);
 	f->in.cr3 = hf_u64(s) & ~UINT64_C(0xfff);
 	f->in.kernel_link_base = hf_u64(s) & ~UINT64_C(0xfff);
+	/* Drawn last: the values above stay what they were before units. */
+	f->plan.nunits = (uint32_t)below(s, LAYOUT_MAX_UNITS + 1);
+	f->plan.granularity = (uint32_t)below(s, 3);
+	for (uint32_t i = 0; i < f->plan.nunits; i++)
+		f->plan.unit[i] = (struct layout_unit){ .link = hf_u64(s),
+							.size = hf_u64(s),
+							.virt = va_init(hf_u64(s)),
+							.phys = pa_init(hf_u64(s)),
+							.rec_link = hf_u64(s),
+							.rec_size = hf_u64(s),
+							.index = (uint32_t)hf_u64(s),
+							.prot = (uint32_t)below(s, 8),
+							.virt_mbits = (uint32_t)hf_u64(s) };
 }

@@ -32,6 +32,7 @@ static const struct layout_region regions[] = {
 static void basic(void)
 {
 	memset(&fx, 0, sizeof(fx));
+	layout_plan_init(&fx.plan);
 	fx.env.cmdline = "console=ttyS0 quiet";
 	fx.env.module_count = 2;
 	fx.env.modules[0] = (struct boot_module){ 0x200000, 0x1234, "initrd" };
@@ -91,12 +92,12 @@ static const void *rec(uint32_t type)
 
 static void test_order_alignment_padding(void)
 {
-	static const uint32_t want[] = { ASLRBOOT_REC_LOADER,	 ASLRBOOT_REC_SEED,
-					 ASLRBOOT_REC_ENTROPY,	 ASLRBOOT_REC_MEMMAP,
-					 ASLRBOOT_REC_LAYOUT,	 ASLRBOOT_REC_CMDLINE,
-					 ASLRBOOT_REC_MODULE,	 ASLRBOOT_REC_MODULE,
-					 ASLRBOOT_REC_ACPI_RSDP, ASLRBOOT_REC_TIMINGS,
-					 ASLRBOOT_REC_END };
+	static const uint32_t want[] = { ASLRBOOT_REC_LOADER,  ASLRBOOT_REC_SEED,
+					 ASLRBOOT_REC_ENTROPY, ASLRBOOT_REC_MEMMAP,
+					 ASLRBOOT_REC_LAYOUT,  ASLRBOOT_REC_UNITS,
+					 ASLRBOOT_REC_CMDLINE, ASLRBOOT_REC_MODULE,
+					 ASLRBOOT_REC_MODULE,  ASLRBOOT_REC_ACPI_RSDP,
+					 ASLRBOOT_REC_TIMINGS, ASLRBOOT_REC_END };
 	uint64_t size, off = sizeof(struct aslrboot_info);
 	size_t i = 0;
 
@@ -109,7 +110,7 @@ static void test_order_alignment_padding(void)
 	EXPECT(memcmp(blk, blk2, size) == 0);
 	EXPECT_EQ(((uint8_t *)blk2)[size], 0xff); /* and nothing past the end */
 	EXPECT_EQ(size % 8, 0);
-	EXPECT(size <= handoff_size_bound(&fx.env, fx.plan.count, fx.mm.count, 0));
+	EXPECT(size <= handoff_size_bound(&fx.env, fx.plan.count, fx.plan.nunits, fx.mm.count, 0));
 	EXPECT_ERR(handoff_check(blk, size, NULL), LDR_OK);
 	while (off < size && i < sizeof(want) / sizeof(want[0])) {
 		const struct aslrboot_record *r = (const void *)((uint8_t *)blk + off);
@@ -136,7 +137,7 @@ static void test_header_and_fixed_records(void)
 	size = write_ok(blk, sizeof(blk));
 	EXPECT_EQ(h->magic, ASLRBOOT_MAGIC);
 	EXPECT(memcmp(blk, "ASLRBOOT", 8) == 0);
-	EXPECT_EQ(h->version, (1u << 16) | 2);
+	EXPECT_EQ(h->version, (1u << 16) | 3);
 	EXPECT_EQ(h->header_size, 40);
 	/* The loader's own architecture, as ELF e_machine. */
 #if defined(__aarch64__) || defined(LDR_ARCH_ARM64)
@@ -226,6 +227,102 @@ static void test_memmap_layout_records(void)
 	EXPECT(strcmp(g[3].name, "stack-012345678") == 0);
 }
 
+/* UNITS: one entry per unit, the bytes it holds at their run-time place;
+ * always written (count 0 for a plan without units). */
+static void test_units_record(void)
+{
+	const struct aslrboot_rec_units *u;
+	const struct aslrboot_unit *e;
+
+	basic();
+	write_ok(blk, sizeof(blk));
+	REQUIRE((u = rec(ASLRBOOT_REC_UNITS)));
+	EXPECT_EQ(u->count, 0);
+	EXPECT_EQ(u->hdr.size, sizeof(*u));
+	EXPECT_EQ(u->granularity, ASLRBOOT_GRANULARITY_SEGMENT);
+	/* A segment: its page span at link 0x400000, its bytes from 0x400120. */
+	fx.plan.unit[0] = (struct layout_unit){ .link = 0x400000,
+						.size = 0x3000,
+						.virt = va_init(UINT64_C(0xffffffc012745000)),
+						.phys = pa_init(0x7000000),
+						.rec_link = 0x400120,
+						.rec_size = 0x2ee0,
+						.index = 0,
+						.prot = ASLRBOOT_PROT_R | ASLRBOOT_PROT_X,
+						.virt_mbits = 21500 };
+	fx.plan.unit[1] = (struct layout_unit){ .link = 0x403000,
+						.size = 0x2000,
+						.virt = va_init(UINT64_C(0xffffffc012748000)),
+						.phys = pa_init(0x9000000),
+						.rec_link = 0x403000,
+						.rec_size = 0x1800,
+						.index = 1,
+						.prot = ASLRBOOT_PROT_R | ASLRBOOT_PROT_W,
+						.virt_mbits = 21500 };
+	fx.plan.nunits = 2;
+	write_ok(blk, sizeof(blk));
+	REQUIRE((u = rec(ASLRBOOT_REC_UNITS)));
+	EXPECT_EQ(u->count, 2);
+	EXPECT_EQ(u->entry_size, sizeof(struct aslrboot_unit));
+	EXPECT_EQ(u->hdr.size, sizeof(*u) + 2 * sizeof(*e));
+	e = (const void *)(u + 1);
+	EXPECT_EQ(e[0].link, 0x400120);
+	EXPECT_EQ(e[0].size, 0x2ee0);
+	EXPECT_EQ(e[0].virt, UINT64_C(0xffffffc012745120));
+	EXPECT_EQ(e[0].phys, 0x7000120);
+	EXPECT_EQ(e[0].prot, ASLRBOOT_PROT_R | ASLRBOOT_PROT_X);
+	EXPECT_EQ(e[0].index, 0);
+	EXPECT_EQ(e[0].virt_entropy_mbits, 21500);
+	EXPECT_EQ(e[0].reserved, 0);
+	EXPECT_EQ(e[1].link, 0x403000);
+	EXPECT_EQ(e[1].virt, UINT64_C(0xffffffc012748000));
+	EXPECT_EQ(e[1].phys, 0x9000000);
+	EXPECT_EQ(e[1].index, 1);
+	/* A section plan: granularity SECTION, its units from its own storage. */
+	fx.plan.granularity = ASLRBOOT_GRANULARITY_SECTION;
+	write_ok(blk, sizeof(blk));
+	REQUIRE((u = rec(ASLRBOOT_REC_UNITS)));
+	EXPECT_EQ(u->granularity, ASLRBOOT_GRANULARITY_SECTION);
+}
+
+/* Thousands of section units: the bound holds, the block is well formed. */
+static void test_units_bound(void)
+{
+	const uint32_t n = 3000;
+	uint64_t bytes = layout_store_bytes(n), size = 0;
+	void *mem = malloc(bytes), *big;
+	struct layout_store st;
+
+	REQUIRE(mem);
+	layout_store_init(&st, mem, n);
+	basic();
+	fx.plan.r = st.r;
+	fx.plan.r_cap = st.r_cap;
+	fx.plan.unit = st.unit;
+	fx.plan.unit_cap = st.unit_cap;
+	fx.plan.granularity = ASLRBOOT_GRANULARITY_SECTION;
+	for (uint32_t i = 0; i < n; i++) {
+		st.unit[i] = (struct layout_unit){ .link = 0x1000 * (uint64_t)i,
+						   .size = 0x10,
+						   .rec_link = 0x1000 * (uint64_t)i,
+						   .rec_size = 0x10,
+						   .index = i + 1 };
+		st.r[i] = (struct layout_region){ .kind = ASLRBOOT_RGN_KERNEL_SECTION,
+						  .size = 0x1000,
+						  .seg = (int32_t)i };
+	}
+	fx.plan.nunits = n;
+	fx.plan.count = n;
+	EXPECT_ERR(handoff_write(&fx.in, NULL, 0, &size), LDR_OK);
+	EXPECT(size <= handoff_size_bound(&fx.env, n, n, fx.mm.count, 0));
+	EXPECT(size > handoff_size_bound(&fx.env, n, 0, fx.mm.count, 0));
+	REQUIRE((big = calloc(1, size)));
+	EXPECT_ERR(handoff_write(&fx.in, big, size, &size), LDR_OK);
+	EXPECT_ERR(handoff_check(big, size, NULL), LDR_OK);
+	free(big);
+	free(mem);
+}
+
 static void test_strings_and_modules(void)
 {
 	basic();
@@ -291,7 +388,7 @@ static void test_cmdline_cap(void)
 	fx.env.modules[1].string = big;
 	uint64_t size = write_ok(blk, sizeof(blk));
 	EXPECT_ERR(handoff_check(blk, size, NULL), LDR_OK);
-	EXPECT(size <= handoff_size_bound(&fx.env, fx.plan.count, fx.mm.count, 0));
+	EXPECT(size <= handoff_size_bound(&fx.env, fx.plan.count, fx.plan.nunits, fx.mm.count, 0));
 	const struct aslrboot_rec_cmdline *cl = rec(ASLRBOOT_REC_CMDLINE);
 	REQUIRE(cl);
 	EXPECT_EQ(cl->length, BOOT_MAX_CMDLINE);
@@ -331,6 +428,12 @@ static void test_bad_input(void)
 	fx.plan.count = LAYOUT_MAX_REGIONS + 1;
 	EXPECT_ERR(handoff_write(&fx.in, NULL, 0, &size), LDR_E_HANDOFF_INPUT);
 	basic();
+	fx.plan.nunits = LAYOUT_MAX_UNITS + 1; /* above the plan's own array */
+	EXPECT_ERR(handoff_write(&fx.in, NULL, 0, &size), LDR_E_HANDOFF_INPUT);
+	basic();
+	fx.plan.r = NULL;
+	EXPECT_ERR(handoff_write(&fx.in, NULL, 0, &size), LDR_E_HANDOFF_INPUT);
+	basic();
 	fx.mm.count = MEMMAP_MAX + 1;
 	EXPECT_ERR(handoff_write(&fx.in, NULL, 0, &size), LDR_E_HANDOFF_INPUT);
 	basic();
@@ -362,7 +465,8 @@ static void test_bound_random(void)
 
 		hf_random(&fx, &src);
 		extra = fx.mm.count ? (uint32_t)(hf_u64(&src) % (fx.mm.count + 1)) : 0;
-		bound = handoff_size_bound(&fx.env, fx.plan.count, fx.mm.count - extra, extra);
+		bound = handoff_size_bound(&fx.env, fx.plan.count, fx.plan.nunits,
+					   fx.mm.count - extra, extra);
 		EXPECT_ERR(handoff_write(&fx.in, blk, bound, &size), LDR_OK);
 		EXPECT(size <= bound);
 		EXPECT_ERR(handoff_check(blk, size, NULL), LDR_OK);
@@ -403,6 +507,8 @@ int main(void)
 	RUN(test_order_alignment_padding);
 	RUN(test_header_and_fixed_records);
 	RUN(test_memmap_layout_records);
+	RUN(test_units_record);
+	RUN(test_units_bound);
 	RUN(test_strings_and_modules);
 	RUN(test_minimal);
 	RUN(test_cmdline_cap);

@@ -185,6 +185,36 @@ static void put_layout(struct hw *w, const struct handoff_input *in)
 	hw_end(w, start);
 }
 
+/* One entry per placement unit: where each piece of the link-address space
+ * runs (its bytes: a segment's p_vaddr/p_memsz, a section's sh_addr/size). */
+static void put_units(struct hw *w, const struct layout_plan *plan)
+{
+	struct aslrboot_rec_units r;
+	uint64_t start = w->off;
+
+	memset(&r, 0, sizeof(r));
+	r.hdr.type = ASLRBOOT_REC_UNITS;
+	r.count = plan->nunits;
+	r.entry_size = sizeof(struct aslrboot_unit);
+	r.granularity = plan->granularity;
+	hw_put(w, &r, sizeof(r));
+	for (uint32_t i = 0; i < plan->nunits; i++) {
+		const struct layout_unit *u = &plan->unit[i];
+		uint64_t d = u->rec_link - u->link; /* 0 for a section */
+		struct aslrboot_unit e = {
+			.link = u->rec_link,
+			.size = u->rec_size,
+			.virt = va_addr(u->virt) + d,
+			.phys = pa_addr(u->phys) + d,
+			.prot = u->prot,
+			.index = u->index,
+			.virt_entropy_mbits = u->virt_mbits,
+		};
+		hw_put(w, &e, sizeof(e));
+	}
+	hw_end(w, start);
+}
+
 static void put_cmdline(struct hw *w, const char *cmdline)
 {
 	struct aslrboot_rec_cmdline r;
@@ -255,6 +285,7 @@ static void serialize(struct hw *w, const struct handoff_input *in, uint64_t tot
 	put_entropy(w, in);
 	put_memmap(w, in->mm);
 	put_layout(w, in);
+	put_units(w, in->plan);
 	put_cmdline(w, env->cmdline);
 	for (uint32_t i = 0; i < env->module_count; i++)
 		put_module(w, &env->modules[i], va_addr(in->plan->direct_map));
@@ -272,9 +303,11 @@ static enum ldr_err check_input(const struct handoff_input *in)
 	if (!in || !in->env || !in->plan || !in->mm || !in->seed)
 		return LDR_E_HANDOFF_INPUT;
 	env = in->env;
-	if (in->plan->count > LAYOUT_MAX_REGIONS || in->mm->count > MEMMAP_MAX ||
-	    env->module_count > BOOT_MAX_MODULES || in->entropy_count > HANDOFF_MAX_ENTROPY ||
-	    (in->entropy_count && !in->entropy))
+	if ((in->plan->count && !in->plan->r) || in->plan->count > in->plan->r_cap ||
+	    in->plan->count > HANDOFF_MAX_REGIONS || (in->plan->nunits && !in->plan->unit) ||
+	    in->plan->nunits > in->plan->unit_cap || in->plan->nunits > HANDOFF_MAX_UNITS ||
+	    in->mm->count > MEMMAP_MAX || env->module_count > BOOT_MAX_MODULES ||
+	    in->entropy_count > HANDOFF_MAX_ENTROPY || (in->entropy_count && !in->entropy))
 		return LDR_E_HANDOFF_INPUT;
 	for (uint32_t i = 0; i < env->module_count; i++)
 		if (__builtin_add_overflow(va_addr(in->plan->direct_map), env->modules[i].phys,
@@ -317,11 +350,12 @@ static uint64_t string_rec_bound(uint64_t fixed, const char *s)
 	return align8(fixed + bounded_len(s, HANDOFF_MAX_STRING) + 1);
 }
 
-uint64_t handoff_size_bound(const struct boot_env *env, uint32_t nregions, uint32_t mm_entries,
-			    uint32_t extra_mm)
+uint64_t handoff_size_bound(const struct boot_env *env, uint32_t nregions, uint32_t nunits,
+			    uint32_t mm_entries, uint32_t extra_mm)
 {
 	uint64_t mm = (uint64_t)mm_entries + extra_mm;
-	uint64_t rg = nregions < LAYOUT_MAX_REGIONS ? nregions : LAYOUT_MAX_REGIONS;
+	uint64_t rg = nregions < HANDOFF_MAX_REGIONS ? nregions : HANDOFF_MAX_REGIONS;
+	uint64_t un = nunits < HANDOFF_MAX_UNITS ? nunits : HANDOFF_MAX_UNITS;
 	uint32_t mods = 0;
 	uint64_t n;
 
@@ -332,6 +366,7 @@ uint64_t handoff_size_bound(const struct boot_env *env, uint32_t nregions, uint3
 	    HANDOFF_MAX_ENTROPY * sizeof(struct aslrboot_entropy_entry) +
 	    sizeof(struct aslrboot_rec_memmap) + mm * sizeof(struct aslrboot_mmap_entry) +
 	    sizeof(struct aslrboot_rec_layout) + rg * sizeof(struct aslrboot_region) +
+	    sizeof(struct aslrboot_rec_units) + un * sizeof(struct aslrboot_unit) +
 	    sizeof(struct aslrboot_rec_acpi) + sizeof(struct aslrboot_rec_timings) +
 	    sizeof(struct aslrboot_record);
 	n += string_rec_bound(sizeof(struct aslrboot_rec_cmdline), env ? env->cmdline : NULL);

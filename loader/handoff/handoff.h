@@ -18,6 +18,9 @@
 #include "../layout/layout.h"
 #include "../memmap.h"
 
+/* Regions and units: a section-granularity plan has one of each per unit. */
+#define HANDOFF_MAX_UNITS ELF_MAX_SECTION_UNITS
+#define HANDOFF_MAX_REGIONS (LAYOUT_MAX_REGIONS + ELF_MAX_SECTION_UNITS)
 #define HANDOFF_MAX_ENTROPY 16 /* entropy entries accepted (rand_pool reports ASLRBOOT_SRC_COUNT) */
 #define HANDOFF_MAX_STRING \
 	BOOT_MAX_CMDLINE /* cmdline / module strings are cut to this many bytes */
@@ -48,17 +51,19 @@ struct handoff_input {
  * Otherwise write exactly *size bytes to buf, or nothing at all if the block
  * would exceed cap (E_HANDOFF; *size still tells the size needed).  size may
  * be NULL.  E_HANDOFF_INPUT for a missing pointer, a count above its cap
- * or a module whose direct-map address wraps.
- * Records: LOADER, SEED, ENTROPY, MEMMAP, LAYOUT, CMDLINE, MODULE..., ACPI_RSDP
- * (if env->acpi_rsdp), TIMINGS, END; each 8-byte aligned, padding zeroed.
+ * (the plan's own array sizes, HANDOFF_MAX_*) or a module whose direct-map
+ * address wraps.
+ * Records: LOADER, SEED, ENTROPY, MEMMAP, LAYOUT, UNITS, CMDLINE, MODULE...,
+ * ACPI_RSDP (if env->acpi_rsdp), TIMINGS, END; each 8-byte aligned, padding
+ * zeroed.
  */
 enum ldr_err handoff_write(const struct handoff_input *in, void *buf, uint64_t cap, uint64_t *size);
 
 /* Upper bound on the block size before the final map is known: the map may
  * grow by `extra_mm` entries (allocations split entries, firmware changes).
- * True for any input handoff_write accepts with plan->count <= nregions and
- * mm->count <= mm_entries + extra_mm. */
-uint64_t handoff_size_bound(const struct boot_env *env, uint32_t nregions, uint32_t mm_entries,
-			    uint32_t extra_mm);
+ * True for any input handoff_write accepts with plan->count <= nregions,
+ * plan->nunits <= nunits and mm->count <= mm_entries + extra_mm. */
+uint64_t handoff_size_bound(const struct boot_env *env, uint32_t nregions, uint32_t nunits,
+			    uint32_t mm_entries, uint32_t extra_mm);
 
 #endif

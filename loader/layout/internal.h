@@ -94,6 +94,37 @@ struct pack_item {
 bool layout_pack(const struct free_set *s, struct frange *scratch, struct pack_item *it, uint32_t n,
 		 bool top, uint32_t tries, uint32_t *fail, uint64_t *short_by);
 
+/*
+ * The section window: npages pages, bits[] 1 where a unit is.  A unit of
+ * `pages` pages goes at a page b with b % step == phase and b + pages <=
+ * limit; `hint` is used only without an rng (aslr=off).  used_* count what
+ * was placed (for the entropy bound).
+ */
+struct wmap {
+	uint64_t *bits;
+	uint64_t npages;
+	uint64_t used_pages, used_units;
+};
+struct wslot {
+	uint64_t pages, step, phase, limit, hint;
+};
+
+/* Rejection-sampling misses before the exact count. */
+#define LAYOUT_WMAP_TRIES 64
+
+void layout_wmap_clear(struct wmap *m);
+/*
+ * Take `q->pages` pages at *b: drawn uniformly among the free slots (rng),
+ * else the lowest free slot at or after the hint, else the lowest.  *mbits
+ * = layout_mbits of the free slots when they were counted, else of a lower
+ * bound on them (the candidates less those the placed units can block); 0
+ * without rng.  E_NO_SPACE when no slot is free, E_LAYOUT for a bad q.
+ */
+enum ldr_err layout_wmap_choose(struct wmap *m, const struct wslot *q, struct rand_drbg *rng,
+				uint64_t *b, uint32_t *mbits);
+/* Free slots of q, exactly. */
+uint64_t layout_wmap_count(const struct wmap *m, const struct wslot *q);
+
 /* Build plan->map[] from plan->r[] and the RAM-like ranges of mm. */
 enum ldr_err layout_map_build(struct layout_plan *plan, const struct memmap *mm,
 			      struct ldr_diag *diag);

@@ -24,16 +24,31 @@
  * Physical free space = USABLE minus the first MiB, minus req->avoid[],
  * below phys_limit; virtual = [LAYOUT_VWIN_LO, LAYOUT_VWIN_HI).  One layout
  * key always gives one plan.
+ *
+ * Section granularity (req->su) replaces step 1: one window, 2 MiB aligned,
+ * of min(max_span, 1 GiB) bytes (every PC-relative field stays in range
+ * between any two units inside it), drawn like the kernel span with a guard
+ * page below and above, at or above s32_lo; then each unit in link order
+ * gets its own page-granular slot in the window (layout_wmap_choose: uniform
+ * among the slots that overlap no unit placed before, never sharing a
+ * page), below the room kept at the top of the window for the units still
+ * to place (the sum of their pages plus alignment slack), so every draw
+ * succeeds.  Physically, one item per permission class (text, rodata,
+ * relro, data) holds its units in a random order (Fisher-Yates).  With
+ * aslr=off the window sits at the link base (else the fixed kernel base)
+ * and each unit at its link offset in it (lowest fit).
  */
 #include "internal.h"
 
 #include "../libc.h"
 
 #define PHYS_FREE_MAX (MEMMAP_MAX + LAYOUT_MAX_AVOID + LAYOUT_MAX_REGIONS + 1)
+_Static_assert(LAYOUT_MAX_BLOCKS <= LAYOUT_MAX_UNITS, "section blocks are physical items");
 #define VIRT_FREE_MAX (LAYOUT_MAX_REGIONS + 2)
 #define PROT_RW (ASLRBOOT_PROT_R | ASLRBOOT_PROT_W)
 
-/* Physical placements: the units (item i = unit i), then these. */
+/* Physical placements: the units (item i = unit i; at section granularity,
+ * the blocks), then these. */
 enum { PI_STACK, PI_HEAP, PI_INFO, PI_TRAMP, PI_POOL, PI_OTHERS };
 #define PHYS_ITEMS (LAYOUT_MAX_UNITS + PI_OTHERS)
 /* The reservation can split each free range once per item. */
@@ -61,9 +76,12 @@ struct lctx {
 	uint64_t vhint;	 /* aslr=off: fixed regions follow the kernel */
 	struct pitem it[PHYS_ITEMS];
 	uint32_t nit;
-	int8_t rgn_item[LAYOUT_MAX_REGIONS];  /* physical item of each region, or -1 */
-	uint64_t rgn_off[LAYOUT_MAX_REGIONS]; /* offset of the region in it */
-	uint64_t pool_va, pool_pages;	      /* page tables: virtual base, bound */
+	uint32_t nkit;	   /* kernel items: one per unit, or per block */
+	int8_t *rgn_item;  /* physical item of each region, or -1 */
+	uint64_t *rgn_off; /* offset of the region in it */
+	int8_t rgn_item_fixed[LAYOUT_MAX_REGIONS];
+	uint64_t rgn_off_fixed[LAYOUT_MAX_REGIONS];
+	uint64_t pool_va, pool_pages; /* page tables: virtual base, bound */
 	uint32_t pool_vmb;
 	/* layout_pack's copy of the free ranges, then the free set less the
 	 * reserved places (free_but); never both at once. */
@@ -78,7 +96,7 @@ static enum ldr_err add_region(struct lctx *c, const struct layout_region *r, co
 	struct layout_region *d;
 	size_t n = strlen(name);
 
-	if (c->p->count == LAYOUT_MAX_REGIONS)
+	if (c->p->count == c->p->r_cap)
 		return ldr_fail(c->diag, LDR_E_LAYOUT, "regions", -1, "count", c->p->count);
 	c->rgn_item[c->p->count] = (int8_t)item;
 	c->rgn_off[c->p->count] = off;
@@ -212,6 +230,7 @@ static enum ldr_err place_kernel(struct lctx *c)
 		return err;
 	c->p->slide = base - img->link_base;
 	c->vhint = base + span + PAGE_SIZE;
+	c->nkit = img->nsegs;
 	if ((err = add_guard(c, base - PAGE_SIZE, PAGE_SIZE, vmb)))
 		return err;
 	for (uint32_t i = 0; i < img->nsegs; i++) {
@@ -220,12 +239,230 @@ static enum ldr_err place_kernel(struct lctx *c)
 		c->p->unit[i] = (struct layout_unit){ .link = s->page_start,
 						      .size = s->page_end - s->page_start,
 						      .virt = va_init(s->page_start + c->p->slide),
-						      .seg = i };
+						      .seg = i,
+						      .rec_link = s->vaddr,
+						      .rec_size = s->memsz,
+						      .index = i,
+						      .prot = seg_prot(s->flags),
+						      .virt_mbits = vmb };
 		c->p->nunits = i + 1;
 		if ((err = place_unit(c, i, vmb)))
 			return err;
 	}
 	return add_guard(c, base + span, PAGE_SIZE, vmb);
+}
+
+/* Section granularity: the permission classes, in block order. */
+enum { CL_TEXT, CL_RODATA, CL_RELRO, CL_DATA, CL_N };
+static const char *const cl_name[CL_N] = { "text", "rodata", "relro", "data" };
+static const uint32_t cl_prot[CL_N] = { ASLRBOOT_PROT_R | ASLRBOOT_PROT_X, ASLRBOOT_PROT_R,
+					ASLRBOOT_PROT_R, PROT_RW };
+
+static uint32_t su_class(const struct elf_sec_unit *u)
+{
+	if (u->flags & ELF_PF_X)
+		return CL_TEXT;
+	if (u->relro) /* writable until relocated, read-only when mapped */
+		return CL_RELRO;
+	return u->flags & ELF_PF_W ? CL_DATA : CL_RODATA;
+}
+
+/* Pages of u's span (its bytes keep their page offset). */
+static uint64_t su_pages(const struct elf_sec_unit *u)
+{
+	/* check_sections: the end rounds up without wrapping */
+	return (align_down(u->link + u->size + PAGE_SIZE - 1, PAGE_SIZE) -
+		align_down(u->link, PAGE_SIZE)) /
+	       PAGE_SIZE;
+}
+
+/* Its slot in the window: a page b with b % step == phase keeps
+ * va % align == link % align (the window is 2 MiB aligned). */
+static void su_slot(const struct elf_sec_unit *u, struct wslot *q)
+{
+	uint64_t a = u->align > PAGE_SIZE ? u->align : PAGE_SIZE;
+
+	q->pages = su_pages(u);
+	q->step = a / PAGE_SIZE;
+	q->phase = (align_down(u->link, PAGE_SIZE) & (a - 1)) / PAGE_SIZE;
+}
+
+/* The units as elf_parse promises them (the window arithmetic depends on
+ * it): ascending, disjoint, no wrap, power-of-two alignment. */
+static enum ldr_err check_sections(struct lctx *c)
+{
+	const struct layout_request *req = c->req;
+	const struct layout_store *st = req->store;
+	uint64_t prev_end = 0, end;
+
+	if (!st || !req->nsu || req->nsu > ELF_MAX_SECTION_UNITS || req->nsu > st->unit_cap ||
+	    st->r_cap < req->nsu + LAYOUT_MAX_REGIONS ||
+	    st->map_cap < LAYOUT_MAX_MAPPINGS + req->nsu + 3 * LAYOUT_MAX_BLOCKS)
+		return ldr_fail(c->diag, LDR_E_CONFIG, "layout", -1, "units", req->nsu);
+	for (uint32_t i = 0; i < req->nsu; i++) {
+		const struct elf_sec_unit *u = &req->su[i];
+		if (!u->size || !range_end(u->link, u->size, &end) ||
+		    !align_up_checked(end, PAGE_SIZE, &end) || (i && u->link < prev_end))
+			return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel section", u->shndx,
+					"sh_addr", u->link);
+		if (!is_pow2(u->align) || u->align > ELF_MAX_ALIGN)
+			return ldr_fail(c->diag, LDR_E_ALIGN, "kernel section", u->shndx,
+					"sh_addralign", u->align);
+		prev_end = u->link + u->size;
+	}
+	return LDR_OK;
+}
+
+/* The window's base with aslr=off: the link base's 2 MiB frame if that is a
+ * canonical upper-half address (units then run at their link addresses),
+ * else the fixed kernel base. */
+static uint64_t fixed_window_base(const struct elf_image *img, uint64_t lo, uint64_t w)
+{
+	uint64_t b = align_down(img->link_base, SIZE_2M), end;
+
+	if (b >= lo + PAGE_SIZE && range_end(b, w + PAGE_SIZE, &end) && end <= LAYOUT_VWIN_HI)
+		return b;
+	return LAYOUT_FIXED_KERNEL_VA;
+}
+
+/* The window's virtual slots for every unit (link order), below the room
+ * kept for the ones after it. */
+static enum ldr_err place_units_virt(struct lctx *c, uint64_t base, uint64_t need)
+{
+	const struct layout_request *req = c->req;
+	struct wmap m = { req->store->bitmap, c->p->window_size / PAGE_SIZE, 0, 0 };
+	uint64_t link0 = align_down(c->img->link_base, SIZE_2M), b;
+	uint32_t mb;
+	enum ldr_err err;
+
+	layout_wmap_clear(&m);
+	for (uint32_t i = 0; i < req->nsu; i++) {
+		const struct elf_sec_unit *u = &req->su[i];
+		struct wslot q;
+		su_slot(u, &q);
+		need -= q.pages + q.step - 1;
+		q.limit = m.npages - need;
+		q.hint = (align_down(u->link, PAGE_SIZE) - link0) / PAGE_SIZE;
+		/* The kept room leaves a slot: [limit - pages - step + 1, limit)
+		 * is free and holds one of each phase. */
+		if ((err = layout_wmap_choose(&m, &q, c->rng, &b, &mb)))
+			return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel section", u->shndx,
+					"virtual size", q.pages * PAGE_SIZE);
+		c->p->unit[i] = (struct layout_unit){
+			.link = u->link,
+			.size = u->size,
+			.virt = va_init(base + b * PAGE_SIZE + (u->link & (PAGE_SIZE - 1))),
+			.seg = u->seg,
+			.rec_link = u->link,
+			.rec_size = u->size,
+			.index = u->shndx,
+			.prot = cl_prot[su_class(u)],
+			.virt_mbits = mb,
+		};
+	}
+	c->p->nunits = req->nsu;
+	return LDR_OK;
+}
+
+/*
+ * The blocks: one physical item per permission class present, its units
+ * (store->order, grouped by class) in a random order (Fisher-Yates), each
+ * unit's region at its offset in the block.  Regions first (link order).
+ */
+static enum ldr_err place_units_phys(struct lctx *c)
+{
+	const struct layout_request *req = c->req;
+	uint32_t *ord = req->store->order, start[CL_N + 1] = { 0 }, item[CL_N] = { 0 }, fill[CL_N];
+	uint64_t size[CL_N] = { 0 };
+	enum ldr_err err;
+
+	for (uint32_t i = 0; i < req->nsu; i++) {
+		uint32_t k = su_class(&req->su[i]);
+		start[k + 1]++;
+		size[k] += su_pages(&req->su[i]) * PAGE_SIZE;
+	}
+	for (uint32_t k = 0; k < CL_N; k++) {
+		start[k + 1] += start[k];
+		if (!size[k])
+			continue;
+		item[k] = c->p->nblk;
+		c->p->blk[c->p->nblk++] =
+			(struct layout_block){ .size = size[k], .prot = cl_prot[k] };
+		add_item(c, item[k], cl_name[k], -1, size[k], c->plimit);
+	}
+	c->nkit = c->p->nblk;
+	memcpy(fill, start, sizeof(fill));
+	for (uint32_t i = 0; i < req->nsu; i++) {
+		const struct elf_sec_unit *u = &req->su[i];
+		struct layout_unit *lu = &c->p->unit[i];
+		uint32_t k = su_class(u);
+		struct layout_region r = { .kind = ASLRBOOT_RGN_KERNEL_SECTION,
+					   .prot = cl_prot[k],
+					   .virt = va_init(
+						   align_down(va_addr(lu->virt), PAGE_SIZE)),
+					   .size = su_pages(u) * PAGE_SIZE,
+					   .virt_mbits = lu->virt_mbits,
+					   .seg = (int32_t)i };
+		ord[fill[k]++] = i;
+		lu->region = c->p->count;
+		if ((err = add_region(c, &r, cl_name[k], (int)item[k], 0)))
+			return err;
+	}
+	for (uint32_t k = 0; k < CL_N; k++) {
+		uint64_t off = 0;
+		for (uint32_t j = start[k + 1] - start[k]; c->rng && j > 1; j--) {
+			uint32_t x = start[k] + (uint32_t)rand_uniform(c->rng, j), t;
+			t = ord[x];
+			ord[x] = ord[start[k] + j - 1];
+			ord[start[k] + j - 1] = t;
+		}
+		for (uint32_t j = start[k]; j < start[k + 1]; j++) {
+			uint32_t rg = c->p->unit[ord[j]].region;
+			c->rgn_off[rg] = off;
+			off += c->p->r[rg].size;
+		}
+	}
+	return LDR_OK;
+}
+
+static enum ldr_err place_sections(struct lctx *c)
+{
+	const struct layout_request *req = c->req;
+	const struct elf_image *img = c->img;
+	uint64_t w = img->sec.max_span < LAYOUT_MAX_WINDOW ? img->sec.max_span : LAYOUT_MAX_WINDOW;
+	uint64_t need = 0, base;
+	struct slot_req q = { .pre = PAGE_SIZE,
+			      .post = PAGE_SIZE,
+			      .align = SIZE_2M,
+			      .lo = img->sec.s32_lo > LAYOUT_VWIN_LO ? img->sec.s32_lo :
+								       LAYOUT_VWIN_LO,
+			      .hi = LAYOUT_VWIN_HI };
+	enum ldr_err err;
+
+	if ((err = check_sections(c)))
+		return err;
+	w = align_down(w, SIZE_2M);
+	for (uint32_t i = 0; i < req->nsu; i++) {
+		struct wslot s;
+		su_slot(&req->su[i], &s);
+		need += s.pages + s.step - 1;
+	}
+	if (!w || need > w / PAGE_SIZE)
+		return ldr_fail(c->diag, LDR_E_NO_SPACE, "kernel sections", -1, "virtual size",
+				need * PAGE_SIZE);
+	q.size = w;
+	q.hint = fixed_window_base(img, q.lo, w);
+	if ((err = choose(c, true, "kernel window", -1, &q, &base, &c->p->window_mbits)))
+		return err;
+	c->p->granularity = ASLRBOOT_GRANULARITY_SECTION;
+	c->p->window = va_init(base);
+	c->p->window_size = w;
+	c->vhint = base + w + PAGE_SIZE;
+	if ((err = place_units_virt(c, base, need)) ||
+	    (err = add_guard(c, base - PAGE_SIZE, PAGE_SIZE, c->p->window_mbits)) ||
+	    (err = place_units_phys(c)))
+		return err;
+	return add_guard(c, base + w, PAGE_SIZE, c->p->window_mbits);
 }
 
 /* A RW region (physical item `item`) with `pre`/`post` guard bytes around
@@ -276,7 +513,7 @@ static enum ldr_err place_data(struct lctx *c)
 {
 	const struct elf_image *img = c->img;
 	uint64_t stack, heap, info, g = LAYOUT_GUARD_PAGES * PAGE_SIZE;
-	uint32_t n = c->p->nunits;
+	uint32_t n = c->nkit;
 	vaddr_t va;
 	enum ldr_err err;
 
@@ -305,7 +542,7 @@ static enum ldr_err place_data(struct lctx *c)
  * both filled in with its frame. */
 static enum ldr_err add_trampoline(struct lctx *c)
 {
-	uint32_t i = c->p->nunits + PI_TRAMP;
+	uint32_t i = c->nkit + PI_TRAMP;
 	struct layout_region r = { .kind = ASLRBOOT_RGN_TRAMPOLINE,
 				   .prot = ASLRBOOT_PROT_R | ASLRBOOT_PROT_X,
 				   .size = PAGE_SIZE,
@@ -364,7 +601,7 @@ static enum ldr_err reserve_page_tables(struct lctx *c)
 	q.size = c->pool_pages * PAGE_SIZE;
 	if ((err = choose(c, true, "page tables", -1, &q, &c->pool_va, &c->pool_vmb)))
 		return err;
-	add_item(c, c->p->nunits + PI_POOL, "page tables", -1, q.size, c->plimit);
+	add_item(c, c->nkit + PI_POOL, "page tables", -1, q.size, c->plimit);
 	return LDR_OK;
 }
 
@@ -492,7 +729,7 @@ static enum ldr_err place_phys(struct lctx *c)
 	uint8_t ord[PHYS_ITEMS];
 	enum ldr_err err;
 
-	c->nit = c->p->nunits + PI_OTHERS;
+	c->nit = c->nkit + PI_OTHERS;
 	if ((err = reserve_phys(c)))
 		return err;
 	phys_order(c, ord, c->rng != NULL);
@@ -516,8 +753,13 @@ static enum ldr_err place_phys(struct lctx *c)
 		if (r->kind == ASLRBOOT_RGN_BOOT_INFO)
 			c->p->info_phys = r->phys;
 	}
-	for (uint32_t i = 0; i < c->p->nunits; i++)
-		c->p->unit[i].phys = pa_init(c->it[i].pa);
+	for (uint32_t i = 0; i < c->p->nunits; i++) {
+		struct layout_unit *u = &c->p->unit[i];
+		const struct layout_region *r = &c->p->r[u->region];
+		u->phys = pa_init(pa_addr(r->phys) + (va_addr(u->virt) - va_addr(r->virt)));
+	}
+	for (uint32_t k = 0; k < c->p->nblk; k++)
+		c->p->blk[k].phys = pa_init(c->it[k].pa);
 	return LDR_OK;
 }
 
@@ -526,7 +768,7 @@ static enum ldr_err place_phys(struct lctx *c)
 static enum ldr_err finish_page_tables(struct lctx *c)
 {
 	struct layout_plan *p = c->p;
-	const struct pitem *x = &c->it[c->p->nunits + PI_POOL];
+	const struct pitem *x = &c->it[c->nkit + PI_POOL];
 	struct layout_region r = { .kind = ASLRBOOT_RGN_PAGE_TABLES,
 				   .prot = PROT_RW,
 				   .virt = va_init(c->pool_va),
@@ -597,12 +839,36 @@ static enum ldr_err check_request(struct lctx *c)
 	return check_image(c);
 }
 
+/* Section granularity: the unit holding the entry point sets plan->slide. */
+static enum ldr_err place_entry_section(struct lctx *c)
+{
+	uint64_t e = c->img->entry;
+	uint32_t lo = 0, hi = c->p->nunits;
+
+	while (hi - lo > 1) { /* last unit whose link <= e */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (c->p->unit[mid].link <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!c->p->nunits || e < c->p->unit[lo].link ||
+	    e - c->p->unit[lo].link >= c->p->unit[lo].size ||
+	    !(c->p->unit[lo].prot & ASLRBOOT_PROT_X))
+		return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel image", -1, "e_entry", e);
+	c->p->slide = va_addr(c->p->unit[lo].virt) - c->p->unit[lo].link;
+	c->p->entry = va_init(e + c->p->slide);
+	return LDR_OK;
+}
+
 /* The entry point where its unit runs (elf_place_va, as relocation sees it). */
 static enum ldr_err place_entry(struct lctx *c)
 {
 	struct elf_placement pl;
 	uint64_t va;
 
+	if (c->req->su)
+		return place_entry_section(c);
 	layout_elf_units(c->p, &pl);
 	if (!elf_place_va(&pl, c->img->entry, &va))
 		return ldr_fail(c->diag, LDR_E_LAYOUT, "kernel image", -1, "e_entry",
@@ -628,19 +894,93 @@ enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *
 	};
 	enum ldr_err err;
 
-	memset(plan, 0, sizeof(*plan));
+	layout_plan_init(plan);
+	c.rgn_item = c.rgn_item_fixed;
+	c.rgn_off = c.rgn_off_fixed;
+	if (req->su && req->store) {
+		plan->r = req->store->r;
+		plan->r_cap = req->store->r_cap;
+		plan->unit = req->store->unit;
+		plan->unit_cap = req->store->unit_cap;
+		plan->map = req->store->map;
+		plan->map_cap = req->store->map_cap;
+		c.rgn_item = req->store->rgn_item;
+		c.rgn_off = req->store->rgn_off;
+	}
 	if ((err = check_request(&c)) ||
 	    (err = layout_free_ram(&c.phys, mm, c.plimit, req->avoid, req->avoid_count, diag)))
 		return err;
 	if ((err = layout_fs_append(&c.virt, LAYOUT_VWIN_LO, LAYOUT_VWIN_HI)))
 		return ldr_fail(diag, err, "layout", -1, "virtual window", LAYOUT_VWIN_LO);
-	if ((err = place_kernel(&c)) || (err = place_data(&c)) || (err = add_trampoline(&c)) ||
-	    (err = place_direct_map(&c)) || (err = reserve_page_tables(&c)) ||
-	    (err = place_phys(&c)) || (err = finish_page_tables(&c)))
+	if ((err = req->su ? place_sections(&c) : place_kernel(&c)) || (err = place_data(&c)) ||
+	    (err = add_trampoline(&c)) || (err = place_direct_map(&c)) ||
+	    (err = reserve_page_tables(&c)) || (err = place_phys(&c)) ||
+	    (err = finish_page_tables(&c)))
 		return err;
 	if ((err = place_entry(&c)))
 		return err;
 	return layout_map_check(plan, diag);
+}
+
+void layout_plan_init(struct layout_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->r = plan->r_fixed;
+	plan->r_cap = LAYOUT_MAX_REGIONS;
+	plan->unit = plan->unit_fixed;
+	plan->unit_cap = LAYOUT_MAX_UNITS;
+	plan->map = plan->map_fixed;
+	plan->map_cap = LAYOUT_MAX_MAPPINGS;
+	plan->granularity = ASLRBOOT_GRANULARITY_SEGMENT;
+}
+
+/* The store's pieces in carving order, each 8-byte aligned. */
+#define BITMAP_WORDS (LAYOUT_MAX_WINDOW / PAGE_SIZE / 64)
+static uint64_t store_piece(uint64_t *off, uint64_t bytes)
+{
+	uint64_t at = *off;
+
+	*off += align_down(bytes + 7, 8);
+	return at;
+}
+
+static uint64_t store_carve(struct layout_store *st, uint8_t *mem, uint32_t n)
+{
+	uint64_t off = 0, nr = (uint64_t)n + LAYOUT_MAX_REGIONS;
+	uint64_t nm = LAYOUT_MAX_MAPPINGS + (uint64_t)n + 3 * LAYOUT_MAX_BLOCKS;
+	uint64_t o_r = store_piece(&off, nr * sizeof(struct layout_region));
+	uint64_t o_u = store_piece(&off, (uint64_t)n * sizeof(struct layout_unit));
+	uint64_t o_m = store_piece(&off, nm * sizeof(struct pt_mapping));
+	uint64_t o_ri = store_piece(&off, nr * sizeof(int8_t));
+	uint64_t o_ro = store_piece(&off, nr * sizeof(uint64_t));
+	uint64_t o_b = store_piece(&off, BITMAP_WORDS * sizeof(uint64_t));
+	uint64_t o_o = store_piece(&off, (uint64_t)n * sizeof(uint32_t));
+
+	if (st) {
+		*st = (struct layout_store){
+			.r = (struct layout_region *)(void *)(mem + o_r),
+			.r_cap = (uint32_t)nr,
+			.unit = (struct layout_unit *)(void *)(mem + o_u),
+			.unit_cap = n,
+			.map = (struct pt_mapping *)(void *)(mem + o_m),
+			.map_cap = (uint32_t)nm,
+			.rgn_item = (int8_t *)(void *)(mem + o_ri),
+			.rgn_off = (uint64_t *)(void *)(mem + o_ro),
+			.bitmap = (uint64_t *)(void *)(mem + o_b),
+			.order = (uint32_t *)(void *)(mem + o_o),
+		};
+	}
+	return off;
+}
+
+uint64_t layout_store_bytes(uint32_t n)
+{
+	return store_carve(NULL, NULL, n);
+}
+
+void layout_store_init(struct layout_store *st, void *mem, uint32_t n)
+{
+	store_carve(st, mem, n);
 }
 
 void layout_elf_units(const struct layout_plan *plan, struct elf_placement *pl)

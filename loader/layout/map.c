@@ -15,7 +15,8 @@ static bool ram_like(uint32_t type)
 	return type != ASLRBOOT_MEM_RESERVED && type != ASLRBOOT_MEM_BAD;
 }
 
-/* Regions whose frames the direct map must not alias writably. */
+/* Regions whose frames the direct map must not alias writably (at section
+ * granularity: the blocks without W, not their units one by one). */
 static bool ro_frames(const struct layout_region *r)
 {
 	return (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT && !(r->prot & ASLRBOOT_PROT_W)) ||
@@ -26,6 +27,7 @@ static bool backed(const struct layout_region *r)
 {
 	switch (r->kind) {
 	case ASLRBOOT_RGN_KERNEL_SEGMENT:
+	case ASLRBOOT_RGN_KERNEL_SECTION:
 	case ASLRBOOT_RGN_STACK:
 	case ASLRBOOT_RGN_HEAP:
 	case ASLRBOOT_RGN_BOOT_INFO:
@@ -40,7 +42,7 @@ static enum ldr_err emit(struct layout_plan *p, uint64_t va, uint64_t pa, uint64
 {
 	if (!len)
 		return LDR_OK;
-	if (p->map_count == LAYOUT_MAX_MAPPINGS)
+	if (p->map_count == p->map_cap)
 		return LDR_E_LAYOUT;
 	p->map[p->map_count++] = (struct pt_mapping){ va_init(va), pa_init(pa), len, prot };
 	return LDR_OK;
@@ -80,15 +82,23 @@ static enum ldr_err emit_piece(struct layout_plan *p, uint64_t lo, uint64_t hi,
  * the read-only frames carved out if `carve`. */
 static enum ldr_err map_direct(struct layout_plan *p, const struct memmap *mm, bool carve)
 {
-	struct frange ro[LAYOUT_MAX_REGIONS];
+	struct frange ro[LAYOUT_MAX_REGIONS + LAYOUT_MAX_BLOCKS];
 	uint32_t nro = 0, next = 0;
 	uint64_t lo = 0, hi = 0;
 	enum ldr_err err;
 
-	for (uint32_t i = 0; carve && i < p->count; i++)
-		if (ro_frames(&p->r[i]))
-			ro[nro++] = (struct frange){ pa_addr(p->r[i].phys),
-						     pa_addr(p->r[i].phys) + p->r[i].size };
+	for (uint32_t i = 0; carve && i < p->count; i++) {
+		if (!ro_frames(&p->r[i]))
+			continue;
+		if (nro == LAYOUT_MAX_REGIONS)
+			return LDR_E_LAYOUT;
+		ro[nro++] = (struct frange){ pa_addr(p->r[i].phys),
+					     pa_addr(p->r[i].phys) + p->r[i].size };
+	}
+	for (uint32_t k = 0; carve && k < p->nblk; k++)
+		if (!(p->blk[k].prot & ASLRBOOT_PROT_W))
+			ro[nro++] = (struct frange){ pa_addr(p->blk[k].phys),
+						     pa_addr(p->blk[k].phys) + p->blk[k].size };
 	sort_frames(ro, nro);
 	for (uint32_t i = 0; i < mm->count; i++) {
 		const struct mm_entry *e = &mm->e[i];
@@ -111,42 +121,46 @@ static enum ldr_err map_direct(struct layout_plan *p, const struct memmap *mm, b
 	return next == nro ? LDR_OK : LDR_E_LAYOUT;
 }
 
+/* Heap sort by va (O(n log n) for thousands of section units, no scratch);
+ * the va of every mapping is distinct, so the order is the only one. */
+static void sift(struct pt_mapping *m, uint32_t i, uint32_t n)
+{
+	for (uint32_t c; (c = 2 * i + 1) < n; i = c) {
+		struct pt_mapping t;
+		if (c + 1 < n && va_addr(m[c + 1].va) > va_addr(m[c].va))
+			c++;
+		if (va_addr(m[i].va) >= va_addr(m[c].va))
+			return;
+		t = m[i];
+		m[i] = m[c];
+		m[c] = t;
+	}
+}
+
 static void sort_maps(struct pt_mapping *m, uint32_t n)
 {
-	for (uint32_t i = 1; i < n; i++) {
-		struct pt_mapping t = m[i];
-		uint32_t j = i;
-		for (; j > 0 && va_addr(m[j - 1].va) > va_addr(t.va); j--)
-			m[j] = m[j - 1];
-		m[j] = t;
+	for (uint32_t i = n / 2; i > 0; i--)
+		sift(m, i - 1, n);
+	for (uint32_t i = n; i > 1; i--) {
+		struct pt_mapping t = m[0];
+		m[0] = m[i - 1];
+		m[i - 1] = t;
+		sift(m, 0, i - 1);
 	}
 }
 
 enum ldr_err layout_map_build(struct layout_plan *p, const struct memmap *mm, struct ldr_diag *diag)
 {
-	struct pt_mapping o[LAYOUT_MAX_REGIONS];
-	uint32_t n = 0, d, i, j, w;
 	enum ldr_err err;
 
 	p->map_count = 0;
 	if ((err = map_direct(p, mm, true)))
 		return ldr_fail(diag, err, "direct map", -1, "pieces", p->map_count);
-	for (i = 0; i < p->count; i++)
-		if (backed(&p->r[i]))
-			o[n++] = (struct pt_mapping){ p->r[i].virt, p->r[i].phys, p->r[i].size,
-						      p->r[i].prot };
-	sort_maps(o, n);
-	d = p->map_count;
-	if (d + n > LAYOUT_MAX_MAPPINGS)
-		return ldr_fail(diag, LDR_E_LAYOUT, "mapping list", -1, "count", d + n);
-	/* Merge the two sorted lists from the back, in place. */
-	for (i = d, j = n, w = d + n; j > 0; w--) {
-		if (i > 0 && va_addr(p->map[i - 1].va) > va_addr(o[j - 1].va))
-			p->map[w - 1] = p->map[--i];
-		else
-			p->map[w - 1] = o[--j];
-	}
-	p->map_count = d + n;
+	for (uint32_t i = 0; i < p->count; i++)
+		if (backed(&p->r[i]) && (err = emit(p, va_addr(p->r[i].virt), pa_addr(p->r[i].phys),
+						    p->r[i].size, p->r[i].prot)))
+			return ldr_fail(diag, err, "mapping list", -1, "count", p->map_count);
+	sort_maps(p->map, p->map_count);
 	return LDR_OK;
 }
 
@@ -221,14 +235,20 @@ enum ldr_err layout_map_bound(struct layout_plan *p, const struct memmap *mm, bo
 		uint64_t va = va_addr(r->virt);
 		if (ro_frames(r))
 			n += 2 * per_cut;
-		if (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT) {
+		if (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT ||
+		    r->kind == ASLRBOOT_RGN_KERNEL_SECTION) {
 			klo = va < klo ? va : klo;
 			khi = va + r->size > khi ? va + r->size : khi;
 		} else if (backed(r) && r->kind != ASLRBOOT_RGN_TRAMPOLINE) {
 			n += worst_tables(r->size, PAGE_SIZE);
 		}
 	}
-	if (khi) /* all units share one offset: their pieces lie in one span */
+	for (uint32_t k = 0; k < p->nblk; k++)
+		if (!(p->blk[k].prot & ASLRBOOT_PROT_W))
+			n += 2 * per_cut;
+	/* All units share one offset, or lie in the section window: their
+	 * pieces lie in one span. */
+	if (khi)
 		n += worst_tables(khi - klo, PAGE_SIZE);
 	*tables = n;
 	return LDR_OK;
@@ -268,7 +288,7 @@ enum ldr_err layout_map_add_pool(struct layout_plan *p, const struct pt_mapping 
 	uint32_t i0, i1, idx;
 
 	*pages = 0;
-	if (p->map_count == LAYOUT_MAX_MAPPINGS)
+	if (p->map_count == p->map_cap)
 		return LDR_E_LAYOUT;
 	slot_run(p, pool, &i0, &i1);
 	s0 = pt_count_tables(&p->map[i0], i1 - i0, allow_1g);

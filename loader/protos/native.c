@@ -51,7 +51,7 @@ static enum ldr_err native_plan(struct loader_state *s)
 		log_printf(
 			"memory map: %u firmware entries repaired (overlap, zero length or wrap)\n",
 			s->mm.fixups);
-	s->info_size = handoff_size_bound(env, LAYOUT_MAX_REGIONS, s->mm.count,
+	s->info_size = handoff_size_bound(env, LAYOUT_MAX_REGIONS, LAYOUT_MAX_UNITS, s->mm.count,
 					  2 * LAYOUT_MAX_REGIONS + 64);
 	req.img = &s->img;
 	req.info_size = s->info_size;

@@ -160,8 +160,8 @@ static void plan(struct inspect_report *r)
 		reject(r, "layout", "memory map");
 		return;
 	}
-	req.info_size =
-		handoff_size_bound(&env, LAYOUT_MAX_REGIONS, mm.count, 2 * LAYOUT_MAX_REGIONS + 64);
+	req.info_size = handoff_size_bound(&env, LAYOUT_MAX_REGIONS, LAYOUT_MAX_UNITS, mm.count,
+					   2 * LAYOUT_MAX_REGIONS + 64);
 	rand_drbg_init(&rng, key, RAND_DOMAIN_LAYOUT);
 	inspect_fit(r, &req, &mm);
 	if (layout_plan(&req, &mm, &rng, &lp, &r->diag)) {

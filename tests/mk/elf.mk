@@ -12,14 +12,16 @@ SHELL_TESTS += scripts/test-elf-aarch64.sh
 test_elf_real_SRCS := tests/elf_ref.c tests/elf_loaded.c
 
 # build/fixtures: bad-<case>.elf + bad.list and good-*.elf + good.list from
-# elfgen; real PIEs + real.list from the host compilers (scripts/mkfixtures.sh).
+# elfgen; real PIEs + real.list from the host compilers (scripts/mkfixtures.sh);
+# section-granularity images + sect.list (scripts/mkfixtures-sect.sh).
 # One directory for every host build (gcc or clang).
 HOST_TOOLS += gen_fixtures
 gen_fixtures_SRCS := $(ELFGEN_SRCS)
 FIXTURES_DIR := $(B)/fixtures
 host-extra: $(FIXTURES_DIR)/.stamp
-$(FIXTURES_DIR)/.stamp: $(HB)/tests/gen_fixtures scripts/mkfixtures.sh
+$(FIXTURES_DIR)/.stamp: $(HB)/tests/gen_fixtures scripts/mkfixtures.sh scripts/mkfixtures-sect.sh
 	@mkdir -p $(FIXTURES_DIR)
 	$(HB)/tests/gen_fixtures $(FIXTURES_DIR)
 	scripts/mkfixtures.sh $(FIXTURES_DIR)
+	scripts/mkfixtures-sect.sh $(FIXTURES_DIR)
 	@touch $@
