@@ -608,10 +608,16 @@ static void apply_table(const struct elf_image *img, const struct elf_sec_placem
 			/* Relaxed by the linker (a direct reference to S), or through
 			 * the GOT slot the field names. */
 			T = (uint64_t)(int64_t)(int32_t)rd_le32(tf + (off - tlink));
-			if ((uint32_t)T == (uint32_t)((shndx == SHN_UNDEF ? 0 : S0) + A - off))
+			if ((uint32_t)T == (uint32_t)((shndx == SHN_UNDEF ? 0 : S0) + A - off)) {
 				st32(w, S + A - P);
-			else
-				st32(w, elf_sect_place(pl, off + T - A) + A - P);
+				break;
+			}
+			/* The slot gets S through the symbol's unit too: by address,
+			 * a symbol at the end of its section would read as the start
+			 * of the next unit. */
+			T = off + T - A;
+			st64(mem_at(pl, unit_of(pl, T), T), S);
+			st32(w, elf_sect_place(pl, T) + A - P);
 			break;
 		default: break; /* R_X86_64_NONE */
 		}

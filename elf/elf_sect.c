@@ -193,11 +193,12 @@ enum ldr_err elf_sect_parse(struct elf_image *img, struct ldr_diag *d)
 	img->sec.shoff = eh.e_shoff;
 	img->sec.shnum = eh.e_shnum;
 	img->sec.shstrndx = eh.e_shstrndx;
-	if ((err = walk(img, d)) || (err = check_entry(img, d)))
+	if ((err = walk(img, d)))
 		return err;
 	if (!img->sec.nrelsecs)
 		return LDR_OK; /* no link-time relocations: placed by segment */
-	if ((err = elf_lreloc_validate(img, d)) || (err = elf_ehhdr_validate(img, d)))
+	if ((err = check_entry(img, d)) || (err = elf_lreloc_validate(img, d)) ||
+	    (err = elf_ehhdr_validate(img, d)))
 		return err;
 	img->sec.usable = true;
 	return LDR_OK;

@@ -48,6 +48,12 @@ enum boot_protocol {
 	BOOT_PROTO_LINUX64 = 2, /* Linux x86 64-bit boot protocol (PROTOCOL.md, linux64) */
 };
 
+/* Placement granularity of a native kernel (granularity=). */
+enum boot_granularity {
+	BOOT_GRAN_SECTION = 0, /* as the kernel's note asks: by section if it can be */
+	BOOT_GRAN_SEGMENT = 1, /* by segment, whatever the note says (debugging) */
+};
+
 struct boot_options {
 	bool verbose;  /* print the layout (leaks it: off by default) */
 	bool aslr_off; /* fixed placement: lowest free addresses, for debugging/benchmarks */
@@ -59,6 +65,7 @@ struct boot_options {
 	uint32_t protocol;	 /* enum boot_protocol (loader/validate.c) */
 	bool linux_seed_cmdline; /* linux64: prepend random.seed=[...] to the cmdline */
 	uint32_t bench;		 /* bench=K: K timed plan/load/map rounds first (loader/bench.c) */
+	uint32_t granularity;	 /* enum boot_granularity (loader/validate.c) */
 };
 
 /* Entropy the front end collected from sources only it can reach. */

@@ -195,7 +195,7 @@ static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 {
 	struct boot_config *c = x->c;
 	struct boot_options *o = &c->opts;
-	bool b;
+	bool b = false;
 	enum ldr_err err;
 
 	if (span_is(key, "cmdline"))
@@ -218,6 +218,15 @@ static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 			o->entropy_policy = BOOT_ENTROPY_STRICT;
 		else
 			return fail(x, key, "expected default or strict", v.n);
+		return LDR_OK;
+	}
+	if (span_is(key, "granularity")) {
+		if (span_is(v, "section"))
+			o->granularity = BOOT_GRAN_SECTION;
+		else if (span_is(v, "segment"))
+			o->granularity = BOOT_GRAN_SEGMENT;
+		else
+			return fail(x, key, "expected segment or section", v.n);
 		return LDR_OK;
 	}
 	if (span_is(key, "protocol")) {

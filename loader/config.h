@@ -12,7 +12,8 @@
  *
  * Keys: kernel, cmdline, module (path + optional args; repeatable), verbose,
  * aslr, entropy, trust_cpu_rng, trust_fw_rng, seed, protocol (auto|native|
- * linux64), linux_seed_cmdline, bench (0..64 timed rounds, loader/bench.c).
+  * linux64), linux_seed_cmdline, bench (0..64 timed rounds, loader/bench.c),
+ * granularity (segment|section).
  * The options override
  * the file key by key (a module= in the options replaces the file's list).
  * Input is untrusted: every length is bounded, nothing is assumed

@@ -46,6 +46,9 @@ void stage_avoid(struct loader_state *s)
 		s->avoid[n++] = env->reserved[i];
 	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++)
 		s->avoid[n++] = (struct boot_range){ env->modules[i].phys, env->modules[i].size };
+	if (s->scratch_pages)
+		s->avoid[n++] =
+			(struct boot_range){ pa_addr(s->scratch), s->scratch_pages * PAGE_SIZE };
 	s->avoid_count = n;
 }
 

@@ -15,7 +15,8 @@
 #include "platform.h"
 #include "protos/linux64.h"
 
-#define STAGE_MAX_AVOID (BOOT_MAX_RESERVED + BOOT_MAX_MODULES)
+/* env->reserved, the modules, the section scratch. */
+#define STAGE_MAX_AVOID (BOOT_MAX_RESERVED + BOOT_MAX_MODULES + 1)
 
 struct boot_proto;
 
@@ -29,7 +30,18 @@ struct loader_state {
 	struct boot_range avoid[STAGE_MAX_AVOID];
 	uint32_t avoid_count;
 	struct layout_plan plan; /* native */
-	struct l64_plan l64;	 /* linux64 */
+	/* Section granularity (stage_validate chose it): the units and every
+	 * array sized by their number, in platform pages (LOADER memory, never
+	 * released: the static state stays small), carved by native.c. */
+	bool sections;
+	paddr_t scratch;
+	uint64_t scratch_pages;
+	struct layout_store store;
+	struct elf_sec_unit *su;
+	uint32_t *sec_unit;	/* img.sec.shnum entries */
+	struct elf_unit *eunit; /* img.sec.nunits entries */
+	uint8_t **umem;		/* img.sec.nunits entries */
+	struct l64_plan l64;	/* linux64 */
 	struct rand_pool pool;
 	uint8_t master[32];
 	struct rand_drbg layout_rng;
@@ -55,7 +67,8 @@ const char *stage_kname(const struct loader_state *s);
 enum ldr_err stage_diag(const struct loader_state *s, enum ldr_err err, const struct ldr_diag *d);
 /* One line for an error without a field; return err. */
 enum ldr_err stage_fail(const struct loader_state *s, enum ldr_err err, const char *what);
-/* s->avoid from env->reserved and the modules, as they are now. */
+/* s->avoid from env->reserved, the modules and the section scratch, as
+ * they are now. */
 void stage_avoid(struct loader_state *s);
 /* After firmware exit: s->mm = the firmware's final map, with what the
  * loader and the front end hand over on top (loader ranges only where the

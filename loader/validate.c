@@ -62,6 +62,13 @@ enum ldr_err validate_choose(const void *buf, uint64_t size, uint16_t machine, u
 	return LDR_OK;
 }
 
+uint32_t validate_granularity(const struct elf_image *img, uint32_t option, bool *warn)
+{
+	*warn = img->sec.wanted && !img->sec.usable;
+	return img->sec.usable && option != BOOT_GRAN_SEGMENT ? ASLRBOOT_GRANULARITY_SECTION :
+								ASLRBOOT_GRANULARITY_SEGMENT;
+}
+
 void validate_why(const struct validate_verdict *v, const struct elf_image *img, char *buf,
 		  size_t n)
 {
@@ -112,6 +119,13 @@ enum ldr_err stage_validate(struct loader_state *s)
 		return err;
 	}
 	s->proto = &proto_native;
+	if (!v.linux64) {
+		bool warn;
+		s->sections = validate_granularity(&s->img, s->env->opts.granularity, &warn) ==
+			      ASLRBOOT_GRANULARITY_SECTION;
+		if (warn)
+			log_printf("warning: %s: %s\n", stage_kname(s), VALIDATE_WARN_NO_LRELOCS);
+	}
 #if LDR_ARCH_LINUX64
 	if (v.linux64) {
 		char why[192];

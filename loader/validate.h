@@ -56,6 +56,19 @@ enum ldr_err validate_choose(const void *buf, uint64_t size, uint16_t machine, u
 			     bool aslr_off, struct elf_image *img, struct validate_verdict *v,
 			     struct ldr_diag *d);
 
+/*
+ * Placement granularity of a native image (ASLRBOOT_GRANULARITY_*):
+ * section when its note asks for it and it can be placed so (img->sec.usable)
+ * and the option (enum boot_granularity) does not force segment.  *warn:
+ * the note asks for it but the image has no link-time relocations.
+ */
+uint32_t validate_granularity(const struct elf_image *img, uint32_t option, bool *warn);
+
+/* Printed (after the kernel's name) when validate_granularity warns. */
+#define VALIDATE_WARN_NO_LRELOCS                                                            \
+	"the note asks for section granularity but the image has no link-time relocations " \
+	"(link with -Wl,--emit-relocs): placing by segment"
+
 /* The reason text of the linux64 log line (v->linux64): which option or
  * native refusal chose the protocol, and whether the image is placed at
  * random or at its link address. */

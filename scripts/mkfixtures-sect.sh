@@ -71,6 +71,18 @@ void _start(void)
 }
 EOF
 
+# Many small functions, each calling the next and listed in a pointer table:
+# hundreds of units and relocations, spread over the image.
+{
+	for i in $(seq 0 299); do
+		echo "__attribute__((noinline)) int g$i(int x) { return x ? g$(((i + 1) % 300))(x - 1) + $i : $i; }"
+	done
+	printf 'int (*const gtab[])(int) = {'
+	for i in $(seq 0 299); do printf ' g%d,' "$i"; done
+	echo ' };'
+	echo 'int run_g(int x) { return gtab[x % 300](x); }'
+} >>"$tmp/sect.c"
+
 common=(-O2 -ffreestanding -nostdlib -fno-stack-protector -fcf-protection=none
 	-ffunction-sections -fdata-sections -Wl,-q
 	-Wl,-z,max-page-size=4096 -Wl,-z,separate-code -Wl,-z,text -Wl,-z,noexecstack

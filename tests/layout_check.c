@@ -2,8 +2,10 @@
 /*
  * Independent checker of a layout plan, for test_layout: every region in
  * its window and in USABLE memory, no overlaps, the kernel's slide and
- * segment pieces, guards, the mapping list (regions + direct map, never
- * W|X, read-only aliases of code) and the exact page-table pool size.
+ * segment pieces (or, at section granularity, every unit in the window
+ * with its page offset and alignment kept and its frames in its class's
+ * block), guards, the mapping list (regions + direct map, never W|X,
+ * read-only aliases of code) and the exact page-table pool size.
  */
 #include "layout_check.h"
 
@@ -19,7 +21,9 @@ bool lc_backed(const struct layout_region *r)
 
 static bool ro_frames(const struct layout_region *r)
 {
-	return (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT && !(r->prot & ASLRBOOT_PROT_W)) ||
+	return ((r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT ||
+		 r->kind == ASLRBOOT_RGN_KERNEL_SECTION) &&
+		!(r->prot & ASLRBOOT_PROT_W)) ||
 	       r->kind == ASLRBOOT_RGN_TRAMPOLINE;
 }
 
@@ -93,10 +97,88 @@ static const char *check_regions(const struct layout_plan *p, const struct layou
 	return NULL;
 }
 
+/* Guards: below and above the kernel (span or window), the stack's, the heap's. */
+static const char *check_guards(const struct layout_plan *p)
+{
+	int st = layout_find(p, ASLRBOOT_RGN_STACK), g = 0;
+
+	for (uint32_t i = 0; i < p->count; i++)
+		g += p->r[i].kind == ASLRBOOT_RGN_GUARD;
+	if (g != 5 || st < 1 || p->r[st - 1].kind != ASLRBOOT_RGN_GUARD ||
+	    p->r[st + 1].kind != ASLRBOOT_RGN_GUARD ||
+	    va_addr(p->r[st - 1].virt) + p->r[st - 1].size != va_addr(p->r[st].virt) ||
+	    p->r[st - 1].size != LAYOUT_GUARD_PAGES * 4096 ||
+	    va_addr(p->r[st + 1].virt) != va_addr(p->stack_top) ||
+	    va_addr(p->stack_top) != va_addr(p->r[st].virt) + p->r[st].size)
+		return "guards";
+	return NULL;
+}
+
+static uint32_t sec_prot(const struct elf_sec_unit *u)
+{
+	if (u->flags & ELF_PF_X)
+		return ASLRBOOT_PROT_R | ASLRBOOT_PROT_X;
+	return u->flags & ELF_PF_W && !u->relro ? RW : ASLRBOOT_PROT_R;
+}
+
+/* Section granularity: each unit at its own place in the window, page
+ * offset and alignment kept, one region (its page span) in the block of
+ * its protection; the entry through its unit. */
+static const char *check_sections(const struct layout_plan *p, const struct layout_request *q)
+{
+	uint64_t w = va_addr(p->window), filled[LAYOUT_MAX_BLOCKS] = { 0 };
+	bool entry = false;
+
+	if (p->granularity != ASLRBOOT_GRANULARITY_SECTION || p->nunits != q->nsu ||
+	    w % (2 * MIB) || !p->window_size || p->window_size % (2 * MIB) ||
+	    w < q->img->sec.s32_lo || p->r[0].kind != ASLRBOOT_RGN_GUARD ||
+	    va_addr(p->r[0].virt) != w - 4096 || p->r[q->nsu + 1].kind != ASLRBOOT_RGN_GUARD ||
+	    va_addr(p->r[q->nsu + 1].virt) != w + p->window_size)
+		return "section window";
+	for (uint32_t i = 0; i < p->nunits; i++) {
+		const struct layout_unit *u = &p->unit[i];
+		const struct elf_sec_unit *s = &q->su[i];
+		const struct layout_region *r = &p->r[u->region];
+		uint64_t va = va_addr(u->virt), a = s->align > 4096 ? s->align : 4096;
+		uint64_t pages = ((s->link + s->size + 4095) & ~UINT64_C(4095)) -
+				 (s->link & ~UINT64_C(4095));
+		uint32_t k;
+		if (u->link != s->link || u->size != s->size || u->index != s->shndx ||
+		    u->rec_link != s->link || u->rec_size != s->size)
+			return "section unit";
+		if (va % 4096 != s->link % 4096 || va % a != s->link % a)
+			return "section unit phase or alignment";
+		if (va < w || va + s->size > w + p->window_size)
+			return "section unit outside the window";
+		if (u->region != i + 1 || r->kind != ASLRBOOT_RGN_KERNEL_SECTION ||
+		    r->seg != (int32_t)i || va_addr(r->virt) != (va & ~UINT64_C(4095)) ||
+		    r->size != pages || pa_addr(u->phys) != pa_addr(r->phys) + va % 4096 ||
+		    r->prot != sec_prot(s) || u->prot != r->prot || r->virt_mbits != u->virt_mbits)
+			return "section unit region";
+		for (k = 0; k < p->nblk; k++)
+			if (pa_addr(r->phys) >= pa_addr(p->blk[k].phys) &&
+			    pa_addr(r->phys) + r->size <= pa_addr(p->blk[k].phys) + p->blk[k].size)
+				break;
+		if (k == p->nblk || p->blk[k].prot != r->prot)
+			return "section unit outside its block";
+		filled[k] += r->size;
+		if (q->img->entry >= s->link && q->img->entry - s->link < s->size) {
+			entry = true;
+			if (p->slide != va - s->link ||
+			    va_addr(p->entry) != q->img->entry + p->slide ||
+			    !(r->prot & ASLRBOOT_PROT_X))
+				return "slide/entry";
+		}
+	}
+	for (uint32_t k = 0; k < p->nblk; k++)
+		if (filled[k] != p->blk[k].size)
+			return "section block not filled exactly";
+	return entry ? check_guards(p) : "entry outside every unit";
+}
+
 static const char *check_kernel(const struct layout_plan *p, const struct elf_image *im)
 {
 	uint64_t align = im->max_align > 4096 ? im->max_align : 4096, segpa[ELF_MAX_LOAD] = { 0 };
-	int st = layout_find(p, ASLRBOOT_RGN_STACK), g = 0;
 
 	if (p->slide % align || va_addr(p->entry) != im->entry + p->slide)
 		return "slide/entry";
@@ -120,7 +202,6 @@ static const char *check_kernel(const struct layout_plan *p, const struct elf_im
 		const struct layout_region *r = &p->r[i];
 		const struct elf_seg *s;
 		uint64_t off;
-		g += r->kind == ASLRBOOT_RGN_GUARD;
 		if (r->kind != ASLRBOOT_RGN_KERNEL_SEGMENT)
 			continue;
 		if (r->seg < 0 || (uint32_t)r->seg >= im->nsegs)
@@ -139,27 +220,26 @@ static const char *check_kernel(const struct layout_plan *p, const struct elf_im
 		     (s->flags & ELF_PF_W && strcmp(r->name, "relro") ? ASLRBOOT_PROT_W : 0)))
 			return "segment prot";
 	}
-	if (g != 5 || st < 1 || p->r[st - 1].kind != ASLRBOOT_RGN_GUARD ||
-	    p->r[st + 1].kind != ASLRBOOT_RGN_GUARD ||
-	    va_addr(p->r[st - 1].virt) + p->r[st - 1].size != va_addr(p->r[st].virt) ||
-	    p->r[st - 1].size != LAYOUT_GUARD_PAGES * 4096 ||
-	    va_addr(p->r[st + 1].virt) != va_addr(p->stack_top) ||
-	    va_addr(p->stack_top) != va_addr(p->r[st].virt) + p->r[st].size)
-		return "guards";
-	return NULL;
+	return check_guards(p);
 }
 
+/* Whether [pa, pa + len) touches read-only frames, or (whole) lies in them
+ * (the frames are disjoint: check_regions; a section block is many). */
 static bool in_ro_frame(const struct layout_plan *p, uint64_t pa, uint64_t len, bool whole)
 {
+	uint64_t covered = 0;
+
 	for (uint32_t i = 0; i < p->count; i++) {
-		uint64_t f = pa_addr(p->r[i].phys);
-		if (!ro_frames(&p->r[i]))
+		uint64_t f = pa_addr(p->r[i].phys), lo, hi;
+		if (!ro_frames(&p->r[i]) || !overlap(pa, len, f, p->r[i].size))
 			continue;
-		if (whole ? pa >= f && pa + len <= f + p->r[i].size :
-			    overlap(pa, len, f, p->r[i].size))
+		if (!whole)
 			return true;
+		lo = f > pa ? f : pa;
+		hi = f + p->r[i].size < pa + len ? f + p->r[i].size : pa + len;
+		covered += hi - lo;
 	}
-	return false;
+	return whole && covered == len;
 }
 
 static const char *check_map(const struct layout_plan *p, bool allow_1g, uint64_t dm_bytes)
@@ -212,7 +292,7 @@ const char *lc_check_plan(const struct layout_plan *p, const struct layout_reque
 	int inf = layout_find(p, ASLRBOOT_RGN_BOOT_INFO);
 
 	if (!why)
-		why = check_kernel(p, q->img);
+		why = q->su ? check_sections(p, q) : check_kernel(p, q->img);
 	if (!why)
 		why = check_map(p, q->allow_1g, dm_bytes);
 	if (!why && (inf < 0 || va_addr(p->info_virt) != va_addr(p->r[inf].virt) ||

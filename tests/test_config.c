@@ -73,6 +73,9 @@ static void test_file_errors(void)
 		{ "verbose=2\n", 1, "verbose" },
 		{ "aslr=\n", 1, "aslr" },
 		{ "entropy=lax\n", 1, "entropy" },
+		{ "granularity=function\n", 1, "granularity" },
+		{ "granularity=\n", 1, "granularity" },
+		{ "granularity=Section\n", 1, "granularity" },
 		{ "kernel=\n", 1, "kernel" },
 		{ "kernel=a\x01b\n", 1, "kernel" },
 		{ "kernel=caf\xc3\xa9.elf\n", 1, "kernel" },
@@ -384,6 +387,24 @@ static void test_load_options_kind(void)
 	EXPECT_EQ(config_load_options_kind(NULL, 8), CONFIG_LO_EMPTY);
 }
 
+/* granularity=segment|section: the default follows the kernel's note
+ * (section), the options override the file, anything else is E_CONFIG. */
+static void test_granularity(void)
+{
+	EXPECT_ERR(file(""), LDR_OK);
+	EXPECT_EQ(cfg.opts.granularity, BOOT_GRAN_SECTION);
+	EXPECT_ERR(file("granularity=segment\n"), LDR_OK);
+	EXPECT_EQ(cfg.opts.granularity, BOOT_GRAN_SEGMENT);
+	EXPECT_ERR(opts("granularity=section"), LDR_OK);
+	EXPECT_EQ(cfg.opts.granularity, BOOT_GRAN_SECTION);
+	EXPECT_ERR(opts("verbose=1 granularity=segment"), LDR_OK);
+	EXPECT_EQ(cfg.opts.granularity, BOOT_GRAN_SEGMENT);
+	EXPECT_ERR(opts("granularity=page"), LDR_E_CONFIG);
+	EXPECT_EQ(diag.index, 1); /* 1-based token */
+	EXPECT(diag.field && strcmp(diag.field, "granularity") == 0);
+	EXPECT(cfg.err_why && strcmp(cfg.err_why, "expected segment or section") == 0);
+}
+
 static void test_apply(void)
 {
 	struct boot_env env;
@@ -414,6 +435,7 @@ int main(void)
 	RUN(test_utf16);
 	RUN(test_utf16_errors);
 	RUN(test_load_options_kind);
+	RUN(test_granularity);
 	RUN(test_apply);
 	return harness_done();
 }

@@ -314,6 +314,38 @@ static void test_truncations(void)
 	free(p);
 }
 
+/* The flag on AArch64: E_UNSUPPORTED; unknown bits: E_NOTE_PARAMS; the
+ * flag on an image without sections: accepted, not usable. */
+static void test_note_flag(void)
+{
+	struct elfgen_spec sp;
+	struct elf_image img;
+	struct ldr_diag d;
+	size_t sz;
+	uint8_t *f;
+
+	elfgen_spec_for(&sp, ELF_MACHINE_AARCH64);
+	sp.note = true;
+	sp.note_params.flags = ASLRBOOT_NOTE_F_SECTIONS;
+	f = elfgen_build(&sp, &sz);
+	EXPECT_ERR(elf_parse(f, sz, ELF_MACHINE_AARCH64, 0, &img, &d), LDR_E_UNSUPPORTED);
+	EXPECT(d.field && !strcmp(d.field, "flags"));
+	free(f);
+	elfgen_spec_default(&sp);
+	sp.note = true;
+	sp.note_params.flags = ASLRBOOT_NOTE_F_SECTIONS;
+	f = elfgen_build(&sp, &sz);
+	EXPECT_ERR(elf_parse(f, sz, ELF_MACHINE_X86_64, 0, &img, &d), LDR_OK);
+	EXPECT(img.sec.wanted && !img.sec.usable);
+	EXPECT_ERR(elf_parse(f, sz, ELF_MACHINE_X86_64, ELF_POL_LINUX64, &img, &d), LDR_OK);
+	EXPECT(!img.sec.wanted);
+	free(f);
+	sp.note_params.flags = ASLRBOOT_NOTE_F_SECTIONS | 4;
+	f = elfgen_build(&sp, &sz);
+	EXPECT_ERR(elf_parse(f, sz, ELF_MACHINE_X86_64, 0, &img, &d), LDR_E_NOTE_PARAMS);
+	free(f);
+}
+
 int main(void)
 {
 	const struct elfgen_case *cs;
@@ -338,6 +370,7 @@ int main(void)
 	RUN(test_sections_and_notes_accepted);
 	RUN(test_note_align8);
 	RUN(test_diag_fields);
+	RUN(test_note_flag);
 	RUN(test_truncations);
 	return harness_done();
 }

@@ -270,6 +270,7 @@ static void test_short_records(void)
 	short_fixed(ASLRBOOT_REC_ACPI_RSDP, 16);
 	short_fixed(ASLRBOOT_REC_TIMINGS, 16);
 	short_fixed(ASLRBOOT_REC_ENTROPY, 8);
+	short_fixed(ASLRBOOT_REC_UNITS, 16);
 	table(ASLRBOOT_REC_MEMMAP, 16, 3, 24, 48, "count", __LINE__);
 	table(ASLRBOOT_REC_MEMMAP, 16, 1, 16, 24, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_MEMMAP, 16, 1, 28, 32, "entry_size", __LINE__);
@@ -278,6 +279,10 @@ static void test_short_records(void)
 	table(ASLRBOOT_REC_ENTROPY, 16, 2, 24, 32, "count", __LINE__); /* grown entries */
 	table(ASLRBOOT_REC_ENTROPY, 16, 1, 8, 16, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_ENTROPY, 16, 1, 20, 24, "entry_size", __LINE__);
+	table(ASLRBOOT_REC_UNITS, 24, 2, 48, 88, "count", __LINE__);
+	table(ASLRBOOT_REC_UNITS, 24, 1, 40, 48, "entry_size", __LINE__);
+	table(ASLRBOOT_REC_UNITS, 24, 1, 52, 56, "entry_size", __LINE__);
+	table(ASLRBOOT_REC_UNITS, 24, 0xffffffffu, 48, 48, "count", __LINE__);
 	table(ASLRBOOT_REC_TIMINGS, 24, 10, 0, 40, "count", __LINE__);
 	table(ASLRBOOT_REC_TIMINGS, 24, 0xffffffffu, 0, 80, "count", __LINE__);
 }
@@ -344,6 +349,73 @@ static void test_strings_and_names(void)
 	FAILS(E_INFO_REC_SHORT, "region name", top);
 }
 
+/* A UNITS record of the given units, entries esz bytes apart (a later minor
+ * may grow them); returns its offset in the block. */
+static uint32_t units_rec(const struct aslrboot_unit *u, uint32_t n, uint32_t esz)
+{
+	uint8_t body[16 + 4 * 64] = { 0 };
+	uint32_t gran = ASLRBOOT_GRANULARITY_SECTION;
+
+	memcpy(body, &n, 4);
+	memcpy(body + 4, &esz, 4);
+	memcpy(body + 8, &gran, 4);
+	for (uint32_t i = 0; i < n; i++)
+		memcpy(body + 16 + i * esz, &u[i], sizeof(u[i]));
+	return rec(ASLRBOOT_REC_UNITS, 24 + n * esz, body, 16 + n * esz);
+}
+
+/* The units accessor steps by entry_size, and handoff_unit_at finds the
+ * unit holding a link address: inside, at the first and last byte, not in
+ * the gaps, below the first or past the last unit. */
+static void test_units(void)
+{
+	static const struct aslrboot_unit u[3] = {
+		{ .link = 0x1000, .size = 0x10, .virt = 0xffff800000001000, .index = 1 },
+		{ .link = 0x1010, .size = 0x2f0, .virt = 0xffff800000345010, .index = 2 },
+		{ .link = 0x5000, .size = 0x1001, .virt = 0xffff800000777000, .index = 7 },
+	};
+	static const struct {
+		uint64_t link;
+		int unit; /* -1: none */
+	} probe[] = {
+		{ 0, -1 },     { 0xfff, -1 }, { 0x1000, 0 },  { 0x100f, 0 },
+		{ 0x1010, 1 }, { 0x12ff, 1 }, { 0x1300, -1 }, { 0x4fff, -1 },
+		{ 0x5000, 2 }, { 0x6000, 2 }, { 0x6001, -1 }, { ~0ull, -1 },
+	};
+
+	for (uint32_t esz = 48; esz <= 64; esz += 16) {
+		begin();
+		cmdline("a", 1);
+		uint32_t at = units_rec(u, 3, esz);
+		end();
+		EXPECT_ERR(handoff_check(mem, top, NULL), LDR_OK);
+		const struct aslrboot_rec_units *r = handoff_units(mem);
+		REQUIRE(r);
+		EXPECT_EQ((const uint8_t *)r - (const uint8_t *)mem, at);
+		EXPECT_EQ(r->count, 3);
+		EXPECT_EQ(r->granularity, ASLRBOOT_GRANULARITY_SECTION);
+		for (uint32_t i = 0; i < 3; i++)
+			EXPECT(memcmp(handoff_unit(r, i), &u[i], sizeof(u[i])) == 0);
+		for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++) {
+			const struct aslrboot_unit *got = handoff_unit_at(r, probe[i].link);
+			if (probe[i].unit < 0)
+				EXPECT(got == NULL);
+			else
+				EXPECT(got == handoff_unit(r, (uint32_t)probe[i].unit));
+		}
+	}
+	/* No units at all: nothing holds any address. */
+	begin();
+	units_rec(u, 0, 48);
+	end();
+	EXPECT_ERR(handoff_check(mem, top, NULL), LDR_OK);
+	REQUIRE(handoff_units(mem));
+	EXPECT(handoff_unit_at(handoff_units(mem), 0x1000) == NULL);
+	/* A block from before 1.3 has none. */
+	valid();
+	EXPECT(handoff_units(mem) == NULL);
+}
+
 /* The diagnostic names the record by its byte offset (for hex dumps). */
 static void test_diag_line(void)
 {
@@ -371,6 +443,7 @@ int main(void)
 	RUN(test_short_records);
 	RUN(test_entropy_entry_size);
 	RUN(test_strings_and_names);
+	RUN(test_units);
 	RUN(test_diag_line);
 	return harness_done();
 }

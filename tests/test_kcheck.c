@@ -225,10 +225,37 @@ static void test_layout_lies(void)
 	EXPECT_WHY(tables(&b), "a leaf's protection differs from its region");
 	r->prot &= ~ASLRBOOT_PROT_X;
 	EXPECT(tables(&b) == NULL);
+	r->virt = region(&b, ASLRBOOT_RGN_STACK)->virt + 0x1000; /* on the stack */
+	EXPECT_WHY(tables(&b), "two mapped regions overlap");
+	unboot(&b);
+	REQUIRE(boot(&b, NULL));
 	r = region(&b, ASLRBOOT_RGN_GUARD);
 	REQUIRE(r);
 	r->virt = region(&b, ASLRBOOT_RGN_STACK)->virt;
 	EXPECT_WHY(tables(&b), "a guard region is mapped");
+	unboot(&b);
+}
+
+/* Kernel regions of the section kind (one per unit at section
+ * granularity) are kernel regions too: their read-only frames may be
+ * aliased read-only in the direct map, and kernel_region finds them. */
+static void test_section_regions(void)
+{
+	struct booted b;
+	uint32_t n = 0;
+
+	REQUIRE(boot(&b, NULL));
+	for (uint32_t i = 0; i < b.k.layout->count; i++) {
+		struct aslrboot_region *r = (struct aslrboot_region *)&b.k.rgn[i];
+		if (r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT) {
+			r->kind = ASLRBOOT_RGN_KERNEL_SECTION;
+			EXPECT(kernel_region(&b.k, r->virt + r->size - 1) == r);
+			n++;
+		}
+	}
+	EXPECT(n >= 2);
+	EXPECT(find_region(&b.k, ASLRBOOT_RGN_KERNEL_SEGMENT, 0) == NULL);
+	EXPECT(tables(&b) == NULL);
 	unboot(&b);
 }
 
@@ -284,6 +311,7 @@ int main(void)
 	RUN(test_wx_leaf);
 	RUN(test_missing_page);
 	RUN(test_layout_lies);
+	RUN(test_section_regions);
 	RUN(test_direct_map);
 	RUN(test_seed_record);
 	return harness_done();

@@ -27,6 +27,7 @@ static uint64_t fixed_size(uint32_t type)
 	case ASLRBOOT_REC_ACPI_RSDP: return sizeof(struct aslrboot_rec_acpi);
 	case ASLRBOOT_REC_TIMINGS: return offsetof(struct aslrboot_rec_timings, tsc);
 	case ASLRBOOT_REC_ENTROPY: return sizeof(struct aslrboot_rec_entropy);
+	case ASLRBOOT_REC_UNITS: return sizeof(struct aslrboot_rec_units);
 	default: return sizeof(struct aslrboot_record);
 	}
 }
@@ -91,6 +92,7 @@ static enum ldr_err check_record(const struct aslrboot_record *r, uint64_t off, 
 	const struct aslrboot_rec_cmdline *cl = (const void *)r;
 	const struct aslrboot_rec_module *mo = (const void *)r;
 	const struct aslrboot_rec_timings *ti = (const void *)r;
+	const struct aslrboot_rec_units *un = (const void *)r;
 
 	if (r->size < fixed_size(r->type))
 		return short_rec(d, off, "size", r->size);
@@ -115,6 +117,9 @@ static enum ldr_err check_record(const struct aslrboot_record *r, uint64_t off, 
 		if (!array_fits(r, fixed_size(r->type), ti->count, sizeof(uint64_t)))
 			return short_rec(d, off, "count", ti->count);
 		return LDR_OK;
+	case ASLRBOOT_REC_UNITS:
+		return check_table(r, off, un->count, un->entry_size, sizeof(struct aslrboot_unit),
+				   d);
 	default: return LDR_OK;
 	}
 }
@@ -191,4 +196,22 @@ const struct aslrboot_record *handoff_find(const void *info, uint32_t type,
 		off += r->size;
 	}
 	return NULL;
+}
+
+const struct aslrboot_unit *handoff_unit_at(const struct aslrboot_rec_units *u, uint64_t link)
+{
+	uint32_t lo = 0, hi = u->count;
+
+	/* The last unit whose link is <= link, then whether link is inside it. */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (handoff_unit(u, mid)->link <= link)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const struct aslrboot_unit *e = handoff_unit(u, lo - 1);
+	return link - e->link < e->size ? e : NULL;
 }

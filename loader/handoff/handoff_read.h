@@ -50,4 +50,27 @@ static inline uint32_t handoff_entropy_entry_size(const struct aslrboot_rec_entr
 const struct aslrboot_record *handoff_find(const void *info, uint32_t type,
 					   const struct aslrboot_record *prev);
 
+/* The UNITS record (protocol 1.3; NULL in an older block), for a block that
+ * passed handoff_check: its count entries are in bounds. */
+static inline const struct aslrboot_rec_units *handoff_units(const void *info)
+{
+	return (const struct aslrboot_rec_units *)handoff_find(info, ASLRBOOT_REC_UNITS, NULL);
+}
+
+/* Entry i (< count) of a UNITS record, stepped by its entry_size. */
+static inline const struct aslrboot_unit *handoff_unit(const struct aslrboot_rec_units *u,
+						       uint32_t i)
+{
+	return (const struct aslrboot_unit *)((const uint8_t *)(u + 1) +
+					      (uint64_t)i * u->entry_size);
+}
+
+/*
+ * The unit of a UNITS record that holds link-time address `link`, or NULL:
+ * a binary search, so the units must be sorted by link and not overlap, as
+ * the loader writes them (a kernel that does not trust the block checks
+ * that first).  Its run-time address is then virt + (link - unit->link).
+ */
+const struct aslrboot_unit *handoff_unit_at(const struct aslrboot_rec_units *u, uint64_t link);
+
 #endif

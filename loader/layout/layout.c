@@ -28,15 +28,16 @@
  * Section granularity (req->su) replaces step 1: one window, 2 MiB aligned,
  * of min(max_span, 1 GiB) bytes (every PC-relative field stays in range
  * between any two units inside it), drawn like the kernel span with a guard
- * page below and above, at or above s32_lo; then each unit in link order
- * gets its own page-granular slot in the window (layout_wmap_choose: uniform
- * among the slots that overlap no unit placed before, never sharing a
- * page), below the room kept at the top of the window for the units still
- * to place (the sum of their pages plus alignment slack), so every draw
- * succeeds.  Physically, one item per permission class (text, rodata,
- * relro, data) holds its units in a random order (Fisher-Yates).  With
- * aslr=off the window sits at the link base (else the fixed kernel base)
- * and each unit at its link offset in it (lowest fit).
+ * page below and above, inside [s32_lo, s32_hi] when R_X86_64_32S fields
+ * need it; then each unit in link order gets its own page-granular slot in
+ * the window (layout_wmap_choose: uniform among the slots that overlap no
+ * unit placed before, never sharing a page), below the room kept at the top
+ * of the window for the units still to place (the sum of their pages plus
+ * alignment slack), so every draw succeeds.  Physically, one item per
+ * permission class (text, rodata, relro, data) holds its units in a random
+ * order (Fisher-Yates).  With aslr=off the window sits at the link base
+ * (else the fixed kernel base) and each unit at its link offset in it
+ * (lowest fit).
  */
 #include "internal.h"
 
@@ -436,7 +437,9 @@ static enum ldr_err place_sections(struct lctx *c)
 			      .align = SIZE_2M,
 			      .lo = img->sec.s32_lo > LAYOUT_VWIN_LO ? img->sec.s32_lo :
 								       LAYOUT_VWIN_LO,
-			      .hi = LAYOUT_VWIN_HI };
+			      .hi = img->sec.s32_lo && img->sec.s32_hi < LAYOUT_VWIN_HI ?
+					    align_down(img->sec.s32_hi, PAGE_SIZE) :
+					    LAYOUT_VWIN_HI };
 	enum ldr_err err;
 
 	if ((err = check_sections(c)))

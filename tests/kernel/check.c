@@ -114,8 +114,8 @@ const char *check_self(const struct kinfo *k)
 	const struct aslrboot_region *text;
 
 	__asm__ __volatile__("lea 0(%%rip), %0" : "=r"(rip));
-	text = find_region(k, ASLRBOOT_RGN_KERNEL_SEGMENT, rip);
+	text = kernel_region(k, rip);
 	if (!text || text->prot != (ASLRBOOT_PROT_R | ASLRBOOT_PROT_X))
-		return "RIP is not in an R+X kernel segment";
+		return "RIP is not in an R+X kernel segment or section";
 	return check_relocated(k, (uint64_t)(uintptr_t)self, here);
 }

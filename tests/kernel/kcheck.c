@@ -11,7 +11,9 @@
 #include "../../loader/libc.h"
 #include "../../loader/log.h"
 
-#define INFO_MAX (UINT64_C(1) << 20)
+/* A sanity cap on the block: at section granularity it holds a region and a
+ * unit entry (64 + 48 bytes) for each of up to 16384 units. */
+#define INFO_MAX (UINT64_C(4) << 20)
 #define PAGE UINT64_C(4096)
 
 const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, uint64_t va)
@@ -63,13 +65,113 @@ struct dm_span {
 	uint64_t lo, hi; /* physical, as mapped at direct_map + lo */
 };
 
+/* Regions: at section granularity one per kernel section, up to the
+ * loader's 16384 units, and the few others. */
+#define MAX_REGIONS (16384 + 64)
+
 struct walk {
 	const struct kinfo *k;
-	uint64_t covered[64];
+	uint64_t covered[MAX_REGIONS];
+	uint32_t by_virt[MAX_REGIONS]; /* mapped regions, sorted by virt */
+	uint32_t nvirt;
+	uint32_t ro_by_phys[MAX_REGIONS]; /* read-only kernel and trampoline regions, by phys */
+	uint32_t nro;
 	struct dm_span dm[128]; /* maximal runs of the direct map */
 	uint32_t ndm;
 	const char *fail;
 };
+
+static bool is_kernel(uint32_t kind)
+{
+	return kind == ASLRBOOT_RGN_KERNEL_SEGMENT || kind == ASLRBOOT_RGN_KERNEL_SECTION;
+}
+
+const struct aslrboot_region *kernel_region(const struct kinfo *k, uint64_t va)
+{
+	for (uint32_t i = 0; i < k->layout->count; i++) {
+		const struct aslrboot_region *r = &k->rgn[i];
+		if (is_kernel(r->kind) && va >= r->virt && va - r->virt < r->size)
+			return r;
+	}
+	return 0;
+}
+
+void kcheck_sort(uint32_t *idx, uint32_t n, uint64_t (*key)(const void *, uint32_t),
+		 const void *ctx)
+{
+	for (uint32_t end = n, start = n / 2; end > 1;) {
+		uint32_t root, t;
+		if (start > 0) {
+			root = --start;
+		} else {
+			t = idx[0], idx[0] = idx[--end], idx[end] = t;
+			root = 0;
+		}
+		for (uint32_t child; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end && key(ctx, idx[child + 1]) > key(ctx, idx[child]))
+				child++;
+			if (key(ctx, idx[root]) >= key(ctx, idx[child]))
+				break;
+			t = idx[root], idx[root] = idx[child], idx[child] = t;
+		}
+	}
+}
+
+uint64_t kcheck_region_virt(const void *k, uint32_t i)
+{
+	return ((const struct kinfo *)k)->rgn[i].virt;
+}
+
+static uint64_t region_phys(const void *k, uint32_t i)
+{
+	return ((const struct kinfo *)k)->rgn[i].phys;
+}
+
+static uint64_t key(const struct kinfo *k, uint32_t i, bool phys)
+{
+	return phys ? region_phys(k, i) : kcheck_region_virt(k, i);
+}
+
+/* The last of n sorted regions whose virt (phys) is <= a, or n if none. */
+static uint32_t last_at_or_below(const struct kinfo *k, const uint32_t *idx, uint32_t n, uint64_t a,
+				 bool phys)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (key(k, idx[mid], phys) <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : n;
+}
+
+/* Index the regions: mapped ones by virt (they must not overlap: one page
+ * maps one frame), the read-only kernel and trampoline ones by phys. */
+static const char *index_regions(struct walk *w)
+{
+	const struct kinfo *k = w->k;
+
+	w->nvirt = w->nro = 0;
+	for (uint32_t i = 0; i < k->layout->count; i++) {
+		const struct aslrboot_region *r = &k->rgn[i];
+		if (r->kind != ASLRBOOT_RGN_GUARD)
+			w->by_virt[w->nvirt++] = i;
+		if ((is_kernel(r->kind) || r->kind == ASLRBOOT_RGN_TRAMPOLINE) &&
+		    !(r->prot & ASLRBOOT_PROT_W))
+			w->ro_by_phys[w->nro++] = i;
+	}
+	kcheck_sort(w->by_virt, w->nvirt, kcheck_region_virt, k);
+	kcheck_sort(w->ro_by_phys, w->nro, region_phys, k);
+	for (uint32_t j = 1; j < w->nvirt; j++) {
+		const struct aslrboot_region *a = &k->rgn[w->by_virt[j - 1]];
+		if (a->size > k->rgn[w->by_virt[j]].virt - a->virt)
+			return "two mapped regions overlap";
+	}
+	return NULL;
+}
 
 void *kcheck_dm_ptr(void *ctx, paddr_t pa, uint64_t len)
 {
@@ -82,18 +184,22 @@ void *kcheck_dm_ptr(void *ctx, paddr_t pa, uint64_t len)
 }
 
 /* PROTOCOL.md 5: the direct map aliases read-only frames (kernel text and
- * rodata, the trampoline) read-only. */
-static bool ro_alias(const struct kinfo *k, uint64_t pa, uint64_t size)
+ * rodata, the trampoline) read-only.  A large leaf may span several such
+ * regions that follow each other physically (the units of a permission
+ * class share one physical block at section granularity). */
+static bool ro_alias(const struct walk *w, uint64_t pa, uint64_t size)
 {
-	for (uint32_t i = 0; i < k->layout->count; i++) {
-		const struct aslrboot_region *r = &k->rgn[i];
-		if ((r->kind == ASLRBOOT_RGN_KERNEL_SEGMENT ||
-		     r->kind == ASLRBOOT_RGN_TRAMPOLINE) &&
-		    !(r->prot & ASLRBOOT_PROT_W) && pa >= r->phys && pa - r->phys < r->size &&
-		    r->size - (pa - r->phys) >= size)
-			return true;
+	uint64_t cur = pa, end = pa + size;
+
+	for (uint32_t j = last_at_or_below(w->k, w->ro_by_phys, w->nro, pa, true);
+	     j < w->nro && cur < end; j++) {
+		const struct aslrboot_region *r = &w->k->rgn[w->ro_by_phys[j]];
+		if (r->phys > cur)
+			return false; /* a gap: not read-only kernel memory */
+		if (cur - r->phys < r->size)
+			cur = r->phys + r->size;
 	}
-	return false;
+	return cur >= end;
 }
 
 /* Every leaf: not W+X, inside regions that agree on its prot and frames. */
@@ -110,15 +216,23 @@ static bool on_leaf(void *arg, const struct pt_leaf *l)
 		w->fail = "page 0 is mapped";
 	if (l->user)
 		w->fail = "a user-accessible leaf";
-	for (uint32_t i = 0; i < k->layout->count && !w->fail; i++) {
-		const struct aslrboot_region *r = &k->rgn[i];
-		if (r->kind == ASLRBOOT_RGN_GUARD || va < r->virt || va - r->virt >= r->size ||
-		    r->size - (va - r->virt) < l->size)
-			continue;
-		if (l->prot != r->prot && !(r->kind == ASLRBOOT_RGN_DIRECT_MAP &&
-					    l->prot == ASLRBOOT_PROT_R && ro_alias(k, pa, l->size)))
-			w->fail = "a leaf's protection differs from its region";
-		else if (pa != r->phys + (va - r->virt))
+	uint32_t j = last_at_or_below(k, w->by_virt, w->nvirt, va, false);
+	uint32_t i = j < w->nvirt ? w->by_virt[j] : 0;
+	const struct aslrboot_region *r = j < w->nvirt ? &k->rgn[i] : 0;
+
+	if (!w->fail && r && va - r->virt < r->size && r->size - (va - r->virt) >= l->size) {
+		if (l->prot != r->prot &&
+		    !(r->kind == ASLRBOOT_RGN_DIRECT_MAP && l->prot == ASLRBOOT_PROT_R &&
+		      ro_alias(w, pa, l->size))) {
+			static char why[128];
+			ldr_snprintf(
+				why, sizeof(why),
+				"a leaf's protection differs from its region: va 0x%llx pa 0x%llx "
+				"prot %u, region %s prot %u",
+				(unsigned long long)va, (unsigned long long)pa, l->prot, r->name,
+				r->prot);
+			w->fail = why;
+		} else if (pa != r->phys + (va - r->virt))
 			w->fail = "a leaf maps the wrong frames";
 		if (r->kind == ASLRBOOT_RGN_DIRECT_MAP && w->ndm && w->dm[w->ndm - 1].hi == pa)
 			w->dm[w->ndm - 1].hi += l->size;
@@ -181,10 +295,12 @@ const char *check_page_tables(const struct kinfo *k, uint64_t root, pt_phys_ptr_
 	static struct walk w;
 	const char *why;
 
-	if (k->layout->count > 64)
+	if (k->layout->count > MAX_REGIONS)
 		return "too many regions";
 	memset(&w, 0, sizeof(w));
 	w.k = k;
+	if ((why = index_regions(&w)))
+		return why;
 	if (pt_walk(pa_init(root), phys_ptr, ctx, on_leaf, &w, NULL) != LDR_OK)
 		return w.fail ? w.fail : "page-table walk failed";
 	if (w.fail)

@@ -37,6 +37,15 @@ const char *check_page_tables(const struct kinfo *k, uint64_t root, pt_phys_ptr_
 void *kcheck_dm_ptr(void *ctx, paddr_t pa, uint64_t len);
 /* First region of `kind` containing va (any, if va == 0). */
 const struct aslrboot_region *find_region(const struct kinfo *k, uint32_t kind, uint64_t va);
+/* First kernel region (a segment, or a section at section granularity)
+ * containing va. */
+const struct aslrboot_region *kernel_region(const struct kinfo *k, uint64_t va);
+/* Sort n indices by key(ctx, index), ascending: a heapsort, in place, no
+ * recursion.  kcheck_region_virt is the key "region virt" for ctx = the
+ * struct kinfo. */
+void kcheck_sort(uint32_t *idx, uint32_t n, uint64_t (*key)(const void *ctx, uint32_t i),
+		 const void *ctx);
+uint64_t kcheck_region_virt(const void *k, uint32_t i);
 
 /* Reports, printed with the kernel's kprintf: the layout and the loader's
  * phase timings, one line per entropy source, the memory map. */
@@ -56,21 +65,24 @@ const char *check_seed(const struct kinfo *k);
 uint32_t seed_use_and_wipe(const struct kinfo *k);
 
 /* The kernel's PT_NOTE (include/aslrboot.h): type PARAMS, asking for a
- * stack and a heap of STACK and HEAP bytes (string literals).  "%note" is
- * the section type's spelling on every ELF target. */
-#define PARAMS_NOTE(STACK, HEAP)                                                    \
+ * stack and a heap of STACK and HEAP bytes, with the note flags FLAGS
+ * (string literals).  "%note" is the section type's spelling on every ELF
+ * target. */
+#define PARAMS_NOTE_FLAGS(STACK, HEAP, FLAGS)                                       \
 	__asm__(".pushsection .note.aslrboot, \"a\", %note\n"                       \
 		".balign 4\n"                                                       \
 		".long 9, 24, 1\n" /* namesz ("aslrboot\0"), descsz, type PARAMS */ \
 		".asciz \"aslrboot\"\n"                                             \
 		".balign 4\n"                                                       \
-		".long 1, 0\n"		      /* version, flags */                  \
+		".long 1, " FLAGS "\n"	      /* version, flags */                  \
 		".quad " STACK ", " HEAP "\n" /* stack_size, heap_size */           \
 		".popsection")
+#define PARAMS_NOTE(STACK, HEAP) PARAMS_NOTE_FLAGS(STACK, HEAP, "0")
 
 /* kmain_common.c, inside a booted kernel.  The relative relocation was
  * applied (reloc, a relocated pointer to the code at here, equals here), the
- * kernel runs slid, the layout names its segment, the seed is not zero: */
+ * kernel runs slid, the layout names its segment (at section granularity:
+ * the section of its code), the seed is not zero: */
 const char *check_relocated(const struct kinfo *k, uint64_t reloc, uint64_t here);
 /* .bss (n words at bss) is zero, the heap writable and keeps what is written: */
 const char *check_memory(const struct kinfo *k, const uint64_t *bss, unsigned n);

@@ -10,24 +10,12 @@
  */
 #include "kernel.h"
 #include "../../loader/handoff/handoff_read.h"
-#include "../../loader/arch/x86_64/uart16550.h"
-
-#define DEBUG_EXIT 0xf4
 
 /* Ask for a 64 KiB stack and a 1 MiB heap. */
 PARAMS_NOTE("0x10000", "0x100000");
 
 struct entry_regs entry_regs;
 static uint64_t bss_probe[512]; /* must be zero: the loader clears .bss */
-
-void kputs(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			uart_putc(UART_COM1, '\r');
-		uart_putc(UART_COM1, *s);
-	}
-}
 
 /*
  * The kernel's own GDT, loaded from a packed {u16 limit; u64 base} template
@@ -72,13 +60,6 @@ static const char *load_own_gdt(void)
 			     : "m"(own_gdtr)
 			     : "rax", "memory");
 	return now.base == own_gdtr.base && now.limit == own_gdtr.limit ? 0 : "lgdt did not take";
-}
-
-static void exit_qemu(bool pass)
-{
-	outb(DEBUG_EXIT, pass ? 0x10 : 0x11);
-	for (;;) /* real hardware: no debug-exit device */
-		__asm__ __volatile__("cli; hlt");
 }
 
 void kmain(const struct aslrboot_info *info)

@@ -20,15 +20,28 @@ void kprintf(const char *fmt, ...)
 	kputs(buf);
 }
 
+/* The kernel region the result line names.  At segment granularity the
+ * lowest segment, at kernel_link_base + kernel_slide; at section granularity
+ * the sections move apart and that address need not be mapped: the section
+ * holding this code. */
+static const struct aslrboot_region *base_region(const struct kinfo *k)
+{
+	if (!find_region(k, ASLRBOOT_RGN_KERNEL_SECTION, 0))
+		return find_region(k, ASLRBOOT_RGN_KERNEL_SEGMENT,
+				   k->layout->kernel_link_base + k->layout->kernel_slide);
+	return find_region(k, ASLRBOOT_RGN_KERNEL_SECTION, (uint64_t)(uintptr_t)base_region);
+}
+
 const char *check_relocated(const struct kinfo *k, uint64_t reloc, uint64_t here)
 {
 	if (reloc != here)
 		return "a relative relocation was not applied";
 	if (k->layout->kernel_slide == 0)
 		return "running at the link address";
-	if (!find_region(k, ASLRBOOT_RGN_KERNEL_SEGMENT,
-			 k->layout->kernel_link_base + k->layout->kernel_slide))
-		return "kernel_link_base + kernel_slide is not a kernel segment";
+	if (!base_region(k))
+		return find_region(k, ASLRBOOT_RGN_KERNEL_SECTION, 0) ?
+			       "the kernel's code is not in a kernel section" :
+			       "kernel_link_base + kernel_slide is not a kernel segment";
 	for (unsigned i = 0; i < sizeof(k->seed->seed); i++)
 		if (k->seed->seed[i])
 			return NULL;
@@ -74,8 +87,7 @@ bool report_result(const struct kinfo *k, const char *why)
 		kprintf("aslrboot-test-kernel: FAIL %s\n", why);
 		return false;
 	}
-	base = find_region(k, ASLRBOOT_RGN_KERNEL_SEGMENT,
-			   k->layout->kernel_link_base + k->layout->kernel_slide);
+	base = base_region(k);
 	kprintf("aslrboot-test-kernel: PASS virt=0x%llx phys=0x%llx seed_flags=0x%x seed_fp=0x%08x\n",
 		(unsigned long long)base->virt, (unsigned long long)base->phys, k->seed->flags,
 		seed_use_and_wipe(k));

@@ -10,6 +10,8 @@ HOST_TOOLS += elf_relocdump
 elf_relocdump_SRCS := tests/elf_loaded.c
 SHELL_TESTS += scripts/test-elf-aarch64.sh
 test_elf_real_SRCS := tests/elf_ref.c tests/elf_loaded.c
+# Section granularity on sect.list, checked through libelf.
+test_elf_sections_LDLIBS := -lelf
 
 # build/fixtures: bad-<case>.elf + bad.list and good-*.elf + good.list from
 # elfgen; real PIEs + real.list from the host compilers (scripts/mkfixtures.sh);
