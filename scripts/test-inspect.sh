@@ -324,7 +324,7 @@ check_sect_cases() {
 	if [ $rc -eq 2 ]; then ok; else bad "$t --granularity page: exit $rc, want 2"; fi
 	"$t" "$tmp/sect-norelocs.elf" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	if [ $rc -eq 0 ] && [ "$(cat "$tmp/err")" = "warning: the note asks for section granularity but the image has no link-time relocations (link with -Wl,--emit-relocs): placing by segment" ] &&
+	if [ $rc -eq 0 ] && [ "$(cat "$tmp/err")" = "warning: $tmp/sect-norelocs.elf: the note asks for section granularity but the image has no link-time relocations (link with -Wl,--emit-relocs): placing by segment" ] &&
 		grep -q '^granularity: segment (the note asks for section granularity' "$tmp/out"; then
 		ok
 	else

@@ -234,7 +234,7 @@ static int inspect(struct inspect_report *r, bool json)
 	if (r->verdict.hint)
 		fprintf(stderr, "hint: %s\n", r->verdict.hint);
 	if (r->sections_unusable)
-		fprintf(stderr, "warning: %s\n", inspect_units_warning);
+		fprintf(stderr, "warning: %s: %s\n", r->path, VALIDATE_WARN_NO_LRELOCS);
 	inspect_units_free(r);
 	ev_close(&r->view);
 	free(buf);

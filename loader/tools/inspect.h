@@ -69,8 +69,6 @@ void inspect_fit_json(const struct inspect_report *r);
  * false if out of memory. */
 bool inspect_units_request(struct inspect_report *r, struct layout_request *req);
 void inspect_units_free(struct inspect_report *r);
-/* The loader's warning when the note asks for sections it cannot have. */
-extern const char inspect_units_warning[];
 /* Sum of the units' virtual entropy (mbits); with the window's, the entropy
  * of the whole arrangement. */
 uint64_t inspect_units_mbits(const struct inspect_report *r);

@@ -210,7 +210,7 @@ void inspect_units_json(const struct inspect_report *r)
 	printf(r->parsed && r->img.sec.wanted ? "true" : "false");
 	key("granularity_warning", false);
 	if (r->sections_unusable)
-		str(inspect_units_warning);
+		str(VALIDATE_WARN_NO_LRELOCS);
 	else
 		printf("null");
 	key("units", false);

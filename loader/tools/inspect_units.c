@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * aslrboot-inspect at section granularity (PROTOCOL.md §13): the mode the
- * loader would choose, the storage its planner needs for the units, and
+ * loader would choose (validate_granularity), the storage its planner needs for the units, and
  * the text listing of the units with the entropy of the whole arrangement
  * (the window's bits plus each unit's).  Section names and the link-time
  * relocation counts come from libelf (elfview_sect.c).
@@ -14,16 +14,12 @@
 
 #define U(x) ((unsigned long long)(x))
 
-const char inspect_units_warning[] =
-	"the note asks for section granularity but the image has no link-time "
-	"relocations (link with -Wl,--emit-relocs): placing by segment";
-
 bool inspect_units_request(struct inspect_report *r, struct layout_request *req)
 {
 	uint32_t n = r->img.sec.nunits;
 
-	r->sections_unusable = r->img.sec.wanted && !r->img.sec.usable;
-	if (!r->img.sec.usable || r->force_segment)
+	if (validate_granularity(&r->img, r->force_segment ? BOOT_GRAN_SEGMENT : BOOT_GRAN_SECTION,
+				 &r->sections_unusable) != ASLRBOOT_GRANULARITY_SECTION)
 		return true;
 	r->su = calloc(n, sizeof(*r->su));
 	r->store_mem = malloc(layout_store_bytes(n));
@@ -90,7 +86,7 @@ void inspect_units_text(const struct inspect_report *r)
 	char pr[4];
 
 	if (r->sections_unusable)
-		printf("granularity: segment (%s)\n", inspect_units_warning);
+		printf("granularity: segment (%s)\n", VALIDATE_WARN_NO_LRELOCS);
 	else if (r->parsed && r->img.sec.usable)
 		printf("granularity: %s (the note asks for sections; %u units)%s\n",
 		       r->sections ? "section" : "segment", r->img.sec.nunits,
