@@ -45,17 +45,20 @@ $(ratio "$m" "$(boot_ns "$n" off nothp | stats | cut -d' ' -f1)") |"
 done
 echo
 echo "Loader entry -> kernel entry under icount (guest instructions, median over"
-echo "boots; the TIMINGS record), and its relocate and plan phases:"
+echo "boots; the TIMINGS record), and the phases section granularity changes:"
 echo
-echo "| functions | arm | n | entry->kernel-entry | / segment | relocate | plan |"
-echo "|---|---|---|---|---|---|---|"
+echo "| functions | arm | n | entry->kernel-entry | / segment | validate | plan | copy | relocate | page-tables |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for n in $sizes; do
 	read -r seg _ < <(loader_sum "$n" segment icount | stats)
 	for a in off segment section; do
 		read -r m _ _ k < <(loader_sum "$n" "$a" icount | stats)
-		read -r rel _ < <(phase "$n" "$a" icount relocate | stats)
-		read -r pl _ < <(phase "$n" "$a" icount plan | stats)
-		echo "| $n | $a | $k | $m | $(ratio "$m" "$seg") | $rel | $pl |"
+		row="| $n | $a | $k | $m | $(ratio "$m" "$seg") |"
+		for ph in validate plan copy relocate page-tables; do
+			read -r v _ < <(phase "$n" "$a" icount "$ph" | stats)
+			row="$row $v |"
+		done
+		echo "$row"
 	done
 done
 echo
