@@ -124,6 +124,8 @@ struct elf_sections {
 	uint32_t nrelsecs;		/* link-time relocation sections */
 	uint64_t nrelocs;		/* link-time relocation entries */
 	uint64_t unit_pages;		/* sum of the units' page spans, in bytes */
+	uint64_t
+		unit_hash; /* of every unit's index, address, size, alignment: the placement check */
 	/* Every PC-relative field stays in range while all units lie within
 	 * max_span bytes of each other (a 2 MiB multiple, at most 1 GiB). */
 	uint64_t max_span;
@@ -283,8 +285,8 @@ struct elf_sec_unit {
 	bool relro;	     /* inside PT_GNU_RELRO: read-only once relocated */
 };
 
-/* out[0..img->sec.nunits): the units, ascending by link address
- * (validated by elf_parse: cannot fail). */
+/* out[0..img->sec.nunits): the units, ascending by link address (and by
+ * section header index; validated by elf_parse: cannot fail). */
 void elf_section_units(const struct elf_image *img, struct elf_sec_unit *out);
 /* out[0..img->sec.shnum): the unit index of each section, or ELF_NO_UNIT. */
 void elf_section_index(const struct elf_image *img, uint32_t *out);
@@ -301,18 +303,29 @@ struct elf_sec_placement {
 	uint8_t *const *mem;
 	const uint32_t *sec_unit; /* from elf_section_index */
 	uint32_t nunits;	  /* img->sec.nunits */
+	/* Optional scratch of img->sec.shnum entries (NULL: none), which
+	 * elf_relocate_sections fills after its checks with each section's
+	 * offset va - link: the link-time loop then reads one word per
+	 * symbol instead of sec_unit[] and the unit. */
+	uint64_t *sec_delta;
 };
 
-/* Copy each unit's file bytes, zero the rest of its pages. */
+/* Copy each unit's file bytes, zero the rest of its pages (mem[i] holds
+ * the unit's page span).  E_RANGE unless img->sec.usable, nunits matches
+ * and every mem[i] is set. */
 enum ldr_err elf_load_sections(const struct elf_image *img, const struct elf_sec_placement *pl);
 
 /*
- * Apply every dynamic relocation (as elf_relocate, resolving addresses
- * through the units) and then every link-time one (resolving symbols
- * through their section's unit), and rebuild .eh_frame_hdr's table.  The
- * placement is checked first (units, alignment, max_span, s32_lo):
- * E_LRELOC_OVERFLOW or E_RANGE before anything is written.  Cannot fail
- * after that on an image elf_parse accepted.
+ * Apply every dynamic relocation (as elf_relocate, each address resolved
+ * through the unit holding it: the last unit starting at or below it), then
+ * every link-time one (P through the unit of the section it patches, S
+ * through sec_unit[st_shndx], or sec_delta[] when given), overwriting, and
+ * rebuild .eh_frame_hdr (eh_frame_ptr, every entry, sorted again).  The
+ * placement is checked first: su/unit/sec_unit must describe this image
+ * (E_RANGE), each va congruent to its link address modulo 4 KiB and its
+ * alignment (E_RANGE), all units within max_span of each other and inside
+ * [s32_lo, s32_hi] when set (E_LRELOC_OVERFLOW); nothing is written before.
+ * Cannot fail after that on an image elf_parse accepted.
  */
 enum ldr_err elf_relocate_sections(const struct elf_image *img, const struct elf_sec_placement *pl,
 				   struct ldr_diag *diag);

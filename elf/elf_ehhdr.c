@@ -148,7 +148,7 @@ static void put32(uint8_t *p, uint64_t v)
 
 void elf_ehhdr_rebuild(const struct elf_image *img, const struct elf_sec_placement *pl)
 {
-	uint32_t idx = img->sec.eh_frame_hdr, u;
+	uint32_t idx = img->sec.eh_frame_hdr, u, hl = 0, hf = 0;
 	const struct elf_unit *U;
 	uint64_t H, Hv;
 	const uint8_t *f;
@@ -164,12 +164,13 @@ void elf_ehhdr_rebuild(const struct elf_image *img, const struct elf_sec_placeme
 	Hv = U->va;
 	f = img->file + sh.sh_offset;
 	m = pl->mem[u] + (H - align_down(H, ELF_PAGE));
-	put32(m + 4, elf_sect_place(pl, H + 4 + s32_at(f + 4)) - (Hv + 4));
+	put32(m + 4, elf_sect_place(pl, H + 4 + s32_at(f + 4), &hf) - (Hv + 4));
 	for (uint64_t i = 0; i < img->sec.eh_fde_count; i++) {
 		const uint8_t *e = f + HDR_SIZE + i * ENT_SIZE;
 
-		put32(m + HDR_SIZE + i * ENT_SIZE, elf_sect_place(pl, H + s32_at(e)) - Hv);
-		put32(m + HDR_SIZE + i * ENT_SIZE + 4, elf_sect_place(pl, H + s32_at(e + 4)) - Hv);
+		put32(m + HDR_SIZE + i * ENT_SIZE, elf_sect_place(pl, H + s32_at(e), &hl) - Hv);
+		put32(m + HDR_SIZE + i * ENT_SIZE + 4,
+		      elf_sect_place(pl, H + s32_at(e + 4), &hf) - Hv);
 	}
 	sort_table(m + HDR_SIZE, img->sec.eh_fde_count);
 }

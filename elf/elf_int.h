@@ -65,12 +65,28 @@ bool elf_sect_is_unit(const Elf64_Shdr *sh);
  * 0 if none.  *hint (may be NULL): a unit index tried first, updated. */
 uint32_t elf_sect_find(const struct elf_image *img, uint64_t x, uint32_t *hint);
 
+/* One unit's step of img->sec.unit_hash (h = 0 before the first). */
+static inline uint64_t elf_unit_hash(uint64_t h, uint32_t shndx, uint64_t link, uint64_t size,
+				     uint64_t align)
+{
+	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t v[4] = { shndx, link, size, align };
+
+	for (int i = 0; i < 4; i++) {
+		h = (h ^ v[i]) * k;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
 /* elf_lreloc.c: every link-time relocation (fills img->sec counts, stats,
  * max_span, s32_lo/hi) and every dynamic one against the units. */
 enum ldr_err elf_lreloc_validate(struct elf_image *img, struct ldr_diag *d);
-/* elf_lreloc.c: the runtime address of link address x through the units
- * (sorted by link): the last unit starting at or below x. */
-uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x);
+/* elf_lreloc.c: the unit for link address x (the last one starting at or
+ * below it; units sorted by link), and x's runtime address through it.
+ * *hint: a unit index tried first (then the next one), updated. */
+uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint);
+uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint);
 
 /* elf_ehhdr.c: .eh_frame_hdr's shape (E_SORTED_TABLE), and its rebuild. */
 enum ldr_err elf_ehhdr_validate(struct elf_image *img, struct ldr_diag *d);

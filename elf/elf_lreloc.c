@@ -22,7 +22,8 @@
 struct lv {
 	struct elf_image *img;
 	struct ldr_diag *d;
-	uint32_t hint;		/* elf_sect_find's last unit */
+	uint32_t hint;		/* elf_sect_find's last unit: symbols, targets */
+	uint32_t vhint;		/* the same for the values dynamic relocations place */
 	uint64_t max_pc_addend; /* largest |A| of a PC-relative field that moves */
 	bool s32;		/* an R_X86_64_32S whose symbol moves */
 	int64_t s32_amin, s32_amax;
@@ -288,7 +289,7 @@ static enum ldr_err dyn_target(struct lv *v, uint64_t off, const char *what, uin
 /* A value a dynamic relocation places by address: inside or at the end of a unit. */
 static enum ldr_err dyn_value(struct lv *v, uint64_t x, const char *what, const char *field)
 {
-	if (!elf_sect_find(v->img, x, &v->hint))
+	if (!elf_sect_find(v->img, x, &v->vhint))
 		return ldr_fail(v->d, LDR_E_LRELOC_TARGET, what, v->n, field, x);
 	return LDR_OK;
 }
@@ -413,28 +414,25 @@ enum ldr_err elf_lreloc_validate(struct elf_image *img, struct ldr_diag *d)
 
 /* ---- after placement ---- */
 
-uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x)
+/* Unit u is the last one starting at or below x. */
+static bool last_at_or_below(const struct elf_sec_placement *pl, uint32_t u, uint64_t x)
 {
-	uint32_t lo = 0, hi = pl->nunits;
-	const struct elf_unit *u;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (pl->unit[mid].link <= x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	u = &pl->unit[lo ? lo - 1 : 0];
-	return x + (u->va - u->link);
+	return u < pl->nunits && pl->unit[u].link <= x &&
+	       (u + 1 == pl->nunits || pl->unit[u + 1].link > x);
 }
 
-/* The unit index holding link address x (validated: it exists). */
-static uint32_t unit_of(const struct elf_sec_placement *pl, uint64_t x)
+uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
 {
 	uint32_t lo = 0, hi = pl->nunits;
 
+	/* Sorted tables walk the units in order (up or down): the hint or a
+	 * neighbour. */
+	if (last_at_or_below(pl, *hint, x))
+		return *hint;
+	if (last_at_or_below(pl, *hint + 1, x))
+		return ++*hint;
+	if (*hint && last_at_or_below(pl, *hint - 1, x))
+		return --*hint;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
@@ -443,7 +441,15 @@ static uint32_t unit_of(const struct elf_sec_placement *pl, uint64_t x)
 		else
 			hi = mid;
 	}
-	return lo ? lo - 1 : 0;
+	*hint = lo ? lo - 1 : 0;
+	return *hint;
+}
+
+uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
+{
+	const struct elf_unit *u = &pl->unit[elf_sect_unit_of(pl, x, hint)];
+
+	return x + (u->va - u->link);
 }
 
 static uint8_t *mem_at(const struct elf_sec_placement *pl, uint32_t u, uint64_t x)
@@ -463,37 +469,37 @@ static void st32(uint8_t *p, uint64_t v)
 	__builtin_memcpy(p, &w, 4);
 }
 
-/* Every unit matches the image and the section index; alignment, the
- * PC-relative window and the 32S range hold. */
+/*
+ * The caller's tables describe this image (sec_unit numbers the units in
+ * header order; unit[] and su[] carry their addresses, sizes and alignments:
+ * the hash elf_parse took over them must match); alignment, the
+ * PC-relative window and the 32S range hold.  O(shnum) over the caller's
+ * arrays: section headers are not read again.
+ */
 static enum ldr_err check_placement(const struct elf_image *img, const struct elf_sec_placement *pl,
 				    struct ldr_diag *d)
 {
 	const struct elf_sections *sec = &img->sec;
-	uint64_t lo = UINT64_MAX, hi = 0, end;
+	uint64_t lo = UINT64_MAX, hi = 0, end, h = 0;
 	uint32_t n = 0;
-	Elf64_Shdr sh;
 
-	if (!sec->usable || pl->nunits != sec->nunits || !pl->unit || !pl->mem || !pl->sec_unit ||
-	    pl->sec_unit[0] != ELF_NO_UNIT)
+	if (!sec->usable || pl->nunits != sec->nunits || !pl->unit || !pl->mem || !pl->su ||
+	    !pl->sec_unit)
 		return ldr_fail(d, LDR_E_RANGE, "placement", -1, "units", pl->nunits);
-	for (uint32_t i = 1; i < sec->shnum; i++) {
+	for (uint32_t i = 0; i < sec->shnum; i++) {
 		const struct elf_unit *u;
 		uint64_t al;
 
-		elf_sect_shdr(img, i, &sh);
-		if (!elf_sect_is_unit(&sh)) {
-			if (pl->sec_unit[i] != ELF_NO_UNIT)
-				return ldr_fail(d, LDR_E_RANGE, "placement", i, "sec_unit",
-						pl->sec_unit[i]);
+		if (pl->sec_unit[i] == ELF_NO_UNIT)
 			continue;
-		}
-		if (pl->sec_unit[i] != n)
+		if (pl->sec_unit[i] != n || n == sec->nunits || !i)
 			return ldr_fail(d, LDR_E_RANGE, "placement", i, "sec_unit",
 					pl->sec_unit[i]);
 		u = &pl->unit[n];
-		al = sh.sh_addralign > 1 ? sh.sh_addralign : 1;
-		if (u->link != sh.sh_addr || u->size != sh.sh_size || !pl->mem[n])
-			return ldr_fail(d, LDR_E_RANGE, "placement unit", n, "link", u->link);
+		al = pl->su[n].align;
+		h = elf_unit_hash(h, i, u->link, u->size, al);
+		if (!pl->mem[n] || !is_pow2(al))
+			return ldr_fail(d, LDR_E_RANGE, "placement unit", n, "mem", 0);
 		if ((u->va ^ u->link) & (ELF_PAGE - 1) || (u->va ^ u->link) & (al - 1) ||
 		    !range_end(u->va, u->size, &end))
 			return ldr_fail(d, LDR_E_RANGE, "placement unit", n, "va", u->va);
@@ -503,6 +509,8 @@ static enum ldr_err check_placement(const struct elf_image *img, const struct el
 		hi = end > hi ? end : hi;
 		n++;
 	}
+	if (n != sec->nunits || h != sec->unit_hash)
+		return ldr_fail(d, LDR_E_RANGE, "placement", -1, "link", n);
 	if (hi - lo > sec->max_span)
 		return ldr_fail(d, LDR_E_LRELOC_OVERFLOW, "placement", -1, "span", hi - lo);
 	return LDR_OK;
@@ -517,49 +525,54 @@ static uint64_t dyn_sym(const struct elf_image *img, const struct elf_sec_placem
 
 	if (sym == 0 || shndx == SHN_UNDEF)
 		return 0;
-	return shndx == SHN_ABS ? rd_le64(p + 8) : elf_sect_place(pl, rd_le64(p + 8));
+	uint32_t h = 0;
+
+	return shndx == SHN_ABS ? rd_le64(p + 8) : elf_sect_place(pl, rd_le64(p + 8), &h);
 }
 
 static void apply_dyn_rela(const struct elf_image *img, const struct elf_sec_placement *pl,
 			   uint64_t off, uint64_t count)
 {
+	uint32_t ht = 0, hv = 0;
+
 	for (uint64_t i = 0; i < count; i++) {
 		const uint8_t *e = img->file + off + i * sizeof(Elf64_Rela);
 		uint64_t r = rd_le64(e), info = rd_le64(e + 8), A = rd_le64(e + 16), val;
 
 		switch (ELF64_R_TYPE(info)) {
-		case R_X86_64_RELATIVE: val = elf_sect_place(pl, A); break;
+		case R_X86_64_RELATIVE: val = elf_sect_place(pl, A, &hv); break;
 		case R_X86_64_64: val = dyn_sym(img, pl, ELF64_R_SYM(info)) + A; break;
 		case R_X86_64_GLOB_DAT:
 		case R_X86_64_JUMP_SLOT: val = dyn_sym(img, pl, ELF64_R_SYM(info)); break;
 		default: continue; /* NONE, ELF_POL_INSPECT's kinds */
 		}
-		st64(mem_at(pl, unit_of(pl, r), r), val);
+		st64(mem_at(pl, elf_sect_unit_of(pl, r, &ht), r), val);
 	}
 }
 
-static void relr_at(const struct elf_sec_placement *pl, uint64_t x)
+static void relr_at(const struct elf_sec_placement *pl, uint64_t x, uint32_t *ht, uint32_t *hv)
 {
-	uint8_t *p = mem_at(pl, unit_of(pl, x), x);
+	uint8_t *p = mem_at(pl, elf_sect_unit_of(pl, x, ht), x);
 
-	st64(p, elf_sect_place(pl, rd_le64(p)));
+	st64(p, elf_sect_place(pl, rd_le64(p), hv));
 }
 
 static void apply_dyn_relr(const struct elf_image *img, const struct elf_sec_placement *pl)
 {
 	uint64_t next = 0;
+	uint32_t ht = 0, hv = 0;
 
 	for (uint64_t i = 0; i < img->relr_count; i++) {
 		uint64_t w = rd_le64(img->file + img->relr_off + i * 8);
 
 		if (!(w & 1)) {
-			relr_at(pl, w);
+			relr_at(pl, w, &ht, &hv);
 			next = w + 8;
 			continue;
 		}
 		for (uint64_t b = w >> 1, a = next; b; b >>= 1, a += 8)
 			if (b & 1)
-				relr_at(pl, a);
+				relr_at(pl, a, &ht, &hv);
 		next += 63 * 8;
 	}
 }
@@ -567,75 +580,159 @@ static void apply_dyn_relr(const struct elf_image *img, const struct elf_sec_pla
 /* S of a symbol that is not in a unit: fixed, or placed by address. */
 static uint64_t slow_sym(const struct elf_sec_placement *pl, uint16_t shndx, uint64_t S)
 {
+	uint32_t h = 0;
+
 	if (shndx == SHN_UNDEF)
 		return 0;
-	return shndx == SHN_ABS ? S : elf_sect_place(pl, S);
+	return shndx == SHN_ABS ? S : elf_sect_place(pl, S, &h);
 }
 
-/* One link-time table patching unit pu (section ts); every entry was
- * validated by elf_lreloc_validate, so the loop only computes and stores. */
-static void apply_table(const struct elf_image *img, const struct elf_sec_placement *pl,
-			const Elf64_Shdr *rs, const Elf64_Shdr *ts, uint32_t pu)
+/* The file bytes of the section a GOTPCREL* field lies in, at link address x. */
+static const uint8_t *file_at(const struct elf_image *img, uint32_t shndx, uint64_t x)
 {
-	const struct elf_unit *U = pl->unit;
-	const uint32_t *su = pl->sec_unit;
-	const uint8_t *syms = img->file + img->sec.symtab_off;
-	const uint8_t *e = img->file + rs->sh_offset;
-	const uint8_t *tf = img->file + ts->sh_offset; /* the patched section's file bytes */
-	uint64_t pdelta = U[pu].va - U[pu].link, tlink = ts->sh_addr;
-	uint8_t *pmem = pl->mem[pu] + (tlink - align_down(tlink, ELF_PAGE));
-	uint32_t shnum = img->sec.shnum;
+	Elf64_Shdr ts;
 
-	for (uint64_t n = rs->sh_size / sizeof(Elf64_Rela); n; n--, e += sizeof(Elf64_Rela)) {
-		uint64_t off = rd_le64(e), info = rd_le64(e + 8), A = rd_le64(e + 16);
-		const uint8_t *sp = syms + (info >> 32) * sizeof(Elf64_Sym);
-		uint16_t shndx = rd_le16(sp + 6);
-		uint64_t S0 = rd_le64(sp + 8), S, P = off + pdelta, T;
-		uint32_t u = shndx < shnum ? su[shndx] : ELF_NO_UNIT;
-		uint8_t *w = pmem + (off - tlink);
+	elf_sect_shdr(img, shndx, &ts);
+	return img->file + ts.sh_offset + (x - ts.sh_addr);
+}
 
-		S = u != ELF_NO_UNIT ? S0 + (U[u].va - U[u].link) : slow_sym(pl, shndx, S0);
-		switch (ELF64_R_TYPE(info)) {
-		case R_X86_64_PC32:
-		case R_X86_64_PLT32: st32(w, S + A - P); break;
-		case R_X86_64_64: st64(w, S + A); break;
-		case R_X86_64_PC64: st64(w, S + A - P); break;
-		case R_X86_64_32:
-		case R_X86_64_32S: st32(w, S + A); break;
-		case R_X86_64_GOTPCREL:
-		case R_X86_64_GOTPCRELX:
-		case R_X86_64_REX_GOTPCRELX:
-			/* Relaxed by the linker (a direct reference to S), or through
-			 * the GOT slot the field names. */
-			T = (uint64_t)(int64_t)(int32_t)rd_le32(tf + (off - tlink));
-			if ((uint32_t)T == (uint32_t)((shndx == SHN_UNDEF ? 0 : S0) + A - off)) {
-				st32(w, S + A - P);
-				break;
-			}
-			/* The slot gets S through the symbol's unit too: by address,
-			 * a symbol at the end of its section would read as the start
-			 * of the next unit. */
-			T = off + T - A;
-			st64(mem_at(pl, unit_of(pl, T), T), S);
-			st32(w, elf_sect_place(pl, T) + A - P);
+/* The types other than PC32/PLT32 (rarer, out of the hot loop): field w
+ * at link address off, P its run-time address, S the symbol's. */
+static __attribute__((noinline)) void apply_other(const struct elf_image *img,
+						  const struct elf_sec_placement *pl, uint32_t tsec,
+						  uint8_t *w, uint64_t info, uint64_t off,
+						  uint64_t A, uint64_t P, uint64_t S,
+						  const uint8_t *sp)
+{
+	/* S's link value as elf_lreloc_validate saw it (undefined: 0). */
+	uint64_t S0 = rd_le16(sp + 6) == SHN_UNDEF ? 0 : rd_le64(sp + 8), T;
+	uint32_t ut = 0;
+
+	switch (ELF64_R_TYPE(info)) {
+	case R_X86_64_64: st64(w, S + A); break;
+	case R_X86_64_PC64: st64(w, S + A - P); break;
+	case R_X86_64_32:
+	case R_X86_64_32S: st32(w, S + A); break;
+	case R_X86_64_GOTPCREL:
+	case R_X86_64_GOTPCRELX:
+	case R_X86_64_REX_GOTPCRELX:
+		/* Relaxed by the linker (a direct reference to S), or through the
+		 * GOT slot the field names. */
+		T = (uint64_t)(int64_t)(int32_t)rd_le32(file_at(img, tsec, off));
+		if ((uint32_t)T == (uint32_t)(S0 + A - off)) {
+			st32(w, S + A - P);
 			break;
-		default: break; /* R_X86_64_NONE */
 		}
+		/* The slot gets S through the symbol's unit too: by address, a
+		 * symbol at the end of its section would read as the start of
+		 * the next unit. */
+		T = off + T - A;
+		ut = elf_sect_unit_of(pl, T, &ut);
+		st64(mem_at(pl, ut, T), S);
+		st32(w, T + (pl->unit[ut].va - pl->unit[ut].link) + A - P);
+		break;
+	default: break; /* R_X86_64_NONE */
 	}
 }
 
+/* sec_delta[] for a section that is no unit: odd, which an offset between
+ * page-congruent addresses never is. */
+#define NOT_A_UNIT UINT64_C(1)
+
+/* The lookup tables, copied into locals: the loop's stores may alias *pl. */
+struct lk {
+	const uint64_t *delta; /* pl->sec_delta, or NULL */
+	const uint32_t *su;    /* pl->sec_unit */
+	const struct elf_unit *unit;
+	uint32_t shnum;
+};
+
+/* S for the symbol at sp: through its section's unit, else fixed or by address. */
+static inline __attribute__((always_inline)) uint64_t
+sym_at(const struct elf_sec_placement *pl, const struct lk *k, bool by_delta, const uint8_t *sp)
+{
+	uint32_t shndx = rd_le16(sp + 6), u;
+	uint64_t S0 = rd_le64(sp + 8), dl;
+
+	if (by_delta) {
+		dl = shndx < k->shnum ? k->delta[shndx] : NOT_A_UNIT;
+		if (__builtin_expect((dl & NOT_A_UNIT) == 0, 1))
+			return S0 + dl;
+	} else {
+		u = shndx < k->shnum ? k->su[shndx] : ELF_NO_UNIT;
+		if (__builtin_expect(u != ELF_NO_UNIT, 1))
+			return S0 + (k->unit[u].va - k->unit[u].link);
+	}
+	return slow_sym(pl, (uint16_t)shndx, S0);
+}
+
+/*
+ * One link-time table (section header h) patching unit pu, section tsec.
+ * Every entry was validated by elf_lreloc_validate, so the loop only
+ * computes and stores: per entry one .symtab read and one lookup by
+ * section index (O(1)); PC32, PLT32 and 64, most of any table, stay in
+ * the loop.
+ */
+static inline __attribute__((always_inline)) void apply_table(const struct elf_image *img,
+							      const struct elf_sec_placement *pl,
+							      bool by_delta, const uint8_t *h,
+							      uint32_t tsec, uint32_t pu)
+{
+	const struct lk k = { pl->sec_delta, pl->sec_unit, pl->unit, img->sec.shnum };
+	const uint8_t *syms = img->file + img->sec.symtab_off;
+	const uint8_t *e = img->file + rd_le64(h + 24);
+	const uint8_t *end = e + rd_le64(h + 32);
+	uint64_t pdelta = pl->unit[pu].va - pl->unit[pu].link;
+	/* The field at link address off is at bias + off. */
+	uintptr_t bias =
+		(uintptr_t)pl->mem[pu] - (uintptr_t)align_down(pl->unit[pu].link, ELF_PAGE);
+
+	for (; e < end; e += sizeof(Elf64_Rela)) {
+		uint64_t off = rd_le64(e), info = rd_le64(e + 8), A = rd_le64(e + 16);
+		const uint8_t *sp = syms + (info >> 32) * sizeof(Elf64_Sym);
+		uint64_t S = sym_at(pl, &k, by_delta, sp);
+		uint8_t *w = (uint8_t *)(bias + (uintptr_t)off);
+		uint32_t type = (uint32_t)info;
+
+		/* R_X86_64_PC32 (2) or R_X86_64_PLT32 (4): S + A - P. */
+		if (__builtin_expect(((type - 2) & ~2u) == 0, 1))
+			st32(w, S + A - (off + pdelta));
+		else if (type == R_X86_64_64)
+			st64(w, S + A);
+		else
+			apply_other(img, pl, tsec, w, info, off, A, off + pdelta, S, sp);
+	}
+}
+
+/* sec_delta[i]: section i's offset, or NOT_A_UNIT. */
+static void fill_delta(const struct elf_image *img, const struct elf_sec_placement *pl)
+{
+	for (uint32_t i = 0; pl->sec_delta && i < img->sec.shnum; i++) {
+		uint32_t u = pl->sec_unit[i];
+
+		pl->sec_delta[i] =
+			u == ELF_NO_UNIT ? NOT_A_UNIT : pl->unit[u].va - pl->unit[u].link;
+	}
+}
+
+/* Every SHT_RELA header that is not allocatable and patches a unit. */
 static void apply_lrelocs(const struct elf_image *img, const struct elf_sec_placement *pl)
 {
-	Elf64_Shdr rs, ts;
+	const uint8_t *h = img->file + img->sec.shoff;
 
-	for (uint32_t i = 1; i < img->sec.shnum; i++) {
-		elf_sect_shdr(img, i, &rs);
-		if (rs.sh_type != SHT_RELA || (rs.sh_flags & SHF_ALLOC) || !rs.sh_info ||
-		    rs.sh_info >= img->sec.shnum)
+	for (uint32_t i = 0; i < img->sec.shnum; i++, h += sizeof(Elf64_Shdr)) {
+		uint32_t info;
+
+		if (rd_le32(h + 4) != SHT_RELA || (rd_le64(h + 8) & SHF_ALLOC))
 			continue;
-		elf_sect_shdr(img, rs.sh_info, &ts);
-		if (ts.sh_flags & SHF_ALLOC)
-			apply_table(img, pl, &rs, &ts, pl->sec_unit[rs.sh_info]);
+		info = rd_le32(h + 44);
+		if (!info || info >= img->sec.shnum || pl->sec_unit[info] == ELF_NO_UNIT)
+			continue;
+		/* Two copies of the loop: with and without sec_delta[]. */
+		if (pl->sec_delta)
+			apply_table(img, pl, true, h, info, pl->sec_unit[info]);
+		else
+			apply_table(img, pl, false, h, info, pl->sec_unit[info]);
 	}
 }
 
@@ -646,6 +743,7 @@ enum ldr_err elf_relocate_sections(const struct elf_image *img, const struct elf
 
 	if ((err = check_placement(img, pl, diag)))
 		return err;
+	fill_delta(img, pl);
 	apply_dyn_rela(img, pl, img->rela_off, img->rela_count);
 	apply_dyn_rela(img, pl, img->jmprel_off, img->jmprel_count);
 	apply_dyn_relr(img, pl);

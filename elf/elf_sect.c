@@ -156,6 +156,8 @@ static enum ldr_err walk(struct elf_image *img, struct ldr_diag *d)
 		if (img->sec.nunits == ELF_MAX_SECTION_UNITS)
 			return ldr_fail(d, LDR_E_TOO_MANY_UNITS, SHDR, i, "sh_flags", sh.sh_flags);
 		img->sec.nunits++;
+		img->sec.unit_hash = elf_unit_hash(img->sec.unit_hash, i, sh.sh_addr, sh.sh_size,
+						   sh.sh_addralign > 1 ? sh.sh_addralign : 1);
 		prev_end = sh.sh_addr + sh.sh_size;
 		/* Each page span is inside one segment (< 1 GiB): the sum cannot wrap. */
 		pages += elf_page_up(prev_end) - align_down(sh.sh_addr, ELF_PAGE);
@@ -204,15 +206,40 @@ enum ldr_err elf_sect_parse(struct elf_image *img, struct ldr_diag *d)
 	return LDR_OK;
 }
 
+/*
+ * Tables sorted by address walk the units in order, up or down: the hint's
+ * unit, else the unit just after or before it (within a few headers: the
+ * relocation sections between units), when x lies strictly inside; 0 else.
+ */
+static uint32_t near_hint(const struct elf_image *img, uint64_t x, uint32_t h)
+{
+	enum { REACH = 4 };
+	Elf64_Shdr sh;
+
+	elf_sect_shdr(img, h, &sh);
+	if (x - sh.sh_addr < sh.sh_size)
+		return h;
+	for (uint32_t i = h + 1; i < img->sec.shnum && i <= h + REACH; i++) {
+		elf_sect_shdr(img, i, &sh);
+		if (elf_sect_is_unit(&sh))
+			return x - sh.sh_addr < sh.sh_size ? i : 0;
+	}
+	for (uint32_t i = h - 1; i > 0 && i + REACH >= h; i--) {
+		elf_sect_shdr(img, i, &sh);
+		if (elf_sect_is_unit(&sh))
+			return x - sh.sh_addr < sh.sh_size ? i : 0;
+	}
+	return 0;
+}
+
 uint32_t elf_sect_find(const struct elf_image *img, uint64_t x, uint32_t *hint)
 {
 	uint32_t lo = 1, hi = img->sec.shnum, best = 0;
 	Elf64_Shdr sh;
 
-	if (hint && *hint) {
-		elf_sect_shdr(img, *hint, &sh);
-		if (x - sh.sh_addr < sh.sh_size)
-			return *hint;
+	if (hint && *hint && (best = near_hint(img, x, *hint))) {
+		*hint = best;
+		return best;
 	}
 	/* The last unit (in header order, which is address order) starting at
 	 * or below x: units between the probe and hi are found by walking. */

@@ -74,6 +74,7 @@ EOF
 # Many small functions, each calling the next and listed in a pointer table:
 # hundreds of units and relocations, spread over the image.
 {
+	for i in $(seq 0 299); do echo "int g$i(int x);"; done
 	for i in $(seq 0 299); do
 		echo "__attribute__((noinline)) int g$i(int x) { return x ? g$(((i + 1) % 300))(x - 1) + $i : $i; }"
 	done

@@ -7,10 +7,14 @@
 #     apart (moved > 0: not all at fg_f0's offset), and the run-time
 #     distance of the kernel's two chosen functions differs from their
 #     link distance and between every two of these boots;
-#   - aslr=off (both front ends): still gran=section, nothing moved apart,
-#     the distance equals the link distance;
+#   - aslr=off (both front ends): still gran=section, 0 bits of entropy and
+#     the same distance on both front ends (the arrangement is fixed; units
+#     that shared a page at link time cannot keep their link offsets, since
+#     units never share a page, so it is not the link distance);
 #   - granularity=segment (both front ends): gran=segment, nothing moved
-#     apart, the distance equals the link distance.
+#     apart, the distance equals the link distance;
+#   - the kernel's own checks bite: a copy with one expected result changed
+#     and one with one link address changed each fail (exit 35) naming it.
 # Every QEMU run is TCG with a hard 60 s limit; two boots run at a time.
 #
 # False-positive rate of "the distance differs": in each boot, of the two
@@ -50,6 +54,25 @@ boot efi-seg "$T/fgseg.img" -t 60 &
 mb_boot mb-seg -a "granularity=segment" "$FG expect_gran=segment" &
 wait
 
+# flip_in SYMBOL BYTE OUT: a copy of the kernel with bit 4 of byte BYTE of
+# SYMBOL's data flipped (file offset = section offset + value - address).
+flip_in() {
+	local ndx val addr off byte
+	read -r val ndx < <(readelf -sW "$FG" | awk -v s="$1" '$8 == s { print $2, $7; exit }')
+	read -r addr off < <(readelf -SW "$FG" |
+		sed -n "s/^ *\[ *$ndx\] [^ ]* *[A-Z_]* *\([0-9a-f]*\) \([0-9a-f]*\) .*/\1 \2/p")
+	off=$((16#$off + 16#$val - 16#$addr + $2))
+	byte=$(od -An -tu1 -j "$off" -N1 "$FG")
+	cp "$FG" "$3"
+	printf "\\$(printf %o $((byte ^ 16)))" | dd of="$3" bs=1 seek="$off" conv=notrunc status=none
+}
+# fg_cases[123].want (16-byte entries, want at 8); fg_links[77].link.
+flip_in fg_cases $((16 * 123 + 8)) "$T/fg-badcase.elf"
+flip_in fg_links $((16 * 77)) "$T/fg-badlink.elf"
+mb_boot mb-badcase -a "granularity=segment" "$T/fg-badcase.elf expect_gran=segment" &
+mb_boot mb-badlink "$T/fg-badlink.elf expect_gran=section" &
+wait
+
 fg_line() { grep -a '^aslrboot-fg-kernel: FG ' "$T/$1.log" | head -1; }
 fval() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
@@ -69,7 +92,7 @@ passed() {
 	return 1
 }
 
-dists=() minbits=
+dists=() off_dists=() minbits=
 for fe in efi mb; do
 	for ((i = 1; i <= S; i++)); do
 		n=$fe-sec$i
@@ -83,17 +106,27 @@ for fe in efi mb; do
 			minbits=$b
 		fi
 	done
-	for c in off seg; do
-		n=$fe-$c
-		want=section
-		[ $c = seg ] && want=segment
-		passed "$n" $want || continue
+	n=$fe-off
+	if passed "$n" section; then
+		fg=$(fg_line "$n")
+		check "$n: 0 bits of entropy ($(fval "$fg" bits))" [ "$(fval "$fg" bits)" = 0.000 ]
+		off_dists+=("$(fval "$fg" dist)")
+	fi
+	n=$fe-seg
+	if passed "$n" segment; then
 		fg=$(fg_line "$n")
 		check "$n: nothing moved apart (moved=$(fval "$fg" moved))" [ "$(fval "$fg" moved)" = 0 ]
 		check "$n: distance equals the link distance ($(fval "$fg" dist))" \
 			[ "$(fval "$fg" dist)" = "$(fval "$fg" link_dist)" ]
-	done
+	fi
 done
+bites() { # NAME WHY: exit 35 and the FAIL line with WHY
+	[ "$(rc_of "$1")" = 35 ] && grep -q "^aslrboot-test-kernel: FAIL $2" "$T/$1.log"
+}
+check "a changed expected result fails: $(result_line mb-badcase)" bites mb-badcase "fg_f .* 123: "
+check "a changed link address fails: $(result_line mb-badlink)" bites mb-badlink "fg_f does not run where its unit says: fg_f 77: "
+same_off() { [ ${#off_dists[@]} -eq 2 ] && [ "${off_dists[0]}" = "${off_dists[1]}" ]; }
+check "aslr=off: the same distance on both front ends (${off_dists[*]})" same_off
 k=${#dists[@]}
 nd=$(printf '%s\n' "${dists[@]}" | sort -u | grep -c .)
 fp=$(awk -v k="$k" -v b="${minbits:-0}" 'BEGIN { printf "%.4f%%", 100 * (k * (k - 1) / 2 + k) / 2 ^ b }')

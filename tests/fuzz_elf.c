@@ -5,7 +5,10 @@
  * (and small), elf_load + elf_relocate into per-segment buffers must succeed
  * with every segment at one slide ("cannot fail on an image elf_parse
  * accepted"), and with each segment at its own offset may refuse only an
- * address outside every unit; the plan must hold its invariants.  Per-input work is bounded by the input size (every table lives
+ * address outside every unit; the plan must hold its invariants.  An image
+ * usable at section granularity (the aslrboot note's flag, --emit-relocs)
+ * is also placed one unit per section, loaded and relocated, which must
+ * succeed.  Per-input work is bounded by the input size (every table lives
  * in the file) and by SPAN_CAP for the buffers.
  */
 #include <stdlib.h>
@@ -80,6 +83,65 @@ static void load_and_relocate(const struct elf_image *img, uint64_t slide)
 		free(pl.seg_mem[i]);
 }
 
+/*
+ * Section granularity: the units in reverse order, packed page after page
+ * from `base` (in the top 2 GiB when 32S fields ask for it), with the
+ * per-section offset table or without it.  A placement inside max_span
+ * cannot be refused, and loads and relocates without a fault.
+ */
+static void sections(const struct elf_image *img, bool by_delta)
+{
+	uint32_t n = img->sec.nunits;
+	struct elf_sec_unit *su = calloc(n, sizeof(*su));
+	struct elf_unit *u = calloc(n, sizeof(*u));
+	uint8_t **mem = calloc(n, sizeof(*mem));
+	uint32_t *idx = calloc(img->sec.shnum, sizeof(*idx));
+	uint64_t *delta = by_delta ? calloc(img->sec.shnum, sizeof(*delta)) : NULL;
+	uint64_t base = img->sec.s32_lo ? UINT64_C(0xffffffff80000000) + (UINT64_C(1) << 30) :
+					  UINT64_C(0x7ffe00000000);
+	uint64_t cur = base, total = 0;
+	struct ldr_diag d;
+	bool fits = true;
+
+	CHECK(su && u && mem && idx && (delta || !by_delta));
+	CHECK(n >= 1 && n <= ELF_MAX_SECTION_UNITS && img->sec.nrelsecs >= 1);
+	CHECK(img->sec.max_span >= img->sec.unit_pages && img->sec.max_span <= ELF_MAX_IMAGE_SPAN);
+	elf_section_units(img, su);
+	elf_section_index(img, idx);
+	for (uint32_t k = n; k-- > 0;) {
+		uint64_t al = su[k].align > 4096 ? su[k].align : 4096;
+		uint64_t span = ((su[k].link + su[k].size + 4095) & ~UINT64_C(4095)) -
+				(su[k].link & ~UINT64_C(4095));
+
+		CHECK(k == 0 || su[k - 1].link + su[k - 1].size <= su[k].link);
+		CHECK(idx[su[k].shndx] == k);
+		u[k].link = su[k].link;
+		u[k].size = su[k].size;
+		u[k].va = ((cur + al - 1) & ~(al - 1)) + (su[k].link & (al - 1));
+		cur = (u[k].va + su[k].size + 4095) & ~UINT64_C(4095);
+		total += span;
+		fits &= cur - base <= img->sec.max_span &&
+			(!img->sec.s32_lo || cur <= img->sec.s32_hi);
+	}
+	if (fits && total <= SPAN_CAP) {
+		struct elf_sec_placement pl = { su, u, (uint8_t *const *)mem, idx, n, delta };
+
+		for (uint32_t k = 0; k < n; k++)
+			CHECK((mem[k] =
+				       malloc(((su[k].link + su[k].size + 4095) & ~UINT64_C(4095)) -
+					      (su[k].link & ~UINT64_C(4095)))));
+		CHECK(elf_load_sections(img, &pl) == LDR_OK);
+		CHECK(elf_relocate_sections(img, &pl, &d) == LDR_OK);
+		for (uint32_t k = 0; k < n; k++)
+			free(mem[k]);
+	}
+	free(su);
+	free(u);
+	free(mem);
+	free(idx);
+	free(delta);
+}
+
 static void run(const uint8_t *data, size_t size, uint16_t machine, uint32_t policy)
 {
 	struct elf_image img;
@@ -96,6 +158,11 @@ static void run(const uint8_t *data, size_t size, uint16_t machine, uint32_t pol
 	e = elf_wx_scan(&img, &d);
 	CHECK(e < LDR_ERR_COUNT && ((img.policy & ELF_POL_LINUX64) || e == LDR_OK));
 	load_and_relocate(&img, 0x7ffe00000000 - img.link_base);
+	CHECK(!img.sec.usable || (img.sec.wanted && machine == ELF_MACHINE_X86_64));
+	if (img.sec.usable) {
+		sections(&img, false);
+		sections(&img, true);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

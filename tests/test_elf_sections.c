@@ -8,13 +8,11 @@
  * own section, symbol and relocation walk); .eh_frame_hdr must come out
  * sorted with each entry naming the moved FDE and function.  Every
  * section-mode refusal is asserted with its exact code on a mutated real
- * image, and the link-time relocation loop is timed against the RELATIVE
- * fast loop.
+ * image.
  */
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "elf/elf.h"
 #include "harness.h"
@@ -510,6 +508,22 @@ static void check_image(const char *name, uint64_t base)
 	EXPECT(p.img.sec.nunits >= 8);
 	EXPECT_ERR(elf_load_sections(&p.img, &p.pl), LDR_OK);
 	EXPECT_ERR(elf_relocate_sections(&p.img, &p.pl, &d), LDR_OK);
+	/* The same placement through the sec_delta[] loop: the same bytes. */
+	{
+		struct placed q = { 0 };
+
+		rng_state = sz;
+		REQUIRE(place(f, sz, base, 64, &q, &d) == LDR_OK);
+		q.pl.sec_delta = calloc(q.img.sec.shnum, sizeof(uint64_t));
+		EXPECT_ERR(elf_load_sections(&q.img, &q.pl), LDR_OK);
+		EXPECT_ERR(elf_relocate_sections(&q.img, &q.pl, &d), LDR_OK);
+		for (uint32_t i = 0; i < p.img.sec.nunits; i++)
+			if (p.unit[i].va != q.unit[i].va || memcmp(p.mem[i], q.mem[i], p.span[i]))
+				harness_fail(__FILE__, __LINE__, "%s: sec_delta changes unit %u",
+					     name, i);
+		free(q.pl.sec_delta);
+		unplace(&q);
+	}
 	REQUIRE(ref_open(&r, f, sz, &p));
 	check_lrelocs(name, &r, &c);
 	check_dyn(name, &r, &c);
@@ -866,65 +880,6 @@ static void test_placement_refusals(void)
 	free(f);
 }
 
-/* ---- cost: link-time entries vs the RELATIVE fast loop ---- */
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static void test_cost(void)
-{
-	struct placed p = { 0 };
-	struct ldr_diag d;
-	size_t sz;
-	uint8_t *f = read_fixture("sect-gcc-pie.elf", &sz);
-	double t0, tl, tr;
-	int reps = 2000;
-	uint64_t dyn;
-
-	REQUIRE(f);
-	rng_state = 3;
-	REQUIRE(place(f, sz, UINT64_C(0xffff900000000000), 8, &p, &d) == LDR_OK);
-	elf_load_sections(&p.img, &p.pl);
-	/* Section mode: dynamic + link-time (+ rebuild) per call. */
-	t0 = now();
-	for (int i = 0; i < reps; i++)
-		elf_relocate_sections(&p.img, &p.pl, &d);
-	tl = now() - t0;
-	dyn = p.img.rela_count;
-	/* Segment mode at one slide: the RELATIVE fast loop. */
-	{
-		struct elf_placement sp = { .nunits = p.img.nsegs };
-		uint8_t *seg[ELF_MAX_LOAD];
-
-		for (uint32_t i = 0; i < p.img.nsegs; i++) {
-			seg[i] = calloc(1, p.img.segs[i].page_end - p.img.segs[i].page_start);
-			sp.seg_mem[i] = seg[i];
-			sp.unit[i] = (struct elf_unit){
-				.link = p.img.segs[i].page_start,
-				.size = p.img.segs[i].page_end - p.img.segs[i].page_start,
-				.va = p.img.segs[i].page_start + UINT64_C(0x40000000),
-			};
-		}
-		t0 = now();
-		for (int i = 0; i < reps; i++)
-			elf_relocate(&p.img, &sp, &d);
-		tr = now() - t0;
-		for (uint32_t i = 0; i < p.img.nsegs; i++)
-			free(seg[i]);
-	}
-	printf("  per entry: section mode %.1f ns (%" PRIu64 " link-time + %" PRIu64
-	       " dynamic), RELATIVE fast loop %.1f ns (%" PRIu64 " entries)\n",
-	       tl * 1e9 / reps / (double)(p.img.sec.nrelocs + dyn), p.img.sec.nrelocs, dyn,
-	       tr * 1e9 / reps / (double)dyn, dyn);
-	unplace(&p);
-	free(f);
-}
-
 int main(void)
 {
 	RUN(test_real_images);
@@ -933,6 +888,5 @@ int main(void)
 	RUN(test_refusals);
 	RUN(test_too_many_units);
 	RUN(test_placement_refusals);
-	RUN(test_cost);
 	return harness_done();
 }

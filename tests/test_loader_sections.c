@@ -211,9 +211,13 @@ static void check_image(const char *name)
 		}
 	}
 	EXPECT(entry);
-	/* The scratch: allocated once, outside every planned range. */
+	/* The scratch: allocated once, outside every planned range, reserved
+	 * (a later planner avoids it; the kernel's map says reclaimable). */
 	ls = loader_debug_state(&lslen);
 	EXPECT(ls->sections && ls->scratch_pages);
+	EXPECT(b.env.reserved_count &&
+	       b.env.reserved[b.env.reserved_count - 1].base == pa_addr(ls->scratch) &&
+	       b.env.reserved[b.env.reserved_count - 1].len == ls->scratch_pages * PAGE_SIZE);
 	for (uint32_t i = 0; i < ls->plan.count; i++) {
 		const struct layout_region *r = &ls->plan.r[i];
 		uint64_t sp = pa_addr(ls->scratch), sl = ls->scratch_pages * PAGE_SIZE;

@@ -5,8 +5,11 @@
  * one uniformly (rand_uniform: no modulo bias), avoiding firmware-reserved
  * memory, env->reserved ranges, modules, every region placed before it and
  * the space reserved for the regions still to place (so planning never
- * fails by chance when the regions fit).  log2(slots) is recorded per
- * region.  Validate-then-commit: planning writes nothing but *plan.
+  * fails by chance when the regions fit).  log2(slots) is recorded per
+ * region.  Validate-then-commit: planning writes nothing but *plan (and, at
+ * section granularity, the request's store).  The kernel is placed by
+ * segment (one slide) or, when the request carries section units, one
+ * allocatable section at a time inside one window (layout.c).
  */
 #ifndef LDR_LAYOUT_H
 #define LDR_LAYOUT_H
@@ -77,10 +80,12 @@ struct layout_unit {
 	paddr_t phys;
 	uint32_t region; /* index of its first region in plan->r */
 	uint32_t seg;	 /* index in img->segs */
-	/* For the UNITS record: the bytes it holds (p_vaddr, p_memsz or
+			 /* For the UNITS record: the bytes it holds (p_vaddr, p_memsz or
 	 * sh_addr, sh_size), the segment or section header index, the
 	 * protection (a segment's p_flags; its RELRO part is mapped read-only,
-	 * see its regions) and the entropy of its virtual address. */
+	 * see its regions) and the entropy of its virtual address: the kernel
+	 * span's draw, or at section granularity its own draw in the window
+	 * (the window's draw, plan->window_mbits, comes on top). */
 	uint64_t rec_link, rec_size;
 	uint32_t index, prot, virt_mbits;
 };
@@ -179,9 +184,11 @@ void layout_plan_init(struct layout_plan *plan);
 /*
  * Fill *plan (see layout.c for the placement order).  rng may be NULL only
  * with req->aslr_off.  E_NO_SPACE (diag: region name, "virtual size" or
- * "physical size", the size, and for physical memory diag->short_by) when
- * the regions cannot be placed at all; E_CONFIG for bad sizes or avoid
- * lists; E_LAYOUT for a broken invariant.  Uses ~28 KiB of stack (the
+  * "physical size", the size, and for physical memory diag->short_by) when
+ * the regions cannot be placed at all ("kernel sections": the units and
+ * their alignment slack exceed the window); E_CONFIG for bad sizes, avoid
+ * lists or a store too small for the units; E_LAYOUT (E_ALIGN) for a broken
+ * invariant.  Uses ~28 KiB of stack (the
  * free lists).
  */
 enum ldr_err layout_plan(const struct layout_request *req, const struct memmap *mm,

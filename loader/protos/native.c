@@ -80,6 +80,7 @@ static enum ldr_err sections_scratch(struct loader_state *s)
 	uint64_t o_ix = piece(&off, (uint64_t)shnum * sizeof(uint32_t));
 	uint64_t o_eu = piece(&off, (uint64_t)n * sizeof(struct elf_unit));
 	uint64_t o_mem = piece(&off, (uint64_t)n * sizeof(uint8_t *));
+	uint64_t o_dl = piece(&off, (uint64_t)shnum * sizeof(uint64_t));
 	uint64_t pages = (off + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint8_t *m;
 	enum ldr_err err;
@@ -91,11 +92,19 @@ static enum ldr_err sections_scratch(struct loader_state *s)
 	if (!(m = phys(s, s->scratch, pages * PAGE_SIZE)))
 		return stage_fail(s, LDR_E_RANGE, "section scratch");
 	s->scratch_pages = pages;
+	/* Loader memory from now on: a planner that runs after this one (the
+	 * boot after bench=K rounds) avoids it too, and the kernel's memory
+	 * map shows it reclaimable.  A full list leaves that planner's commit
+	 * to refuse an overlap (E_NOMEM), never to reuse the pages. */
+	if (s->env->reserved_count < BOOT_MAX_RESERVED)
+		s->env->reserved[s->env->reserved_count++] =
+			(struct boot_range){ pa_addr(s->scratch), pages * PAGE_SIZE };
 	layout_store_init(&s->store, m + o_st, n);
 	s->su = (struct elf_sec_unit *)(void *)(m + o_su);
 	s->sec_unit = (uint32_t *)(void *)(m + o_ix);
 	s->eunit = (struct elf_unit *)(void *)(m + o_eu);
 	s->umem = (uint8_t **)(void *)(m + o_mem);
+	s->sec_delta = (uint64_t *)(void *)(m + o_dl);
 	elf_section_units(&s->img, s->su);
 	elf_section_index(&s->img, s->sec_unit);
 	return LDR_OK;
@@ -210,7 +219,8 @@ static enum ldr_err load_sections(struct loader_state *s)
 					.unit = s->eunit,
 					.mem = s->umem,
 					.sec_unit = s->sec_unit,
-					.nunits = s->plan.nunits };
+					.nunits = s->plan.nunits,
+					.sec_delta = s->sec_delta };
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 

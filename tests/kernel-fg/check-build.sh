@@ -10,6 +10,8 @@
 #     generator wrote tail-call functions
 #   - jump tables: at least one .rodata.fg_fI section with R_X86_64_PC32
 #     relocations per switch function the generator wrote
+#   - GOT references kept as R_X86_64_GOTPCREL (in data: the linker does
+#     not relax them) to the slots of a .got section
 #   - the pointer tables sit in .data (writable) and .data.rel.ro (RELRO),
 #     fg_set is bounded by __start_fg_set / __stop_fg_set
 #   - the aslrboot note asks for section granularity
@@ -43,6 +45,10 @@ jmps=$(objdump -d --no-show-raw-insn "$f" | grep -cE 'jmp +[0-9a-f]+ <fg_f[0-9]+
 jt=$(readelf -rW "$f" | awk '/^Relocation section / { cur = ($3 ~ /^.\.rela\.rodata\.fg_f/) ? $3 : ""; next }
 	cur != "" && /R_X86_64_PC32/ { seen[cur] = 1 } END { print length(seen) }')
 [ "$jt" -ge "$switch" ] || problem "$jt jump tables with PC32 relocations, want >= $switch"
+
+# GOT references kept in data (fg_got.c), to slots of a .got section.
+readelf -rW "$f" | grep -q ' R_X86_64_GOTPCREL ' || problem "no R_X86_64_GOTPCREL relocation"
+grep -q ' \.got ' <<<"$secs" || problem "no .got section"
 
 sec_of() { # symbol -> name of its section
 	local ndx

@@ -22,6 +22,14 @@ struct fg_ent {
 	uint64_t arg, want;
 };
 
+/* An entry of fg_gotref (fg_got.c): a GOT reference to fg_f<index>.  The
+ * field holds R_X86_64_GOTPCREL (slot - &off: the linker cannot relax a
+ * reference in data), the slot the function's address. */
+struct fg_gotref {
+	int32_t off;
+	uint32_t index;
+};
+
 /* Where fg_fI was linked: its address and its section's index, written
  * into the linked kernel by `fggen links`. */
 struct fg_link {
@@ -53,6 +61,9 @@ extern const char *const fg_strs[]; /* fg_nstr string constants */
 extern const uint64_t fg_str_hash[];
 extern const struct fg_link fg_links[];
 extern const uint32_t fg_pair[2]; /* the two functions whose distance is reported */
+/* fg_got.c (generated). */
+extern const struct fg_gotref fg_gotref[];
+extern const uint32_t fg_ngotref;
 
 /* fgmain.c: FNV-1a over the bytes of s. */
 uint64_t fg_strhash(const char *s);

@@ -7,8 +7,9 @@
  * own placement, memory, seed), then:
  *   - every generated function returns what the generator computed, called
  *     through the pointer tables in .data and in RELRO and through the
- *     section fg_set (__start_fg_set .. __stop_fg_set); string constants
- *     hash to the generator's values;
+ *     section fg_set (__start_fg_set .. __stop_fg_set); GOT slots
+ *     referenced from data hold the same pointers; string constants hash
+ *     to the generator's values;
  *   - the unwind search table finds every function's FDE (fgeh.c);
  *   - the UNITS record: sorted by link, each unit inside its own kernel
  *     region with its prot and frames, and every generated function runs at
@@ -94,6 +95,13 @@ static const char *check_calls(void)
 	}
 	if (nset != fg_nset)
 		return wrong("entries in fg_set", 0, nset, fg_nset);
+	for (uint32_t n = 0; n < fg_ngotref; n++) {
+		const struct fg_gotref *g = &fg_gotref[opaque(n)];
+		const fg_fn *slot = (const fg_fn *)((const uint8_t *)&g->off + g->off);
+		if (g->index >= fg_nfunc || *slot != fg_data_tab[g->index])
+			return wrong("GOT slot of function", g->index, (uint64_t)(uintptr_t)*slot,
+				     (uint64_t)(uintptr_t)fg_data_tab[g->index]);
+	}
 	for (uint32_t i = 0; i < nset; i++) {
 		const struct fg_ent *e = &__start_fg_set[opaque(i)];
 		uint64_t got = e->fn(e->arg);

@@ -40,9 +40,10 @@ $(FG_DIR)/obj/tests/kernel/simd.c.o: tests/kernel/simd.c
 	@objdump -d $@ | grep -q 'xmm' || { echo "$@: no SSE instructions"; rm -f $@; exit 1; }
 
 .SECONDARY: $(FG_OBJS)
-.PRECIOUS: $(FG_DIR)/n%/fg_funcs.c $(FG_DIR)/n%/fg_tabs.c $(FG_DIR)/n%/fg_counts.txt \
-	$(FG_DIR)/n%/fg_funcs.o $(FG_DIR)/n%/fg_tabs.o
-$(FG_DIR)/n%/fg_funcs.c $(FG_DIR)/n%/fg_tabs.c $(FG_DIR)/n%/fg_counts.txt: $(FG_GEN)
+FG_GENERATED := fg_funcs fg_tabs fg_got
+.PRECIOUS: $(FG_GENERATED:%=$(FG_DIR)/n\%/%.c) $(FG_GENERATED:%=$(FG_DIR)/n\%/%.o) \
+	$(FG_DIR)/n%/fg_counts.txt
+$(FG_GENERATED:%=$(FG_DIR)/n\%/%.c) $(FG_DIR)/n%/fg_counts.txt: $(FG_GEN)
 	@mkdir -p $(dir $@)
 	$(FG_GEN) gen $* $(FG_SEED) $(dir $@)
 
@@ -52,9 +53,12 @@ $(FG_DIR)/n%/fg_funcs.o: $(FG_DIR)/n%/fg_funcs.c tests/kernel-fg/fg.h
 $(FG_DIR)/n%/fg_tabs.o: $(FG_DIR)/n%/fg_tabs.c tests/kernel-fg/fg.h
 	$(KERNEL_CC) $(FG_CFLAGS) -c $< -o $@
 
+$(FG_DIR)/n%/fg_got.o: $(FG_DIR)/n%/fg_got.c tests/kernel-fg/fg.h
+	$(KERNEL_CC) $(FG_CFLAGS) -c $< -o $@
+
 # Link, write the link addresses into fg_links, then check the result
 # (tests/kernel-fg/check-build.sh) before it takes the final name.
-$(FG_DIR)/n%/fg-kernel.elf: $(FG_OBJS) $(FG_DIR)/n%/fg_funcs.o $(FG_DIR)/n%/fg_tabs.o \
+$(FG_DIR)/n%/fg-kernel.elf: $(FG_OBJS) $(FG_GENERATED:%=$(FG_DIR)/n\%/%.o) \
 		$(FG_DIR)/n%/fg_counts.txt $(FG_GEN) tests/kernel-fg/check-build.sh
 	$(KERNEL_CC) $(FG_CFLAGS) $(FG_LDFLAGS) $(filter %.o,$^) -o $@.tmp
 	$(FG_GEN) links $@.tmp
