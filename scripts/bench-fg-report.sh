@@ -17,6 +17,9 @@ boot_ns() { awk -F, -v n="$1" -v a="$2" -v c="$3" 'NR>1 && $1==n && $2==a && $3=
 # loader entry -> kernel entry: the sum of one boot's phases, one line per boot
 loader_sum() { awk -F, -v n="$1" -v a="$2" -v c="$3" 'NR>1 && $1==n && $2==a && $3==c {t[$4]+=$6}
 	END{for(k in t) print t[k]}' "$p"; }
+# virt and phys of the boot at rank ceil(n/2) by time (nothp)
+mid_addr() { awk -F, -v n="$1" -v a="$2" 'NR>1 && $1==n && $2==a && $3=="nothp" {print $5, $7, $8}' "$b" |
+	sort -g | awk '{r[NR] = $2 ", " $3} END {print r[int((NR + 1) / 2)]}'; }
 phase() { awk -F, -v n="$1" -v a="$2" -v c="$3" -v ph="$4" \
 	'NR>1 && $1==n && $2==a && $3==c && $5==ph {print $6}' "$p"; }
 
@@ -28,17 +31,17 @@ echo "three arms boot in rounds whose order rotates through all six permutations
 echo "off = \`aslr=off granularity=segment\`, segment = \`granularity=segment\`,"
 echo "section = \`granularity=section\`. Whole boot: QEMU start -> the kernel's first"
 echo "serial line, TCG with 4 KiB host pages (nothp). Addresses of every boot:"
-echo "$b (virt, phys of the entry's unit)."
+echo "$b (virt, phys: the entry unit's; the table shows those of a median boot)."
 echo
-echo "| functions | arm | n | median ms | min ms | max ms | / segment | / off |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| functions | arm | n | median ms | min ms | max ms | / segment | / off | a median boot: virt, phys |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for n in $sizes; do
 	for a in off segment section; do
 		read -r m lo hi k < <(boot_ns "$n" "$a" nothp | stats)
 		eval "w_$a=$m"
 		echo "| $n | $a | $k | $(ms "$m") | $(ms "$lo") | $(ms "$hi") | \
 $(ratio "$m" "$(boot_ns "$n" segment nothp | stats | cut -d' ' -f1)") | \
-$(ratio "$m" "$(boot_ns "$n" off nothp | stats | cut -d' ' -f1)") |"
+$(ratio "$m" "$(boot_ns "$n" off nothp | stats | cut -d' ' -f1)") | $(mid_addr "$n" "$a") |"
 	done
 	eval "whole_$n=$(ratio "$w_section" "$w_segment")"
 	eval "added_$n=$(awk -v a="$w_section" -v b="$w_segment" 'BEGIN{printf "%.2f", (a-b)/1e6}')"
