@@ -116,6 +116,9 @@ struct elf_lreloc_stats {
 struct elf_sections {
 	bool wanted; /* the note sets ASLRBOOT_NOTE_F_SECTIONS (not under ELF_POL_LINUX64) */
 	bool usable; /* wanted, and link-time relocations present and valid */
+	/* usable, ET_EXEC and no dynamic relocation: only the link-time ones
+	 * move it, so placed by segment it may run only at its link address. */
+	bool only_sections;
 	uint64_t shoff;
 	uint32_t shnum, shstrndx;
 	uint32_t nunits;		/* allocatable sections of non-zero size */

@@ -65,18 +65,15 @@ bool elf_sect_is_unit(const Elf64_Shdr *sh);
  * 0 if none.  *hint (may be NULL): a unit index tried first, updated. */
 uint32_t elf_sect_find(const struct elf_image *img, uint64_t x, uint32_t *hint);
 
-/* One unit's step of img->sec.unit_hash (h = 0 before the first). */
+/* One unit's step of img->sec.unit_hash (h = 0 before the first): a
+ * consistency check of the caller's tables, not a defence against forgery. */
 static inline uint64_t elf_unit_hash(uint64_t h, uint32_t shndx, uint64_t link, uint64_t size,
 				     uint64_t align)
 {
-	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
-	uint64_t v[4] = { shndx, link, size, align };
-
-	for (int i = 0; i < 4; i++) {
-		h = (h ^ v[i]) * k;
-		h ^= h >> 29;
-	}
-	return h;
+	h = (h ^ (link + size * UINT64_C(0xff51afd7ed558ccd) +
+		  ((uint64_t)shndx << 32 | (uint32_t)align) * UINT64_C(0xc4ceb9fe1a85ec53))) *
+	    UINT64_C(0x9e3779b97f4a7c15);
+	return h ^ (h >> 29);
 }
 
 /* elf_lreloc.c: every link-time relocation (fills img->sec counts, stats,
@@ -85,8 +82,26 @@ enum ldr_err elf_lreloc_validate(struct elf_image *img, struct ldr_diag *d);
 /* elf_lreloc.c: the unit for link address x (the last one starting at or
  * below it; units sorted by link), and x's runtime address through it.
  * *hint: a unit index tried first (then the next one), updated. */
-uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint);
-uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint);
+uint32_t elf_sect_unit_search(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint);
+
+static inline uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x,
+					uint32_t *hint)
+{
+	uint32_t h = *hint;
+
+	if (h < pl->nunits && pl->unit[h].link <= x &&
+	    (h + 1 == pl->nunits || pl->unit[h + 1].link > x))
+		return h;
+	return elf_sect_unit_search(pl, x, hint);
+}
+
+static inline uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x,
+				      uint32_t *hint)
+{
+	const struct elf_unit *u = &pl->unit[elf_sect_unit_of(pl, x, hint)];
+
+	return x + (u->va - u->link);
+}
 
 /* elf_ehhdr.c: .eh_frame_hdr's shape (E_SORTED_TABLE), and its rebuild. */
 enum ldr_err elf_ehhdr_validate(struct elf_image *img, struct ldr_diag *d);

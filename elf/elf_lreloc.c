@@ -182,6 +182,9 @@ static enum ldr_err check_one(struct lv *v, const Elf64_Shdr *ts, const uint8_t 
 	if (!w)
 		return ldr_fail(v->d, LDR_E_LRELOC_TYPE, LREL, v->n, "r_info", info);
 	if (type == R_X86_64_NONE) {
+		/* Skipped, but the write loop reads every entry's symbol. */
+		if (ELF64_R_SYM(info) >= img->sec.sym_count)
+			return ldr_fail(v->d, LDR_E_SYM_RANGE, LREL, v->n, "r_info", info);
 		v->img->sec.stats.none++;
 		return LDR_OK;
 	}
@@ -421,14 +424,11 @@ static bool last_at_or_below(const struct elf_sec_placement *pl, uint32_t u, uin
 	       (u + 1 == pl->nunits || pl->unit[u + 1].link > x);
 }
 
-uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
+uint32_t elf_sect_unit_search(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
 {
 	uint32_t lo = 0, hi = pl->nunits;
 
-	/* Sorted tables walk the units in order (up or down): the hint or a
-	 * neighbour. */
-	if (last_at_or_below(pl, *hint, x))
-		return *hint;
+	/* Sorted tables walk the units in order (up or down): a neighbour. */
 	if (last_at_or_below(pl, *hint + 1, x))
 		return ++*hint;
 	if (*hint && last_at_or_below(pl, *hint - 1, x))
@@ -443,13 +443,6 @@ uint32_t elf_sect_unit_of(const struct elf_sec_placement *pl, uint64_t x, uint32
 	}
 	*hint = lo ? lo - 1 : 0;
 	return *hint;
-}
-
-uint64_t elf_sect_place(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
-{
-	const struct elf_unit *u = &pl->unit[elf_sect_unit_of(pl, x, hint)];
-
-	return x + (u->va - u->link);
 }
 
 static uint8_t *mem_at(const struct elf_sec_placement *pl, uint32_t u, uint64_t x)

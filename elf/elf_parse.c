@@ -319,6 +319,7 @@ static enum ldr_err check_dynamic(struct elf_image *img, const Elf64_Ehdr *eh, i
 	/* Section granularity: the link-time relocations also make an ET_EXEC movable. */
 	if (img->sec.wanted && (err = elf_sect_parse(img, d)))
 		return err;
+	img->sec.only_sections = img->sec.usable && img->type == ET_EXEC && reloc_total(img) == 0;
 	if (img->type == ET_EXEC && reloc_total(img) == 0 && !img->sec.usable &&
 	    !(pol & ELF_POL_ALLOW_EXEC_NORELOC))
 		return fail(d, LDR_E_TYPE, EHDR, -1, "e_type", img->type);

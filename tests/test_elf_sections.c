@@ -505,6 +505,7 @@ static void check_image(const char *name, uint64_t base)
 	e = place(f, sz, base, 64, &p, &d);
 	EXPECT_ERR(e, LDR_OK);
 	REQUIRE(!e && p.img.sec.usable);
+	EXPECT(p.img.sec.only_sections == (strstr(name, "kernel") != NULL));
 	EXPECT(p.img.sec.nunits >= 8);
 	EXPECT_ERR(elf_load_sections(&p.img, &p.pl), LDR_OK);
 	EXPECT_ERR(elf_relocate_sections(&p.img, &p.pl, &d), LDR_OK);
@@ -669,6 +670,7 @@ static void m_symtab(uint8_t *f) { shdr(f, find_sec(f, ".symtab"))->sh_entsize =
 static void m_type(uint8_t *f) { Elf64_Rela *r = rela(f, ".rela.text.tail1", 0); r->r_info = ELF64_R_INFO(ELF64_R_SYM(r->r_info), 25); }
 static void m_target(uint8_t *f) { rela(f, ".rela.text.tail1", 0)->r_offset += 0x100; }
 static void m_symrange(uint8_t *f) { Elf64_Rela *r = rela(f, ".rela.text.tail1", 0); r->r_info = ELF64_R_INFO(0xfffff, ELF64_R_TYPE(r->r_info)); }
+static void m_nonesym(uint8_t *f) { rela(f, ".rela.text.tail1", 0)->r_info = ELF64_R_INFO(0xfffff, R_X86_64_NONE); }
 static void m_field(uint8_t *f) { Elf64_Rela *r = rela(f, ".rela.text.tail1", 0); f[shdr(f, find_sec(f, ".text.tail1"))->sh_offset + r->r_offset - shdr(f, find_sec(f, ".text.tail1"))->sh_addr] ^= 1; }
 static void m_addend(uint8_t *f) { rela(f, ".rela.text.tail1", 0)->r_addend += 8; }
 static void m_ehver(uint8_t *f) { f[shdr(f, find_sec(f, ".eh_frame_hdr"))->sh_offset] = 2; }
@@ -780,6 +782,7 @@ static void test_refusals(void)
 		{ "target outside its section", m_target, LDR_E_LRELOC_TARGET, "r_offset" },
 		{ "symbol index", m_symrange, LDR_E_SYM_RANGE, "r_info" },
 		{ "undefined symbol", m_undef, LDR_E_SYM_UNDEF, "r_info" },
+		{ "R_X86_64_NONE's symbol index", m_nonesym, LDR_E_SYM_RANGE, "r_info" },
 		{ "symbol in a non-allocatable section", m_symsec, LDR_E_LRELOC_TARGET,
 		  "st_shndx" },
 		{ "field not the link-time value", m_field, LDR_E_LRELOC_FIELD, "r_offset" },
@@ -853,6 +856,7 @@ static void test_placement_refusals(void)
 	rng_state = 7;
 	REQUIRE(place(f, sz, UINT64_C(0xffffffff80200000), 4, &p, &d) == LDR_OK);
 	EXPECT(p.img.sec.s32_lo == UINT64_C(0xffffffff80000000));
+	EXPECT(p.img.sec.only_sections && p.img.type == 2 /* ET_EXEC */);
 	elf_load_sections(&p.img, &p.pl);
 	va0 = p.unit[3].va;
 	/* Below s32_lo: R_X86_64_32S would not fit. */

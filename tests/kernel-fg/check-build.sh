@@ -60,7 +60,13 @@ sec_of() { # symbol -> name of its section
 for s in __start_fg_set __stop_fg_set; do
 	[ "$(sec_of $s)" = fg_set ] || problem "$s is not defined on fg_set"
 done
-readelf -lW "$f" | grep -q GNU_RELRO || problem "no PT_GNU_RELRO"
+# .data.rel.ro inside PT_GNU_RELRO: read-only once relocated.
+read -r ra rs < <(readelf -lW "$f" | awk '$1 == "GNU_RELRO" { print $3, $6 }')
+read -r da ds < <(sed -n 's/^ *\[ *[0-9]*\] \.data\.rel\.ro *PROGBITS *\([0-9a-f]*\) [0-9a-f]* \([0-9a-f]*\) .*/\1 \2/p' <<<"$secs")
+if [ -z "${ra:-}" ] || [ -z "${da:-}" ] ||
+	((16#$da < ra || 16#$da + 16#$ds > ra + rs)); then
+	problem "no PT_GNU_RELRO covering .data.rel.ro"
+fi
 
 # The note's descriptor: version 1, flags 1 (ASLRBOOT_NOTE_F_SECTIONS).
 readelf -x .note.aslrboot "$f" | grep -q ' 01000000 01000000 ' ||

@@ -127,7 +127,7 @@ static uint64_t region_phys(const void *k, uint32_t i)
 	return ((const struct kinfo *)k)->rgn[i].phys;
 }
 
-static uint64_t key(const struct kinfo *k, uint32_t i, bool phys)
+static uint64_t region_key(const struct kinfo *k, uint32_t i, bool phys)
 {
 	return phys ? region_phys(k, i) : kcheck_region_virt(k, i);
 }
@@ -140,7 +140,7 @@ static uint32_t last_at_or_below(const struct kinfo *k, const uint32_t *idx, uin
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (key(k, idx[mid], phys) <= a)
+		if (region_key(k, idx[mid], phys) <= a)
 			lo = mid + 1;
 		else
 			hi = mid;
