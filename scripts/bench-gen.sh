@@ -4,6 +4,9 @@
 # microbenchmarks, and glibc PIEs with the same relocation tables for the
 # ld.so reference.  Relocations are R_X86_64_RELATIVE from `.quad sym` in
 # .data.rel.ro (RELRO); -z pack-relative-relocs gives the RELR variant.
+# k-lrel-100k is the section-granularity input: 1000 functions, each its
+# own section (--unique), 100 link-time relocations each (PC32 and PLT32,
+# kept by --emit-relocs), the aslrboot note asking for section granularity.
 # Usage: scripts/bench-gen.sh [OUT]     (GEN_SMALL=1: the "64m" and "1m"
 # inputs shrink to 100k relocations and 1 MiB, for the smoke test)
 set -euo pipefail
@@ -46,6 +49,24 @@ ASM
 	"$cc" "${kflags[@]}" "${relr[@]}" "$src" -o "$out/$1.elf"
 }
 
+# lrel NAME NFUNC PER: NFUNC functions in sections .text.f<i>, each with PER
+# references to others (lea: PC32, call: PLT32), linked with --emit-relocs.
+lrel() {
+	awk -v n="$2" -v per="$3" 'BEGIN {
+		print "\t.section .note.aslrboot, \"a\", @note\n\t.balign 4\n\t.long 9, 24, 1"
+		print "\t.asciz \"aslrboot\"\n\t.balign 4\n\t.long 1, 1\n\t.quad 0, 0"
+		for (i = 0; i < n; i++) {
+			printf "\t.section .text.f%d,\"ax\",@progbits\n\t.globl f%d\nf%d:\n", i, i, i
+			for (j = 0; j < per; j++)
+				printf j % 2 ? "\tcall f%d\n" : "\tlea f%d(%%rip), %%rax\n", (i + 1 + j * 7) % n
+			print "\tret"
+		}
+		print "\t.text\n\t.globl _start\n_start:\tcall f0\n1:\thlt\n\tjmp 1b"
+		print "\t.section .note.GNU-stack,\"\",@progbits"
+	}' >"$out/$1.S"
+	"$cc" "${kflags[@]}" -Wl,--emit-relocs -Wl,--unique='.text.*' "$out/$1.S" -o "$out/$1.elf"
+}
+
 pie() { # name nrel relr
 	local relr=()
 	[ "$3" = 1 ] && relr=(-Wl,-z,pack-relative-relocs)
@@ -62,6 +83,7 @@ kernel k-100k-rela 100000 0 0
 kernel k-100k-relr 100000 0 1
 kernel k-64m-rela $big $pad 0
 kernel k-64m-relr $big $pad 1
+lrel k-lrel-100k 1000 100
 pie pie-0 0 0
 pie pie-100k-rela 100000 0
 pie pie-1m-rela $big 0

@@ -114,11 +114,14 @@ if [ "$(wc -l <"$OUT/grub.csv")" -gt 1 ]; then
 	echo "Ratio chain/direct (target <= 1.05): THP **$(ratio "$grub_thp_chain" "$grub_thp_direct")** (of the minima: $(ratio "$gmin_thp_chain" "$gmin_thp_direct")); 4 KiB host pages **$(ratio "$grub_nothp_chain" "$grub_nothp_direct")** (of the minima: $(ratio "$gmin_nothp_chain" "$gmin_nothp_direct"))."
 	echo
 fi
+if [ -s "$OUT/fg-boot.csv" ] && [ "$(wc -l <"$OUT/fg-boot.csv")" -gt 1 ]; then
+	OUT=$OUT scripts/bench-fg-report.sh
+fi
 echo "## Host microbenchmarks (core built -O2, no sanitizers; medians)"
 echo
 echo "| bench | case | n | median ms | ns/item | reference ns/item | ratio |"
 echo "|---|---|---|---|---|---|---|"
-awk -F, 'NR>1 && $1!="ratio" {printf "| %s | %s | %s | %.3f | %.3f | %s | %s |\n", $1, $2, $3, $4/1e6, $5, ($6>0?$6:"-"), ($7>0?$7:"-")}' "$OUT/host.csv"
+awk -F, 'NR>1 && $1!="ratio" && $1!="lreloc" {printf "| %s | %s | %s | %.3f | %.3f | %s | %s |\n", $1, $2, $3, $4/1e6, $5, ($6>0?$6:"-"), ($7>0?$7:"-")}' "$OUT/host.csv"
 echo
 echo "References: copy vs memcpy of the same span (ns/byte); reloc vs the unchecked"
 echo "tight loop over the same table (the '-tight' rows); plan, pt_build, wx_verify"
@@ -186,4 +189,4 @@ GP
 fi
 cat "$r"
 echo
-echo "bench: report $r, CSVs $OUT/{boot,phases,inguest,grub,host}.csv, plot $OUT/boot.svg"
+echo "bench: report $r, CSVs $OUT/{boot,phases,inguest,grub,host,fg-boot,fg-phases}.csv, plot $OUT/boot.svg"

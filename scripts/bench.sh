@@ -13,9 +13,13 @@
 #      (with the test kernel as an unused module, so GRUB reads the same
 #      kernel file) vs chainloading the test kernel through aslrboot, with
 #      THP-backed and with 4 KiB-backed guest RAM
+#   5. section granularity (scripts/bench-fg.sh): aslr=off vs segment vs
+#      section for generated kernels of FG_SIZES functions, whole boot and
+#      icount side by side; relocation cost per entry (lrelocbench, with 1)
 # Env: B (build), OUT ($B/bench), ROUNDS (20, in-guest), PAIRS (20, per TCG
 #      mode), ICOUNT_PAIRS (5), GRUB_PAIRS (20, per mode), REPS (15, host),
-#      SMOKE=1 (tiny inputs, 2 pairs each).
+#      SMOKE=1 (tiny inputs, 2 pairs each, the 100-function kernel once per
+#      arm); FG_SIZES ("100 1000 10000"), FG_ROUNDS (12), FG_ICOUNT (3).
 # TCG figures are emulator time on this host, not hardware time.
 set -euo pipefail
 B=${B:-build}
@@ -24,11 +28,12 @@ ROUNDS=${ROUNDS:-20}
 PAIRS=${PAIRS:-20} ICOUNT_PAIRS=${ICOUNT_PAIRS:-5} GRUB_PAIRS=${GRUB_PAIRS:-20} REPS=${REPS:-15}
 if [ "${SMOKE:-0}" = 1 ]; then
 	PAIRS=${SMOKE_PAIRS:-2} ICOUNT_PAIRS=1 GRUB_PAIRS=1 REPS=2 ROUNDS=4
-	export GEN_SMALL=1
+	export GEN_SMALL=1 FG_SIZES=${FG_SIZES:-100} FG_ROUNDS=${FG_ROUNDS:-1} FG_ICOUNT=${FG_ICOUNT:-1}
 fi
+export FG_SIZES=${FG_SIZES:-100 1000 10000}
 BT=$B/bench
 TFIRST=$BT/tfirst
-for t in "$TFIRST" "$BT/hostbench" "$B/aslrboot.mb" "$B/kernel/test-kernel.elf"; do
+for t in "$TFIRST" "$BT/hostbench" "$BT/lrelocbench" "$B/aslrboot.mb" "$B/kernel/test-kernel.elf"; do
 	[ -x "$t" ] || [ -f "$t" ] || { echo "bench: $t missing (make bench-tools targets)" >&2; exit 2; }
 done
 mkdir -p "$OUT/logs"
@@ -42,10 +47,19 @@ if [ ! -f "$gen/.stamp" ] || [ scripts/bench-gen.sh -nt "$gen/.stamp" ]; then
 	progress "generating kernels and PIEs into $gen"
 	scripts/bench-gen.sh "$gen" && touch "$gen/.stamp"
 fi
+fgk=()
+for n in $FG_SIZES; do
+	progress "building the generated kernel of $n functions"
+	make -s B="$B" "$B/kernel-fg/n$n/fg-kernel.elf" >/dev/null
+	fgk+=("fg-$n=$B/kernel-fg/n$n/fg-kernel.elf")
+done
 
 # ---- 1. host microbenchmarks ----------------------------------------------
 progress "host microbenchmarks (reps $REPS)"
 "$BT/hostbench" "$gen" "$OUT/host.csv" "$REPS" >"$OUT/logs/host.txt"
+progress "relocation cost per entry, section granularity (reps $REPS)"
+"$BT/lrelocbench" "$OUT/host.csv" "$REPS" "$gen/k-100k-rela.elf" "$gen/k-lrel-100k.elf" \
+	"${fgk[@]}" >>"$OUT/logs/host.txt"
 
 # ---- 2+3. whole boot, aslr on vs off, microvm ----------------------------
 boot_csv=$OUT/boot.csv
@@ -168,6 +182,10 @@ CFG
 else
 	echo "bench: grub-mkrescue or grub-pc-bin missing: GRUB comparison skipped" >&2
 fi
+done_progress
+
+# ---- 5. section granularity: aslr=off vs segment vs section ---------------
+B=$B OUT=$OUT scripts/bench-fg.sh
 done_progress
 
 # ---- report ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke run of `make bench` and `make stats` so they cannot rot:
-# tiny inputs, 2 ABBA pairs, N=2000 layouts, 3 boots.  Checks that the
+# tiny inputs, 2 ABBA pairs, the 100-function section-granularity kernel
+# once per arm and clock, N=2000 layouts, 3 boots.  Checks that the
 # reports, CSVs and plots exist and are well-formed -- never timing values.
 set -uo pipefail
 B=${B:-build}
@@ -37,13 +38,23 @@ check "inguest.csv" csv_ok "$bo/inguest.csv" "clock,round,arm,virt,phys,pt_pages
 check "inguest.csv: both arms, both clocks" \
 	awk -F, 'NR>1 { a[$1 $3]++ } END { exit !(a["tcgon"] && a["tcgoff"] && a["icounton"] && a["icountoff"]) }' "$bo/inguest.csv"
 check "host.csv" csv_ok "$bo/host.csv" "bench,case,n,median_ns,per_item_ns,ref_per_item_ns,ratio" 25 3 4 5 6 7
+check "fg-boot.csv" csv_ok "$bo/fg-boot.csv" "funcs,arm,clock,run,ns_to_first_line,exit,virt,phys,units,dist" 6 1 4 5 6 9 10
+check "fg-boot.csv: three arms, two clocks, section units > segment units, addresses logged" \
+	awk -F, 'NR>1 { a[$2 $3]++; u[$2] = $9; if ($7 !~ /^0x[0-9a-f]+$/ || $8 !~ /^0x[0-9a-f]+$/) bad = 1 }
+		END { exit !(a["offnothp"] && a["segmentnothp"] && a["sectionnothp"] && a["officount"] &&
+			a["segmenticount"] && a["sectionicount"] && u["section"] > u["segment"] && !bad) }' "$bo/fg-boot.csv"
+check "fg-phases.csv" csv_ok "$bo/fg-phases.csv" "funcs,arm,clock,run,phase,cycles" 24 1 4 6
+check "host.csv: lreloc rows (RELATIVE loop, k-lrel-100k, fg-100)" \
+	awk -F, '$1 == "lreloc" { n[$2 ~ /^relative-loop$/ ? "r" : $2 ~ /^k-lrel-100k/ ? "k" : $2 ~ /^fg-100-/ ? "f" : "x"]++ }
+		END { exit !(n["r"] == 1 && n["k"] == 1 && n["f"] == 1 && !n["x"]) }' "$bo/host.csv"
 for s in validate copy reloc ldso ratio plan pt_build wx_verify; do
 	check "host.csv has $s rows" grep -q "^$s," "$bo/host.csv"
 done
 if command -v grub-mkrescue >/dev/null && [ -d /usr/lib/grub/i386-pc ]; then
 	check "grub.csv" csv_ok "$bo/grub.csv" "arm,run,ns_to_first_line,exit,virt,phys,host_pages" 4 2 3 4
 fi
-for h in "Whole boot" "loader's own time" "In-guest A/B" "Host microbenchmarks" "glibc ld.so" "Targets: this run"; do
+for h in "Whole boot" "loader's own time" "In-guest A/B" "Section granularity: aslr=off vs segment vs section" \
+	"Relocation cost per entry" "Linux's function-granular KASLR" "Host microbenchmarks" "glibc ld.so" "Targets: this run"; do
 	check "report.md: $h" grep -q "$h" "$bo/report.md"
 done
 check "report.md has no nan ratio" bash -c "! grep -q 'nan' '$bo/report.md'"

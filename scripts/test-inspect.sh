@@ -14,6 +14,15 @@
 #     R_AARCH64_ types; --policy linux64 refuses them (E_MACHINE), as does any
 #     machine other than x86-64 and AArch64; bad-a6 (an x86-64 image
 #     relabelled AArch64) is judged as AArch64: its x86-64 types are refused.
+#   - section granularity (sect.list, scripts/mkfixtures-sect.sh): loadable,
+#     one unit per allocatable section of non-zero size (counted here from
+#     the section headers), sorted, named, the arrangement's entropy = the
+#     window's + the sum of the units'; --granularity segment gives the
+#     one-slide report; the note's flag without --emit-relocs gives the
+#     loader's warning; a link-time field changed in the file and lld's
+#     rewritten .eh_frame are refused (E_LRELOC_FIELD); the lld recipe of
+#     PROTOCOL.md (a linker script naming only the plain sections) keeps one
+#     unit per function.
 # Prints "RESULT passed=N failed=M".
 set -u
 B=${B:-build}
@@ -226,10 +235,156 @@ check_aarch64() {
 		bad "$t riscv.elf: exit $rc: $(cat "$tmp/err")"; fi
 }
 
+# Python helpers for the section-granularity checks: "units FILE" prints the
+# number of allocatable sections of non-zero size (the loader's units);
+# "flip FILE OUT" writes FILE with one byte changed in the field of the
+# first link-time relocation of an executable section; "json FILE" checks
+# the --json report of a section-granularity image (exit 1 and a reason if
+# it is inconsistent).
+cat >"$tmp/sect.py" <<'PY'
+import json, struct, sys
+
+def shdrs(data):
+    shoff, = struct.unpack_from('<Q', data, 0x28)
+    shentsize, shnum = struct.unpack_from('<HH', data, 0x3a)
+    return [struct.unpack_from('<IIQQQQIIQQ', data, shoff + i * shentsize) for i in range(shnum)]
+
+cmd, path = sys.argv[1], sys.argv[2]
+if cmd == 'units':
+    data = open(path, 'rb').read()
+    print(sum(1 for h in shdrs(data) if h[2] & 2 and h[5] > 0))
+elif cmd == 'flip':
+    data = bytearray(open(path, 'rb').read())
+    sh = shdrs(data)
+    for h in sh:
+        t = sh[h[7]] if h[1] == 4 and h[7] else None  # SHT_RELA, sh_info
+        if t and t[2] & 6 == 6 and h[5] >= 24:  # SHF_ALLOC | SHF_EXECINSTR
+            r_offset, = struct.unpack_from('<Q', data, h[4])
+            data[t[4] + r_offset - t[3]] ^= 0x40
+            break
+    else:
+        sys.exit('no link-time relocation in an executable section')
+    open(sys.argv[3], 'wb').write(data)
+elif cmd == 'json':
+    d = json.load(open(path))
+    u = d['units']
+    mb = lambda x: round(x * 1000)
+    why = None
+    if d['granularity'] != 'section' or not u:
+        why = 'granularity %r' % d['granularity']
+    elif u['count'] != len(u['list']) or u['count'] != int(sys.argv[3]):
+        why = '%d units listed, %s sections' % (u['count'], sys.argv[3])
+    elif any(a['link'] and int(a['link'], 16) >= int(b['link'], 16) for a, b in zip(u['list'], u['list'][1:])):
+        why = 'units not sorted by link address'
+    elif any(not x['section'] or x['virt_bits'] <= 0 for x in u['list']):
+        why = 'a unit without a name or virtual entropy'
+    elif mb(u['units_bits']) != sum(mb(x['virt_bits']) for x in u['list']):
+        why = 'units_bits is not the sum of the units\' bits'
+    elif mb(u['total_bits']) != mb(u['window_bits']) + mb(u['units_bits']):
+        why = 'total_bits is not window_bits + units_bits'
+    elif mb(d['entropy']['kernel_virt_bits']) != mb(u['window_bits']) or u['window_bits'] <= 0:
+        why = 'window bits %r' % u['window_bits']
+    if why:
+        sys.exit(why)
+PY
+
+# $1 tool, $2 file: a section-granularity image, both report forms.
+check_sect() {
+	local t=$1 f=$2 rc n
+	"$t" "$f" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	n=$(python3 "$tmp/sect.py" units "$f")
+	if [ $rc -eq 0 ] && grep -qx 'verdict: loadable' "$tmp/out" && [ ! -s "$tmp/err" ] &&
+		grep -qx "granularity: section (the note asks for sections; $n units)" "$tmp/out" &&
+		grep -Eq '^entropy of the arrangement: window [0-9.]+ \+ units [0-9.]+ = [0-9.]+ bits' "$tmp/out"; then
+		ok
+	else
+		bad "$t $f: exit $rc, not a section-granularity report of $n units: $(head -c 300 "$tmp/err")"
+	fi
+	"$t" --json "$f" >"$tmp/json" 2>"$tmp/err"
+	json_later "$tmp/json" "$t --json $f"
+	if python3 "$tmp/sect.py" json "$tmp/json" "$n" 2>"$tmp/err"; then ok; else
+		bad "$t --json $f: $(cat "$tmp/err")"; fi
+}
+
+# $1 tool: the options and refusals of section granularity.
+check_sect_cases() {
+	local t=$1 f=$fx/sect-gcc-pie.elf rc
+	"$t" --json --granularity segment "$f" >"$tmp/json" 2>"$tmp/err"
+	rc=$?
+	json_later "$tmp/json" "$t --json --granularity segment $f"
+	if [ $rc -eq 0 ] && grep -q '"granularity":"segment","sections_requested":true,"granularity_warning":null,"units":null' "$tmp/json" &&
+		"$t" --granularity segment "$f" | grep -Eq '^kernel virtual base: (3[0-9]|[4-9][0-9])\.'; then
+		ok
+	else
+		bad "$t --granularity segment $f: exit $rc"
+	fi
+	"$t" --granularity page "$f" >/dev/null 2>&1
+	rc=$?
+	if [ $rc -eq 2 ]; then ok; else bad "$t --granularity page: exit $rc, want 2"; fi
+	"$t" "$tmp/sect-norelocs.elf" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 0 ] && [ "$(cat "$tmp/err")" = "warning: $tmp/sect-norelocs.elf: the note asks for section granularity but the image has no link-time relocations (link with -Wl,--emit-relocs): placing by segment" ] &&
+		grep -q '^granularity: segment (the note asks for section granularity' "$tmp/out"; then
+		ok
+	else
+		bad "$t sect-norelocs.elf: exit $rc: $(cat "$tmp/err")"
+	fi
+	check_bad "$t" "$tmp/sect-flipped.elf" E_LRELOC_FIELD
+	check_bad "$t" "$fx/sect-clang-ehframe.elf" E_LRELOC_FIELD
+	check_sect "$t" "$tmp/sect-lld-script.elf"
+	"$t" --json "$tmp/sect-lld-script.elf" >"$tmp/json" 2>/dev/null
+	if [ "$(grep -o '"section":"\.text\.f[0-9]*"' "$tmp/json" | sort -u | wc -l)" -eq 4 ]; then ok; else
+		bad "$t sect-lld-script.elf: not one unit per function"; fi
+}
+
+# Images for check_sect_cases: the note's flag without --emit-relocs; a
+# changed link-time field; lld with a linker script that names only the
+# plain sections (PROTOCOL.md §13.1), so .text.f0 ... .text.f3 stay apart.
+cat >"$tmp/sect.c" <<'C'
+__asm__(".pushsection .note.aslrboot,\"a\",@note\n.balign 4\n.long 9, 24, 1\n"
+	".asciz \"aslrboot\"\n.balign 4\n.long 1, 1\n.quad 0, 0\n.popsection");
+int g = 3;
+__attribute__((noinline)) int f0(int x) { return x + g; }
+__attribute__((noinline)) int f1(int x) { return f0(x) * 3; }
+__attribute__((noinline)) int f2(int x) { return f1(x) ^ 5; }
+void f3(void) { g = f2(g); for (;;) ; }
+C
+cat >"$tmp/sect.ld" <<'LD'
+SECTIONS {
+  . = SIZEOF_HEADERS;
+  .note.aslrboot : { *(.note.aslrboot) }
+  .rela.dyn : { *(.rela.dyn) }
+  . = ALIGN(4096);
+  .text : { *(.text) }
+  . = ALIGN(4096);
+  .rodata : { *(.rodata) }
+  . = ALIGN(4096);
+  .data.rel.ro : { *(.data.rel.ro) }
+  .dynamic : { *(.dynamic) }
+  .got : { *(.got) }
+  . = ALIGN(4096);
+  .data : { *(.data) }
+  .bss : { *(.bss) }
+}
+LD
+sect_cc=(-O2 -ffreestanding -fpie -fno-stack-protector -fno-asynchronous-unwind-tables
+	-ffunction-sections -fdata-sections -nostdlib -static-pie -Wl,-z,max-page-size=4096
+	-Wl,-z,separate-code -Wl,-z,text -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,-e,f3)
+gcc "${sect_cc[@]}" -o "$tmp/sect-norelocs.elf" "$tmp/sect.c" &&
+	clang -fuse-ld=lld "${sect_cc[@]}" -Wl,--emit-relocs -Wl,-T,"$tmp/sect.ld" \
+		-o "$tmp/sect-lld-script.elf" "$tmp/sect.c" &&
+	python3 "$tmp/sect.py" flip "$fx/sect-gcc-pie.elf" "$tmp/sect-flipped.elf" ||
+	bad "cannot build the section-granularity cases"
+
 for t in "${tools[@]}"; do
 	while read -r f; do
 		[ -n "$f" ] && check_real "$t" "$fx/$f"
 	done <"$fx/real.list"
+	while read -r f; do
+		[ -n "$f" ] && check_sect "$t" "$fx/$f"
+	done <"$fx/sect.list"
+	check_sect_cases "$t"
 	# AArch64 PIEs from the cross toolchain (none without it).
 	if [ -f "$fx/aarch64.list" ]; then
 		while read -r f; do

@@ -57,6 +57,7 @@ static void test_records(void)
 		REC(ENTROPY, aslrboot_rec_entropy), REC(MEMMAP, aslrboot_rec_memmap),
 		REC(LAYOUT, aslrboot_rec_layout),   REC(CMDLINE, aslrboot_rec_cmdline),
 		REC(MODULE, aslrboot_rec_module),   REC(ACPI_RSDP, aslrboot_rec_acpi),
+		REC(UNITS, aslrboot_rec_units),
 	};
 
 	REQUIRE(flat);
@@ -78,9 +79,19 @@ static void test_records(void)
 	HAS("| %zu | `uint32_t entry_size` | bytes per entry (%zu in 1.0); step by this |",
 	    offsetof(struct aslrboot_rec_memmap, entry_size), sizeof(struct aslrboot_mmap_entry));
 	HAS("| 1.1 | ENTROPY record");
-	HAS("| %d.%d | Header (§6.1): grew from %d to %zu bytes, with `machine`",
-	    ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR, ASLRBOOT_INFO_SIZE_1_0,
-	    sizeof(struct aslrboot_info));
+	HAS("| 1.2 | Header (§6.1): grew from %d to %zu bytes, with `machine`",
+	    ASLRBOOT_INFO_SIZE_1_0, sizeof(struct aslrboot_info));
+	HAS("| %d.%d | Section granularity (§13): the note flag `ASLRBOOT_NOTE_F_SECTIONS`",
+	    ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
+	HAS("Unit, `struct aslrboot_unit` (%zu bytes)", sizeof(struct aslrboot_unit));
+	HAS("| %zu | `uint32_t entry_size` | bytes per unit (%zu in 1.3); step by this |",
+	    offsetof(struct aslrboot_rec_units, entry_size), sizeof(struct aslrboot_unit));
+	HAS("| %zu | `uint32_t granularity` | `ASLRBOOT_GRANULARITY_SEGMENT` (%d) or "
+	    "`ASLRBOOT_GRANULARITY_SECTION` (%d) |",
+	    offsetof(struct aslrboot_rec_units, granularity), ASLRBOOT_GRANULARITY_SEGMENT,
+	    ASLRBOOT_GRANULARITY_SECTION);
+	HAS("| %zu | `uint32_t virt_entropy_mbits` | 1000 × log2(virtual slots the unit",
+	    offsetof(struct aslrboot_unit, virt_entropy_mbits));
 	HAS("| %zu | `uint32_t machine` | the architecture, as ELF `e_machine`: "
 	    "`ASLRBOOT_MACHINE_X86_64` (%d) or `ASLRBOOT_MACHINE_AARCH64` (%d)",
 	    offsetof(struct aslrboot_info, machine), ASLRBOOT_MACHINE_X86_64,
@@ -108,6 +119,9 @@ static void test_enums(void)
 	HAS(V(ASLRBOOT_RGN_, PAGE_TABLES));
 	HAS(V(ASLRBOOT_RGN_, DIRECT_MAP));
 	HAS(V(ASLRBOOT_RGN_, TRAMPOLINE));
+	HAS(V(ASLRBOOT_RGN_, KERNEL_SECTION));
+	HAS("`ASLRBOOT_NOTE_F_SECTIONS` (%u): place every allocatable section",
+	    ASLRBOOT_NOTE_F_SECTIONS);
 	HAS("`MODULE` %d (reserved: never produced", ASLRBOOT_RGN_MODULE);
 	HAS(V(ASLRBOOT_SRC_, RDSEED));
 	HAS(V(ASLRBOOT_SRC_, RDRAND));
@@ -156,6 +170,9 @@ static void test_caps(void)
 	HAS("| %d below, %d above |", LAYOUT_GUARD_PAGES, LAYOUT_GUARD_PAGES);
 	HAS("`LAYOUT_GUARD_PAGES` (%d)", LAYOUT_GUARD_PAGES);
 	HAS("| Layout regions | %d |", LAYOUT_MAX_REGIONS);
+	HAS("| Placement units (section granularity) | %d | `ELF_MAX_SECTION_UNITS`",
+	    ELF_MAX_SECTION_UNITS);
+	HAS("More than `ELF_MAX_SECTION_UNITS` (%d) units", ELF_MAX_SECTION_UNITS);
 	HAS("| Boot-info block | %llu MiB |", (unsigned long long)(LAYOUT_MAX_INFO >> 20));
 	HAS("| %d raw, %d after normalization |", BOOT_MAX_MMAP, MEMMAP_MAX);
 	HAS("| Modules | %d, besides the kernel | `BOOT_MAX_MODULES` (Multiboot: `E_MOD_COUNT`",

@@ -100,4 +100,12 @@ const char *ev_rtype_name(uint16_t machine, uint32_t type);
 bool ev_rtype_label(uint16_t machine, uint32_t type, char sep, char *buf, size_t n);
 const char *ev_ptype_name(uint32_t type); /* "LOAD", "GNU_RELRO", NULL if unknown */
 
+/* elfview_sect.c: the name of section `shndx`, NULL if libelf cannot read it. */
+const char *ev_section_name(const struct elfview *v, uint32_t shndx);
+/* Link-time relocations (SHT_RELA sections applying to an allocatable
+ * section): the total, and out[0..*ntypes) counts by ascending r_type (the
+ * first `max` distinct types). */
+uint64_t ev_link_relocs(const struct elfview *v, struct ev_type_count *out, uint32_t max,
+			uint32_t *ntypes);
+
 #endif

@@ -23,7 +23,8 @@
 #define MAX_FILE (UINT64_C(2) << 30) /* the validator's caps are far below */
 
 static const char usage[] =
-	"usage: aslrboot-inspect [--json] [--ram SIZE] [--policy auto|native|linux64] kernel.elf\n"
+	"usage: aslrboot-inspect [--json] [--ram SIZE] [--policy auto|native|linux64]\n"
+	"                        [--granularity segment|section] kernel.elf\n"
 	"\n"
 	"Says whether aslrboot would load kernel.elf and how much entropy each region\n"
 	"of its layout would get.  An x86-64 kernel is judged as the x86-64 loader\n"
@@ -43,6 +44,12 @@ static const char usage[] =
 	"               fixed layout key: per region log2(number of equally likely\n"
 	"               slots) for its virtual and physical placement, in bits.  The\n"
 	"               addresses themselves are not printed.\n"
+	"  units        at section granularity (the aslrboot note's sections flag, an\n"
+	"               image linked with --emit-relocs): every allocatable section\n"
+	"               with its link range, size, protection and the bits of its own\n"
+	"               virtual and physical placement, the window's bits, and the\n"
+	"               entropy of the whole arrangement (window + the sum of the\n"
+	"               units' bits); the link-time relocations by type\n"
 	"  placement    whether the regions fit in SIZE bytes on every draw: the plan\n"
 	"               over 1000 layout keys, how many had a placement whose entropy\n"
 	"               tight memory reduced, or packed (0 bits), and the lowest\n"
@@ -64,6 +71,11 @@ static const char usage[] =
 	"  --policy linux64  a self-relocating x86-64 kernel (Linux x86 64-bit boot\n"
 	"                    protocol): W^X and relocation rules do not apply; no\n"
 	"                    entropy report\n"
+	"  --granularity section  as the loader's default: every allocatable section\n"
+	"                    on its own when the note asks for it and the image keeps\n"
+	"                    its link-time relocations (default)\n"
+	"  --granularity segment  as the loader's granularity=segment: one slide for\n"
+	"                    the whole image\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"exit status: 0 loadable, 1 not loadable, 2 usage or I/O error\n";
@@ -162,6 +174,14 @@ static void plan(struct inspect_report *r)
 	}
 	req.info_size = handoff_size_bound(&env, LAYOUT_MAX_REGIONS, LAYOUT_MAX_UNITS, mm.count,
 					   2 * LAYOUT_MAX_REGIONS + 64);
+	if (!inspect_units_request(r, &req)) {
+		fprintf(stderr, "aslrboot-inspect: out of memory\n");
+		exit(2);
+	}
+	if (r->sections)
+		req.info_size = handoff_size_bound(&env, LAYOUT_MAX_REGIONS + r->img.sec.nunits,
+						   r->img.sec.nunits, mm.count,
+						   2 * LAYOUT_MAX_REGIONS + 64);
 	rand_drbg_init(&rng, key, RAND_DOMAIN_LAYOUT);
 	inspect_fit(r, &req, &mm);
 	if (layout_plan(&req, &mm, &rng, &lp, &r->diag)) {
@@ -213,6 +233,9 @@ static int inspect(struct inspect_report *r, bool json)
 		fprintf(stderr, "%s\n", r->error_line);
 	if (r->verdict.hint)
 		fprintf(stderr, "hint: %s\n", r->verdict.hint);
+	if (r->sections_unusable)
+		fprintf(stderr, "warning: %s: %s\n", r->path, VALIDATE_WARN_NO_LRELOCS);
+	inspect_units_free(r);
 	ev_close(&r->view);
 	free(buf);
 	return r->loadable ? 0 : 1;
@@ -224,6 +247,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "ram", required_argument, NULL, 'r' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "granularity", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -252,6 +276,12 @@ int main(int argc, char **argv)
 				return usage_error("bad --policy '%s': auto, native or linux64",
 						   optarg);
 			r.policy_name = optarg;
+			break;
+		case 'g':
+			if (strcmp(optarg, "segment") && strcmp(optarg, "section"))
+				return usage_error("bad --granularity '%s': segment or section",
+						   optarg);
+			r.force_segment = !strcmp(optarg, "segment");
 			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return usage_error("%s", "bad option");

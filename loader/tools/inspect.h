@@ -37,6 +37,15 @@ struct inspect_report {
 	const struct layout_plan *plan;
 	const char *entropy_note; /* why there is no plan, if there is none */
 
+	/* Section granularity (inspect_units.c): --granularity segment forces
+	 * the coarser mode, as the loader's option does. */
+	bool force_segment;
+	bool sections;		 /* the plan places every allocatable section on its own */
+	bool sections_unusable;	 /* the note asks for it, the image has no link-time relocations */
+	struct elf_sec_unit *su; /* img.sec.nunits units, when `sections` */
+	void *store_mem;	 /* layout_store_bytes(nunits) */
+	struct layout_store store;
+
 	/* Native policy: the plan over INSPECT_FIT_DRAWS layout keys (inspect_fit.c). */
 	struct inspect_fit {
 		bool checked;
@@ -55,12 +64,24 @@ void inspect_fit(struct inspect_report *r, const struct layout_request *req,
 void inspect_fit_text(const struct inspect_report *r);
 void inspect_fit_json(const struct inspect_report *r);
 
+/* Section granularity: choose it as the loader does (the note, the link-time
+ * relocations, --granularity) and point req at the units and their storage;
+ * false if out of memory. */
+bool inspect_units_request(struct inspect_report *r, struct layout_request *req);
+void inspect_units_free(struct inspect_report *r);
+/* Sum of the units' virtual entropy (mbits); with the window's, the entropy
+ * of the whole arrangement. */
+uint64_t inspect_units_mbits(const struct inspect_report *r);
+void inspect_units_text(const struct inspect_report *r);
+void inspect_units_json(const struct inspect_report *r);
+
 void inspect_print_text(const struct inspect_report *r);
 void inspect_print_json(const struct inspect_report *r);
 
 /* "kernel-segment", "stack", ... for ASLRBOOT_RGN_*. */
 const char *inspect_kind_name(uint32_t kind);
-/* 1000 * log2(slots) of the kernel's virtual base (one slide for all segments). */
+/* 1000 * log2(slots) of the kernel's virtual base (one slide for all
+ * segments), or at section granularity of the window holding the units. */
 uint32_t inspect_kernel_virt_mbits(const struct inspect_report *r);
 
 #endif

@@ -176,10 +176,13 @@ static void json_entropy(const struct inspect_report *r)
 	bits("kernel_virt_bits", inspect_kernel_virt_mbits(r));
 	key("regions", false);
 	putchar('[');
-	for (uint32_t i = 0; i < r->plan->count; i++) {
+	for (uint32_t i = 0, first = 1; i < r->plan->count; i++) {
 		const struct layout_region *g = &r->plan->r[i];
 
-		printf("%s{", i ? "," : "");
+		if (g->kind == ASLRBOOT_RGN_KERNEL_SECTION)
+			continue; /* one per unit: "units" has them */
+		printf("%s{", first ? "" : ",");
+		first = 0;
 		key("kind", true);
 		str(inspect_kind_name(g->kind));
 		key("name", false);
@@ -188,6 +191,63 @@ static void json_entropy(const struct inspect_report *r)
 		num("prot", g->prot);
 		bits("virt_bits", g->virt_mbits);
 		bits("phys_bits", g->phys_mbits);
+		putchar('}');
+	}
+	printf("]}");
+}
+
+/* ,"granularity":...,"units":{...} (null at segment granularity). */
+void inspect_units_json(const struct inspect_report *r)
+{
+	const struct layout_plan *p = r->plan;
+
+	key("granularity", false);
+	if (!r->parsed || r->verdict.linux64)
+		printf("null");
+	else
+		str(r->sections ? "section" : "segment");
+	key("sections_requested", false);
+	printf(r->parsed && r->img.sec.wanted ? "true" : "false");
+	key("granularity_warning", false);
+	if (r->sections_unusable)
+		str(VALIDATE_WARN_NO_LRELOCS);
+	else
+		printf("null");
+	key("units", false);
+	if (!r->sections || !r->have_plan) {
+		printf("null");
+		return;
+	}
+	putchar('{');
+	key("count", true);
+	printf("%u", p->nunits);
+	hex("window_size", p->window_size);
+	bits("window_bits", p->window_mbits);
+	key("units_bits", false);
+	printf("%llu.%03llu", U(inspect_units_mbits(r) / 1000), U(inspect_units_mbits(r) % 1000));
+	key("total_bits", false);
+	printf("%llu.%03llu", U((p->window_mbits + inspect_units_mbits(r)) / 1000),
+	       U((p->window_mbits + inspect_units_mbits(r)) % 1000));
+	num("link_relocs", r->img.sec.nrelocs);
+	key("list", false);
+	putchar('[');
+	for (uint32_t i = 0; i < p->nunits; i++) {
+		const struct layout_unit *u = &p->unit[i];
+		const char *name = r->view_ok ? ev_section_name(&r->view, u->index) : NULL;
+
+		printf("%s{", i ? "," : "");
+		key("shndx", true);
+		printf("%u", u->index);
+		key("section", false);
+		if (name)
+			str(name);
+		else
+			printf("null");
+		hex("link", u->rec_link);
+		hex("size", u->rec_size);
+		num("prot", u->prot);
+		bits("virt_bits", u->virt_mbits);
+		bits("phys_bits", p->r[u->region].phys_mbits);
 		putchar('}');
 	}
 	printf("]}");
@@ -254,6 +314,7 @@ void inspect_print_json(const struct inspect_report *r)
 		json_note(&r->view);
 	}
 	json_entropy(r);
+	inspect_units_json(r);
 	inspect_fit_json(r);
 	printf("}\n");
 }

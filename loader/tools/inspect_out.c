@@ -20,6 +20,7 @@ const char *inspect_kind_name(uint32_t kind)
 	case ASLRBOOT_RGN_PAGE_TABLES: return "page-tables";
 	case ASLRBOOT_RGN_DIRECT_MAP: return "direct-map";
 	case ASLRBOOT_RGN_TRAMPOLINE: return "trampoline";
+	case ASLRBOOT_RGN_KERNEL_SECTION: return "kernel-section";
 	}
 	return "unknown";
 }
@@ -28,6 +29,8 @@ uint32_t inspect_kernel_virt_mbits(const struct inspect_report *r)
 {
 	int i = r->have_plan ? layout_find(r->plan, ASLRBOOT_RGN_KERNEL_SEGMENT) : -1;
 
+	if (r->have_plan && r->sections)
+		return r->plan->window_mbits;
 	return i < 0 ? 0 : r->plan->r[i].virt_mbits;
 }
 
@@ -142,13 +145,18 @@ static void text_entropy(const struct inspect_report *r)
 	for (uint32_t i = 0; i < r->plan->count; i++) {
 		const struct layout_region *g = &r->plan->r[i];
 
+		if (g->kind == ASLRBOOT_RGN_KERNEL_SECTION)
+			continue; /* one per unit: the units listing has them */
 		printf("  %-15s %-15s 0x%016llx %4s %6u.%03u %6u.%03u\n",
 		       inspect_kind_name(g->kind), g->name, U(g->size), rprot(g->prot, p),
 		       g->virt_mbits / 1000, g->virt_mbits % 1000, g->phys_mbits / 1000,
 		       g->phys_mbits % 1000);
 	}
-	printf("kernel virtual base: %u.%03u bits\n", inspect_kernel_virt_mbits(r) / 1000,
-	       inspect_kernel_virt_mbits(r) % 1000);
+	if (r->sections)
+		printf("  %-15s %u regions, one per unit: see units\n", "kernel-section",
+		       r->plan->nunits);
+	printf("kernel %s: %u.%03u bits\n", r->sections ? "window" : "virtual base",
+	       inspect_kernel_virt_mbits(r) / 1000, inspect_kernel_virt_mbits(r) % 1000);
 }
 
 void inspect_print_text(const struct inspect_report *r)
@@ -171,5 +179,6 @@ void inspect_print_text(const struct inspect_report *r)
 	if (r->view.err[0])
 		printf("libelf: %s\n", r->view.err);
 	text_entropy(r);
+	inspect_units_text(r);
 	inspect_fit_text(r);
 }

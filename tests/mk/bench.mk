@@ -25,7 +25,11 @@ $(BENCH_DIR)/layoutstats: $(BENCH_O2)/tests/bench/layoutstats.o $(BENCH_COMMON) 
 $(BENCH_DIR)/tfirst: $(BENCH_O2)/tests/bench/tfirst.o
 	$(CC) $^ -o $@
 
-BENCH_TOOLS := $(BENCH_DIR)/hostbench $(BENCH_DIR)/layoutstats $(BENCH_DIR)/tfirst
+$(BENCH_DIR)/lrelocbench: $(BENCH_O2)/tests/bench/lrelocbench.o $(BENCH_COMMON) $(BENCH_O2)/libcore.a
+	$(CC) $^ -o $@
+
+BENCH_TOOLS := $(BENCH_DIR)/hostbench $(BENCH_DIR)/layoutstats $(BENCH_DIR)/tfirst \
+	$(BENCH_DIR)/lrelocbench
 .PHONY: bench stats bench-tools
 bench-tools: $(BENCH_TOOLS)
 
