@@ -62,11 +62,17 @@ enum ldr_err validate_choose(const void *buf, uint64_t size, uint16_t machine, u
 	return LDR_OK;
 }
 
-uint32_t validate_granularity(const struct elf_image *img, uint32_t option, bool *warn)
+enum ldr_err validate_granularity(const struct elf_image *img, uint32_t option, uint32_t *gran,
+				  bool *warn, struct ldr_diag *d)
 {
 	*warn = img->sec.wanted && !img->sec.usable;
-	return img->sec.usable && option != BOOT_GRAN_SEGMENT ? ASLRBOOT_GRANULARITY_SECTION :
-								ASLRBOOT_GRANULARITY_SEGMENT;
+	*gran = img->sec.usable && option != BOOT_GRAN_SEGMENT ? ASLRBOOT_GRANULARITY_SECTION :
+								 ASLRBOOT_GRANULARITY_SEGMENT;
+	/* Without dynamic relocations, a slide by segment would run the image
+	 * with every absolute reference still at its link value. */
+	if (*gran == ASLRBOOT_GRANULARITY_SEGMENT && img->sec.only_sections)
+		return ldr_fail(d, LDR_E_CONFIG, "option", -1, "granularity", option);
+	return LDR_OK;
 }
 
 void validate_why(const struct validate_verdict *v, const struct elf_image *img, char *buf,
@@ -120,23 +126,18 @@ enum ldr_err stage_validate(struct loader_state *s)
 	}
 	s->proto = &proto_native;
 	if (!v.linux64) {
+		uint32_t gran;
 		bool warn;
-		s->sections = validate_granularity(&s->img, s->env->opts.granularity, &warn) ==
-			      ASLRBOOT_GRANULARITY_SECTION;
+
+		err = validate_granularity(&s->img, s->env->opts.granularity, &gran, &warn, &d);
 		if (warn)
 			log_printf("warning: %s: %s\n", stage_kname(s), VALIDATE_WARN_NO_LRELOCS);
-		/* Without dynamic relocations, a slide by segment would run the
-		 * image with every absolute reference still at its link value. */
-		if (!s->sections && s->img.sec.only_sections) {
-			d = (struct ldr_diag){ .err = LDR_E_CONFIG,
-					       .what = "option",
-					       .index = -1,
-					       .field = "granularity",
-					       .value = s->env->opts.granularity };
-			stage_diag(s, LDR_E_CONFIG, &d);
+		if (err) {
+			stage_diag(s, err, &d);
 			log_printf("aslrboot: hint: %s\n", VALIDATE_HINT_ONLY_SECTIONS);
-			return LDR_E_CONFIG;
+			return err;
 		}
+		s->sections = gran == ASLRBOOT_GRANULARITY_SECTION;
 	}
 #if LDR_ARCH_LINUX64
 	if (v.linux64) {

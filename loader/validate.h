@@ -57,12 +57,16 @@ enum ldr_err validate_choose(const void *buf, uint64_t size, uint16_t machine, u
 			     struct ldr_diag *d);
 
 /*
- * Placement granularity of a native image (ASLRBOOT_GRANULARITY_*):
- * section when its note asks for it and it can be placed so (img->sec.usable)
- * and the option (enum boot_granularity) does not force segment.  *warn:
- * the note asks for it but the image has no link-time relocations.
+ * Placement granularity of a native image: *gran (ASLRBOOT_GRANULARITY_*) is
+ * section when its note asks for it and it can be placed so
+ * (img->sec.usable) and the option (enum boot_granularity) does not force
+ * segment.  *warn: the note asks for it but the image has no link-time
+ * relocations.  E_CONFIG (diag: option "granularity") when the option
+ * forces segment on an image only its link-time relocations can move
+ * (VALIDATE_HINT_ONLY_SECTIONS).
  */
-uint32_t validate_granularity(const struct elf_image *img, uint32_t option, bool *warn);
+enum ldr_err validate_granularity(const struct elf_image *img, uint32_t option, uint32_t *gran,
+				  bool *warn, struct ldr_diag *d);
 
 /* Printed (after the kernel's name) when validate_granularity warns. */
 #define VALIDATE_WARN_NO_LRELOCS                                                            \

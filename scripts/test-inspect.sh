@@ -330,6 +330,11 @@ check_sect_cases() {
 	else
 		bad "$t sect-norelocs.elf: exit $rc: $(cat "$tmp/err")"
 	fi
+	# An ET_EXEC only its link-time relocations move: section only.
+	"$t" --granularity segment "$fx/sect-gcc-kernel.elf" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q 'granularity = 0x1: .*\[E_CONFIG\]$' "$tmp/err"; then ok; else
+		bad "$t --granularity segment sect-gcc-kernel.elf: exit $rc: $(head -c 300 "$tmp/err")"; fi
 	check_bad "$t" "$tmp/sect-flipped.elf" E_LRELOC_FIELD
 	check_bad "$t" "$fx/sect-clang-ehframe.elf" E_LRELOC_FIELD
 	check_sect "$t" "$tmp/sect-lld-script.elf"

@@ -158,6 +158,7 @@ static void plan(struct inspect_report *r)
 	struct boot_env env = { .mmap = &ram, .mmap_count = 1 };
 	struct layout_request req = { .img = &r->img, .allow_1g = true };
 	struct rand_drbg rng;
+	enum ldr_err err;
 
 	if (r->policy & ELF_POL_LINUX64) {
 		r->entropy_note =
@@ -174,9 +175,15 @@ static void plan(struct inspect_report *r)
 	}
 	req.info_size = handoff_size_bound(&env, LAYOUT_MAX_REGIONS, LAYOUT_MAX_UNITS, mm.count,
 					   2 * LAYOUT_MAX_REGIONS + 64);
-	if (!inspect_units_request(r, &req)) {
+	err = inspect_units_request(r, &req);
+	if (err == LDR_E_NOMEM) {
 		fprintf(stderr, "aslrboot-inspect: out of memory\n");
 		exit(2);
+	}
+	if (err) {
+		reject(r, "validate", r->path);
+		r->entropy_note = VALIDATE_HINT_ONLY_SECTIONS;
+		return;
 	}
 	if (r->sections)
 		req.info_size = handoff_size_bound(&env, LAYOUT_MAX_REGIONS + r->img.sec.nunits,

@@ -65,9 +65,9 @@ void inspect_fit_text(const struct inspect_report *r);
 void inspect_fit_json(const struct inspect_report *r);
 
 /* Section granularity: choose it as the loader does (the note, the link-time
- * relocations, --granularity) and point req at the units and their storage;
- * false if out of memory. */
-bool inspect_units_request(struct inspect_report *r, struct layout_request *req);
+ * relocations, --granularity) and point req at the units and their storage.
+ * The loader's refusal (r->diag filled), or E_NOMEM. */
+enum ldr_err inspect_units_request(struct inspect_report *r, struct layout_request *req);
 void inspect_units_free(struct inspect_report *r);
 /* Sum of the units' virtual entropy (mbits); with the window's, the entropy
  * of the whole arrangement. */

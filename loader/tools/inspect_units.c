@@ -14,24 +14,27 @@
 
 #define U(x) ((unsigned long long)(x))
 
-bool inspect_units_request(struct inspect_report *r, struct layout_request *req)
+enum ldr_err inspect_units_request(struct inspect_report *r, struct layout_request *req)
 {
-	uint32_t n = r->img.sec.nunits;
+	uint32_t n = r->img.sec.nunits, gran;
+	enum ldr_err err;
 
-	if (validate_granularity(&r->img, r->force_segment ? BOOT_GRAN_SEGMENT : BOOT_GRAN_SECTION,
-				 &r->sections_unusable) != ASLRBOOT_GRANULARITY_SECTION)
-		return true;
+	err = validate_granularity(&r->img,
+				   r->force_segment ? BOOT_GRAN_SEGMENT : BOOT_GRAN_SECTION, &gran,
+				   &r->sections_unusable, &r->diag);
+	if (err || gran != ASLRBOOT_GRANULARITY_SECTION)
+		return err;
 	r->su = calloc(n, sizeof(*r->su));
 	r->store_mem = malloc(layout_store_bytes(n));
 	if (!r->su || !r->store_mem)
-		return false;
+		return LDR_E_NOMEM;
 	elf_section_units(&r->img, r->su);
 	layout_store_init(&r->store, r->store_mem, n);
 	req->su = r->su;
 	req->nsu = n;
 	req->store = &r->store;
 	r->sections = true;
-	return true;
+	return LDR_OK;
 }
 
 void inspect_units_free(struct inspect_report *r)
