@@ -252,18 +252,8 @@ static const char *check_units(const struct kinfo *k)
 void kmain(const struct aslrboot_info *info)
 {
 	struct kinfo k = { 0 };
-	const char *why = check_info(info, ASLRBOOT_MACHINE_X86_64, &k);
+	const char *why = check_boot(info, &k, bss_probe, sizeof(bss_probe) / sizeof(bss_probe[0]));
 
-	if (!why)
-		print_requested(&k, false);
-	if (!why)
-		why = check_entry_state(&k);
-	if (!why)
-		why = check_live_tables(&k);
-	if (!why)
-		why = check_self(&k);
-	if (!why)
-		why = check_memory(&k, bss_probe, sizeof(bss_probe) / sizeof(bss_probe[0]));
 	if (!why)
 		why = check_seed(&k);
 	if (!why)

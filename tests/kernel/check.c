@@ -119,3 +119,21 @@ const char *check_self(const struct kinfo *k)
 		return "RIP is not in an R+X kernel segment or section";
 	return check_relocated(k, (uint64_t)(uintptr_t)self, here);
 }
+
+const char *check_boot(const struct aslrboot_info *info, struct kinfo *k, const uint64_t *bss,
+		       unsigned n)
+{
+	const char *why = check_info(info, ASLRBOOT_MACHINE_X86_64, k);
+
+	if (!why)
+		print_requested(k, false);
+	if (!why)
+		why = check_entry_state(k);
+	if (!why)
+		why = check_live_tables(k);
+	if (!why)
+		why = check_self(k);
+	if (!why)
+		why = check_memory(k, bss, n);
+	return why;
+}

@@ -23,6 +23,11 @@ const char *check_entry_state(const struct kinfo *k);
 /* check_page_tables over the tables CR3 points to, through the direct map. */
 const char *check_live_tables(const struct kinfo *k);
 const char *check_self(const struct kinfo *k);
+/* The checks every x86-64 test kernel starts with, in order: the boot-info
+ * block (into *k; its requested entropy printed), the entry state, the live
+ * page tables, the kernel's own placement, memory (bss[0..n) must be 0). */
+const char *check_boot(const struct aslrboot_info *info, struct kinfo *k, const uint64_t *bss,
+		       unsigned n);
 
 /* console.c: leave QEMU through isa-debug-exit, exit code 33 (pass) or 35
  * (fail); on real hardware, halt. */

@@ -65,18 +65,8 @@ static const char *load_own_gdt(void)
 void kmain(const struct aslrboot_info *info)
 {
 	struct kinfo k = { 0 };
-	const char *why = check_info(info, ASLRBOOT_MACHINE_X86_64, &k);
+	const char *why = check_boot(info, &k, bss_probe, sizeof(bss_probe) / sizeof(bss_probe[0]));
 
-	if (!why)
-		print_requested(&k, false);
-	if (!why)
-		why = check_entry_state(&k);
-	if (!why)
-		why = check_live_tables(&k);
-	if (!why)
-		why = check_self(&k);
-	if (!why)
-		why = check_memory(&k, bss_probe, sizeof(bss_probe) / sizeof(bss_probe[0]));
 	if (!why)
 		why = load_own_gdt();
 	if (!why)
