@@ -325,3 +325,18 @@ bool lc_plans_equal(const struct layout_plan *a, const struct layout_plan *b)
 			return false;
 	return true;
 }
+
+void lc_seed_rng(struct rand_drbg *rng, uint64_t seed)
+{
+	uint8_t key[32] = { 0 };
+	memcpy(key, &seed, sizeof(seed));
+	rand_drbg_init(rng, key, RAND_DOMAIN_LAYOUT);
+}
+
+enum ldr_err lc_plan_seed(const struct layout_request *req, const struct memmap *mm, uint64_t seed,
+			  struct layout_plan *p, struct ldr_diag *d)
+{
+	struct rand_drbg rng;
+	lc_seed_rng(&rng, seed);
+	return layout_plan(req, mm, &rng, p, d);
+}

@@ -73,19 +73,10 @@ static struct layout_request base_req(void)
 	return (struct layout_request){ .img = &img, .info_size = 0x2345 };
 }
 
-static void seed_rng(struct rand_drbg *rng, uint64_t seed)
-{
-	uint8_t key[32] = { 0 };
-	memcpy(key, &seed, sizeof(seed));
-	rand_drbg_init(rng, key, RAND_DOMAIN_LAYOUT);
-}
-
 static enum ldr_err plan_seed(const struct layout_request *req, uint64_t seed,
 			      struct layout_plan *p, struct ldr_diag *d)
 {
-	struct rand_drbg rng;
-	seed_rng(&rng, seed);
-	return layout_plan(req, &mm, &rng, p, d);
+	return lc_plan_seed(req, &mm, seed, p, d);
 }
 
 static void setup_map(const struct mm_entry *raw, uint32_t n)

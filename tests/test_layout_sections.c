@@ -142,19 +142,10 @@ static struct layout_request sec_req(const struct layout_store *s)
 	};
 }
 
-static void seed_rng(struct rand_drbg *rng, uint64_t seed)
-{
-	uint8_t key[32] = { 0 };
-	memcpy(key, &seed, sizeof(seed));
-	rand_drbg_init(rng, key, RAND_DOMAIN_LAYOUT);
-}
-
 static enum ldr_err plan_seed(const struct layout_request *req, uint64_t seed,
 			      struct layout_plan *p, struct ldr_diag *d)
 {
-	struct rand_drbg rng;
-	seed_rng(&rng, seed);
-	return layout_plan(req, &mm, &rng, p, d);
+	return lc_plan_seed(req, &mm, seed, p, d);
 }
 
 /* Every invariant (layout_check.c) over many seeds and two unit shapes; the
@@ -297,7 +288,7 @@ static void test_aslr_off(void)
 	REQUIRE(layout_plan(&req, &mm, NULL, &plan, &d) == LDR_OK);
 	EXPECT(lc_check_plan(&plan, &req, &mm, lc_direct_map_bytes(&mm)) == NULL);
 	req.store = &st2;
-	seed_rng(&rng, 7);
+	lc_seed_rng(&rng, 7);
 	REQUIRE(layout_plan(&req, &mm, &rng, &plan2, &d) == LDR_OK);
 	EXPECT(lc_plans_equal(&plan, &plan2));
 	EXPECT_EQ(va_addr(plan.window), base);
@@ -511,7 +502,7 @@ static void test_wmap(void)
 	struct wmap m = { bits, 64 * 64, 0, 0 };
 	struct rand_drbg rng;
 
-	seed_rng(&rng, 11);
+	lc_seed_rng(&rng, 11);
 	for (uint32_t t = 0; t < 300; t++) {
 		struct wslot q = { .pages = 1 + rand_uniform(&rng, 9),
 				   .step = UINT64_C(1) << rand_uniform(&rng, 5) };

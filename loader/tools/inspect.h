@@ -75,6 +75,8 @@ uint64_t inspect_units_mbits(const struct inspect_report *r);
 void inspect_units_text(const struct inspect_report *r);
 void inspect_units_json(const struct inspect_report *r);
 
+/* "rwx" letters of ASLRBOOT_PROT_* bits, '-' for each one not set. */
+const char *inspect_prot_str(uint32_t p, char buf[4]);
 void inspect_print_text(const struct inspect_report *r);
 void inspect_print_json(const struct inspect_report *r);
 

@@ -43,7 +43,7 @@ static const char *pflags(uint32_t f, char buf[4])
 	return buf;
 }
 
-static const char *rprot(uint32_t p, char buf[4])
+const char *inspect_prot_str(uint32_t p, char buf[4])
 {
 	buf[0] = p & ASLRBOOT_PROT_R ? 'r' : '-';
 	buf[1] = p & ASLRBOOT_PROT_W ? 'w' : '-';
@@ -148,9 +148,9 @@ static void text_entropy(const struct inspect_report *r)
 		if (g->kind == ASLRBOOT_RGN_KERNEL_SECTION)
 			continue; /* one per unit: the units listing has them */
 		printf("  %-15s %-15s 0x%016llx %4s %6u.%03u %6u.%03u\n",
-		       inspect_kind_name(g->kind), g->name, U(g->size), rprot(g->prot, p),
-		       g->virt_mbits / 1000, g->virt_mbits % 1000, g->phys_mbits / 1000,
-		       g->phys_mbits % 1000);
+		       inspect_kind_name(g->kind), g->name, U(g->size),
+		       inspect_prot_str(g->prot, p), g->virt_mbits / 1000, g->virt_mbits % 1000,
+		       g->phys_mbits / 1000, g->phys_mbits % 1000);
 	}
 	if (r->sections)
 		printf("  %-15s %u regions, one per unit: see units\n", "kernel-section",

@@ -54,15 +54,6 @@ uint64_t inspect_units_mbits(const struct inspect_report *r)
 	return sum;
 }
 
-static const char *prot_str(uint32_t p, char buf[4])
-{
-	buf[0] = p & ASLRBOOT_PROT_R ? 'r' : '-';
-	buf[1] = p & ASLRBOOT_PROT_W ? 'w' : '-';
-	buf[2] = p & ASLRBOOT_PROT_X ? 'x' : '-';
-	buf[3] = 0;
-	return buf;
-}
-
 static void bits(uint64_t mbits)
 {
 	printf("%llu.%03llu", U(mbits / 1000), U(mbits % 1000));
@@ -111,8 +102,8 @@ void inspect_units_text(const struct inspect_report *r)
 		const char *name = r->view_ok ? ev_section_name(&r->view, u->index) : NULL;
 
 		printf("  %6u %6u %-24s 0x%016llx 0x%08llx %4s %5u.%03u %5u.%03u\n", i, u->index,
-		       name ? name : "?", U(u->rec_link), U(u->rec_size), prot_str(u->prot, pr),
-		       u->virt_mbits / 1000, u->virt_mbits % 1000,
+		       name ? name : "?", U(u->rec_link), U(u->rec_size),
+		       inspect_prot_str(u->prot, pr), u->virt_mbits / 1000, u->virt_mbits % 1000,
 		       p->r[u->region].phys_mbits / 1000, p->r[u->region].phys_mbits % 1000);
 	}
 	printf("entropy of the arrangement: window ");
