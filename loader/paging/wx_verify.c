@@ -43,18 +43,27 @@ static enum ldr_err walk_table(struct walker *w, paddr_t table, int level, uint6
 		return ldr_fail(w->diag, LDR_E_WX_VERIFY, "page table", level, "table",
 				pte_va_sign_extend(base));
 	for (unsigned i = 0, n; i < PTE_ENTRIES && !w->stop; i += n) {
-		uint64_t va, raw = t[i], sz = pte_level_size(level);
+		uint64_t va, raw, sz = pte_level_size(level);
 		struct pte_info e;
 		struct perm p;
 		enum pte_kind kind;
 
-		n = 1;
-		/* Fast path for the mostly empty tables: 8 entries per test. */
-		if (!(i & 7) && !pte_present(t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] |
-					     t[i + 5] | t[i + 6] | t[i + 7])) {
-			n = 8;
-			continue;
+		/* Fast path for the mostly empty tables: skip absent entries 8
+		 * per test, up to the next group with one present. */
+		if (!(i & 7)) {
+			unsigned j = i;
+
+			while (j < PTE_ENTRIES &&
+			       !pte_present(t[j] | t[j + 1] | t[j + 2] | t[j + 3] | t[j + 4] |
+					    t[j + 5] | t[j + 6] | t[j + 7]))
+				j += 8;
+			if (j != i) {
+				n = j - i;
+				continue;
+			}
 		}
+		n = 1;
+		raw = t[i];
 		if (!pte_present(raw))
 			continue;
 		va = pte_va_sign_extend(base | ((uint64_t)i << shift));
