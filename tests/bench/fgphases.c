@@ -128,7 +128,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "page tables failed\n");
 		return 3;
 	}
-	printf("%s: %u units, %u mappings, %llu table pages\n", argv[1], plan.nunits,
-	       plan.map_count, (unsigned long long)plan.pt_pages);
+	/* FNV-1a over the mappings and units: equal plans, equal hashes. */
+	uint64_t h = 0xcbf29ce484222325u;
+	for (uint32_t i = 0; i < plan.map_count; i++) {
+		const uint64_t v[4] = { va_addr(plan.map[i].va), pa_addr(plan.map[i].pa),
+					plan.map[i].len, plan.map[i].prot };
+		for (int k = 0; k < 4; k++)
+			h = (h ^ v[k]) * 0x100000001b3u;
+	}
+	for (uint32_t i = 0; i < plan.nunits; i++) {
+		const uint64_t v[3] = { va_addr(plan.unit[i].virt), pa_addr(plan.unit[i].phys),
+					plan.unit[i].virt_mbits };
+		for (int k = 0; k < 3; k++)
+			h = (h ^ v[k]) * 0x100000001b3u;
+	}
+	printf("%s: %u units, %u mappings, %llu table pages, plan hash %016llx\n", argv[1],
+	       plan.nunits, plan.map_count, (unsigned long long)plan.pt_pages,
+	       (unsigned long long)h);
 	return 0;
 }
