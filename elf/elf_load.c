@@ -2,14 +2,25 @@
 /*
  * Copy each PT_LOAD's file bytes into its page span and zero the rest (the
  * head before p_vaddr, the BSS tail and the slack up to the page end), so no
- * stale memory survives in a mapped page.  Moves are 8 bytes wide with a
- * byte tail; the source may be unaligned, so every move is a memcpy of a
- * constant size (compiled to one load/store, no libc call).
+ * stale memory survives in a mapped page.  Bytes up to an 8-byte aligned
+ * destination one by one, then the bulk through memcpy / memset (the
+ * firmware builds' loader/libc.c moves 8 bytes per `rep movsq` / `rep
+ * stosq` step when both ends are aligned), then a byte tail.  A source
+ * that stays unaligned is copied 8 bytes per move (a memcpy of a constant
+ * size: one load and one store).
  */
 #include "elf_int.h"
 
 void elf_copy8(uint8_t *dst, const uint8_t *src, uint64_t n)
 {
+	for (; n && ((uintptr_t)dst & 7); n--)
+		*dst++ = *src++;
+	if (!((uintptr_t)src & 7)) {
+		__builtin_memcpy(dst, src, n & ~UINT64_C(7));
+		dst += n & ~UINT64_C(7);
+		src += n & ~UINT64_C(7);
+		n &= 7;
+	}
 	for (; n >= 8; n -= 8, dst += 8, src += 8) {
 		uint64_t w;
 
@@ -22,11 +33,11 @@ void elf_copy8(uint8_t *dst, const uint8_t *src, uint64_t n)
 
 void elf_zero8(uint8_t *dst, uint64_t n)
 {
-	static const uint64_t z;
-
-	for (; n >= 8; n -= 8, dst += 8)
-		__builtin_memcpy(dst, &z, 8);
-	for (; n; n--)
+	for (; n && ((uintptr_t)dst & 7); n--)
+		*dst++ = 0;
+	__builtin_memset(dst, 0, n & ~UINT64_C(7));
+	dst += n & ~UINT64_C(7);
+	for (n &= 7; n; n--)
 		*dst++ = 0;
 }
 

@@ -99,7 +99,7 @@ static enum ldr_err idmap_load(struct ldr_diag *d)
 	enum ldr_err err;
 
 	if ((err = pt_build(map, map_n, &pool, &root, d)) ||
-	    (err = wx_verify(root, ident, NULL, map, map_n, d)))
+	    (err = wx_verify(root, ident, NULL, map, map_n, NULL, d)))
 		return err;
 	write_cr3(pa_addr(root));
 	return LDR_OK;

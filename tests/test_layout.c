@@ -229,7 +229,8 @@ static void test_page_table_pool_exact(void)
 		pool = arena_pool(&a, req.allow_1g);
 		EXPECT_ERR(pt_build(plan.map, plan.map_count, &pool, &cr3, &d), LDR_OK);
 		EXPECT_EQ(pool.used, plan.pt_pages);
-		EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, plan.map, plan.map_count, &d), LDR_OK);
+		EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, plan.map, plan.map_count, NULL, &d),
+			   LDR_OK);
 		pool = arena_pool(&a, req.allow_1g);
 		pool.pages--;
 		EXPECT_ERR(pt_build(plan.map, plan.map_count, &pool, &cr3, &d), LDR_E_NOMEM);

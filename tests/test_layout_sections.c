@@ -185,9 +185,9 @@ static void test_invariants(void)
 				EXPECT_ERR(pt_build(plan.map, plan.map_count, &pool, &cr3, &d),
 					   LDR_OK);
 				EXPECT_EQ(pool.used, plan.pt_pages);
-				EXPECT_ERR(
-					wx_verify(cr3, arena_ptr, &a, plan.map, plan.map_count, &d),
-					LDR_OK);
+				EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, plan.map, plan.map_count,
+						     NULL, &d),
+					   LDR_OK);
 				arena_free(&a);
 			}
 		}
@@ -488,7 +488,7 @@ static void test_many_units_time(void)
 	pool = arena_pool(&a, false);
 	EXPECT_ERR(pt_build(plan.map, plan.map_count, &pool, &cr3, &d), LDR_OK);
 	EXPECT_EQ(pool.used, plan.pt_pages);
-	EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, plan.map, plan.map_count, &d), LDR_OK);
+	EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, plan.map, plan.map_count, NULL, &d), LDR_OK);
 	printf("  %u units: %llu page-table pages, %u mappings\n", MAXU,
 	       (unsigned long long)plan.pt_pages, plan.map_count);
 	arena_free(&a);

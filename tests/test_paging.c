@@ -36,7 +36,7 @@ static enum ldr_err build(struct arena *a, const struct pt_mapping *m, size_t n,
 		return err;
 	EXPECT_EQ(pool.used, pt_count_tables(m, n, g1));
 	EXPECT_EQ(pool.used, arena_count_tables(a, *cr3));
-	EXPECT_ERR(wx_verify(*cr3, arena_ptr, a, m, n, &d), LDR_OK);
+	EXPECT_ERR(wx_verify(*cr3, arena_ptr, a, m, n, NULL, &d), LDR_OK);
 	return leaves_walk(a, *cr3, ll);
 }
 
@@ -262,16 +262,18 @@ static void test_count_random(void)
 		EXPECT_ERR(pt_check(m, n, NULL), LDR_OK);
 		/* The verifier accepts the tables in either order, and notices
 		 * one leaf moved to the next frame, inside a run of leaves or not. */
-		EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, mu, n, NULL), LDR_OK);
-		EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, m, n, NULL), LDR_OK);
+		EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, mu, n, NULL, NULL), LDR_OK);
+		EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, m, n, NULL, NULL), LDR_OK);
 		if (want.n) {
 			const struct pt_leaf *lf = &want.l[rng_below(&seed, want.n)];
 			uint64_t *e = arena_entry(&a, cr3, va_addr(lf->va), lf->level);
 
 			REQUIRE(e);
 			*e += lf->size;
-			EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, mu, n, NULL), LDR_E_WX_VERIFY);
-			EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, m, n, NULL), LDR_E_WX_VERIFY);
+			EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, mu, n, NULL, NULL),
+				   LDR_E_WX_VERIFY);
+			EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, m, n, NULL, NULL),
+				   LDR_E_WX_VERIFY);
 			*e -= lf->size;
 		}
 		sets += n > 0;
@@ -350,7 +352,8 @@ static void test_bad_mappings(void)
 		EXPECT(d.field && !strcmp(d.field, cases[c].field));
 		EXPECT(pool.used == 0 && arena_untouched(&a));
 		/* The verifier refuses to judge tables against such a plan. */
-		EXPECT_ERR(wx_verify(pa_init(ARENA_BASE), arena_ptr, &a, m, n, &d), cases[c].err);
+		EXPECT_ERR(wx_verify(pa_init(ARENA_BASE), arena_ptr, &a, m, n, NULL, &d),
+			   cases[c].err);
 		if (harness_case_failed)
 			printf("  case %zu\n", c);
 		arena_free(&a);
@@ -403,7 +406,7 @@ static void test_pool_sizing(void)
 	EXPECT_ERR(pt_build(m, n, &pool, &cr3, &d), LDR_OK);
 	EXPECT_EQ(pool.used, need + 3);
 	EXPECT_EQ(pa_addr(cr3), ARENA_BASE + 3 * PAGE_SIZE);
-	EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, m, n, &d), LDR_OK);
+	EXPECT_ERR(wx_verify(cr3, arena_ptr, &a, m, n, NULL, &d), LDR_OK);
 	/* Unusable pools. */
 	pool = arena_pool(&a, true);
 	pool.base = pa_init(ARENA_BASE + 8);

@@ -336,7 +336,7 @@ static void test_mmu_sees_the_walk(void)
 	arena_init(&a, ARENA_BASE, 64);
 	pool = arena_pool(&a, true);
 	REQUIRE(pt_build(m, n, &pool, &cr3, &d) == LDR_OK);
-	REQUIRE(wx_verify(cr3, arena_ptr, &a, m, n, &d) == LDR_OK);
+	REQUIRE(wx_verify(cr3, arena_ptr, &a, m, n, NULL, &d) == LDR_OK);
 	REQUIRE(leaves_walk(&a, cr3, &ll) == LDR_OK);
 	root = pa_addr(cr3);
 	EXPECT(ll.n > 1000);

@@ -55,21 +55,26 @@ static void sorted_copy(const struct fixture *f, struct pt_mapping *m)
 	mappings_sort_va(m, f->n);
 }
 
-/* Verify in both orders, expect E_WX_VERIFY with this field and value, tear down. */
+/* Verify in both orders, without and with the alias check's scratch,
+ * expect E_WX_VERIFY with this field and value, tear down. */
 static void expect_fail(struct fixture *f, const char *field, uint64_t value)
 {
 	struct pt_mapping sorted[PLAN_COUNT + 1];
+	uint32_t idx[PLAN_COUNT + 1];
 
 	sorted_copy(f, sorted);
-	for (int pass = 0; pass < 2; pass++) {
-		const struct pt_mapping *m = pass ? sorted : f->m;
+	for (int pass = 0; pass < 4; pass++) {
+		const struct pt_mapping *m = (pass & 1) ? sorted : f->m;
 
 		memset(&f->d, 0, sizeof(f->d));
-		EXPECT_ERR(wx_verify(f->cr3, arena_ptr, &f->a, m, f->n, &f->d), LDR_E_WX_VERIFY);
+		EXPECT_ERR(wx_verify(f->cr3, arena_ptr, &f->a, m, f->n, (pass & 2) ? idx : NULL,
+				     &f->d),
+			   LDR_E_WX_VERIFY);
 		EXPECT(f->d.field && !strcmp(f->d.field, field));
 		EXPECT_EQ(f->d.value, value);
 		if (harness_case_failed)
-			printf("  %s order: got field %s value %#llx\n", pass ? "sorted" : "plan",
+			printf("  %s order, %s: got field %s value %#llx\n",
+			       (pass & 1) ? "sorted" : "plan", (pass & 2) ? "scratch" : "pairwise",
 			       f->d.field ? f->d.field : "(null)", (unsigned long long)f->d.value);
 	}
 	arena_free(&f->a);
@@ -81,21 +86,21 @@ static void test_clean_tables_verify(void)
 	struct pt_mapping sorted[PLAN_COUNT + 1];
 
 	REQUIRE(setup(&f));
-	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, NULL, &f.d), LDR_OK);
 	sorted_copy(&f, sorted);
 	EXPECT(pt_sorted_by_va(sorted, f.n) && !pt_sorted_by_va(f.m, f.n));
-	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, sorted, f.n, &f.d), LDR_OK);
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, sorted, f.n, NULL, &f.d), LDR_OK);
 	/* The root register's other bits (x86-64 PWT/PCD, arm64 ASID and CnP)
 	 * are not part of the address. */
 	EXPECT_ERR(wx_verify(pa_init(pa_addr(f.cr3) | RAW_ROOT_FLAGS), arena_ptr, &f.a, f.m, f.n,
-			     &f.d),
+			     NULL, &f.d),
 		   LDR_OK);
 	/* Sensitivity to the plan itself. */
 	f.m[PLAN_RODATA].prot = R | W;
-	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_E_WX_VERIFY);
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, NULL, &f.d), LDR_E_WX_VERIFY);
 	EXPECT(!strcmp(f.d.field, "prot") && f.d.value == RODATA);
 	f.m[PLAN_RODATA].prot = R;
-	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n - 1, &f.d), LDR_E_WX_VERIFY);
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n - 1, NULL, &f.d), LDR_E_WX_VERIFY);
 	EXPECT(!strcmp(f.d.field, "extra") && f.d.value == PLAN_TRAMP);
 	f.m[PLAN_DIRECT_I].len -= K4; /* the last 1G leaf now runs past it */
 	expect_fail(&f, "extra", PLAN_DIRECT + (UINT64_C(4) << 30) - K4);
@@ -114,9 +119,9 @@ static void test_run_across_mappings(void)
 	f.m[f.n++] = (struct pt_mapping){ va_add(d->va, 4 * K4), pa_add(d->pa, 4 * K4),
 					  d->len - 4 * K4, d->prot };
 	d->len = 4 * K4;
-	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, NULL, &f.d), LDR_OK);
 	f.m[f.n - 1].pa = pa_add(f.m[f.n - 1].pa, K4); /* the second half's frames moved */
-	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_E_WX_VERIFY);
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, NULL, &f.d), LDR_E_WX_VERIFY);
 	EXPECT(!strcmp(f.d.field, "frame") && f.d.value == DATA + 4 * K4);
 	f.m[f.n - 1].pa = pa_add(d->pa, 4 * K4);
 	f.m[f.n - 1].prot = R; /* or its prot */
@@ -171,7 +176,7 @@ static void test_intermediate_bits(void)
 	raw_leaf_allow_user(entry(&f, DATA, 1));
 	for (int l = 2; l <= 4; l++)
 		raw_table_user(entry(&f, DATA, l), false);
-	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, &f.d), LDR_OK);
+	EXPECT_ERR(wx_verify(f.cr3, arena_ptr, &f.a, f.m, f.n, NULL, &f.d), LDR_OK);
 	for (int l = 2; l <= 4; l++)
 		raw_table_user(entry(&f, DATA, l), true);
 	expect_fail(&f, "user", DATA);
@@ -299,8 +304,81 @@ static void test_walker_termination(void)
 	EXPECT_ERR(pt_walk(pa_init(ARENA_BASE), arena_ptr, &a, count_leaf, &calls, &d), LDR_OK);
 	EXPECT_EQ(calls, 3);
 	struct pt_mapping m = { va_init(0), pa_init(ARENA_BASE), K4, R };
-	EXPECT_ERR(wx_verify(pa_init(ARENA_BASE), arena_ptr, &a, &m, 1, &d), LDR_E_WX_VERIFY);
+	EXPECT_ERR(wx_verify(pa_init(ARENA_BASE), arena_ptr, &a, &m, 1, NULL, &d), LDR_E_WX_VERIFY);
 	arena_free(&a);
+}
+
+/* The alias check's two ways (sort by frame with scratch, pairwise without)
+ * give the same verdict and name the same mapping, on random lists of
+ * writable, executable and read-only ranges over a small frame space (so
+ * that aliases are frequent, and rare with few writable ones). */
+static void test_alias_sorted_matches_pairwise(void)
+{
+	enum { N = 400 };
+	static struct pt_mapping m[N];
+	static uint32_t idx[N];
+	uint64_t seed = 0x9e3779b97f4a7c15u;
+	int fails = 0;
+
+	for (int round = 0; round < 400; round++) {
+		size_t n = 1 + (size_t)(round * 7919 % N);
+		unsigned wshare = 1 + round % 40; /* out of 400 */
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r;
+
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			r = seed >> 11;
+			m[i] = (struct pt_mapping){ va_init((uint64_t)i << 32),
+						    pa_init((r % 100000) * K4),
+						    (1 + (r >> 20) % 8) * K4,
+						    (r >> 30) % 400 < wshare ? R | W :
+						    ((r >> 40) & 1)	     ? R | X :
+									       R };
+		}
+		struct ldr_diag a = { 0 }, b = { 0 };
+		enum ldr_err ea = pt_check_aliases(m, n, NULL, &a);
+		enum ldr_err eb = pt_check_aliases(m, n, idx, &b);
+
+		EXPECT_ERR(eb, ea);
+		EXPECT_EQ(b.value, a.value);
+		EXPECT((!a.field && !b.field) || (a.field && b.field && !strcmp(a.field, b.field)));
+		fails += ea != LDR_OK;
+	}
+	EXPECT(fails > 20 && fails < 380); /* both verdicts were exercised */
+}
+
+/* Among 2^17 mappings one writable range maps a frame of code: found, and
+ * named as the pairwise check names it, with O(n log n) work (pairwise
+ * over this list would take some 10^10 comparisons). */
+static void test_alias_among_thousands(void)
+{
+	enum { N = 1 << 17 };
+	struct pt_mapping *m = calloc(N, sizeof(*m));
+	uint32_t *idx = calloc(N, sizeof(*idx));
+	struct ldr_diag d = { 0 };
+
+	REQUIRE(m && idx);
+	/* Units of code and data, frames interleaved in reverse index order,
+	 * no alias. */
+	for (size_t i = 0; i < N; i++)
+		m[i] = (struct pt_mapping){ va_init(UINT64_C(0xffff800000000000) + i * 2 * K4),
+					    pa_init((N - i) * 2 * K4), K4,
+					    (i & 1) ? R | W : R | X };
+	EXPECT_ERR(pt_check_aliases(m, N, idx, &d), LDR_OK);
+	/* The last mapping (writable) covers the frame of the code unit at
+	 * index 6 and the data one at 5. */
+	m[N - 1].pa = m[6].pa;
+	m[N - 1].len = 4 * K4;
+	EXPECT_ERR(pt_check_aliases(m, N, idx, &d), LDR_E_WX_VERIFY);
+	EXPECT(d.field && !strcmp(d.field, "alias"));
+	EXPECT_EQ(d.value, va_addr(m[N - 1].va));
+	/* A lower-indexed writable alias of the same code is named instead. */
+	m[3].pa = m[6].pa;
+	EXPECT_ERR(pt_check_aliases(m, N, idx, &d), LDR_E_WX_VERIFY);
+	EXPECT_EQ(d.value, va_addr(m[3].va));
+	free(m);
+	free(idx);
 }
 
 int main(void)
@@ -316,5 +394,7 @@ int main(void)
 	RUN(test_bad_table_pointers);
 	RUN(test_writable_alias_of_code);
 	RUN(test_walker_termination);
+	RUN(test_alias_sorted_matches_pairwise);
+	RUN(test_alias_among_thousands);
 	return harness_done();
 }

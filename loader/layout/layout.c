@@ -958,6 +958,7 @@ static uint64_t store_carve(struct layout_store *st, uint8_t *mem, uint32_t n)
 	uint64_t o_ro = store_piece(&off, nr * sizeof(uint64_t));
 	uint64_t o_b = store_piece(&off, BITMAP_WORDS * sizeof(uint64_t));
 	uint64_t o_o = store_piece(&off, (uint64_t)n * sizeof(uint32_t));
+	uint64_t o_mi = store_piece(&off, nm * sizeof(uint32_t));
 
 	if (st) {
 		*st = (struct layout_store){
@@ -971,6 +972,7 @@ static uint64_t store_carve(struct layout_store *st, uint8_t *mem, uint32_t n)
 			.rgn_off = (uint64_t *)(void *)(mem + o_ro),
 			.bitmap = (uint64_t *)(void *)(mem + o_b),
 			.order = (uint32_t *)(void *)(mem + o_o),
+			.map_idx = (uint32_t *)(void *)(mem + o_mi),
 		};
 	}
 	return off;

@@ -114,6 +114,7 @@ struct layout_store {
 	uint64_t *rgn_off; /* r_cap entries (planner scratch) */
 	uint64_t *bitmap;  /* LAYOUT_MAX_WINDOW / 4 KiB bits: the window's used pages */
 	uint32_t *order;   /* unit_cap entries: each block's units, in their order */
+	uint32_t *map_idx; /* map_cap entries: wx_verify's scratch for map[] */
 };
 
 /* Bytes layout_store_init carves for n units (8-byte aligned pieces). */

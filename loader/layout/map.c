@@ -123,18 +123,21 @@ static enum ldr_err map_direct(struct layout_plan *p, const struct memmap *mm, b
 
 /* Heap sort by va (O(n log n) for thousands of section units, no scratch);
  * the va of every mapping is distinct, so the order is the only one. */
+/* Sift m[i] down: the larger child moves up into the hole until m[i] fits
+ * (the swaps of the textbook version, with one store per level). */
 static void sift(struct pt_mapping *m, uint32_t i, uint32_t n)
 {
+	struct pt_mapping t = m[i];
+	uint64_t key = va_addr(t.va);
+
 	for (uint32_t c; (c = 2 * i + 1) < n; i = c) {
-		struct pt_mapping t;
 		if (c + 1 < n && va_addr(m[c + 1].va) > va_addr(m[c].va))
 			c++;
-		if (va_addr(m[i].va) >= va_addr(m[c].va))
-			return;
-		t = m[i];
+		if (key >= va_addr(m[c].va))
+			break;
 		m[i] = m[c];
-		m[c] = t;
 	}
+	m[i] = t;
 }
 
 static void sort_maps(struct pt_mapping *m, uint32_t n)

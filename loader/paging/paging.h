@@ -93,10 +93,22 @@ enum ldr_err pt_walk(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, pt_leaf_fn
  * its prot and physical frames, and nothing mapped that is not in m[].
  * E_WX_VERIFY with diag->value = the first offending va and diag->field =
  * "leaf" (W+X), "user", "prot", "frame", "extra" (mapped, not in m[]),
- * "missing" (in m[], not mapped), or pt_walk's field.  m[] must pass
- * pt_check() (its error is returned otherwise).
+ * "missing" (in m[], not mapped), "alias" (pt_check_aliases), or
+ * pt_walk's field.  m[] must pass pt_check() (its error is returned
+ * otherwise).  scratch: NULL or n entries for pt_check_aliases.
  */
 enum ldr_err wx_verify(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, const struct pt_mapping *m,
-		       size_t n, struct ldr_diag *diag);
+		       size_t n, uint32_t *scratch, struct ldr_diag *diag);
+
+/*
+ * No frame both writable (in one mapping) and executable (in one mapping):
+ * E_WX_VERIFY, field "alias", diag->value = the va of the writable mapping,
+ * for the lowest-indexed executable mapping with an alias and the
+ * lowest-indexed writable one that aliases it.  m[] as pt_check() accepts
+ * it.  idx: n entries of scratch, O(n log n); NULL (short fixed lists):
+ * pairwise, O(n^2), same verdict.
+ */
+enum ldr_err pt_check_aliases(const struct pt_mapping *m, size_t n, uint32_t *idx,
+			      struct ldr_diag *diag);
 
 #endif

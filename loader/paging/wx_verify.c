@@ -43,18 +43,27 @@ static enum ldr_err walk_table(struct walker *w, paddr_t table, int level, uint6
 		return ldr_fail(w->diag, LDR_E_WX_VERIFY, "page table", level, "table",
 				pte_va_sign_extend(base));
 	for (unsigned i = 0, n; i < PTE_ENTRIES && !w->stop; i += n) {
-		uint64_t va, raw = t[i], sz = pte_level_size(level);
+		uint64_t va, raw, sz = pte_level_size(level);
 		struct pte_info e;
 		struct perm p;
 		enum pte_kind kind;
 
-		n = 1;
-		/* Fast path for the mostly empty tables: 8 entries per test. */
-		if (!(i & 7) && !pte_present(t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] |
-					     t[i + 5] | t[i + 6] | t[i + 7])) {
-			n = 8;
-			continue;
+		/* Fast path for the mostly empty tables: skip absent entries 8
+		 * per test, up to the next group with one present. */
+		if (!(i & 7)) {
+			unsigned j = i;
+
+			while (j < PTE_ENTRIES &&
+			       !pte_present(t[j] | t[j + 1] | t[j + 2] | t[j + 3] | t[j + 4] |
+					    t[j + 5] | t[j + 6] | t[j + 7]))
+				j += 8;
+			if (j != i) {
+				n = j - i;
+				continue;
+			}
 		}
+		n = 1;
+		raw = t[i];
 		if (!pte_present(raw))
 			continue;
 		va = pte_va_sign_extend(base | ((uint64_t)i << shift));
@@ -239,15 +248,97 @@ static bool check_leaf(void *arg, const struct pt_leaf *l)
 	return true;
 }
 
+static uint64_t pa_of(const struct pt_mapping *m, uint32_t i)
+{
+	return pa_addr(m[i].pa);
+}
+
+/* Heapsort of the indices idx[0..n) by physical start: in place, no
+ * recursion, O(n log n) in the worst case. */
+static void sift(const struct pt_mapping *m, uint32_t *idx, size_t root, size_t n)
+{
+	uint32_t top = idx[root];
+
+	for (size_t c; (c = 2 * root + 1) < n; root = c) {
+		if (c + 1 < n && pa_of(m, idx[c + 1]) > pa_of(m, idx[c]))
+			c++;
+		if (pa_of(m, idx[c]) <= pa_of(m, top))
+			break;
+		idx[root] = idx[c];
+	}
+	idx[root] = top;
+}
+
+static void sort_by_pa(const struct pt_mapping *m, uint32_t *idx, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (uint32_t)i;
+	for (size_t i = n / 2; i-- > 0;)
+		sift(m, idx, i, n);
+	for (size_t i = n; i-- > 1;) {
+		uint32_t t = idx[0];
+
+		idx[0] = idx[i];
+		idx[i] = t;
+		sift(m, idx, 0, i);
+	}
+}
+
+/*
+ * The lowest index of an executable mapping whose frames some writable
+ * mapping also maps (n if none), from the mappings in ascending physical
+ * start: a writable range before x in that order overlaps x iff it ends
+ * above x's start, one after it iff it starts below x's end.  So one pass
+ * each way, keeping the highest writable end behind and the lowest
+ * writable start ahead, finds every executable mapping with an alias.
+ */
+static size_t first_aliased(const struct pt_mapping *m, const uint32_t *idx, size_t n)
+{
+	size_t first = n;
+	uint64_t w_end = 0, w_start = UINT64_MAX;
+
+	for (size_t k = 0; k < n; k++) {
+		const struct pt_mapping *e = &m[idx[k]];
+
+		if ((e->prot & ASLRBOOT_PROT_X) &&
+		    (w_end > pa_addr(e->pa) || (e->prot & ASLRBOOT_PROT_W)) && idx[k] < first)
+			first = idx[k];
+		if ((e->prot & ASLRBOOT_PROT_W) && pa_addr(e->pa) + e->len > w_end)
+			w_end = pa_addr(e->pa) + e->len;
+	}
+	for (size_t k = n; k-- > 0;) {
+		const struct pt_mapping *e = &m[idx[k]];
+
+		if ((e->prot & ASLRBOOT_PROT_X) && w_start < pa_addr(e->pa) + e->len &&
+		    idx[k] < first)
+			first = idx[k];
+		if (e->prot & ASLRBOOT_PROT_W)
+			w_start = pa_addr(e->pa);
+	}
+	return first;
+}
+
 /*
  * No physical frame is both writable somewhere and executable somewhere: a
  * writable alias of code (e.g. through the direct map) would defeat W^X as
  * surely as a W+X leaf.  Run on m[] once the walk proved the leaves are
- * exactly m[].
+ * exactly m[] (so every len > 0 and no range wraps).  The verdict is that
+ * of comparing every executable mapping, in index order, with every
+ * writable one in index order: the first pair found names the writable
+ * one.  With idx (n entries) the executable mapping is found through a
+ * sort by physical address, O(n log n); without, pairwise.
  */
-static enum ldr_err check_aliases(const struct pt_mapping *m, size_t n, struct ldr_diag *diag)
+enum ldr_err pt_check_aliases(const struct pt_mapping *m, size_t n, uint32_t *idx,
+			      struct ldr_diag *diag)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0, end = n;
+
+	if (idx) {
+		sort_by_pa(m, idx, n);
+		i = first_aliased(m, idx, n);
+		end = i < n ? i + 1 : n;
+	}
+	for (; i < end; i++) {
 		if (!(m[i].prot & ASLRBOOT_PROT_X))
 			continue;
 		for (size_t j = 0; j < n; j++)
@@ -260,7 +351,7 @@ static enum ldr_err check_aliases(const struct pt_mapping *m, size_t n, struct l
 }
 
 enum ldr_err wx_verify(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, const struct pt_mapping *m,
-		       size_t n, struct ldr_diag *diag)
+		       size_t n, uint32_t *scratch, struct ldr_diag *diag)
 {
 	struct verify v = { .m = m,
 			    .n = n,
@@ -282,5 +373,5 @@ enum ldr_err wx_verify(paddr_t cr3, pt_phys_ptr_fn phys_ptr, void *ctx, const st
 		want += m[i].len;
 	if (v.mapped != want)
 		return ldr_fail(diag, LDR_E_WX_VERIFY, "page table", -1, "total", v.mapped);
-	return check_aliases(m, n, diag);
+	return pt_check_aliases(m, n, scratch, diag);
 }

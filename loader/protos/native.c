@@ -290,7 +290,7 @@ static enum ldr_err native_map(struct loader_state *s)
 	err = pt_build(s->plan.map, s->plan.map_count, &pool, &s->cr3, &d);
 	if (!err)
 		err = wx_verify(s->cr3, s->ops->phys_ptr, s->ops->ctx, s->plan.map,
-				s->plan.map_count, &d);
+				s->plan.map_count, s->sections ? s->store.map_idx : NULL, &d);
 	if (err) {
 		log_diag("page tables", &d);
 		return err;

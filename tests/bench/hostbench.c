@@ -250,7 +250,7 @@ static uint64_t map_cost(const struct layout_plan *plan, uint64_t *build, uint64
 			exit(3);
 		b[r] = bench_now_ns() - t0;
 		t0 = bench_now_ns();
-		if (wx_verify(cr3, pool_ptr, &pc, plan->map, plan->map_count, NULL))
+		if (wx_verify(cr3, pool_ptr, &pc, plan->map, plan->map_count, NULL, NULL))
 			exit(3);
 		v[r] = bench_now_ns() - t0;
 	}

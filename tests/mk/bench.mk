@@ -28,8 +28,11 @@ $(BENCH_DIR)/tfirst: $(BENCH_O2)/tests/bench/tfirst.o
 $(BENCH_DIR)/lrelocbench: $(BENCH_O2)/tests/bench/lrelocbench.o $(BENCH_COMMON) $(BENCH_O2)/libcore.a
 	$(CC) $^ -o $@
 
+$(BENCH_DIR)/fgphases: $(BENCH_O2)/tests/bench/fgphases.o $(BENCH_COMMON) $(BENCH_O2)/libcore.a
+	$(CC) $^ -o $@
+
 BENCH_TOOLS := $(BENCH_DIR)/hostbench $(BENCH_DIR)/layoutstats $(BENCH_DIR)/tfirst \
-	$(BENCH_DIR)/lrelocbench
+	$(BENCH_DIR)/lrelocbench $(BENCH_DIR)/fgphases
 .PHONY: bench stats bench-tools
 bench-tools: $(BENCH_TOOLS)
 
