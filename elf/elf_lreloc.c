@@ -628,50 +628,47 @@ static __attribute__((noinline)) void apply_other(const struct elf_image *img,
 	}
 }
 
-/* sec_delta[] for a section that is no unit: odd, which an offset between
- * page-congruent addresses never is. */
-#define NOT_A_UNIT UINT64_C(1)
-
 /* The lookup tables, copied into locals: the loop's stores may alias *pl. */
 struct lk {
-	const uint64_t *delta; /* pl->sec_delta, or NULL */
-	const uint32_t *su;    /* pl->sec_unit */
+	const uint64_t *val; /* pl->sym_val, or NULL */
+	const uint32_t *su;  /* pl->sec_unit */
 	const struct elf_unit *unit;
 	uint32_t shnum;
 };
 
-/* S for the symbol at sp: through its section's unit, else fixed or by address. */
-static inline __attribute__((always_inline)) uint64_t
-sym_at(const struct elf_sec_placement *pl, const struct lk *k, bool by_delta, const uint8_t *sp)
+/* S for .symtab symbol `sym`: its run-time value from sym_val[], or
+ * through its section's unit, else fixed or by address. */
+static inline __attribute__((always_inline)) uint64_t sym_at(const struct elf_sec_placement *pl,
+							     const struct lk *k, bool by_val,
+							     const uint8_t *syms, uint64_t sym)
 {
-	uint32_t shndx = rd_le16(sp + 6), u;
-	uint64_t S0 = rd_le64(sp + 8), dl;
+	const uint8_t *sp = syms + sym * sizeof(Elf64_Sym);
+	uint32_t shndx, u;
+	uint64_t S0;
 
-	if (by_delta) {
-		dl = shndx < k->shnum ? k->delta[shndx] : NOT_A_UNIT;
-		if (__builtin_expect((dl & NOT_A_UNIT) == 0, 1))
-			return S0 + dl;
-	} else {
-		u = shndx < k->shnum ? k->su[shndx] : ELF_NO_UNIT;
-		if (__builtin_expect(u != ELF_NO_UNIT, 1))
-			return S0 + (k->unit[u].va - k->unit[u].link);
-	}
+	if (by_val)
+		return k->val[sym];
+	shndx = rd_le16(sp + 6);
+	S0 = rd_le64(sp + 8);
+	u = shndx < k->shnum ? k->su[shndx] : ELF_NO_UNIT;
+	if (__builtin_expect(u != ELF_NO_UNIT, 1))
+		return S0 + (k->unit[u].va - k->unit[u].link);
 	return slow_sym(pl, (uint16_t)shndx, S0);
 }
 
 /*
  * One link-time table (section header h) patching unit pu, section tsec.
  * Every entry was validated by elf_lreloc_validate, so the loop only
- * computes and stores: per entry one .symtab read and one lookup by
- * section index (O(1)); PC32, PLT32 and 64, most of any table, stay in
- * the loop.
+ * computes and stores: per entry one load of sym_val[] (or one .symtab
+ * read and one lookup by section index, O(1)); PC32, PLT32 and 64, most
+ * of any table, stay in the loop.
  */
 static inline __attribute__((always_inline)) void apply_table(const struct elf_image *img,
 							      const struct elf_sec_placement *pl,
-							      bool by_delta, const uint8_t *h,
+							      bool by_val, const uint8_t *h,
 							      uint32_t tsec, uint32_t pu)
 {
-	const struct lk k = { pl->sec_delta, pl->sec_unit, pl->unit, img->sec.shnum };
+	const struct lk k = { pl->sym_val, pl->sec_unit, pl->unit, img->sec.shnum };
 	const uint8_t *syms = img->file + img->sec.symtab_off;
 	const uint8_t *e = img->file + rd_le64(h + 24);
 	const uint8_t *end = e + rd_le64(h + 32);
@@ -682,8 +679,7 @@ static inline __attribute__((always_inline)) void apply_table(const struct elf_i
 
 	for (; e < end; e += sizeof(Elf64_Rela)) {
 		uint64_t off = rd_le64(e), info = rd_le64(e + 8), A = rd_le64(e + 16);
-		const uint8_t *sp = syms + (info >> 32) * sizeof(Elf64_Sym);
-		uint64_t S = sym_at(pl, &k, by_delta, sp);
+		uint64_t S = sym_at(pl, &k, by_val, syms, info >> 32);
 		uint8_t *w = (uint8_t *)(bias + (uintptr_t)off);
 		uint32_t type = (uint32_t)info;
 
@@ -693,18 +689,26 @@ static inline __attribute__((always_inline)) void apply_table(const struct elf_i
 		else if (type == R_X86_64_64)
 			st64(w, S + A);
 		else
-			apply_other(img, pl, tsec, w, info, off, A, off + pdelta, S, sp);
+			apply_other(img, pl, tsec, w, info, off, A, off + pdelta, S,
+				    syms + (info >> 32) * sizeof(Elf64_Sym));
 	}
 }
 
-/* sec_delta[i]: section i's offset, or NOT_A_UNIT. */
-static void fill_delta(const struct elf_image *img, const struct elf_sec_placement *pl)
+/* sym_val[i]: symbol i's run-time value (a symbol no relocation uses gets
+ * a harmless one: its link value, or its address placed like the others). */
+static void fill_sym_val(const struct elf_image *img, const struct elf_sec_placement *pl)
 {
-	for (uint32_t i = 0; pl->sec_delta && i < img->sec.shnum; i++) {
-		uint32_t u = pl->sec_unit[i];
+	const uint8_t *sp = img->file + img->sec.symtab_off;
+	const uint32_t shnum = img->sec.shnum;
+	uint64_t *val = pl->sym_val;
 
-		pl->sec_delta[i] =
-			u == ELF_NO_UNIT ? NOT_A_UNIT : pl->unit[u].va - pl->unit[u].link;
+	for (uint64_t i = 0; i < img->sec.sym_count; i++, sp += sizeof(Elf64_Sym)) {
+		uint32_t shndx = rd_le16(sp + 6);
+		uint32_t u = shndx < shnum ? pl->sec_unit[shndx] : ELF_NO_UNIT;
+		uint64_t S0 = rd_le64(sp + 8);
+
+		val[i] = u != ELF_NO_UNIT ? S0 + (pl->unit[u].va - pl->unit[u].link) :
+					    slow_sym(pl, (uint16_t)shndx, S0);
 	}
 }
 
@@ -721,8 +725,8 @@ static void apply_lrelocs(const struct elf_image *img, const struct elf_sec_plac
 		info = rd_le32(h + 44);
 		if (!info || info >= img->sec.shnum || pl->sec_unit[info] == ELF_NO_UNIT)
 			continue;
-		/* Two copies of the loop: with and without sec_delta[]. */
-		if (pl->sec_delta)
+		/* Two copies of the loop: with and without sym_val[]. */
+		if (pl->sym_val)
 			apply_table(img, pl, true, h, info, pl->sec_unit[info]);
 		else
 			apply_table(img, pl, false, h, info, pl->sec_unit[info]);
@@ -736,7 +740,8 @@ enum ldr_err elf_relocate_sections(const struct elf_image *img, const struct elf
 
 	if ((err = check_placement(img, pl, diag)))
 		return err;
-	fill_delta(img, pl);
+	if (pl->sym_val)
+		fill_sym_val(img, pl);
 	apply_dyn_rela(img, pl, img->rela_off, img->rela_count);
 	apply_dyn_rela(img, pl, img->jmprel_off, img->jmprel_count);
 	apply_dyn_relr(img, pl);
