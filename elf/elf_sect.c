@@ -10,16 +10,6 @@
 
 #define SHDR "section header"
 
-void elf_sect_shdr(const struct elf_image *img, uint32_t i, Elf64_Shdr *sh)
-{
-	__builtin_memcpy(sh, img->file + img->sec.shoff + (uint64_t)i * sizeof(*sh), sizeof(*sh));
-}
-
-bool elf_sect_is_unit(const Elf64_Shdr *sh)
-{
-	return (sh->sh_flags & SHF_ALLOC) && sh->sh_size;
-}
-
 /* Index in img->segs of the PT_LOAD whose [p_vaddr, p_vaddr + p_memsz)
  * holds [a, a + len) (len > 0), or -1. */
 static int seg_holding(const struct elf_image *img, uint64_t a, uint64_t len)
