@@ -44,7 +44,8 @@ enum skind {
 };
 
 /* S (link value) of .symtab symbol `sym` and how it moves. */
-static enum ldr_err lsym(struct lv *v, uint32_t sym, uint64_t *S, enum skind *k)
+static inline __attribute__((always_inline)) enum ldr_err lsym(struct lv *v, uint32_t sym,
+							       uint64_t *S, enum skind *k)
 {
 	const struct elf_image *img = v->img;
 	const uint8_t *p;
@@ -179,6 +180,24 @@ static enum ldr_err check_one(struct lv *v, const Elf64_Shdr *ts, const uint8_t 
 	enum skind k;
 	enum ldr_err err;
 
+	if (type == R_X86_64_PC32 || type == R_X86_64_PLT32) {
+		/* Most of any table: the checks below in the same order, with
+		 * the width, the expected field and the bookkeeping known. */
+		if (ts->sh_type == SHT_NOBITS || off - ts->sh_addr > ts->sh_size ||
+		    ts->sh_size - (off - ts->sh_addr) < 4)
+			return ldr_fail(v->d, LDR_E_LRELOC_TARGET, LREL, v->n, "r_offset", off);
+		if ((err = lsym(v, ELF64_R_SYM(info), &S, &k)))
+			return err;
+		if (rd_le32(img->file + ts->sh_offset + (off - ts->sh_addr)) !=
+		    (uint32_t)(S + A - off))
+			return ldr_fail(v->d, LDR_E_LRELOC_FIELD, LREL, v->n, "r_offset", off);
+		++*(type == R_X86_64_PC32 ? &v->img->sec.stats.pc32 : &v->img->sec.stats.plt32);
+		if (k == SK_FIXED)
+			return ldr_fail(v->d, LDR_E_LRELOC_OVERFLOW, LREL, v->n, "r_offset", off);
+		if (sabs((int64_t)A) > v->max_pc_addend)
+			v->max_pc_addend = sabs((int64_t)A);
+		return LDR_OK;
+	}
 	if (!w)
 		return ldr_fail(v->d, LDR_E_LRELOC_TYPE, LREL, v->n, "r_info", info);
 	if (type == R_X86_64_NONE) {
