@@ -445,23 +445,24 @@ static bool last_at_or_below(const struct elf_sec_placement *pl, uint32_t u, uin
 
 uint32_t elf_sect_unit_search(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
 {
-	uint32_t lo = 0, hi = pl->nunits;
+	const struct elf_unit *u = pl->unit;
+	uint32_t base = 0, n = pl->nunits;
 
 	/* Sorted tables walk the units in order (up or down): a neighbour. */
 	if (last_at_or_below(pl, *hint + 1, x))
 		return ++*hint;
 	if (*hint && last_at_or_below(pl, *hint - 1, x))
 		return --*hint;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
+	/* Else no order to exploit (function pointer tables): a search with
+	 * no branch on the data, the answer in [base, base + n). */
+	while (n > 1) {
+		uint32_t half = n / 2;
 
-		if (pl->unit[mid].link <= x)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = u[base + half].link <= x ? base + half : base;
+		n -= half;
 	}
-	*hint = lo ? lo - 1 : 0;
-	return *hint;
+	*hint = base;
+	return base;
 }
 
 static uint8_t *mem_at(const struct elf_sec_placement *pl, uint32_t u, uint64_t x)
