@@ -4,9 +4,10 @@
  * (--emit-relocs) and every dynamic one is checked against the units at
  * parse time; elf_relocate_sections then checks the placement, applies the
  * dynamic relocations by address through the units, re-applies the
- * link-time ones (P through the unit of the section they patch, S through
- * the unit of the symbol's section: one table lookup per entry) and
- * rebuilds .eh_frame_hdr.
+ * link-time ones (P through the unit of the section they patch, S from a
+ * table of every symbol's run-time value filled once per call, or through
+ * the unit of the symbol's section: one lookup per entry) and rebuilds
+ * .eh_frame_hdr.
  */
 #include "elf_int.h"
 
