@@ -306,11 +306,11 @@ struct elf_sec_placement {
 	uint8_t *const *mem;
 	const uint32_t *sec_unit; /* from elf_section_index */
 	uint32_t nunits;	  /* img->sec.nunits */
-	/* Optional scratch of img->sec.shnum entries (NULL: none), which
-	 * elf_relocate_sections fills after its checks with each section's
-	 * offset va - link: the link-time loop then reads one word per
-	 * symbol instead of sec_unit[] and the unit. */
-	uint64_t *sec_delta;
+	/* Optional scratch of img->sec.sym_count entries (NULL: none), which
+	 * elf_relocate_sections fills after its checks with each .symtab
+	 * symbol's run-time value: the link-time loop then reads one word per
+	 * entry instead of the symbol, sec_unit[] and the unit. */
+	uint64_t *sym_val;
 };
 
 /* Copy each unit's file bytes, zero the rest of its pages (mem[i] holds
@@ -322,7 +322,7 @@ enum ldr_err elf_load_sections(const struct elf_image *img, const struct elf_sec
  * Apply every dynamic relocation (as elf_relocate, each address resolved
  * through the unit holding it: the last unit starting at or below it), then
  * every link-time one (P through the unit of the section it patches, S
- * through sec_unit[st_shndx], or sec_delta[] when given), overwriting, and
+ * through sec_unit[st_shndx], or sym_val[] when given), overwriting, and
  * rebuild .eh_frame_hdr (eh_frame_ptr, every entry, sorted again).  The
  * placement is checked first: su/unit/sec_unit must describe this image
  * (E_RANGE), each va congruent to its link address modulo 4 KiB and its

@@ -102,40 +102,72 @@ enum ldr_err elf_ehhdr_validate(struct elf_image *img, struct ldr_diag *d)
 	return LDR_OK;
 }
 
-static int32_t key(const uint8_t *t, uint64_t i)
+/* An entry as one word: initial location in the low half (little endian). */
+static uint64_t ld_ent(const uint8_t *t, uint64_t i)
 {
-	return (int32_t)rd_le32(t + i * ENT_SIZE);
+	uint64_t v;
+
+	__builtin_memcpy(&v, t + i * ENT_SIZE, ENT_SIZE);
+	return v;
 }
 
-static void swap_ent(uint8_t *t, uint64_t i, uint64_t j)
+static void st_ent(uint8_t *t, uint64_t i, uint64_t v)
 {
-	uint64_t a, b;
-
-	__builtin_memcpy(&a, t + i * ENT_SIZE, ENT_SIZE);
-	__builtin_memcpy(&b, t + j * ENT_SIZE, ENT_SIZE);
-	__builtin_memcpy(t + i * ENT_SIZE, &b, ENT_SIZE);
-	__builtin_memcpy(t + j * ENT_SIZE, &a, ENT_SIZE);
+	__builtin_memcpy(t + i * ENT_SIZE, &v, ENT_SIZE);
 }
 
-static void sift(uint8_t *t, uint64_t i, uint64_t n)
+static int32_t key(uint64_t v)
+{
+	return (int32_t)(uint32_t)v;
+}
+
+/* Heap [0, n) with a hole at i: x sinks below every larger child. */
+static void sift(uint8_t *t, uint64_t i, uint64_t n, uint64_t x)
 {
 	for (uint64_t c; (c = 2 * i + 1) < n; i = c) {
-		if (c + 1 < n && key(t, c + 1) > key(t, c))
-			c++;
-		if (key(t, i) >= key(t, c))
-			return;
-		swap_ent(t, i, c);
+		uint64_t a = ld_ent(t, c), b;
+
+		if (c + 1 < n && key(b = ld_ent(t, c + 1)) > key(a))
+			a = b, c++;
+		if (key(x) >= key(a))
+			break;
+		st_ent(t, i, a);
 	}
+	st_ent(t, i, x);
+}
+
+/* Heap [0, n) whose root left: the hole goes down the larger children to
+ * a leaf, then x rises from there (fewer comparisons than sifting x down
+ * from the root: x, the heap's last leaf, mostly belongs near the bottom). */
+static void refill(uint8_t *t, uint64_t n, uint64_t x)
+{
+	uint64_t i = 0, c, p;
+
+	while ((c = 2 * i + 1) < n) {
+		uint64_t a = ld_ent(t, c), b;
+
+		if (c + 1 < n && key(b = ld_ent(t, c + 1)) > key(a))
+			a = b, c++;
+		st_ent(t, i, a);
+		i = c;
+	}
+	while (i > 0 && key(ld_ent(t, p = (i - 1) / 2)) < key(x)) {
+		st_ent(t, i, ld_ent(t, p));
+		i = p;
+	}
+	st_ent(t, i, x);
 }
 
 /* Heap sort by initial location: O(n log n), no memory. */
 static void sort_table(uint8_t *t, uint64_t n)
 {
 	for (uint64_t i = n / 2; i > 0; i--)
-		sift(t, i - 1, n);
+		sift(t, i - 1, n, ld_ent(t, i - 1));
 	for (uint64_t end = n; end > 1; end--) {
-		swap_ent(t, 0, end - 1);
-		sift(t, 0, end - 1);
+		uint64_t x = ld_ent(t, end - 1);
+
+		st_ent(t, end - 1, ld_ent(t, 0));
+		refill(t, end - 1, x);
 	}
 }
 

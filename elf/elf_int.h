@@ -56,10 +56,18 @@ static inline uint64_t elf_page_up(uint64_t x)
  * elf_ehhdr.c) the link-time relocations and .eh_frame_hdr; sets
  * img->sec.usable. */
 enum ldr_err elf_sect_parse(struct elf_image *img, struct ldr_diag *d);
-/* Section header i (< img->sec.shnum, inside the file: checked by elf_parse). */
-void elf_sect_shdr(const struct elf_image *img, uint32_t i, Elf64_Shdr *sh);
+/* Section header i (< img->sec.shnum, inside the file: checked by elf_parse).
+ * Inline: callers read a few fields, the compiler copies only those. */
+static inline void elf_sect_shdr(const struct elf_image *img, uint32_t i, Elf64_Shdr *sh)
+{
+	__builtin_memcpy(sh, img->file + img->sec.shoff + (uint64_t)i * sizeof(*sh), sizeof(*sh));
+}
+
 /* A placement unit: allocatable and not empty. */
-bool elf_sect_is_unit(const Elf64_Shdr *sh);
+static inline bool elf_sect_is_unit(const Elf64_Shdr *sh)
+{
+	return (sh->sh_flags & SHF_ALLOC) && sh->sh_size;
+}
 /* The section index of the unit holding link address x, where the address
  * one past a unit's end belongs to it unless the next unit starts there;
  * 0 if none.  *hint (may be NULL): a unit index tried first, updated. */

@@ -4,9 +4,10 @@
  * (--emit-relocs) and every dynamic one is checked against the units at
  * parse time; elf_relocate_sections then checks the placement, applies the
  * dynamic relocations by address through the units, re-applies the
- * link-time ones (P through the unit of the section they patch, S through
- * the unit of the symbol's section: one table lookup per entry) and
- * rebuilds .eh_frame_hdr.
+ * link-time ones (P through the unit of the section they patch, S from a
+ * table of every symbol's run-time value filled once per call, or through
+ * the unit of the symbol's section: one lookup per entry) and rebuilds
+ * .eh_frame_hdr.
  */
 #include "elf_int.h"
 
@@ -44,7 +45,8 @@ enum skind {
 };
 
 /* S (link value) of .symtab symbol `sym` and how it moves. */
-static enum ldr_err lsym(struct lv *v, uint32_t sym, uint64_t *S, enum skind *k)
+static inline __attribute__((always_inline)) enum ldr_err lsym(struct lv *v, uint32_t sym,
+							       uint64_t *S, enum skind *k)
 {
 	const struct elf_image *img = v->img;
 	const uint8_t *p;
@@ -179,6 +181,24 @@ static enum ldr_err check_one(struct lv *v, const Elf64_Shdr *ts, const uint8_t 
 	enum skind k;
 	enum ldr_err err;
 
+	if (type == R_X86_64_PC32 || type == R_X86_64_PLT32) {
+		/* Most of any table: the checks below in the same order, with
+		 * the width, the expected field and the bookkeeping known. */
+		if (ts->sh_type == SHT_NOBITS || off - ts->sh_addr > ts->sh_size ||
+		    ts->sh_size - (off - ts->sh_addr) < 4)
+			return ldr_fail(v->d, LDR_E_LRELOC_TARGET, LREL, v->n, "r_offset", off);
+		if ((err = lsym(v, ELF64_R_SYM(info), &S, &k)))
+			return err;
+		if (rd_le32(img->file + ts->sh_offset + (off - ts->sh_addr)) !=
+		    (uint32_t)(S + A - off))
+			return ldr_fail(v->d, LDR_E_LRELOC_FIELD, LREL, v->n, "r_offset", off);
+		++*(type == R_X86_64_PC32 ? &v->img->sec.stats.pc32 : &v->img->sec.stats.plt32);
+		if (k == SK_FIXED)
+			return ldr_fail(v->d, LDR_E_LRELOC_OVERFLOW, LREL, v->n, "r_offset", off);
+		if (sabs((int64_t)A) > v->max_pc_addend)
+			v->max_pc_addend = sabs((int64_t)A);
+		return LDR_OK;
+	}
 	if (!w)
 		return ldr_fail(v->d, LDR_E_LRELOC_TYPE, LREL, v->n, "r_info", info);
 	if (type == R_X86_64_NONE) {
@@ -426,23 +446,24 @@ static bool last_at_or_below(const struct elf_sec_placement *pl, uint32_t u, uin
 
 uint32_t elf_sect_unit_search(const struct elf_sec_placement *pl, uint64_t x, uint32_t *hint)
 {
-	uint32_t lo = 0, hi = pl->nunits;
+	const struct elf_unit *u = pl->unit;
+	uint32_t base = 0, n = pl->nunits;
 
 	/* Sorted tables walk the units in order (up or down): a neighbour. */
 	if (last_at_or_below(pl, *hint + 1, x))
 		return ++*hint;
 	if (*hint && last_at_or_below(pl, *hint - 1, x))
 		return --*hint;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
+	/* Else no order to exploit (function pointer tables): a search with
+	 * no branch on the data, the answer in [base, base + n). */
+	while (n > 1) {
+		uint32_t half = n / 2;
 
-		if (pl->unit[mid].link <= x)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = u[base + half].link <= x ? base + half : base;
+		n -= half;
 	}
-	*hint = lo ? lo - 1 : 0;
-	return *hint;
+	*hint = base;
+	return base;
 }
 
 static uint8_t *mem_at(const struct elf_sec_placement *pl, uint32_t u, uint64_t x)
@@ -628,50 +649,47 @@ static __attribute__((noinline)) void apply_other(const struct elf_image *img,
 	}
 }
 
-/* sec_delta[] for a section that is no unit: odd, which an offset between
- * page-congruent addresses never is. */
-#define NOT_A_UNIT UINT64_C(1)
-
 /* The lookup tables, copied into locals: the loop's stores may alias *pl. */
 struct lk {
-	const uint64_t *delta; /* pl->sec_delta, or NULL */
-	const uint32_t *su;    /* pl->sec_unit */
+	const uint64_t *val; /* pl->sym_val, or NULL */
+	const uint32_t *su;  /* pl->sec_unit */
 	const struct elf_unit *unit;
 	uint32_t shnum;
 };
 
-/* S for the symbol at sp: through its section's unit, else fixed or by address. */
-static inline __attribute__((always_inline)) uint64_t
-sym_at(const struct elf_sec_placement *pl, const struct lk *k, bool by_delta, const uint8_t *sp)
+/* S for .symtab symbol `sym`: its run-time value from sym_val[], or
+ * through its section's unit, else fixed or by address. */
+static inline __attribute__((always_inline)) uint64_t sym_at(const struct elf_sec_placement *pl,
+							     const struct lk *k, bool by_val,
+							     const uint8_t *syms, uint64_t sym)
 {
-	uint32_t shndx = rd_le16(sp + 6), u;
-	uint64_t S0 = rd_le64(sp + 8), dl;
+	const uint8_t *sp = syms + sym * sizeof(Elf64_Sym);
+	uint32_t shndx, u;
+	uint64_t S0;
 
-	if (by_delta) {
-		dl = shndx < k->shnum ? k->delta[shndx] : NOT_A_UNIT;
-		if (__builtin_expect((dl & NOT_A_UNIT) == 0, 1))
-			return S0 + dl;
-	} else {
-		u = shndx < k->shnum ? k->su[shndx] : ELF_NO_UNIT;
-		if (__builtin_expect(u != ELF_NO_UNIT, 1))
-			return S0 + (k->unit[u].va - k->unit[u].link);
-	}
+	if (by_val)
+		return k->val[sym];
+	shndx = rd_le16(sp + 6);
+	S0 = rd_le64(sp + 8);
+	u = shndx < k->shnum ? k->su[shndx] : ELF_NO_UNIT;
+	if (__builtin_expect(u != ELF_NO_UNIT, 1))
+		return S0 + (k->unit[u].va - k->unit[u].link);
 	return slow_sym(pl, (uint16_t)shndx, S0);
 }
 
 /*
  * One link-time table (section header h) patching unit pu, section tsec.
  * Every entry was validated by elf_lreloc_validate, so the loop only
- * computes and stores: per entry one .symtab read and one lookup by
- * section index (O(1)); PC32, PLT32 and 64, most of any table, stay in
- * the loop.
+ * computes and stores: per entry one load of sym_val[] (or one .symtab
+ * read and one lookup by section index, O(1)); PC32, PLT32 and 64, most
+ * of any table, stay in the loop.
  */
 static inline __attribute__((always_inline)) void apply_table(const struct elf_image *img,
 							      const struct elf_sec_placement *pl,
-							      bool by_delta, const uint8_t *h,
+							      bool by_val, const uint8_t *h,
 							      uint32_t tsec, uint32_t pu)
 {
-	const struct lk k = { pl->sec_delta, pl->sec_unit, pl->unit, img->sec.shnum };
+	const struct lk k = { pl->sym_val, pl->sec_unit, pl->unit, img->sec.shnum };
 	const uint8_t *syms = img->file + img->sec.symtab_off;
 	const uint8_t *e = img->file + rd_le64(h + 24);
 	const uint8_t *end = e + rd_le64(h + 32);
@@ -682,8 +700,7 @@ static inline __attribute__((always_inline)) void apply_table(const struct elf_i
 
 	for (; e < end; e += sizeof(Elf64_Rela)) {
 		uint64_t off = rd_le64(e), info = rd_le64(e + 8), A = rd_le64(e + 16);
-		const uint8_t *sp = syms + (info >> 32) * sizeof(Elf64_Sym);
-		uint64_t S = sym_at(pl, &k, by_delta, sp);
+		uint64_t S = sym_at(pl, &k, by_val, syms, info >> 32);
 		uint8_t *w = (uint8_t *)(bias + (uintptr_t)off);
 		uint32_t type = (uint32_t)info;
 
@@ -693,18 +710,26 @@ static inline __attribute__((always_inline)) void apply_table(const struct elf_i
 		else if (type == R_X86_64_64)
 			st64(w, S + A);
 		else
-			apply_other(img, pl, tsec, w, info, off, A, off + pdelta, S, sp);
+			apply_other(img, pl, tsec, w, info, off, A, off + pdelta, S,
+				    syms + (info >> 32) * sizeof(Elf64_Sym));
 	}
 }
 
-/* sec_delta[i]: section i's offset, or NOT_A_UNIT. */
-static void fill_delta(const struct elf_image *img, const struct elf_sec_placement *pl)
+/* sym_val[i]: symbol i's run-time value (a symbol no relocation uses gets
+ * a harmless one: its link value, or its address placed like the others). */
+static void fill_sym_val(const struct elf_image *img, const struct elf_sec_placement *pl)
 {
-	for (uint32_t i = 0; pl->sec_delta && i < img->sec.shnum; i++) {
-		uint32_t u = pl->sec_unit[i];
+	const uint8_t *sp = img->file + img->sec.symtab_off;
+	const uint32_t shnum = img->sec.shnum;
+	uint64_t *val = pl->sym_val;
 
-		pl->sec_delta[i] =
-			u == ELF_NO_UNIT ? NOT_A_UNIT : pl->unit[u].va - pl->unit[u].link;
+	for (uint64_t i = 0; i < img->sec.sym_count; i++, sp += sizeof(Elf64_Sym)) {
+		uint32_t shndx = rd_le16(sp + 6);
+		uint32_t u = shndx < shnum ? pl->sec_unit[shndx] : ELF_NO_UNIT;
+		uint64_t S0 = rd_le64(sp + 8);
+
+		val[i] = u != ELF_NO_UNIT ? S0 + (pl->unit[u].va - pl->unit[u].link) :
+					    slow_sym(pl, (uint16_t)shndx, S0);
 	}
 }
 
@@ -721,8 +746,8 @@ static void apply_lrelocs(const struct elf_image *img, const struct elf_sec_plac
 		info = rd_le32(h + 44);
 		if (!info || info >= img->sec.shnum || pl->sec_unit[info] == ELF_NO_UNIT)
 			continue;
-		/* Two copies of the loop: with and without sec_delta[]. */
-		if (pl->sec_delta)
+		/* Two copies of the loop: with and without sym_val[]. */
+		if (pl->sym_val)
 			apply_table(img, pl, true, h, info, pl->sec_unit[info]);
 		else
 			apply_table(img, pl, false, h, info, pl->sec_unit[info]);
@@ -736,7 +761,8 @@ enum ldr_err elf_relocate_sections(const struct elf_image *img, const struct elf
 
 	if ((err = check_placement(img, pl, diag)))
 		return err;
-	fill_delta(img, pl);
+	if (pl->sym_val)
+		fill_sym_val(img, pl);
 	apply_dyn_rela(img, pl, img->rela_off, img->rela_count);
 	apply_dyn_rela(img, pl, img->jmprel_off, img->jmprel_count);
 	apply_dyn_relr(img, pl);

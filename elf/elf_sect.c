@@ -10,16 +10,6 @@
 
 #define SHDR "section header"
 
-void elf_sect_shdr(const struct elf_image *img, uint32_t i, Elf64_Shdr *sh)
-{
-	__builtin_memcpy(sh, img->file + img->sec.shoff + (uint64_t)i * sizeof(*sh), sizeof(*sh));
-}
-
-bool elf_sect_is_unit(const Elf64_Shdr *sh)
-{
-	return (sh->sh_flags & SHF_ALLOC) && sh->sh_size;
-}
-
 /* Index in img->segs of the PT_LOAD whose [p_vaddr, p_vaddr + p_memsz)
  * holds [a, a + len) (len > 0), or -1. */
 static int seg_holding(const struct elf_image *img, uint64_t a, uint64_t len)
@@ -208,23 +198,27 @@ enum ldr_err elf_sect_parse(struct elf_image *img, struct ldr_diag *d)
 
 /*
  * Tables sorted by address walk the units in order, up or down: the hint's
- * unit, else the unit just after or before it (within a few headers: the
- * relocation sections between units), when x lies strictly inside; 0 else.
+ * unit, else the unit just after it (x above the hint's unit) or just
+ * before it (x below; within a few headers: the relocation sections
+ * between units), when x lies strictly inside; 0 else.
  */
 static uint32_t near_hint(const struct elf_image *img, uint64_t x, uint32_t h)
 {
 	enum { REACH = 4 };
 	Elf64_Shdr sh;
+	bool up;
 
 	elf_sect_shdr(img, h, &sh);
 	if (x - sh.sh_addr < sh.sh_size)
 		return h;
-	for (uint32_t i = h + 1; i < img->sec.shnum && i <= h + REACH; i++) {
+	/* Units ascend without overlap: only one side can hold x. */
+	up = x >= sh.sh_addr;
+	for (uint32_t i = h + 1; up && i < img->sec.shnum && i <= h + REACH; i++) {
 		elf_sect_shdr(img, i, &sh);
 		if (elf_sect_is_unit(&sh))
 			return x - sh.sh_addr < sh.sh_size ? i : 0;
 	}
-	for (uint32_t i = h - 1; i > 0 && i + REACH >= h; i--) {
+	for (uint32_t i = h - 1; !up && i > 0 && i + REACH >= h; i--) {
 		elf_sect_shdr(img, i, &sh);
 		if (elf_sect_is_unit(&sh))
 			return x - sh.sh_addr < sh.sh_size ? i : 0;

@@ -41,7 +41,7 @@ struct loader_state {
 	uint32_t *sec_unit;	/* img.sec.shnum entries */
 	struct elf_unit *eunit; /* img.sec.nunits entries */
 	uint8_t **umem;		/* img.sec.nunits entries */
-	uint64_t *sec_delta;	/* img.sec.shnum entries (elf/'s offset table) */
+	uint64_t *sym_val;	/* img.sec.sym_count entries (elf/'s symbol values) */
 	struct l64_plan l64;	/* linux64 */
 	struct rand_pool pool;
 	uint8_t master[32];

@@ -86,24 +86,24 @@ static void load_and_relocate(const struct elf_image *img, uint64_t slide)
 /*
  * Section granularity: the units in reverse order, packed page after page
  * from `base` (in the top 2 GiB when 32S fields ask for it), with the
- * per-section offset table or without it.  A placement inside max_span
+ * per-symbol value table (sym_val) or without it.  A placement inside max_span
  * cannot be refused, and loads and relocates without a fault.
  */
-static void sections(const struct elf_image *img, bool by_delta)
+static void sections(const struct elf_image *img, bool by_val)
 {
 	uint32_t n = img->sec.nunits;
 	struct elf_sec_unit *su = calloc(n, sizeof(*su));
 	struct elf_unit *u = calloc(n, sizeof(*u));
 	uint8_t **mem = calloc(n, sizeof(*mem));
 	uint32_t *idx = calloc(img->sec.shnum, sizeof(*idx));
-	uint64_t *delta = by_delta ? calloc(img->sec.shnum, sizeof(*delta)) : NULL;
+	uint64_t *val = by_val ? calloc(img->sec.sym_count + 1, sizeof(*val)) : NULL;
 	uint64_t base = img->sec.s32_lo ? UINT64_C(0xffffffff80000000) + (UINT64_C(1) << 30) :
 					  UINT64_C(0x7ffe00000000);
 	uint64_t cur = base, total = 0;
 	struct ldr_diag d;
 	bool fits = true;
 
-	CHECK(su && u && mem && idx && (delta || !by_delta));
+	CHECK(su && u && mem && idx && (val || !by_val));
 	CHECK(n >= 1 && n <= ELF_MAX_SECTION_UNITS && img->sec.nrelsecs >= 1);
 	CHECK(img->sec.max_span >= img->sec.unit_pages && img->sec.max_span <= ELF_MAX_IMAGE_SPAN);
 	elf_section_units(img, su);
@@ -124,7 +124,7 @@ static void sections(const struct elf_image *img, bool by_delta)
 			(!img->sec.s32_lo || cur <= img->sec.s32_hi);
 	}
 	if (fits && total <= SPAN_CAP) {
-		struct elf_sec_placement pl = { su, u, (uint8_t *const *)mem, idx, n, delta };
+		struct elf_sec_placement pl = { su, u, (uint8_t *const *)mem, idx, n, val };
 
 		for (uint32_t k = 0; k < n; k++)
 			CHECK((mem[k] =
@@ -139,7 +139,7 @@ static void sections(const struct elf_image *img, bool by_delta)
 	free(u);
 	free(mem);
 	free(idx);
-	free(delta);
+	free(val);
 }
 
 static void run(const uint8_t *data, size_t size, uint16_t machine, uint32_t policy)

@@ -509,20 +509,20 @@ static void check_image(const char *name, uint64_t base)
 	EXPECT(p.img.sec.nunits >= 8);
 	EXPECT_ERR(elf_load_sections(&p.img, &p.pl), LDR_OK);
 	EXPECT_ERR(elf_relocate_sections(&p.img, &p.pl, &d), LDR_OK);
-	/* The same placement through the sec_delta[] loop: the same bytes. */
+	/* The same placement through the sym_val[] loop: the same bytes. */
 	{
 		struct placed q = { 0 };
 
 		rng_state = sz;
 		REQUIRE(place(f, sz, base, 64, &q, &d) == LDR_OK);
-		q.pl.sec_delta = calloc(q.img.sec.shnum, sizeof(uint64_t));
+		q.pl.sym_val = calloc(q.img.sec.sym_count, sizeof(uint64_t));
 		EXPECT_ERR(elf_load_sections(&q.img, &q.pl), LDR_OK);
 		EXPECT_ERR(elf_relocate_sections(&q.img, &q.pl, &d), LDR_OK);
 		for (uint32_t i = 0; i < p.img.sec.nunits; i++)
 			if (p.unit[i].va != q.unit[i].va || memcmp(p.mem[i], q.mem[i], p.span[i]))
-				harness_fail(__FILE__, __LINE__, "%s: sec_delta changes unit %u",
+				harness_fail(__FILE__, __LINE__, "%s: sym_val changes unit %u",
 					     name, i);
-		free(q.pl.sec_delta);
+		free(q.pl.sym_val);
 		unplace(&q);
 	}
 	REQUIRE(ref_open(&r, f, sz, &p));

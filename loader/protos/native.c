@@ -80,7 +80,7 @@ static enum ldr_err sections_scratch(struct loader_state *s)
 	uint64_t o_ix = piece(&off, (uint64_t)shnum * sizeof(uint32_t));
 	uint64_t o_eu = piece(&off, (uint64_t)n * sizeof(struct elf_unit));
 	uint64_t o_mem = piece(&off, (uint64_t)n * sizeof(uint8_t *));
-	uint64_t o_dl = piece(&off, (uint64_t)shnum * sizeof(uint64_t));
+	uint64_t o_sv = piece(&off, s->img.sec.sym_count * sizeof(uint64_t));
 	uint64_t pages = (off + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint8_t *m;
 	enum ldr_err err;
@@ -104,7 +104,7 @@ static enum ldr_err sections_scratch(struct loader_state *s)
 	s->sec_unit = (uint32_t *)(void *)(m + o_ix);
 	s->eunit = (struct elf_unit *)(void *)(m + o_eu);
 	s->umem = (uint8_t **)(void *)(m + o_mem);
-	s->sec_delta = (uint64_t *)(void *)(m + o_dl);
+	s->sym_val = (uint64_t *)(void *)(m + o_sv);
 	elf_section_units(&s->img, s->su);
 	elf_section_index(&s->img, s->sec_unit);
 	return LDR_OK;
@@ -220,7 +220,7 @@ static enum ldr_err load_sections(struct loader_state *s)
 					.mem = s->umem,
 					.sec_unit = s->sec_unit,
 					.nunits = s->plan.nunits,
-					.sec_delta = s->sec_delta };
+					.sym_val = s->sym_val };
 	struct ldr_diag d = { 0 };
 	enum ldr_err err;
 

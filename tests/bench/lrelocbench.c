@@ -136,7 +136,7 @@ static void section_loop(FILE *csv, const char *arg, double rel)
 	struct elf_unit *u = calloc(nu, sizeof(*u));
 	uint8_t **mem = calloc(nu, sizeof(*mem));
 	uint32_t *idx = calloc(img.sec.shnum, sizeof(*idx));
-	uint64_t *delta = calloc(img.sec.shnum, sizeof(*delta)); /* as the loader gives it */
+	uint64_t *val = calloc(img.sec.sym_count, sizeof(*val)); /* as the loader gives it */
 
 	elf_section_units(&img, su);
 	elf_section_index(&img, idx);
@@ -147,7 +147,7 @@ static void section_loop(FILE *csv, const char *arg, double rel)
 		memset(mem[i], 1, sz);
 	}
 	struct elf_sec_placement pl = {
-		.su = su, .unit = u, .mem = mem, .sec_unit = idx, .nunits = nu, .sec_delta = delta
+		.su = su, .unit = u, .mem = mem, .sec_unit = idx, .nunits = nu, .sym_val = val
 	};
 	n = img.rela_count + img.stats.relr_relocs + img.sec.nrelocs;
 	for (int r = 0; r < reps; r++) {
@@ -169,7 +169,7 @@ static void section_loop(FILE *csv, const char *arg, double rel)
 	row(csv, "lreloc", c, n, bench_median(t, reps), rel);
 	for (uint32_t i = 0; i < nu; i++)
 		free(mem[i]);
-	free(su), free(u), free(mem), free(idx), free(delta), free(file);
+	free(su), free(u), free(mem), free(idx), free(val), free(file);
 }
 
 int main(int argc, char **argv)
