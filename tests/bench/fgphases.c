@@ -86,7 +86,6 @@ int main(int argc, char **argv)
 	void *mem = aligned_alloc(4096, (layout_store_bytes(n) + 4095) & ~UINT64_C(4095));
 	struct elf_sec_unit *su = calloc(n, sizeof(*su));
 	uint32_t *sec_unit = calloc(img.sec.shnum, sizeof(*sec_unit));
-	uint64_t *delta = calloc(img.sec.shnum, sizeof(*delta));
 	struct elf_unit *eu = calloc(n, sizeof(*eu));
 	uint8_t **umem = calloc(n, sizeof(*umem));
 
@@ -115,8 +114,7 @@ int main(int argc, char **argv)
 						.unit = eu,
 						.mem = umem,
 						.sec_unit = sec_unit,
-						.nunits = plan.nunits,
-						.sec_delta = delta };
+						.nunits = plan.nunits };
 		if (phase_copy(&img, &pl)) {
 			fprintf(stderr, "elf_load_sections failed\n");
 			return 3;
