@@ -80,3 +80,12 @@ enum ldr_err bench_plan(const struct elf_image *img, const struct memmap *mm, bo
 	rand_drbg_init(&rng, master, RAND_DOMAIN_LAYOUT);
 	return layout_plan(&req, mm, aslr_off ? NULL : &rng, plan, &d);
 }
+
+void *bench_pool_ptr(void *ctx, paddr_t pa, uint64_t len)
+{
+	struct bench_pool *p = ctx;
+	uint64_t a = pa_addr(pa);
+	return a >= p->base && a - p->base <= p->size && len <= p->size - (a - p->base) ?
+		       p->mem + (a - p->base) :
+		       NULL;
+}

@@ -15,20 +15,6 @@
 #include "loader/paging/paging.h"
 #include "rand/rand.h"
 
-struct pool_ctx {
-	uint8_t *mem;
-	uint64_t base, size;
-};
-
-static void *pool_ptr(void *ctx, paddr_t pa, uint64_t len)
-{
-	struct pool_ctx *p = ctx;
-	uint64_t a = pa_addr(pa);
-	return a >= p->base && a - p->base <= p->size && len <= p->size - (a - p->base) ?
-		       p->mem + (a - p->base) :
-		       NULL;
-}
-
 static __attribute__((noinline)) enum ldr_err
 phase_plan(struct layout_request *req, const struct memmap *mm, struct layout_plan *plan)
 {
@@ -47,17 +33,18 @@ static __attribute__((noinline)) enum ldr_err phase_copy(const struct elf_image 
 }
 
 static __attribute__((noinline)) enum ldr_err phase_tables(const struct layout_plan *plan,
-							   struct pool_ctx *pc, uint32_t *idx)
+							   struct bench_pool *pc, uint32_t *idx)
 {
 	struct pt_pool pool = { .base = plan->pt_phys,
 				.pages = plan->pt_pages,
-				.phys_ptr = pool_ptr,
+				.phys_ptr = bench_pool_ptr,
 				.ctx = pc,
 				.allow_1g = true };
 	paddr_t cr3;
 	enum ldr_err err = pt_build(plan->map, plan->map_count, &pool, &cr3, NULL);
 
-	return err ? err : wx_verify(cr3, pool_ptr, pc, plan->map, plan->map_count, idx, NULL);
+	return err ? err :
+		     wx_verify(cr3, bench_pool_ptr, pc, plan->map, plan->map_count, idx, NULL);
 }
 
 int main(int argc, char **argv)
@@ -120,7 +107,7 @@ int main(int argc, char **argv)
 			return 3;
 		}
 	}
-	struct pool_ctx pc = { .base = pa_addr(plan.pt_phys), .size = plan.pt_pages * 4096 };
+	struct bench_pool pc = { .base = pa_addr(plan.pt_phys), .size = plan.pt_pages * 4096 };
 	pc.mem = calloc(1, pc.size);
 	if (phase_tables(&plan, &pc, seg ? NULL : st.map_idx)) {
 		fprintf(stderr, "page tables failed\n");

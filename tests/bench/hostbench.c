@@ -216,31 +216,17 @@ static double bench_ldso(const char *name, uint64_t n, double core)
 	return per;
 }
 
-struct pool_ctx {
-	uint8_t *mem;
-	uint64_t base, size;
-};
-
-static void *pool_ptr(void *ctx, paddr_t pa, uint64_t len)
-{
-	struct pool_ctx *p = ctx;
-	uint64_t a = pa_addr(pa);
-	return a >= p->base && a - p->base <= p->size && len <= p->size - (a - p->base) ?
-		       p->mem + (a - p->base) :
-		       NULL;
-}
-
 /* pt_build + wx_verify of one plan, medians; returns the table pages. */
 static uint64_t map_cost(const struct layout_plan *plan, uint64_t *build, uint64_t *verify)
 {
 	uint64_t b[64], v[64];
-	struct pool_ctx pc = { .base = pa_addr(plan->pt_phys), .size = plan->pt_pages * 4096 };
+	struct bench_pool pc = { .base = pa_addr(plan->pt_phys), .size = plan->pt_pages * 4096 };
 
 	pc.mem = aligned_alloc(4096, pc.size);
 	for (int r = 0; r < reps; r++) {
 		struct pt_pool pool = { .base = plan->pt_phys,
 					.pages = plan->pt_pages,
-					.phys_ptr = pool_ptr,
+					.phys_ptr = bench_pool_ptr,
 					.ctx = &pc,
 					.allow_1g = true };
 		paddr_t cr3;
@@ -250,7 +236,7 @@ static uint64_t map_cost(const struct layout_plan *plan, uint64_t *build, uint64
 			exit(3);
 		b[r] = bench_now_ns() - t0;
 		t0 = bench_now_ns();
-		if (wx_verify(cr3, pool_ptr, &pc, plan->map, plan->map_count, NULL, NULL))
+		if (wx_verify(cr3, bench_pool_ptr, &pc, plan->map, plan->map_count, NULL, NULL))
 			exit(3);
 		v[r] = bench_now_ns() - t0;
 	}
