@@ -32,5 +32,10 @@ void unload(struct loaded *l);
 /* The loaded 8-byte word at link address v (a test failure if no segment
  * holds it). */
 uint64_t loaded_word(const struct loaded *l, uint64_t v);
+/* The words every machine's default elfgen image holds once loaded at
+ * `slide` (link base `base`; sym1 = its relocated symbol 1): RELATIVE, in
+ * RELRO, the absolute symbol (S + A), GLOB_DAT of a weak undefined,
+ * JUMP_SLOT, four RELR words, the zeroed BSS (elf_loaded_default.c). */
+void loaded_expect_default(const struct loaded *l, uint64_t base, uint64_t slide, uint64_t sym1);
 
 #endif

@@ -2,8 +2,8 @@
 ELFGEN_SRCS := tests/elfgen.c tests/elfgen_cases.c
 test_elf_parse_SRCS := $(ELFGEN_SRCS)
 test_elf_policy_SRCS := $(ELFGEN_SRCS) tests/l64_shapes.c
-test_elf_reloc_SRCS := $(ELFGEN_SRCS) tests/elf_loaded.c
-test_elf_aarch64_SRCS := $(ELFGEN_SRCS) tests/elf_loaded.c
+test_elf_reloc_SRCS := $(ELFGEN_SRCS) tests/elf_loaded.c tests/elf_loaded_default.c
+test_elf_aarch64_SRCS := $(ELFGEN_SRCS) tests/elf_loaded.c tests/elf_loaded_default.c
 
 # Real AArch64 PIEs (build/fixtures/aarch64.list) against readelf's listing.
 HOST_TOOLS += elf_relocdump
