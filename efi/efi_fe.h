@@ -50,6 +50,12 @@ struct efi_ctx {
 	struct efi_alloc allocs[EFI_FE_MAX_ALLOCS];
 	uint32_t alloc_count;
 	bool allocs_untracked; /* allocations beyond allocs[] were made */
+	/* Where each input came from (set while gathering; measured boot picks
+	 * the PCR by it): true = a section of aslrboot's own image. */
+	bool kernel_embedded;
+	bool modules_embedded;
+	bool cmdline_embedded;
+	bool secure_boot; /* Secure Boot enabled and not in setup mode */
 	struct efi_mmap mmap;
 	struct mm_entry mm[BOOT_MAX_MMAP];
 	struct boot_env env;

@@ -23,7 +23,7 @@
 
 #define ASLRBOOT_MAGIC UINT64_C(0x544f4f42524c5341) /* "ASLRBOOT" in memory */
 #define ASLRBOOT_VERSION_MAJOR 1
-#define ASLRBOOT_VERSION_MINOR 3
+#define ASLRBOOT_VERSION_MINOR 4
 #define ASLRBOOT_VERSION ((ASLRBOOT_VERSION_MAJOR << 16) | ASLRBOOT_VERSION_MINOR)
 
 /* Header at the start of the boot-info block (RDI on x86-64, x0 on arm64). */
@@ -51,6 +51,13 @@ struct aslrboot_info {
 #define ASLRBOOT_INFO_F_VERBOSE (1u << 1)   /* loader ran in verbose mode */
 #define ASLRBOOT_INFO_F_UEFI (1u << 2)	    /* booted from UEFI (boot services exited) */
 #define ASLRBOOT_INFO_F_MULTIBOOT (1u << 3) /* booted through Multiboot 1 or 2 */
+/* Since 1.4: UEFI Secure Boot was on (enabled, not in setup mode), so the
+ * kernel, modules and configuration all came from aslrboot's own signed
+ * image (PROTOCOL.md, Secure Boot). */
+#define ASLRBOOT_INFO_F_SECURE_BOOT (1u << 4)
+/* Since 1.4: the kernel came from aslrboot's own image (a unified image
+ * built by aslrboot-unify), not from a file on the boot volume. */
+#define ASLRBOOT_INFO_F_UNIFIED (1u << 5)
 
 /* Every record starts with this; size includes it and is a multiple of 8. */
 struct aslrboot_record {
@@ -71,6 +78,7 @@ enum aslrboot_record_type {
 	ASLRBOOT_REC_TIMINGS = 8,   /* struct aslrboot_rec_timings */
 	ASLRBOOT_REC_ENTROPY = 9,   /* struct aslrboot_rec_entropy + per-source entries */
 	ASLRBOOT_REC_UNITS = 10,    /* struct aslrboot_rec_units + entries (since 1.3) */
+	ASLRBOOT_REC_MEASURE = 11,  /* struct aslrboot_rec_measure + entries (since 1.4) */
 };
 
 struct aslrboot_rec_loader {
@@ -282,6 +290,45 @@ struct aslrboot_rec_units {
 	/* struct aslrboot_unit units[count]; */
 };
 
+/*
+ * Measured boot (since 1.4, UEFI only, written when the firmware offers
+ * EFI_TCG2_PROTOCOL with a TPM present): what aslrboot hashed, extended into
+ * a PCR and logged before using it, in that order.  The digests are SHA-256
+ * of exactly the bytes used; PROTOCOL.md lists which input goes to which PCR.
+ */
+#define ASLRBOOT_TCG_EV_IPL 0x0000000d /* TCG event type of every entry */
+
+#define ASLRBOOT_MEAS_EXTENDED 0 /* hashed, extended into `pcr` and logged */
+#define ASLRBOOT_MEAS_FAILED 1	 /* the firmware refused: `pcr` does not hold it */
+
+struct aslrboot_measurement {
+	uint32_t pcr;
+	uint32_t event_type; /* ASLRBOOT_TCG_EV_IPL */
+	uint32_t status;     /* ASLRBOOT_MEAS_* */
+	uint32_t reserved;
+	uint64_t size;	      /* bytes hashed */
+	uint64_t ticks;	      /* timestamp ticks hashing, extending and logging took */
+	uint8_t sha256[32];   /* SHA-256 of the `size` bytes */
+	char description[64]; /* the event data logged, NUL-terminated */
+};
+
+#define ASLRBOOT_MEASURE_F_LOG_TRUNCATED (1u << 0) /* the firmware's log overflowed */
+
+struct aslrboot_rec_measure {
+	struct aslrboot_record hdr;
+	uint32_t count;
+	uint32_t entry_size; /* sizeof(struct aslrboot_measurement) */
+	/* A copy of the firmware's TCG2 event log (crypto-agile format), taken
+	 * after the last entry here; 0/0 if the firmware gave none.  Events the
+	 * firmware logs later (ExitBootServices) are in its final-events table. */
+	uint64_t event_log;	 /* physical address */
+	uint64_t event_log_size; /* bytes */
+	uint64_t final_events;	 /* physical address of EFI_TCG2_FINAL_EVENTS_TABLE, 0 if none */
+	uint32_t flags;		 /* ASLRBOOT_MEASURE_F_* */
+	uint32_t reserved;
+	/* struct aslrboot_measurement entries[count]; */
+};
+
 /* The ELF note a kernel may carry: PT_NOTE, name "aslrboot", type 1. */
 #define ASLRBOOT_NOTE_NAME "aslrboot"
 #define ASLRBOOT_NOTE_TYPE_PARAMS 1
@@ -319,6 +366,8 @@ ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_timings) == 24 + 8 * ASLRBOOT_
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_note_params) == 24, "note params");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_unit) == 48, "unit");
 ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_units) == 24, "units record");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_measurement) == 128, "measurement");
+ASLRBOOT_STATIC_ASSERT(sizeof(struct aslrboot_rec_measure) == 48, "measure record");
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_info, total_size) == 16,
 		       "total_size offset");
 ASLRBOOT_STATIC_ASSERT(__builtin_offsetof(struct aslrboot_rec_seed, seed) == 24, "seed offset");

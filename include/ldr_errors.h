@@ -97,6 +97,8 @@
 	X(E_CMDLINE, "bad command line")                                        \
 	X(E_NO_KERNEL, "no kernel image")                                       \
 	X(E_CONFIG, "bad configuration")                                        \
+	X(E_SECURE_BOOT, "not covered by the Secure Boot signature")            \
+	X(E_UNIFIED, "malformed unified-image section")                         \
 	X(E_MBI_MAGIC, "bad multiboot magic in EAX")                            \
 	X(E_MBI_ALIGN, "multiboot2 information not 8-byte aligned")             \
 	X(E_MBI_TOTAL, "multiboot2 total_size too small or above the cap")      \

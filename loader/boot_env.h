@@ -17,6 +17,8 @@
 #define BOOT_MAX_MODULES 16
 #define BOOT_MAX_RESERVED 32  /* ranges the layout must avoid (loader, MBI, ...) */
 #define BOOT_MAX_CMDLINE 4096 /* bytes, without the NUL */
+/* Measured-boot entries: kernel, command line, configuration, each module. */
+#define BOOT_MAX_MEASURE (BOOT_MAX_MODULES + 3)
 
 /* One raw memory-map entry, firmware type already translated. */
 struct mm_entry {
@@ -115,6 +117,16 @@ struct boot_env {
 	struct boot_options opts;
 
 	uint32_t cpu_features; /* BOOT_CPU_* the front end detected */
+
+	/* Measured boot (UEFI with a TPM): what the front end measured, for the
+	 * MEASURE record, written only if measure_present. */
+	bool measure_present;
+	struct aslrboot_measurement measure[BOOT_MAX_MEASURE];
+	uint32_t measure_count;
+	uint32_t measure_flags;	   /* ASLRBOOT_MEASURE_F_* */
+	uint64_t tpm_log;	   /* copy of the firmware's event log, 0 if none */
+	uint64_t tpm_log_size;	   /* bytes */
+	uint64_t tpm_final_events; /* EFI_TCG2_FINAL_EVENTS_TABLE, 0 if none */
 
 	uint64_t tsc[ASLRBOOT_PHASE_COUNT]; /* phases the front end already timed */
 	uint64_t tsc_hz;

@@ -14,6 +14,7 @@ PKGS=(
   qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools dosfstools
   gnuplot-nox zstd xz-utils lz4 python3
+  sbsigntool swtpm swtpm-tools tpm2-tools openssl
 )
 cd "$(dirname "$0")/.."
 GNU_EFI_AA64=${GNU_EFI_AA64:-build/gnu-efi-aa64}
