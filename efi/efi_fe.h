@@ -105,6 +105,13 @@ enum ldr_err efi_seed_store(void *ctx, const uint8_t *seed, size_t len);
 void efi_seed_close(struct efi_ctx *c);
 void efi_entropy_wipe(struct efi_ctx *c);
 
+/* tcg2.c: with EFI_TCG2_PROTOCOL and a TPM, hash, extend and log the
+ * kernel, command line, applied configuration and each module (in that
+ * order) into env->measure, then copy the firmware's event log; without,
+ * nothing (env->measure_present stays false).  A failed extend is one
+ * warning line: the boot goes on. */
+void efi_measure_inputs(struct efi_ctx *c);
+
 /* tables.c */
 void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);
 

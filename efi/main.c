@@ -232,6 +232,7 @@ static enum ldr_err gather(struct efi_ctx *c)
 		(struct boot_range){ (uintptr_t)c->li->ImageBase, c->li->ImageSize };
 	if ((err = read_config(c)) || (err = read_files(c)))
 		return err;
+	efi_measure_inputs(c);
 	env->tsc[ASLRBOOT_PHASE_FILE_READ] = efi_timestamp(NULL);
 	read_platform(c);
 	if ((err = read_memmap(c)))

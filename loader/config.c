@@ -6,6 +6,7 @@
  */
 #include "config.h"
 #include "libc.h"
+#include "log.h"
 
 struct span {
 	const char *p;
@@ -510,4 +511,66 @@ void config_apply(const struct boot_config *c, struct boot_env *env)
 	env->opts = c->opts;
 	env->cmdline = c->cmdline;
 	env->kernel_name = c->kernel;
+}
+
+/* Appends to out[cap] (the text cut, always NUL-terminated), counting every
+ * byte: the length is the whole text's. */
+struct render {
+	char *out;
+	size_t cap;
+	size_t at;
+};
+
+static void put_bytes(struct render *r, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++, r->at++)
+		if (r->at + 1 < r->cap)
+			r->out[r->at] = p[i];
+	if (r->cap)
+		r->out[r->at < r->cap ? r->at : r->cap - 1] = '\0';
+}
+
+/* key=value\n with at most max bytes of the value, byte for byte. */
+static void put_line(struct render *r, const char *key, const char *v, size_t max)
+{
+	size_t n = 0;
+
+	while (v && n < max && v[n])
+		n++;
+	put_bytes(r, key, strlen(key));
+	put_bytes(r, "=", 1);
+	put_bytes(r, v ? v : "", n);
+	put_bytes(r, "\n", 1);
+}
+
+static const char *on_off(bool b)
+{
+	return b ? "on" : "off";
+}
+
+size_t config_render(const struct boot_env *env, char *out, size_t cap)
+{
+	static const char *const protocol[] = { "auto", "native", "linux64" };
+	const struct boot_options *o = &env->opts;
+	struct render r = { out, cap, 0 };
+	char bench[12];
+
+	put_bytes(&r, "", 0); /* an empty text until the first line */
+	put_line(&r, "kernel", env->kernel_name, CONFIG_MAX_PATH);
+	put_line(&r, "cmdline", env->cmdline, BOOT_MAX_CMDLINE);
+	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++)
+		put_line(&r, "module", env->modules[i].string,
+			 CONFIG_MAX_PATH + 1 + CONFIG_MAX_MODULE_ARGS);
+	put_line(&r, "verbose", on_off(o->verbose), 3);
+	put_line(&r, "aslr", on_off(!o->aslr_off), 3);
+	put_line(&r, "entropy", o->entropy_policy == BOOT_ENTROPY_STRICT ? "strict" : "default", 7);
+	put_line(&r, "trust_cpu_rng", on_off(!o->distrust_cpu_rng), 3);
+	put_line(&r, "trust_fw_rng", on_off(!o->distrust_fw_rng), 3);
+	put_line(&r, "seed", o->fixed_seed_set ? "set" : "none", 4);
+	put_line(&r, "protocol", o->protocol < 3 ? protocol[o->protocol] : "?", 7);
+	put_line(&r, "linux_seed_cmdline", on_off(o->linux_seed_cmdline), 3);
+	ldr_snprintf(bench, sizeof(bench), "%u", o->bench);
+	put_line(&r, "bench", bench, sizeof(bench));
+	put_line(&r, "granularity", o->granularity == BOOT_GRAN_SEGMENT ? "segment" : "section", 7);
+	return r.at;
 }

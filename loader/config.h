@@ -115,4 +115,27 @@ enum ldr_err config_utf16_to_utf8(struct boot_config *c, const uint16_t *in, siz
 /* Copy options and cmdline into env (cmdline pointer into *c). */
 void config_apply(const struct boot_config *c, struct boot_env *env);
 
+/* Bytes config_render may need: every line at its longest. */
+#define CONFIG_RENDER_MAX                               \
+	(16 + CONFIG_MAX_PATH + 16 + BOOT_MAX_CMDLINE + \
+	 BOOT_MAX_MODULES * (16 + CONFIG_MAX_PATH + 1 + CONFIG_MAX_MODULE_ARGS) + 512)
+
+/*
+ * The configuration env was booted with, as canonical text (what measured
+ * boot hashes into PCR 12, so equal settings always give equal bytes),
+ * whatever file, options or image section set it: one `key=value` line per
+ * key, each ending in '\n', in this fixed order:
+ *   kernel=<env->kernel_name>   cmdline=<env->cmdline>
+ *   module=<the module's string>   (one line per module, in order)
+ *   verbose=on|off  aslr=on|off  entropy=default|strict
+ *   trust_cpu_rng=on|off  trust_fw_rng=on|off  seed=none|set
+ *   protocol=auto|native|linux64  linux_seed_cmdline=on|off  bench=<0..64>
+ *   granularity=section|segment
+ * A fixed seed shows as seed=set, never its bytes.  Strings are cut at
+ * CONFIG_MAX_PATH / BOOT_MAX_CMDLINE bytes.  Writes at most cap bytes
+ * including a NUL and returns the text's length (without the NUL); a
+ * result >= cap means the text was cut.
+ */
+size_t config_render(const struct boot_env *env, char *out, size_t cap);
+
 #endif

@@ -274,6 +274,29 @@ static void put_timings(struct hw *w, const struct handoff_input *in)
 	hw_end(w, start);
 }
 
+/* What the front end measured, and where its copy of the TPM event log is. */
+static void put_measure(struct hw *w, const struct boot_env *env)
+{
+	struct aslrboot_rec_measure r;
+	uint64_t start = w->off;
+
+	memset(&r, 0, sizeof(r));
+	r.hdr.type = ASLRBOOT_REC_MEASURE;
+	r.count = env->measure_count;
+	r.entry_size = sizeof(struct aslrboot_measurement);
+	r.event_log = env->tpm_log;
+	r.event_log_size = env->tpm_log_size;
+	r.final_events = env->tpm_final_events;
+	r.flags = env->measure_flags;
+	hw_put(w, &r, sizeof(r));
+	for (uint32_t i = 0; i < env->measure_count; i++) {
+		struct aslrboot_measurement m = env->measure[i];
+		m.description[sizeof(m.description) - 1] = '\0';
+		hw_put(w, &m, sizeof(m));
+	}
+	hw_end(w, start);
+}
+
 static void serialize(struct hw *w, const struct handoff_input *in, uint64_t total)
 {
 	const struct boot_env *env = in->env;
@@ -292,6 +315,8 @@ static void serialize(struct hw *w, const struct handoff_input *in, uint64_t tot
 	if (env->acpi_rsdp)
 		put_acpi(w, env);
 	put_timings(w, in);
+	if (env->measure_present)
+		put_measure(w, env);
 	hw_put(w, &end, sizeof(end));
 }
 
@@ -307,7 +332,8 @@ static enum ldr_err check_input(const struct handoff_input *in)
 	    in->plan->count > HANDOFF_MAX_REGIONS || (in->plan->nunits && !in->plan->unit) ||
 	    in->plan->nunits > in->plan->unit_cap || in->plan->nunits > HANDOFF_MAX_UNITS ||
 	    in->mm->count > MEMMAP_MAX || env->module_count > BOOT_MAX_MODULES ||
-	    in->entropy_count > HANDOFF_MAX_ENTROPY || (in->entropy_count && !in->entropy))
+	    env->measure_count > BOOT_MAX_MEASURE || in->entropy_count > HANDOFF_MAX_ENTROPY ||
+	    (in->entropy_count && !in->entropy))
 		return LDR_E_HANDOFF_INPUT;
 	for (uint32_t i = 0; i < env->module_count; i++)
 		if (__builtin_add_overflow(va_addr(in->plan->direct_map), env->modules[i].phys,
@@ -369,6 +395,9 @@ uint64_t handoff_size_bound(const struct boot_env *env, uint32_t nregions, uint3
 	    sizeof(struct aslrboot_rec_units) + un * sizeof(struct aslrboot_unit) +
 	    sizeof(struct aslrboot_rec_acpi) + sizeof(struct aslrboot_rec_timings) +
 	    sizeof(struct aslrboot_record);
+	if (env && env->measure_present)
+		n += sizeof(struct aslrboot_rec_measure) +
+		     BOOT_MAX_MEASURE * sizeof(struct aslrboot_measurement);
 	n += string_rec_bound(sizeof(struct aslrboot_rec_cmdline), env ? env->cmdline : NULL);
 	if (env)
 		mods = env->module_count < BOOT_MAX_MODULES ? env->module_count : BOOT_MAX_MODULES;

@@ -54,8 +54,9 @@ struct handoff_input {
  * (the plan's own array sizes, HANDOFF_MAX_*) or a module whose direct-map
  * address wraps.
  * Records: LOADER, SEED, ENTROPY, MEMMAP, LAYOUT, UNITS, CMDLINE, MODULE...,
- * ACPI_RSDP (if env->acpi_rsdp), TIMINGS, END; each 8-byte aligned, padding
- * zeroed.
+ * ACPI_RSDP (if env->acpi_rsdp), TIMINGS, MEASURE (if env->measure_present),
+ * END; each 8-byte aligned, padding zeroed.  E_HANDOFF_INPUT also for
+ * env->measure_count above BOOT_MAX_MEASURE.
  */
 enum ldr_err handoff_write(const struct handoff_input *in, void *buf, uint64_t cap, uint64_t *size);
 

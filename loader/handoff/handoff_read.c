@@ -28,6 +28,7 @@ static uint64_t fixed_size(uint32_t type)
 	case ASLRBOOT_REC_TIMINGS: return offsetof(struct aslrboot_rec_timings, tsc);
 	case ASLRBOOT_REC_ENTROPY: return sizeof(struct aslrboot_rec_entropy);
 	case ASLRBOOT_REC_UNITS: return sizeof(struct aslrboot_rec_units);
+	case ASLRBOOT_REC_MEASURE: return sizeof(struct aslrboot_rec_measure);
 	default: return sizeof(struct aslrboot_record);
 	}
 }
@@ -83,6 +84,20 @@ static enum ldr_err check_layout(const struct aslrboot_rec_layout *l, uint64_t o
 	return err;
 }
 
+static enum ldr_err check_measure(const struct aslrboot_rec_measure *m, uint64_t off,
+				  struct ldr_diag *d)
+{
+	enum ldr_err err = check_table(&m->hdr, off, m->count, m->entry_size,
+				       sizeof(struct aslrboot_measurement), d);
+
+	for (uint32_t i = 0; !err && i < m->count; i++) {
+		const struct aslrboot_measurement *e = handoff_measurement(m, i);
+		if (e->description[sizeof(e->description) - 1] != '\0')
+			err = short_rec(d, off, "description", i);
+	}
+	return err;
+}
+
 /* Contents of the record types this version knows; unknown types pass. */
 static enum ldr_err check_record(const struct aslrboot_record *r, uint64_t off, struct ldr_diag *d)
 {
@@ -120,6 +135,8 @@ static enum ldr_err check_record(const struct aslrboot_record *r, uint64_t off, 
 	case ASLRBOOT_REC_UNITS:
 		return check_table(r, off, un->count, un->entry_size, sizeof(struct aslrboot_unit),
 				   d);
+	case ASLRBOOT_REC_MEASURE:
+		return check_measure((const struct aslrboot_rec_measure *)r, off, d);
 	default: return LDR_OK;
 	}
 }

@@ -65,6 +65,22 @@ static inline const struct aslrboot_unit *handoff_unit(const struct aslrboot_rec
 					      (uint64_t)i * u->entry_size);
 }
 
+/* The MEASURE record (protocol 1.4, UEFI with a TPM; NULL otherwise), for a
+ * block that passed handoff_check: its count entries are in bounds and each
+ * description is NUL-terminated. */
+static inline const struct aslrboot_rec_measure *handoff_measure(const void *info)
+{
+	return (const struct aslrboot_rec_measure *)handoff_find(info, ASLRBOOT_REC_MEASURE, NULL);
+}
+
+/* Entry i (< count) of a MEASURE record, stepped by its entry_size. */
+static inline const struct aslrboot_measurement *
+handoff_measurement(const struct aslrboot_rec_measure *m, uint32_t i)
+{
+	return (const struct aslrboot_measurement *)((const uint8_t *)(m + 1) +
+						     (uint64_t)i * m->entry_size);
+}
+
 /*
  * The unit of a UNITS record that holds link-time address `link`, or NULL:
  * a binary search, so the units must be sorted by link and not overlap, as
