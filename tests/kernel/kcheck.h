@@ -64,6 +64,12 @@ void kputs(const char *s);
 const char *check_seed(const struct kinfo *k);
 uint32_t seed_use_and_wipe(const struct kinfo *k);
 
+/* measure.c: the MEASURE record against the command line, modules and the
+ * event log copy (read through phys_ptr); with the word `tpmlog`,
+ * print_measure prints the entries and the log as hex. */
+const char *check_measure(const struct kinfo *k, pt_phys_ptr_fn phys_ptr, void *ctx);
+void print_measure(const struct kinfo *k, pt_phys_ptr_fn phys_ptr, void *ctx);
+
 /* The kernel's PT_NOTE (include/aslrboot.h): type PARAMS, asking for a
  * stack and a heap of STACK and HEAP bytes, with the note flags FLAGS
  * (string literals).  "%note" is the section type's spelling on every ELF

@@ -71,5 +71,9 @@ void kmain(const struct aslrboot_info *info)
 		why = load_own_gdt();
 	if (!why)
 		why = check_seed(&k);
+	if (!why)
+		print_measure(&k, kcheck_dm_ptr, &k);
+	if (!why)
+		why = check_measure(&k, kcheck_dm_ptr, &k);
 	exit_qemu(report_result(&k, why));
 }

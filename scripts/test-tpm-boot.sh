@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Measured boot under OVMF with a software TPM (swtpm, QEMU tpm-tis):
+#  1. tpm: the test kernel from the ESP with two modules and a command line.
+#     The PCRs are read back from the TPM itself after QEMU exits
+#     (scripts/tpm-pcrread.py over swtpm's control socket), and PCR 9 (the
+#     kernel, then each module) and PCR 12 (the command line, then the
+#     applied configuration's canonical text) must equal the values this
+#     script computes from the files.  The test kernel checks the MEASURE
+#     record against what it was handed and prints the firmware's event log
+#     copy and final-events table as hex: tpm2_eventlog's replay of them
+#     must equal the TPM's value of every PCR they name.
+#  2. notpm: the same boot without a TPM: passes, no MEASURE record.
+#  3. cost: a 16 MiB kernel (the test kernel padded with zeros): the record's
+#     ticks for the kernel entry over TIMINGS' tsc_hz give the time per MiB.
+# Each boot has a hard 120 s limit; every swtpm started here is stopped on
+# every exit path.
+cd "$(dirname "$0")/.." || exit 1
+. scripts/efi-test-lib.sh
+need "$EFI" "$KERNEL"
+for tool in swtpm tpm2_eventlog python3; do
+	command -v "$tool" >/dev/null ||
+		{ echo "FAIL $tool missing (scripts/deps.sh)"; echo "RESULT passed=0 failed=1"; exit 1; }
+done
+
+tpm_pids=()
+stop_tpms() {
+	for p in "${tpm_pids[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	tpm_pids=()
+}
+trap stop_tpms EXIT
+
+# start_tpm NAME: a fresh swtpm (TPM 2.0) with its state in $T/NAME.tpm;
+# QEMU connects to $T/NAME.tpm/ctrl.  Waits until the socket is there.
+start_tpm() {
+	local d=$T/$1.tpm
+	rm -rf "$d" && mkdir -p "$d"
+	swtpm socket --tpm2 --tpmstate dir="$d" --ctrl type=unixio,path="$d/ctrl" \
+		--log file="$d/log" &
+	tpm_pids+=($!)
+	for _ in $(seq 50); do
+		[ -S "$d/ctrl" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+tpm_args() {
+	echo -chardev "socket,id=chrtpm,path=$T/$1.tpm/ctrl" -tpmdev emulator,id=tpm0,chardev=chrtpm \
+		-device tpm-tis,tpmdev=tpm0
+}
+
+# PCR arithmetic: extend START DIGEST... -> hex of the PCR after extending
+# each SHA-256 digest (hex) in turn; sha FILE -> hex digest.
+extend() {
+	python3 -c 'import hashlib, sys
+v = bytes.fromhex(sys.argv[1])
+for d in sys.argv[2:]:
+    v = hashlib.sha256(v + bytes.fromhex(d)).digest()
+print(v.hex())' "$@"
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+ZERO=$(printf '0%.0s' $(seq 64))
+# The test kernel's hex lines with TAG -> bytes in FILE.
+unhex() {
+	grep -a "^aslrboot-test-kernel: $2 " "$T/$1.log" | sed "s/.* $2 //" | tr -d '\n' |
+		python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' >"$3"
+}
+
+head -c 70001 /dev/urandom >"$T/tpm-mod1.bin"
+head -c 4096 /dev/urandom >"$T/tpm-mod2.bin"
+CMDLINE='expect_measure tpmlog echo measured'
+esp tpm "$EFI" "$KERNEL" "$(printf '%s\n' "cmdline=$CMDLINE" \
+	'module=\EFI\aslrboot\mod1.bin first arg' 'module=\EFI\aslrboot\mod2.bin' 'trust_fw_rng=off')" \
+	"$T/tpm-mod1.bin=/EFI/aslrboot/mod1.bin" "$T/tpm-mod2.bin=/EFI/aslrboot/mod2.bin"
+# What config_render gives for that file: every key, fixed order.
+printf '%s\n' 'kernel=\EFI\aslrboot\kernel.elf' "cmdline=$CMDLINE" \
+	'module=\EFI\aslrboot\mod1.bin first arg' 'module=\EFI\aslrboot\mod2.bin' \
+	verbose=off aslr=on entropy=default trust_cpu_rng=on trust_fw_rng=off seed=none \
+	protocol=auto linux_seed_cmdline=off bench=0 granularity=section >"$T/tpm-config.txt"
+esp notpm "$EFI" "$KERNEL" 'cmdline=expect_no_measure'
+cp "$KERNEL" "$T/tpm-big.elf" && truncate -s 16M "$T/tpm-big.elf"
+esp cost "$EFI" "$T/tpm-big.elf" 'cmdline=expect_measure tpmlog'
+
+start_tpm tpm || fail "swtpm for the tpm boot did not start"
+start_tpm cost || fail "swtpm for the cost boot did not start"
+# shellcheck disable=SC2046
+boot tpm "$T/tpm.img" -t 120 -- $(tpm_args tpm) &
+b1=$!
+boot notpm "$T/notpm.img" -t 120 &
+b2=$!
+wait "$b1" "$b2" # not plain wait: the swtpm processes are children too
+# shellcheck disable=SC2046
+boot cost "$T/cost.img" -t 120 -- $(tpm_args cost)
+scripts/tpm-pcrread.py "$T/tpm.tpm/ctrl" >"$T/tpm.pcrs" 2>&1
+pcrread_tpm=$?
+stop_tpms
+
+# 1. The TPM's PCRs against the files and against the event log.
+line=$(result_line tpm)
+check "tpm: exit code 33 (got $(rc_of tpm))" [ "$(rc_of tpm)" = 33 ]
+check "tpm: PASS line, the MEASURE record checked by the kernel (${line:-none})" grep -q PASS <<<"$line"
+[ "$(rc_of tpm)" = 33 ] || show_log tpm
+check "tpm: PCRs read back from swtpm ($(wc -l <"$T/tpm.pcrs") lines)" [ "$pcrread_tpm" = 0 ]
+pcr() { sed -n "s/^$1 \([0-9a-f]*\)$/\1/p" "$T/tpm.pcrs"; }
+measure_lines() { grep -a '^aslrboot-test-kernel: measure pcr=' "$T/$1.log"; }
+measure_lines tpm | sed 's/^aslrboot-test-kernel: /  /'
+want9=$(extend "$ZERO" "$(sha "$KERNEL")" "$(sha "$T/tpm-mod1.bin")" "$(sha "$T/tpm-mod2.bin")")
+want12=$(extend "$ZERO" "$(printf '%s' "$CMDLINE" | sha256sum | cut -d' ' -f1)" \
+	"$(sha "$T/tpm-config.txt")")
+echo "  PCR 9  TPM $(pcr 9)"
+echo "  PCR 9  expected $want9 (kernel, mod1, mod2)"
+echo "  PCR 12 TPM $(pcr 12)"
+echo "  PCR 12 expected $want12 (cmdline, config)"
+check "tpm: PCR 9 = kernel then modules, from the files" [ "$(pcr 9)" = "$want9" ]
+check "tpm: PCR 12 = cmdline then the canonical config text" [ "$(pcr 12)" = "$want12" ]
+check "tpm: PCR 11 untouched (nothing came from aslrboot's own image)" [ "$(pcr 11)" = "$ZERO" ]
+kline=$(measure_lines tpm | grep -F 'aslrboot kernel')
+check "tpm: kernel entry: PCR 9, the file's size and SHA-256, its ESP path" \
+	[ "$(sed 's/ ticks=[0-9]*//' <<<"$kline")" = \
+	"aslrboot-test-kernel: measure pcr=9 status=0 size=$(stat -c %s "$KERNEL") sha256=$(sha "$KERNEL") aslrboot kernel \\EFI\\aslrboot\\kernel.elf" ]
+check "tpm: five entries: kernel, cmdline, config, mod1, mod2" \
+	[ "$(measure_lines tpm | sed 's/.* sha256=[0-9a-f]* //' | tr '\n' '|')" = \
+	'aslrboot kernel \EFI\aslrboot\kernel.elf|aslrboot cmdline|aslrboot config|aslrboot module \EFI\aslrboot\mod1.bin first arg|aslrboot module \EFI\aslrboot\mod2.bin|' ]
+
+# The log copy, then the final-events table's events (logged after the
+# copy: ExitBootServices), as one log for tpm2_eventlog.
+unhex tpm tpmlog "$T/tpm-eventlog.bin"
+unhex tpm tpmfinal "$T/tpm-final.bin"
+check "tpm: event log copy dumped ($(stat -c %s "$T/tpm-eventlog.bin") bytes), final events ($(stat -c %s "$T/tpm-final.bin") bytes)" \
+	test -s "$T/tpm-eventlog.bin" -a "$(stat -c %s "$T/tpm-final.bin")" -gt 16
+{ cat "$T/tpm-eventlog.bin"; tail -c +17 "$T/tpm-final.bin"; } >"$T/tpm-replay.bin"
+tpm2_eventlog "$T/tpm-replay.bin" >"$T/tpm-eventlog.yaml" 2>"$T/tpm-eventlog.err"
+check "tpm: tpm2_eventlog parses the log" [ $? = 0 ]
+# The replayed SHA-256 bank: "    N  : 0x<hex>" lines under "  sha256:" in "pcrs:".
+awk '/^pcrs:/ { p = 1 } p && /^  sha256:/ { s = 1; next } p && s && /^  [a-z]/ { s = 0 }
+	p && s { gsub(/[ :]+/, " "); sub(/ 0x/, " "); print $1, $2 }' "$T/tpm-eventlog.yaml" >"$T/tpm-replay.pcrs"
+mismatch=$(while read -r i v; do [ "$(pcr "$i")" = "$v" ] || echo "$i"; done <"$T/tpm-replay.pcrs")
+check "tpm: the log's replay equals the TPM for every PCR it names ($(cut -d' ' -f1 "$T/tpm-replay.pcrs" | tr '\n' ' '))" \
+	test -z "$mismatch" -a "$(cut -d' ' -f1 "$T/tpm-replay.pcrs" | tr '\n' ' ')" != ""
+check "tpm: the replay covers PCRs 0-7, 9 and 12" \
+	test "$(cut -d' ' -f1 "$T/tpm-replay.pcrs" | grep -cxE '[0-79]|12')" = 10
+
+# 2. No TPM: the same boot, no MEASURE record.
+line=$(result_line notpm)
+check "no TPM: exit code 33 (got $(rc_of notpm)), no MEASURE record (${line:-none})" \
+	[ "$(rc_of notpm)" = 33 ]
+[ "$(rc_of notpm)" = 33 ] || show_log notpm
+
+# 3. The cost of measuring, per MiB of kernel.
+check "cost: exit code 33 (got $(rc_of cost))" [ "$(rc_of cost)" = 33 ]
+[ "$(rc_of cost)" = 33 ] || show_log cost
+read -r size ticks < <(measure_lines cost | grep 'aslrboot kernel' |
+	sed 's/.* size=\([0-9]*\) ticks=\([0-9]*\) .*/\1 \2/')
+hz=$(grep -a '^aslrboot-test-kernel: measure tsc_hz=' "$T/cost.log" | sed 's/.*=//')
+if [ -n "${ticks:-}" ] && [ "${hz:-0}" -gt 0 ]; then
+	awk -v s="$size" -v t="$ticks" -v hz="$hz" 'BEGIN {
+		printf "  cost: kernel %.1f MiB measured in %.1f ms (%d ticks at %.0f MHz): %.2f ms per MiB (QEMU TCG, TPM emulated)\n",
+			s / 1048576, t / hz * 1000, t, hz / 1e6, t / hz * 1000 / (s / 1048576) }'
+	ok "cost: the kernel entry's ticks and tsc_hz are there"
+else
+	fail "cost: no kernel entry or tsc_hz in the cost boot's output"
+fi
+done_results

@@ -1,0 +1,4 @@
+# Measured boot: OVMF with swtpm (scripts/test-tpm-boot.sh): the PCRs read
+# back from the TPM against the files and the firmware's event log; the
+# same boot without a TPM; the cost of measuring per MiB of kernel.
+SHELL_TESTS += scripts/test-tpm-boot.sh
