@@ -94,6 +94,18 @@ void hf_random(struct hf *f, struct hf_src *s)
 		f->mm.e[i] = (struct mm_entry){ hf_u64(s), hf_u64(s), (uint32_t)below(s, 10) };
 	f->env.acpi_rsdp = below(s, 2) ? hf_u64(s) | 1 : 0;
 	f->env.acpi_revision = (uint32_t)below(s, 3);
+	f->env.measure_present = below(s, 2);
+	f->env.measure_count =
+		f->env.measure_present ? (uint32_t)below(s, BOOT_MAX_MEASURE + 1) : 0;
+	for (uint32_t i = 0; i < f->env.measure_count; i++) {
+		struct aslrboot_measurement *m = &f->env.measure[i];
+		m->pcr = (uint32_t)below(s, 24);
+		m->size = hf_u64(s);
+		/* all 64 bytes may be text: the writer keeps the last as NUL */
+		for (size_t j = 0, n = below(s, sizeof(m->description) + 1); j < n; j++)
+			m->description[j] = (char)(0x21 + below(s, 0x5e));
+	}
+	f->env.tpm_log = f->env.measure_present ? hf_u64(s) : 0;
 	f->env.info_flags =
 		(uint32_t)below(s, 16) & ~(ASLRBOOT_INFO_F_ASLR_OFF | ASLRBOOT_INFO_F_VERBOSE);
 	f->env.opts.aslr_off = below(s, 2);

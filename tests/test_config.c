@@ -417,6 +417,87 @@ static void test_apply(void)
 	EXPECT(env.kernel_name && strcmp(env.kernel_name, "\\k.elf") == 0);
 }
 
+static char rendered[CONFIG_RENDER_MAX];
+
+/* config_render: every key in its fixed order, effective values, modules
+ * as the front end hands them (path and arguments), seed=set without its
+ * bytes; the length returned is the text's. */
+static void test_render(void)
+{
+	static const char defaults[] = "kernel=\\EFI\\aslrboot\\kernel.elf\n"
+				       "cmdline=\n"
+				       "verbose=off\n"
+				       "aslr=on\n"
+				       "entropy=default\n"
+				       "trust_cpu_rng=on\n"
+				       "trust_fw_rng=on\n"
+				       "seed=none\n"
+				       "protocol=auto\n"
+				       "linux_seed_cmdline=off\n"
+				       "bench=0\n"
+				       "granularity=section\n";
+	static const char full[] = "kernel=\\k.elf\n"
+				   "cmdline=a\tb  c\n"
+				   "module=\\m1 x=1 y\n"
+				   "module=\\m2\n"
+				   "verbose=on\n"
+				   "aslr=off\n"
+				   "entropy=strict\n"
+				   "trust_cpu_rng=off\n"
+				   "trust_fw_rng=off\n"
+				   "seed=set\n"
+				   "protocol=linux64\n"
+				   "linux_seed_cmdline=on\n"
+				   "bench=64\n"
+				   "granularity=segment\n";
+	struct boot_env env;
+	size_t n;
+
+	memset(&env, 0, sizeof(env));
+	config_init(&cfg);
+	config_apply(&cfg, &env);
+	n = config_render(&env, rendered, sizeof(rendered));
+	EXPECT_EQ(n, strlen(defaults));
+	EXPECT(strcmp(rendered, defaults) == 0);
+
+	EXPECT_ERR(file("kernel=\\k.elf\ncmdline=a\tb  c\nverbose=1\naslr=off\nentropy=strict\n"
+			"trust_cpu_rng=0\ntrust_fw_rng=no\nprotocol=linux64\n"
+			"linux_seed_cmdline=1\nbench=64\ngranularity=segment\n"
+			"seed=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n"),
+		   LDR_OK);
+	memset(&env, 0, sizeof(env));
+	config_apply(&cfg, &env);
+	env.module_count = 2;
+	env.modules[0].string = "\\m1 x=1 y";
+	env.modules[1].string = "\\m2";
+	n = config_render(&env, rendered, sizeof(rendered));
+	EXPECT_EQ(n, strlen(full));
+	EXPECT(strcmp(rendered, full) == 0);
+	EXPECT(strstr(rendered, "0011") == NULL); /* never the seed's bytes */
+
+	/* Cut to the buffer, NUL-terminated; the length is still the whole. */
+	EXPECT_EQ(config_render(&env, rendered, 10), strlen(full));
+	EXPECT(strcmp(rendered, "kernel=\\k") == 0);
+	EXPECT_EQ(config_render(&env, NULL, 0), strlen(full));
+
+	/* The longest values fit CONFIG_RENDER_MAX. */
+	memset(&env, 0, sizeof(env));
+	memset(cfg.kernel, 'k', CONFIG_MAX_PATH);
+	cfg.kernel[CONFIG_MAX_PATH] = '\0';
+	memset(cfg.cmdline, 'c', BOOT_MAX_CMDLINE);
+	cfg.cmdline[BOOT_MAX_CMDLINE] = '\0';
+	config_apply(&cfg, &env);
+	static char modstr[CONFIG_MAX_PATH + 1 + CONFIG_MAX_MODULE_ARGS + 1];
+	memset(modstr, 'm', sizeof(modstr) - 1);
+	env.module_count = BOOT_MAX_MODULES;
+	for (uint32_t i = 0; i < BOOT_MAX_MODULES; i++)
+		env.modules[i].string = modstr;
+	env.opts.bench = BENCH_MAX_ROUNDS;
+	n = config_render(&env, rendered, sizeof(rendered));
+	EXPECT(n < sizeof(rendered));
+	EXPECT_EQ(strlen(rendered), n);
+}
+
 int main(void)
 {
 	RUN(test_defaults);
@@ -437,5 +518,6 @@ int main(void)
 	RUN(test_load_options_kind);
 	RUN(test_granularity);
 	RUN(test_apply);
+	RUN(test_render);
 	return harness_done();
 }

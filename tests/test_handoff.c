@@ -137,7 +137,7 @@ static void test_header_and_fixed_records(void)
 	size = write_ok(blk, sizeof(blk));
 	EXPECT_EQ(h->magic, ASLRBOOT_MAGIC);
 	EXPECT(memcmp(blk, "ASLRBOOT", 8) == 0);
-	EXPECT_EQ(h->version, (1u << 16) | 3);
+	EXPECT_EQ(h->version, (1u << 16) | 4);
 	EXPECT_EQ(h->header_size, 40);
 	/* The loader's own architecture, as ELF e_machine. */
 #if defined(__aarch64__) || defined(LDR_ARCH_ARM64)
@@ -451,6 +451,72 @@ static void test_bad_input(void)
 	EXPECT_ERR(handoff_write(NULL, NULL, 0, &size), LDR_E_HANDOFF_INPUT);
 }
 
+/* MEASURE: written iff the front end measured (a TPM was there), after
+ * TIMINGS; the entries as measured, descriptions NUL-terminated. */
+static void test_measure_record(void)
+{
+	const struct aslrboot_rec_measure *m;
+	uint64_t size;
+
+	basic();
+	write_ok(blk, sizeof(blk));
+	EXPECT(rec(ASLRBOOT_REC_MEASURE) == NULL);
+	EXPECT(handoff_measure(blk) == NULL);
+
+	basic();
+	fx.env.measure_present = true; /* a TPM, nothing measured yet: an empty record */
+	size = write_ok(blk, sizeof(blk));
+	REQUIRE((m = handoff_measure(blk)));
+	EXPECT_EQ(m->count, 0);
+	EXPECT_EQ(m->hdr.size, sizeof(*m));
+	EXPECT(size <= handoff_size_bound(&fx.env, fx.plan.count, fx.plan.nunits, fx.mm.count, 0));
+
+	fx.env.measure_count = 3;
+	for (uint32_t i = 0; i < 3; i++) {
+		struct aslrboot_measurement *e = &fx.env.measure[i];
+		e->pcr = i == 2 ? 12 : 9;
+		e->event_type = ASLRBOOT_TCG_EV_IPL;
+		e->status = i == 1 ? ASLRBOOT_MEAS_FAILED : ASLRBOOT_MEAS_EXTENDED;
+		e->size = 1000u + i;
+		e->ticks = 77u * i;
+		memset(e->sha256, 0xa0 + (int)i, sizeof(e->sha256));
+		memset(e->description, 'd', sizeof(e->description)); /* no NUL: cut */
+	}
+	memcpy(fx.env.measure[0].description, "aslrboot kernel", 16);
+	fx.env.measure_flags = ASLRBOOT_MEASURE_F_LOG_TRUNCATED;
+	fx.env.tpm_log = 0x7000000;
+	fx.env.tpm_log_size = 0x1234;
+	fx.env.tpm_final_events = 0x7fe0000;
+	size = write_ok(blk, sizeof(blk));
+	EXPECT(size <= handoff_size_bound(&fx.env, fx.plan.count, fx.plan.nunits, fx.mm.count, 0));
+	EXPECT_ERR(handoff_check(blk, size, NULL), LDR_OK);
+	REQUIRE((m = handoff_measure(blk)));
+	EXPECT_EQ(m->count, 3);
+	EXPECT_EQ(m->entry_size, sizeof(struct aslrboot_measurement));
+	EXPECT_EQ(m->hdr.size, sizeof(*m) + 3 * sizeof(struct aslrboot_measurement));
+	EXPECT_EQ(m->event_log, 0x7000000);
+	EXPECT_EQ(m->event_log_size, 0x1234);
+	EXPECT_EQ(m->final_events, 0x7fe0000);
+	EXPECT_EQ(m->flags, ASLRBOOT_MEASURE_F_LOG_TRUNCATED);
+	EXPECT_EQ(m->reserved, 0);
+	/* Last before END, after TIMINGS. */
+	EXPECT((const uint8_t *)m > (const uint8_t *)rec(ASLRBOOT_REC_TIMINGS));
+	EXPECT_EQ((const uint8_t *)m + m->hdr.size, (const uint8_t *)rec(ASLRBOOT_REC_END));
+	EXPECT(strcmp(handoff_measurement(m, 0)->description, "aslrboot kernel") == 0);
+	EXPECT_EQ(strlen(handoff_measurement(m, 2)->description), 63);
+	for (uint32_t i = 0; i < 3; i++) {
+		const struct aslrboot_measurement *e = handoff_measurement(m, i);
+		EXPECT_EQ(e->pcr, fx.env.measure[i].pcr);
+		EXPECT_EQ(e->status, fx.env.measure[i].status);
+		EXPECT_EQ(e->size, 1000u + i);
+		EXPECT_EQ(e->ticks, 77u * i);
+		EXPECT_EQ(e->sha256[31], 0xa0 + i);
+	}
+
+	fx.env.measure_count = BOOT_MAX_MEASURE + 1;
+	EXPECT_ERR(handoff_write(&fx.in, NULL, 0, &size), LDR_E_HANDOFF_INPUT);
+}
+
 /* handoff_size_bound is a true upper bound: 3000 random inputs (counts up to
  * every cap, over-long strings, missing pieces), the map split between
  * mm_entries and extra_mm at random.  Deterministic seed. */
@@ -493,7 +559,7 @@ static void test_mutations(void)
 		enum ldr_err err = handoff_check(blk, size, &d);
 		EXPECT(err == LDR_OK || (err >= LDR_E_INFO_ALIGN && err <= LDR_E_INFO_END));
 		if (!err)
-			for (uint32_t t = 0; t <= ASLRBOOT_REC_ENTROPY; t++)
+			for (uint32_t t = 0; t <= ASLRBOOT_REC_MEASURE; t++)
 				for (const struct aslrboot_record *r = handoff_find(blk, t, NULL);
 				     r; r = handoff_find(blk, t, r))
 					EXPECT(r->size >= 8);
@@ -514,6 +580,7 @@ int main(void)
 	RUN(test_cmdline_cap);
 	RUN(test_cap_too_small);
 	RUN(test_bad_input);
+	RUN(test_measure_record);
 	RUN(test_bound_random);
 	RUN(test_mutations);
 	return harness_done();

@@ -271,6 +271,7 @@ static void test_short_records(void)
 	short_fixed(ASLRBOOT_REC_TIMINGS, 16);
 	short_fixed(ASLRBOOT_REC_ENTROPY, 8);
 	short_fixed(ASLRBOOT_REC_UNITS, 16);
+	short_fixed(ASLRBOOT_REC_MEASURE, 40);
 	table(ASLRBOOT_REC_MEMMAP, 16, 3, 24, 48, "count", __LINE__);
 	table(ASLRBOOT_REC_MEMMAP, 16, 1, 16, 24, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_MEMMAP, 16, 1, 28, 32, "entry_size", __LINE__);
@@ -283,6 +284,9 @@ static void test_short_records(void)
 	table(ASLRBOOT_REC_UNITS, 24, 1, 40, 48, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_UNITS, 24, 1, 52, 56, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_UNITS, 24, 0xffffffffu, 48, 48, "count", __LINE__);
+	table(ASLRBOOT_REC_MEASURE, 48, 2, 128, 128, "count", __LINE__);
+	table(ASLRBOOT_REC_MEASURE, 48, 1, 120, 128, "entry_size", __LINE__);
+	table(ASLRBOOT_REC_MEASURE, 48, 1, 132, 136, "entry_size", __LINE__);
 	table(ASLRBOOT_REC_TIMINGS, 24, 10, 0, 40, "count", __LINE__);
 	table(ASLRBOOT_REC_TIMINGS, 24, 0xffffffffu, 0, 80, "count", __LINE__);
 }
@@ -416,6 +420,56 @@ static void test_units(void)
 	EXPECT(handoff_units(mem) == NULL);
 }
 
+/* A MEASURE record of n entries esz bytes apart; returns its offset. */
+static uint32_t measure_rec(const struct aslrboot_measurement *e, uint32_t n, uint32_t esz)
+{
+	static uint8_t body[40 + 3 * 160];
+	uint64_t log = 0x123000;
+
+	memset(body, 0, sizeof(body));
+	memcpy(body, &n, 4);
+	memcpy(body + 4, &esz, 4);
+	memcpy(body + 8, &log, 8);
+	for (uint32_t i = 0; i < n; i++)
+		memcpy(body + 40 + i * esz, &e[i], sizeof(e[i]));
+	return rec(ASLRBOOT_REC_MEASURE, 48 + n * esz, body, 40 + n * esz);
+}
+
+/* The measurement accessor steps by entry_size; a description without its
+ * NUL is refused (a reader prints them as C strings). */
+static void test_measure(void)
+{
+	static struct aslrboot_measurement e[2] = {
+		{ .pcr = 9, .event_type = ASLRBOOT_TCG_EV_IPL, .size = 5, .description = "k" },
+		{ .pcr = 12, .event_type = ASLRBOOT_TCG_EV_IPL, .size = 7, .description = "c" },
+	};
+
+	for (uint32_t esz = 128; esz <= 160; esz += 32) {
+		begin();
+		uint32_t at = measure_rec(e, 2, esz);
+		end();
+		EXPECT_ERR(handoff_check(mem, top, NULL), LDR_OK);
+		const struct aslrboot_rec_measure *m = handoff_measure(mem);
+		REQUIRE(m);
+		EXPECT_EQ((const uint8_t *)m - (const uint8_t *)mem, at);
+		EXPECT_EQ(m->event_log, 0x123000);
+		for (uint32_t i = 0; i < 2; i++)
+			EXPECT(memcmp(handoff_measurement(m, i), &e[i], sizeof(e[i])) == 0);
+	}
+	memset(e[1].description, 'x', sizeof(e[1].description));
+	begin();
+	uint32_t at = measure_rec(e, 2, 128);
+	end();
+	FAILS(E_INFO_REC_SHORT, "description", top);
+	struct ldr_diag d;
+	EXPECT_ERR(handoff_check(mem, top, &d), LDR_E_INFO_REC_SHORT);
+	EXPECT_EQ(d.index, at);
+	EXPECT_EQ(d.value, 1); /* the entry's index */
+	/* No TPM: no record. */
+	valid();
+	EXPECT(handoff_measure(mem) == NULL);
+}
+
 /* The diagnostic names the record by its byte offset (for hex dumps). */
 static void test_diag_line(void)
 {
@@ -444,6 +498,7 @@ int main(void)
 	RUN(test_entropy_entry_size);
 	RUN(test_strings_and_names);
 	RUN(test_units);
+	RUN(test_measure);
 	RUN(test_diag_line);
 	return harness_done();
 }

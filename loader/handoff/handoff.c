@@ -397,7 +397,9 @@ uint64_t handoff_size_bound(const struct boot_env *env, uint32_t nregions, uint3
 	    sizeof(struct aslrboot_record);
 	if (env && env->measure_present)
 		n += sizeof(struct aslrboot_rec_measure) +
-		     BOOT_MAX_MEASURE * sizeof(struct aslrboot_measurement);
+		     (env->measure_count < BOOT_MAX_MEASURE ? env->measure_count :
+							      BOOT_MAX_MEASURE) *
+			     sizeof(struct aslrboot_measurement);
 	n += string_rec_bound(sizeof(struct aslrboot_rec_cmdline), env ? env->cmdline : NULL);
 	if (env)
 		mods = env->module_count < BOOT_MAX_MODULES ? env->module_count : BOOT_MAX_MODULES;
