@@ -57,7 +57,7 @@ static void test_records(void)
 		REC(ENTROPY, aslrboot_rec_entropy), REC(MEMMAP, aslrboot_rec_memmap),
 		REC(LAYOUT, aslrboot_rec_layout),   REC(CMDLINE, aslrboot_rec_cmdline),
 		REC(MODULE, aslrboot_rec_module),   REC(ACPI_RSDP, aslrboot_rec_acpi),
-		REC(UNITS, aslrboot_rec_units),
+		REC(UNITS, aslrboot_rec_units),	    REC(MEASURE, aslrboot_rec_measure),
 	};
 
 	REQUIRE(flat);
@@ -81,8 +81,24 @@ static void test_records(void)
 	HAS("| 1.1 | ENTROPY record");
 	HAS("| 1.2 | Header (§6.1): grew from %d to %zu bytes, with `machine`",
 	    ASLRBOOT_INFO_SIZE_1_0, sizeof(struct aslrboot_info));
-	HAS("| %d.%d | Section granularity (§13): the note flag `ASLRBOOT_NOTE_F_SECTIONS`",
+	HAS("| 1.3 | Section granularity (§13): the note flag `ASLRBOOT_NOTE_F_SECTIONS`");
+	HAS("| %d.%d | Secure Boot and measured boot: the header flags "
+	    "`ASLRBOOT_INFO_F_SECURE_BOOT` (%u) and `ASLRBOOT_INFO_F_UNIFIED` (%u), and the MEASURE "
+	    "record (§7.12, type %d",
+	    ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR, ASLRBOOT_INFO_F_SECURE_BOOT,
+	    ASLRBOOT_INFO_F_UNIFIED, ASLRBOOT_REC_MEASURE);
+	HAS("Entry, `struct aslrboot_measurement` (%zu bytes)",
+	    sizeof(struct aslrboot_measurement));
+	HAS("| %zu | `uint32_t entry_size` | bytes per entry (%zu in %d.%d); step by this |",
+	    offsetof(struct aslrboot_rec_measure, entry_size), sizeof(struct aslrboot_measurement),
 	    ASLRBOOT_VERSION_MAJOR, ASLRBOOT_VERSION_MINOR);
+	HAS("| %zu | `char description[64]` |", offsetof(struct aslrboot_measurement, description));
+	HAS("| %zu | `uint64_t final_events` |",
+	    offsetof(struct aslrboot_rec_measure, final_events));
+	HAS("`ASLRBOOT_TCG_EV_IPL` (%d)", ASLRBOOT_TCG_EV_IPL);
+	HAS("`ASLRBOOT_MEAS_EXTENDED` (%d)", ASLRBOOT_MEAS_EXTENDED);
+	HAS("`ASLRBOOT_MEAS_FAILED` (%d)", ASLRBOOT_MEAS_FAILED);
+	HAS("`ASLRBOOT_MEASURE_F_LOG_TRUNCATED` (%u)", ASLRBOOT_MEASURE_F_LOG_TRUNCATED);
 	HAS("Unit, `struct aslrboot_unit` (%zu bytes)", sizeof(struct aslrboot_unit));
 	HAS("| %zu | `uint32_t entry_size` | bytes per unit (%zu in 1.3); step by this |",
 	    offsetof(struct aslrboot_rec_units, entry_size), sizeof(struct aslrboot_unit));
