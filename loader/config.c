@@ -191,7 +191,28 @@ static enum ldr_err parse_bench(struct parse_ctx *x, struct span key, struct spa
 	return LDR_OK;
 }
 
-static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
+static const char *const key_names[CONFIG_KEY_COUNT] = {
+	[CONFIG_KEY_KERNEL] = "kernel",
+	[CONFIG_KEY_CMDLINE] = "cmdline",
+	[CONFIG_KEY_MODULE] = "module",
+	[CONFIG_KEY_VERBOSE] = "verbose",
+	[CONFIG_KEY_ASLR] = "aslr",
+	[CONFIG_KEY_ENTROPY] = "entropy",
+	[CONFIG_KEY_TRUST_CPU_RNG] = "trust_cpu_rng",
+	[CONFIG_KEY_TRUST_FW_RNG] = "trust_fw_rng",
+	[CONFIG_KEY_SEED] = "seed",
+	[CONFIG_KEY_PROTOCOL] = "protocol",
+	[CONFIG_KEY_LINUX_SEED_CMDLINE] = "linux_seed_cmdline",
+	[CONFIG_KEY_BENCH] = "bench",
+	[CONFIG_KEY_GRANULARITY] = "granularity",
+};
+
+const char *config_key_name(enum config_key k)
+{
+	return (unsigned)k < CONFIG_KEY_COUNT ? key_names[k] : "?";
+}
+
+static enum ldr_err set_value(struct parse_ctx *x, struct span key, struct span v)
 {
 	struct boot_config *c = x->c;
 	struct boot_options *o = &c->opts;
@@ -256,6 +277,17 @@ static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 	else
 		o->distrust_fw_rng = !b;
 	return LDR_OK;
+}
+
+/* set_value, and a key it accepted is recorded in keys_seen. */
+static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
+{
+	enum ldr_err err = set_value(x, key, v);
+
+	for (unsigned k = 0; !err && k < CONFIG_KEY_COUNT; k++)
+		if (span_is(key, key_names[k]))
+			x->c->keys_seen |= CONFIG_KEY_BIT(k);
+	return err;
 }
 
 /* "key=value" (already trimmed) -> set_key. */

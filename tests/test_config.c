@@ -405,6 +405,30 @@ static void test_granularity(void)
 	EXPECT(cfg.err_why && strcmp(cfg.err_why, "expected segment or section") == 0);
 }
 
+/* keys_seen: one bit per key a parse accepted, none for a refused one. */
+static void test_keys_seen(void)
+{
+	EXPECT_ERR(file("# nothing\n"), LDR_OK);
+	EXPECT_EQ(cfg.keys_seen, 0);
+	EXPECT_ERR(file("kernel=\\k.elf\ncmdline=\naslr=off\n"), LDR_OK);
+	EXPECT_EQ(cfg.keys_seen, CONFIG_KEY_BIT(CONFIG_KEY_KERNEL) |
+					 CONFIG_KEY_BIT(CONFIG_KEY_CMDLINE) |
+					 CONFIG_KEY_BIT(CONFIG_KEY_ASLR));
+	cfg.keys_seen = 0;
+	EXPECT_ERR(opts("module=\\m seed=bad"), LDR_E_CONFIG);
+	EXPECT_EQ(cfg.keys_seen, CONFIG_KEY_BIT(CONFIG_KEY_MODULE));
+	for (unsigned k = 0; k < CONFIG_KEY_COUNT; k++) {
+		char line[64];
+		EXPECT(strlen(config_key_name(k)) > 2);
+		snprintf(line, sizeof(line), "%s=", config_key_name(k));
+		file(line); /* most keys refuse an empty value; none sets another's bit */
+		EXPECT_EQ(cfg.keys_seen & ~CONFIG_KEY_BIT(k), 0);
+	}
+	EXPECT_ERR(file("cmdline="), LDR_OK);
+	EXPECT_EQ(cfg.keys_seen, CONFIG_KEY_BIT(CONFIG_KEY_CMDLINE));
+	EXPECT(strcmp(config_key_name(CONFIG_KEY_COUNT), "?") == 0);
+}
+
 static void test_apply(void)
 {
 	struct boot_env env;
@@ -436,6 +460,7 @@ int main(void)
 	RUN(test_utf16_errors);
 	RUN(test_load_options_kind);
 	RUN(test_granularity);
+	RUN(test_keys_seen);
 	RUN(test_apply);
 	return harness_done();
 }
