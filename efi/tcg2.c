@@ -199,19 +199,19 @@ void efi_measure_inputs(struct efi_ctx *c)
 	struct boot_env *env = &c->env;
 	struct tcg2_protocol *t = tcg2_find(c);
 	const char *cmdline = env->cmdline ? env->cmdline : "";
+	const char *kernel = c->kernel_embedded ? ".kernel" : c->cfg.kernel;
 	char desc[DESC_MAX + 1];
 	size_t n;
 
 	if (!t)
 		return;
 	env->measure_present = true;
-	ldr_snprintf(desc, sizeof(desc), "aslrboot kernel %s",
-		     c->kernel_embedded ? ".kernel" : c->cfg.kernel);
+	ldr_snprintf(desc, sizeof(desc), "aslrboot kernel %s", kernel);
 	measure(c, t, c->kernel_embedded ? PCR_IMAGE : PCR_FILES, env->kernel, env->kernel_size,
 		desc);
 	measure(c, t, c->cmdline_embedded ? PCR_IMAGE : PCR_PARAMS, cmdline, strlen(cmdline),
 		"aslrboot cmdline");
-	n = config_render(env, config_text, sizeof(config_text));
+	n = config_render(env, kernel, config_text, sizeof(config_text));
 	measure(c, t, PCR_PARAMS, config_text,
 		n < sizeof(config_text) ? n : sizeof(config_text) - 1, "aslrboot config");
 	for (uint32_t i = 0; i < env->module_count; i++) {

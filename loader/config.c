@@ -192,7 +192,28 @@ static enum ldr_err parse_bench(struct parse_ctx *x, struct span key, struct spa
 	return LDR_OK;
 }
 
-static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
+static const char *const key_names[CONFIG_KEY_COUNT] = {
+	[CONFIG_KEY_KERNEL] = "kernel",
+	[CONFIG_KEY_CMDLINE] = "cmdline",
+	[CONFIG_KEY_MODULE] = "module",
+	[CONFIG_KEY_VERBOSE] = "verbose",
+	[CONFIG_KEY_ASLR] = "aslr",
+	[CONFIG_KEY_ENTROPY] = "entropy",
+	[CONFIG_KEY_TRUST_CPU_RNG] = "trust_cpu_rng",
+	[CONFIG_KEY_TRUST_FW_RNG] = "trust_fw_rng",
+	[CONFIG_KEY_SEED] = "seed",
+	[CONFIG_KEY_PROTOCOL] = "protocol",
+	[CONFIG_KEY_LINUX_SEED_CMDLINE] = "linux_seed_cmdline",
+	[CONFIG_KEY_BENCH] = "bench",
+	[CONFIG_KEY_GRANULARITY] = "granularity",
+};
+
+const char *config_key_name(enum config_key k)
+{
+	return (unsigned)k < CONFIG_KEY_COUNT ? key_names[k] : "?";
+}
+
+static enum ldr_err set_value(struct parse_ctx *x, struct span key, struct span v)
 {
 	struct boot_config *c = x->c;
 	struct boot_options *o = &c->opts;
@@ -257,6 +278,17 @@ static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 	else
 		o->distrust_fw_rng = !b;
 	return LDR_OK;
+}
+
+/* set_value, and a key it accepted is recorded in keys_seen. */
+static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
+{
+	enum ldr_err err = set_value(x, key, v);
+
+	for (unsigned k = 0; !err && k < CONFIG_KEY_COUNT; k++)
+		if (span_is(key, key_names[k]))
+			x->c->keys_seen |= CONFIG_KEY_BIT(k);
+	return err;
 }
 
 /* "key=value" (already trimmed) -> set_key. */
@@ -548,7 +580,7 @@ static const char *on_off(bool b)
 	return b ? "on" : "off";
 }
 
-size_t config_render(const struct boot_env *env, char *out, size_t cap)
+size_t config_render(const struct boot_env *env, const char *kernel, char *out, size_t cap)
 {
 	static const char *const protocol[] = { "auto", "native", "linux64" };
 	const struct boot_options *o = &env->opts;
@@ -556,7 +588,7 @@ size_t config_render(const struct boot_env *env, char *out, size_t cap)
 	char bench[12];
 
 	put_bytes(&r, "", 0); /* an empty text until the first line */
-	put_line(&r, "kernel", env->kernel_name, CONFIG_MAX_PATH);
+	put_line(&r, "kernel", kernel, CONFIG_MAX_PATH);
 	put_line(&r, "cmdline", env->cmdline, BOOT_MAX_CMDLINE);
 	for (uint32_t i = 0; i < env->module_count && i < BOOT_MAX_MODULES; i++)
 		put_line(&r, "module", env->modules[i].string,

@@ -36,6 +36,28 @@
 #define BENCH_MAX_ROUNDS 64 /* bench=K upper bound (loader/bench.c) */
 #define CONFIG_DEFAULT_KERNEL "\\EFI\\aslrboot\\kernel.elf"
 
+/* Bits of boot_config.keys_seen: which keys a parse set. */
+enum config_key {
+	CONFIG_KEY_KERNEL,
+	CONFIG_KEY_CMDLINE,
+	CONFIG_KEY_MODULE,
+	CONFIG_KEY_VERBOSE,
+	CONFIG_KEY_ASLR,
+	CONFIG_KEY_ENTROPY,
+	CONFIG_KEY_TRUST_CPU_RNG,
+	CONFIG_KEY_TRUST_FW_RNG,
+	CONFIG_KEY_SEED,
+	CONFIG_KEY_PROTOCOL,
+	CONFIG_KEY_LINUX_SEED_CMDLINE,
+	CONFIG_KEY_BENCH,
+	CONFIG_KEY_GRANULARITY,
+	CONFIG_KEY_COUNT,
+};
+#define CONFIG_KEY_BIT(k) (UINT32_C(1) << (k))
+
+/* The key's name ("kernel", ...) for CONFIG_KEY_*. */
+const char *config_key_name(enum config_key k);
+
 struct config_module {
 	char path[CONFIG_MAX_PATH + 1];
 	char args[CONFIG_MAX_MODULE_ARGS + 1];
@@ -47,6 +69,9 @@ struct boot_config {
 	struct config_module modules[BOOT_MAX_MODULES];
 	uint32_t module_count;
 	struct boot_options opts;
+	/* CONFIG_KEY_BIT of every key a parse accepted since config_init (the
+	 * caller may clear it to tell one source's keys from another's). */
+	uint32_t keys_seen;
 	/* Last error: the key (diag->field points here) and why it failed. */
 	char err_key[CONFIG_MAX_KEY + 1];
 	const char *err_why;
@@ -125,7 +150,8 @@ void config_apply(const struct boot_config *c, struct boot_env *env);
  * boot hashes into PCR 12, so equal settings always give equal bytes),
  * whatever file, options or image section set it: one `key=value` line per
  * key, each ending in '\n', in this fixed order:
- *   kernel=<env->kernel_name>   cmdline=<env->cmdline>
+ *   kernel=<kernel: where it came from, an ESP path or ".kernel">
+ *   cmdline=<env->cmdline>
  *   module=<the module's string>   (one line per module, in order)
  *   verbose=on|off  aslr=on|off  entropy=default|strict
  *   trust_cpu_rng=on|off  trust_fw_rng=on|off  seed=none|set
@@ -136,6 +162,6 @@ void config_apply(const struct boot_config *c, struct boot_env *env);
  * including a NUL and returns the text's length (without the NUL); a
  * result >= cap means the text was cut.
  */
-size_t config_render(const struct boot_env *env, char *out, size_t cap);
+size_t config_render(const struct boot_env *env, const char *kernel, char *out, size_t cap);
 
 #endif

@@ -11,13 +11,17 @@
 #     copy and final-events table as hex: tpm2_eventlog's replay of them
 #     must equal the TPM's value of every PCR they name.
 #  2. notpm: the same boot without a TPM: passes, no MEASURE record.
-#  3. cost: a 16 MiB kernel (the test kernel padded with zeros): the record's
+#  3. uki: a unified image (aslrboot-unify) holding the kernel, its command
+#     line, a config and a module: PCR 11 = kernel, command line, module
+#     (what the signed image holds), PCR 12 = the configuration text, PCR 9
+#     untouched.
+#  4. cost: a 16 MiB kernel (the test kernel padded with zeros): the record's
 #     ticks for the kernel entry over TIMINGS' tsc_hz give the time per MiB.
 # Each boot has a hard 120 s limit; every swtpm started here is stopped on
 # every exit path.
 cd "$(dirname "$0")/.." || exit 1
 . scripts/efi-test-lib.sh
-need "$EFI" "$KERNEL"
+need "$EFI" "$KERNEL" "$B/aslrboot-unify"
 for tool in swtpm tpm2_eventlog python3; do
 	command -v "$tool" >/dev/null ||
 		{ echo "FAIL $tool missing (scripts/deps.sh)"; echo "RESULT passed=0 failed=1"; exit 1; }
@@ -80,10 +84,19 @@ printf '%s\n' 'kernel=\EFI\aslrboot\kernel.elf' "cmdline=$CMDLINE" \
 	verbose=off aslr=on entropy=default trust_cpu_rng=on trust_fw_rng=off seed=none \
 	protocol=auto linux_seed_cmdline=off bench=0 granularity=section >"$T/tpm-config.txt"
 esp notpm "$EFI" "$KERNEL" 'cmdline=expect_no_measure'
+UKI_CMDLINE='expect_measure tpmlog from the image'
+printf 'trust_cpu_rng=off\n' >"$T/uki.cfg.in"
+"$B/aslrboot-unify" --stub "$EFI" --kernel "$KERNEL" --cmdline "$UKI_CMDLINE" \
+	--config "$T/uki.cfg.in" --module "$T/tpm-mod1.bin:initrd quiet" -o "$T/uki.efi" >/dev/null
+esp uki "$T/uki.efi" - ''
+printf '%s\n' 'kernel=.kernel' "cmdline=$UKI_CMDLINE" 'module=initrd quiet' \
+	verbose=off aslr=on entropy=default trust_cpu_rng=off trust_fw_rng=on seed=none \
+	protocol=auto linux_seed_cmdline=off bench=0 granularity=section >"$T/uki-config.txt"
 cp "$KERNEL" "$T/tpm-big.elf" && truncate -s 16M "$T/tpm-big.elf"
 esp cost "$EFI" "$T/tpm-big.elf" 'cmdline=expect_measure tpmlog'
 
 start_tpm tpm || fail "swtpm for the tpm boot did not start"
+start_tpm uki || fail "swtpm for the uki boot did not start"
 start_tpm cost || fail "swtpm for the cost boot did not start"
 # shellcheck disable=SC2046
 boot tpm "$T/tpm.img" -t 120 -- $(tpm_args tpm) &
@@ -92,9 +105,16 @@ boot notpm "$T/notpm.img" -t 120 &
 b2=$!
 wait "$b1" "$b2" # not plain wait: the swtpm processes are children too
 # shellcheck disable=SC2046
-boot cost "$T/cost.img" -t 120 -- $(tpm_args cost)
+boot uki "$T/uki.img" -t 120 -- $(tpm_args uki) &
+b1=$!
+# shellcheck disable=SC2046
+boot cost "$T/cost.img" -t 120 -- $(tpm_args cost) &
+b2=$!
+wait "$b1" "$b2"
 scripts/tpm-pcrread.py "$T/tpm.tpm/ctrl" >"$T/tpm.pcrs" 2>&1
 pcrread_tpm=$?
+scripts/tpm-pcrread.py "$T/uki.tpm/ctrl" >"$T/uki.pcrs" 2>&1
+pcrread_uki=$?
 stop_tpms
 
 # 1. The TPM's PCRs against the files and against the event log.
@@ -103,7 +123,7 @@ check "tpm: exit code 33 (got $(rc_of tpm))" [ "$(rc_of tpm)" = 33 ]
 check "tpm: PASS line, the MEASURE record checked by the kernel (${line:-none})" grep -q PASS <<<"$line"
 [ "$(rc_of tpm)" = 33 ] || show_log tpm
 check "tpm: PCRs read back from swtpm ($(wc -l <"$T/tpm.pcrs") lines)" [ "$pcrread_tpm" = 0 ]
-pcr() { sed -n "s/^$1 \([0-9a-f]*\)$/\1/p" "$T/tpm.pcrs"; }
+pcr() { sed -n "s/^$1 \([0-9a-f]*\)$/\1/p" "$T/${2:-tpm}.pcrs"; }
 measure_lines() { grep -a '^aslrboot-test-kernel: measure pcr=' "$T/$1.log"; }
 measure_lines tpm | sed 's/^aslrboot-test-kernel: /  /'
 want9=$(extend "$ZERO" "$(sha "$KERNEL")" "$(sha "$T/tpm-mod1.bin")" "$(sha "$T/tpm-mod2.bin")")
@@ -148,7 +168,28 @@ check "no TPM: exit code 33 (got $(rc_of notpm)), no MEASURE record (${line:-non
 	[ "$(rc_of notpm)" = 33 ]
 [ "$(rc_of notpm)" = 33 ] || show_log notpm
 
-# 3. The cost of measuring, per MiB of kernel.
+# 3. A unified image: PCR 11 is what the image holds.
+line=$(result_line uki)
+check "uki: exit code 33 (got $(rc_of uki)), MEASURE record checked by the kernel (${line:-none})" \
+	[ "$(rc_of uki)" = 33 ]
+[ "$(rc_of uki)" = 33 ] || show_log uki
+check "uki: PCRs read back from swtpm" [ "$pcrread_uki" = 0 ]
+measure_lines uki | sed 's/^aslrboot-test-kernel: /  /'
+want11=$(extend "$ZERO" "$(sha "$KERNEL")" "$(printf '%s' "$UKI_CMDLINE" | sha256sum | cut -d' ' -f1)" \
+	"$(sha "$T/tpm-mod1.bin")")
+want12=$(extend "$ZERO" "$(sha "$T/uki-config.txt")")
+echo "  PCR 11 TPM $(pcr 11 uki)"
+echo "  PCR 11 expected $want11 (kernel, cmdline, module)"
+echo "  PCR 12 TPM $(pcr 12 uki)"
+echo "  PCR 12 expected $want12 (config)"
+check "uki: PCR 11 = the image's kernel, cmdline and module, from the files" [ "$(pcr 11 uki)" = "$want11" ]
+check "uki: PCR 12 = the canonical config text (the image's .config applied)" [ "$(pcr 12 uki)" = "$want12" ]
+check "uki: PCR 9 untouched (nothing read from the ESP)" [ "$(pcr 9 uki)" = "$ZERO" ]
+check "uki: entries name .kernel and the module's string" \
+	[ "$(measure_lines uki | sed 's/ status=.* sha256=[0-9a-f]* / /; s/.*measure //' | tr '\n' '|')" = \
+	'pcr=11 aslrboot kernel .kernel|pcr=11 aslrboot cmdline|pcr=12 aslrboot config|pcr=11 aslrboot module initrd quiet|' ]
+
+# 4. The cost of measuring, per MiB of kernel.
 check "cost: exit code 33 (got $(rc_of cost))" [ "$(rc_of cost)" = 33 ]
 [ "$(rc_of cost)" = 33 ] || show_log cost
 read -r size ticks < <(measure_lines cost | grep 'aslrboot kernel' |

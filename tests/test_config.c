@@ -405,6 +405,30 @@ static void test_granularity(void)
 	EXPECT(cfg.err_why && strcmp(cfg.err_why, "expected segment or section") == 0);
 }
 
+/* keys_seen: one bit per key a parse accepted, none for a refused one. */
+static void test_keys_seen(void)
+{
+	EXPECT_ERR(file("# nothing\n"), LDR_OK);
+	EXPECT_EQ(cfg.keys_seen, 0);
+	EXPECT_ERR(file("kernel=\\k.elf\ncmdline=\naslr=off\n"), LDR_OK);
+	EXPECT_EQ(cfg.keys_seen, CONFIG_KEY_BIT(CONFIG_KEY_KERNEL) |
+					 CONFIG_KEY_BIT(CONFIG_KEY_CMDLINE) |
+					 CONFIG_KEY_BIT(CONFIG_KEY_ASLR));
+	cfg.keys_seen = 0;
+	EXPECT_ERR(opts("module=\\m seed=bad"), LDR_E_CONFIG);
+	EXPECT_EQ(cfg.keys_seen, CONFIG_KEY_BIT(CONFIG_KEY_MODULE));
+	for (unsigned k = 0; k < CONFIG_KEY_COUNT; k++) {
+		char line[64];
+		EXPECT(strlen(config_key_name(k)) > 2);
+		snprintf(line, sizeof(line), "%s=", config_key_name(k));
+		file(line); /* most keys refuse an empty value; none sets another's bit */
+		EXPECT_EQ(cfg.keys_seen & ~CONFIG_KEY_BIT(k), 0);
+	}
+	EXPECT_ERR(file("cmdline="), LDR_OK);
+	EXPECT_EQ(cfg.keys_seen, CONFIG_KEY_BIT(CONFIG_KEY_CMDLINE));
+	EXPECT(strcmp(config_key_name(CONFIG_KEY_COUNT), "?") == 0);
+}
+
 static void test_apply(void)
 {
 	struct boot_env env;
@@ -456,7 +480,7 @@ static void test_render(void)
 	memset(&env, 0, sizeof(env));
 	config_init(&cfg);
 	config_apply(&cfg, &env);
-	n = config_render(&env, rendered, sizeof(rendered));
+	n = config_render(&env, env.kernel_name, rendered, sizeof(rendered));
 	EXPECT_EQ(n, strlen(defaults));
 	EXPECT(strcmp(rendered, defaults) == 0);
 
@@ -470,15 +494,15 @@ static void test_render(void)
 	env.module_count = 2;
 	env.modules[0].string = "\\m1 x=1 y";
 	env.modules[1].string = "\\m2";
-	n = config_render(&env, rendered, sizeof(rendered));
+	n = config_render(&env, env.kernel_name, rendered, sizeof(rendered));
 	EXPECT_EQ(n, strlen(full));
 	EXPECT(strcmp(rendered, full) == 0);
 	EXPECT(strstr(rendered, "0011") == NULL); /* never the seed's bytes */
 
 	/* Cut to the buffer, NUL-terminated; the length is still the whole. */
-	EXPECT_EQ(config_render(&env, rendered, 10), strlen(full));
+	EXPECT_EQ(config_render(&env, env.kernel_name, rendered, 10), strlen(full));
 	EXPECT(strcmp(rendered, "kernel=\\k") == 0);
-	EXPECT_EQ(config_render(&env, NULL, 0), strlen(full));
+	EXPECT_EQ(config_render(&env, env.kernel_name, NULL, 0), strlen(full));
 
 	/* The longest values fit CONFIG_RENDER_MAX. */
 	memset(&env, 0, sizeof(env));
@@ -493,7 +517,7 @@ static void test_render(void)
 	for (uint32_t i = 0; i < BOOT_MAX_MODULES; i++)
 		env.modules[i].string = modstr;
 	env.opts.bench = BENCH_MAX_ROUNDS;
-	n = config_render(&env, rendered, sizeof(rendered));
+	n = config_render(&env, env.kernel_name, rendered, sizeof(rendered));
 	EXPECT(n < sizeof(rendered));
 	EXPECT_EQ(strlen(rendered), n);
 }
@@ -517,6 +541,7 @@ int main(void)
 	RUN(test_utf16_errors);
 	RUN(test_load_options_kind);
 	RUN(test_granularity);
+	RUN(test_keys_seen);
 	RUN(test_apply);
 	RUN(test_render);
 	return harness_done();
