@@ -20,6 +20,8 @@
 #include "loader/arch/arch.h"
 #include "loader/handoff/handoff.h"
 #include "loader/loader.h"
+#include "loader/tcg_log.h"
+#include "rand/sha256.h"
 #include "tests/kernel/kcheck.h"
 
 #define ARENA_BASE UINT64_C(0x1000000)
@@ -80,6 +82,81 @@ static void *vptr(struct booted *b, uint64_t va, uint64_t len)
 	return b->fp.ops.phys_ptr(&b->fp, pa_add(pi.pa, va & (pte_level_size(level) - 1)), len);
 }
 
+/* Measured boot as efi/tcg2.c leaves it: entries for the kernel, the
+ * command line and the configuration, and a copy of the event log (a
+ * header, one firmware event, then these three) in the arena's reserved
+ * hole, where the loader never writes. */
+static bool with_measure;
+static uint8_t logbuf[1024];
+static size_t loglen;
+
+static void lput(const void *p, size_t n)
+{
+	memcpy(logbuf + loglen, p, n);
+	loglen += n;
+}
+
+static void lput32(uint32_t v)
+{
+	lput(&v, sizeof(v)); /* the host is little-endian, as the log */
+}
+
+static void log_event(uint32_t pcr, uint32_t type, const uint8_t d[32], const char *data)
+{
+	uint16_t alg = TCG_ALG_SHA256;
+
+	lput32(pcr);
+	lput32(type);
+	lput32(1);
+	lput(&alg, 2);
+	lput(d, 32);
+	lput32((uint32_t)strlen(data));
+	lput(data, strlen(data));
+}
+
+static void measure_env(struct booted *b, struct boot_env *env)
+{
+	static const char sig[16] = "Spec ID Event03";
+	static const char *const desc[3] = { "aslrboot kernel kernel.elf", "aslrboot cmdline",
+					     "aslrboot config" };
+	const uint8_t zero[20] = { 0 };
+	uint16_t alg[2] = { TCG_ALG_SHA256, 32 };
+	uint64_t hole = b->fp.base + b->fp.size / 2;
+
+	env->measure_present = true;
+	env->measure_count = 3;
+	for (uint32_t i = 0; i < 3; i++) {
+		struct aslrboot_measurement *m = &env->measure[i];
+		memset(m, 0, sizeof(*m));
+		m->pcr = i ? 12 : 9;
+		m->event_type = ASLRBOOT_TCG_EV_IPL;
+		strcpy(m->description, desc[i]);
+	}
+	env->measure[0].size = b->ksize;
+	rand_sha256(b->kernel, b->ksize, env->measure[0].sha256);
+	env->measure[1].size = strlen(env->cmdline);
+	rand_sha256(env->cmdline, strlen(env->cmdline), env->measure[1].sha256);
+	env->measure[2].size = 1;
+	rand_sha256("x", 1, env->measure[2].sha256);
+	loglen = 0;
+	lput32(0);
+	lput32(TCG_EV_NO_ACTION);
+	lput(zero, sizeof(zero));
+	lput32(16 + 12 + 4 + 1);
+	lput(sig, sizeof(sig));
+	lput("\0\0\0\0\0\2\0\2", 8);
+	lput32(1);
+	lput(alg, sizeof(alg));
+	lput("", 1);
+	log_event(0, 8, env->measure[2].sha256, "firmware");
+	for (uint32_t i = 0; i < 3; i++)
+		log_event(env->measure[i].pcr, ASLRBOOT_TCG_EV_IPL, env->measure[i].sha256,
+			  desc[i]);
+	memcpy(b->fp.ops.phys_ptr(&b->fp, pa_init(hole), loglen), logbuf, loglen);
+	env->tpm_log = hole;
+	env->tpm_log_size = loglen;
+}
+
 static bool boot(struct booted *b, const char *cmdline)
 {
 	struct elfgen_spec sp;
@@ -92,6 +169,8 @@ static bool boot(struct booted *b, const char *cmdline)
 	fake_env(&b->fp, &b->env, b->kernel, b->ksize);
 	if (cmdline)
 		b->env.cmdline = cmdline;
+	if (with_measure)
+		measure_env(b, &b->env);
 	if (loader_run(&b->env, &b->fp.ops, &b->st) != LDR_OK)
 		return false;
 	b->info = vptr(b, va_addr(b->st.info), sizeof(*b->info));
@@ -304,6 +383,71 @@ static void test_seed_record(void)
 	unboot(&b);
 }
 
+static const char *measure(struct booted *b)
+{
+	return check_measure(&b->k, b->fp.ops.phys_ptr, &b->fp);
+}
+
+/* check_measure: a record and log as the front end writes them pass; each
+ * contradiction (an entry's digest, count or order, the log's events, a
+ * cut log, a record where none is expected or none where one is) is
+ * caught; tpmlog prints the entries and the log. */
+static void test_measure_record(void)
+{
+	struct booted b;
+	struct aslrboot_measurement *e;
+	struct aslrboot_rec_measure *m;
+	uint8_t *log;
+
+	REQUIRE(boot(&b, "expect_no_measure"));
+	EXPECT(measure(&b) == NULL);
+	unboot(&b);
+	REQUIRE(boot(&b, "expect_measure"));
+	EXPECT_WHY(measure(&b), "measure: no MEASURE record");
+	unboot(&b);
+
+	with_measure = true;
+	REQUIRE(boot(&b, "expect_measure tpmlog"));
+	with_measure = false;
+	EXPECT(measure(&b) == NULL);
+	print_measure(&b.k, b.fp.ops.phys_ptr, &b.fp);
+	EXPECT(strstr(out,
+		      "aslrboot-test-kernel: measure pcr=12 status=0 size=21 ticks=0 sha256=") !=
+	       NULL);
+	EXPECT(strstr(out, "aslrboot-test-kernel: tpmlog 000000000300000000000000") != NULL);
+	m = (struct aslrboot_rec_measure *)handoff_measure(b.k.info);
+	REQUIRE(m);
+	e = (struct aslrboot_measurement *)handoff_measurement(m, 1);
+	log = b.fp.ops.phys_ptr(&b.fp, pa_init(m->event_log), m->event_log_size);
+	REQUIRE(log);
+
+	e->sha256[0] ^= 1;
+	EXPECT_WHY(measure(&b), "measure: the cmdline digest is not the cmdline's");
+	e->sha256[0] ^= 1;
+	e->status = ASLRBOOT_MEAS_FAILED;
+	EXPECT_WHY(measure(&b), "measure: an entry not EV_IPL or not extended");
+	e->status = ASLRBOOT_MEAS_EXTENDED;
+	e->pcr = 10;
+	EXPECT_WHY(measure(&b), "measure: an entry's PCR is not 9, 11 or 12");
+	e->pcr = 12;
+	m->count = 2;
+	EXPECT_WHY(measure(&b), "measure: not one entry per kernel, cmdline, config and module");
+	m->count = 3;
+	log[m->event_log_size - 1] ^= 1; /* the config event's data */
+	EXPECT_WHY(measure(&b), "measure: the log does not end with the record's events");
+	log[m->event_log_size - 1] ^= 1;
+	m->event_log_size--;
+	EXPECT_WHY(measure(&b), "measure: a malformed event in the log copy");
+	m->event_log_size++;
+	m->flags = ASLRBOOT_MEASURE_F_LOG_TRUNCATED;
+	EXPECT_WHY(measure(&b), "measure: the firmware's event log overflowed");
+	m->flags = 0;
+	EXPECT(measure(&b) == NULL);
+	b.k.cmdline = "expect_no_measure";
+	EXPECT_WHY(measure(&b), "measure: a MEASURE record without a TPM");
+	unboot(&b);
+}
+
 int main(void)
 {
 	RUN(test_real_boot_passes);
@@ -314,5 +458,6 @@ int main(void)
 	RUN(test_section_regions);
 	RUN(test_direct_map);
 	RUN(test_seed_record);
+	RUN(test_measure_record);
 	return harness_done();
 }
