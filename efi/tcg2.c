@@ -127,11 +127,19 @@ static void measure(struct efi_ctx *c, struct tcg2_protocol *t, uint32_t pcr, co
 	ev.header.event_type = ASLRBOOT_TCG_EV_IPL;
 	__builtin_memcpy(ev.event, desc, n);
 	s = t->hash_log_extend_event(t, 0, (EFI_PHYSICAL_ADDRESS)(uintptr_t)data, size, &ev);
-	m->status = EFI_ERROR(s) ? ASLRBOOT_MEAS_FAILED : ASLRBOOT_MEAS_EXTENDED;
 	m->ticks = efi_timestamp(NULL) - t0;
-	if (EFI_ERROR(s))
+	/* EFI_VOLUME_FULL: extended, but the log had no room for the event. */
+	m->status = EFI_ERROR(s) && s != EFI_VOLUME_FULL ? ASLRBOOT_MEAS_FAILED :
+							   ASLRBOOT_MEAS_EXTENDED;
+	if (s == EFI_VOLUME_FULL) {
+		env->measure_flags |= ASLRBOOT_MEASURE_F_LOG_TRUNCATED;
+		log_printf("warning: measured boot: %s: extended into PCR %u, not logged: "
+			   "the event log is full\n",
+			   m->description, pcr);
+	} else if (EFI_ERROR(s)) {
 		log_printf("warning: measured boot: %s: not extended into PCR %u: %s\n",
 			   m->description, pcr, efi_status_str(s));
+	}
 }
 
 /*

@@ -23,7 +23,7 @@
 #define TCG_ALG_SHA256 0x000b
 #define TCG_EV_NO_ACTION 0x00000003
 #define TCG_LOG_MAX_ALGS 8	     /* digest algorithms a header may name */
-#define TCG_LOG_MAX_EVENT (1u << 24) /* bytes of one event's data we accept */
+#define TCG_LOG_MAX_EVENT (1u << 20) /* bytes of one event's data we accept */
 
 struct tcg_log {
 	const uint8_t *p;
