@@ -138,7 +138,8 @@ void efi_unified_choose(struct efi_ctx *c, const struct efi_unified *u, uint32_t
  * kernel, command line, applied configuration and each module (in that
  * order) into env->measure, then copy the firmware's event log; without,
  * nothing (env->measure_present stays false).  A failed extend is one
- * warning line: the boot goes on. */
+ * warning line: the boot goes on.  With a TPM it also adds TPM2_GetRandom
+ * bytes to env->entropy (ASLRBOOT_SRC_TPM, credited 0). */
 void efi_measure_inputs(struct efi_ctx *c);
 
 /* tables.c */

@@ -7,12 +7,15 @@
  * PCRs, as systemd-stub and GRUB use them: 11 what aslrboot's own (signed)
  * image holds, 9 files read from the boot volume, 12 parameters (the
  * command line from outside the image, the applied configuration).
+ * With the TPM at hand, TPM2_GetRandom gives one more entropy input,
+ * mixed in and credited 0 bits.
  */
 #include "efi_fe.h"
 #include "../loader/config.h"
 #include "../loader/libc.h"
 #include "../loader/log.h"
 #include "../loader/tcg_log.h"
+#include "../rand/rand.h"
 #include "../rand/sha256.h"
 
 #define PCR_IMAGE 11
@@ -69,6 +72,8 @@ typedef EFI_STATUS(EFIAPI *tcg2_get_event_log)(struct tcg2_protocol *self, UINT3
 					       EFI_PHYSICAL_ADDRESS *location,
 					       EFI_PHYSICAL_ADDRESS *last_entry,
 					       BOOLEAN *truncated);
+typedef EFI_STATUS(EFIAPI *tcg2_submit_command)(struct tcg2_protocol *self, UINT32 in_size,
+						UINT8 *in, UINT32 out_size, UINT8 *out);
 typedef EFI_STATUS(EFIAPI *tcg2_hash_log_extend_event)(struct tcg2_protocol *self, UINT64 flags,
 						       EFI_PHYSICAL_ADDRESS data, UINT64 len,
 						       struct tcg2_event *event);
@@ -77,7 +82,7 @@ struct tcg2_protocol {
 	tcg2_get_capability get_capability;
 	tcg2_get_event_log get_event_log;
 	tcg2_hash_log_extend_event hash_log_extend_event;
-	void *submit_command;
+	tcg2_submit_command submit_command;
 	void *get_active_pcr_banks;
 	void *set_active_pcr_banks;
 	void *get_result_of_set_active_pcr_banks;
@@ -202,6 +207,55 @@ static uint64_t final_events(EFI_SYSTEM_TABLE *st)
 	return 0;
 }
 
+/* TPM 2.0 commands are big-endian: tag, size, code, parameters. */
+#define TPM_ST_NO_SESSIONS 0x8001
+#define TPM_CC_GET_RANDOM 0x0000017b
+#define TPM_RANDOM_BYTES 32
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * TPM2_GetRandom through SubmitCommand: TPM_RANDOM_BYTES bytes as one more
+ * input to the pool, credited 0 bits.  The TPM's generator is not vetted
+ * here, and a discrete TPM's bus can be watched or driven by whoever
+ * holds the board: the bytes can only add unpredictability, never stand
+ * in for the sources that earn credit.
+ */
+static void tpm_random(struct tcg2_protocol *t, struct boot_entropy_input *in)
+{
+	uint8_t cmd[12] = { TPM_ST_NO_SESSIONS >> 8,
+			    TPM_ST_NO_SESSIONS & 0xff,
+			    0,
+			    0,
+			    0,
+			    sizeof(cmd),
+			    0,
+			    0,
+			    TPM_CC_GET_RANDOM >> 8,
+			    TPM_CC_GET_RANDOM & 0xff,
+			    0,
+			    TPM_RANDOM_BYTES };
+	uint8_t rsp[12 + TPM_RANDOM_BYTES];
+	EFI_STATUS s;
+
+	__builtin_memset(in, 0, sizeof(*in));
+	__builtin_memset(rsp, 0, sizeof(rsp));
+	in->source = ASLRBOOT_SRC_TPM;
+	in->status = ASLRBOOT_ENT_FAILED;
+	s = t->submit_command(t, sizeof(cmd), cmd, sizeof(rsp), rsp);
+	/* The response: tag, size, code 0, then TPM2B_DIGEST {u16 size, bytes}. */
+	if (!EFI_ERROR(s) && be32(rsp + 2) == sizeof(rsp) && !be32(rsp + 6) && rsp[10] == 0 &&
+	    rsp[11] == TPM_RANDOM_BYTES) {
+		__builtin_memcpy(in->bytes, rsp + 12, TPM_RANDOM_BYTES);
+		in->len = TPM_RANDOM_BYTES;
+		in->status = ASLRBOOT_ENT_OK;
+	}
+	rand_wipe(rsp, sizeof(rsp));
+}
+
 void efi_measure_inputs(struct efi_ctx *c)
 {
 	struct boot_env *env = &c->env;
@@ -230,4 +284,6 @@ void efi_measure_inputs(struct efi_ctx *c)
 	}
 	copy_log(c, t);
 	env->tpm_final_events = final_events(c->st);
+	if (env->entropy_count < sizeof(env->entropy) / sizeof(env->entropy[0]))
+		tpm_random(t, &env->entropy[env->entropy_count++]);
 }

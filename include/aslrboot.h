@@ -96,7 +96,8 @@ enum aslrboot_entropy_source {
 	ASLRBOOT_SRC_JITTER = 4, /* TSC timing samples; never credited */
 	ASLRBOOT_SRC_RNDR = 5,	 /* arm64 */
 	ASLRBOOT_SRC_FIXED = 6,	 /* seed=... debug option, alone: NOT random; UNCREDITED, 0 bits */
-	ASLRBOOT_SRC_COUNT = 7,
+	ASLRBOOT_SRC_TPM = 7,	 /* TPM2_GetRandom (UEFI with a TPM, since 1.4); never credited */
+	ASLRBOOT_SRC_COUNT = 8,
 };
 
 #define ASLRBOOT_SEED_F_WEAK (1u << 0)	/* credited_bits < 256 */

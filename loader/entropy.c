@@ -50,7 +50,7 @@ static void wipe_inputs(struct boot_env *env, struct rand_input *in, uint32_t n)
 static void report_refused(const struct rand_pool *p, const struct rand_input *in, uint32_t n)
 {
 	static const char *const name[ASLRBOOT_SRC_COUNT] = {
-		"rdseed", "rdrand", "EFI RNG", "seed file", "jitter", "rndr", "fixed",
+		"rdseed", "rdrand", "EFI RNG", "seed file", "jitter", "rndr", "fixed", "TPM",
 	};
 	for (uint32_t i = 0; i < n; i++)
 		if (in[i].status == ASLRBOOT_ENT_OK && in[i].source < ASLRBOOT_SRC_COUNT &&

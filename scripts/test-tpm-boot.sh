@@ -10,7 +10,9 @@
 #     record against what it was handed and prints the firmware's event log
 #     copy and final-events table as hex: tpm2_eventlog's replay of them
 #     must equal the TPM's value of every PCR they name.
-#  2. notpm: the same boot without a TPM: passes, no MEASURE record.
+#     TPM2_GetRandom is one more entropy input, credited 0 bits.
+#  2. notpm: the same boot without a TPM: passes, no MEASURE record, no TPM
+#     entropy entry.
 #  3. uki: a unified image (aslrboot-unify) holding the kernel, its command
 #     line, a config and a module: PCR 11 = kernel, command line, module
 #     (what the signed image holds), PCR 12 = the configuration text, PCR 9
@@ -75,7 +77,7 @@ unhex() {
 
 head -c 70001 /dev/urandom >"$T/tpm-mod1.bin"
 head -c 4096 /dev/urandom >"$T/tpm-mod2.bin"
-CMDLINE='expect_measure tpmlog echo measured'
+CMDLINE='expect_measure tpmlog echo measured verbose'
 esp tpm "$EFI" "$KERNEL" "$(printf '%s\n' "cmdline=$CMDLINE" \
 	'module=\EFI\aslrboot\mod1.bin first arg' 'module=\EFI\aslrboot\mod2.bin' 'trust_fw_rng=off')" \
 	"$T/tpm-mod1.bin=/EFI/aslrboot/mod1.bin" "$T/tpm-mod2.bin=/EFI/aslrboot/mod2.bin"
@@ -84,7 +86,7 @@ printf '%s\n' 'kernel=\EFI\aslrboot\kernel.elf' "cmdline=$CMDLINE" \
 	'module=\EFI\aslrboot\mod1.bin first arg' 'module=\EFI\aslrboot\mod2.bin' \
 	verbose=off aslr=on entropy=default trust_cpu_rng=on trust_fw_rng=off seed=none \
 	protocol=auto linux_seed_cmdline=off bench=0 granularity=section >"$T/tpm-config.txt"
-esp notpm "$EFI" "$KERNEL" 'cmdline=expect_no_measure'
+esp notpm "$EFI" "$KERNEL" 'cmdline=expect_no_measure verbose'
 UKI_CMDLINE='expect_measure tpmlog from the image'
 printf 'trust_cpu_rng=off\n' >"$T/uki.cfg.in"
 "$B/aslrboot-unify" --stub "$EFI" --kernel "$KERNEL" --cmdline "$UKI_CMDLINE" \
@@ -147,6 +149,9 @@ check "tpm: five entries: kernel, cmdline, config, mod1, mod2" \
 	[ "$(measure_lines tpm | sed 's/.* sha256=[0-9a-f]* //' | tr '\n' '|')" = \
 	'aslrboot kernel \EFI\aslrboot\kernel.elf|aslrboot cmdline|aslrboot config|aslrboot module \EFI\aslrboot\mod1.bin first arg|aslrboot module \EFI\aslrboot\mod2.bin|' ]
 
+check "tpm: TPM2_GetRandom mixed in, credited 0 bits" \
+	grep -qxF '  entropy tpm: uncredited, 32 bytes, 0 bits credited' "$T/tpm.log"
+
 # The log copy, then the final-events table's events (logged after the
 # copy: ExitBootServices), as one log for tpm2_eventlog.
 unhex tpm tpmlog "$T/tpm-eventlog.bin"
@@ -170,6 +175,8 @@ line=$(result_line notpm)
 check "no TPM: exit code 33 (got $(rc_of notpm)), no MEASURE record (${line:-none})" \
 	[ "$(rc_of notpm)" = 33 ]
 [ "$(rc_of notpm)" = 33 ] || show_log notpm
+check "no TPM: no TPM entropy entry" test -z "$(grep -a 'entropy tpm' "$T/notpm.log")" -a \
+	-n "$(grep -a 'entropy jitter' "$T/notpm.log")"
 
 # 3. A unified image: PCR 11 is what the image holds.
 line=$(result_line uki)

@@ -383,8 +383,9 @@ void print_layout(const struct kinfo *k)
 
 void print_entropy(const struct kinfo *k)
 {
-	static const char *const src[] = { "rdseed", "rdrand", "efi-rng", "seed-file",
-					   "jitter", "rndr",   "fixed" };
+	static const char *const src[ASLRBOOT_SRC_COUNT] = { "rdseed",	  "rdrand", "efi-rng",
+							     "seed-file", "jitter", "rndr",
+							     "fixed",	  "tpm" };
 	static const char *const st[] = { "ok",	       "absent",     "failed",
 					  "unhealthy", "distrusted", "uncredited" };
 	const struct aslrboot_rec_entropy *e =
@@ -396,8 +397,8 @@ void print_entropy(const struct kinfo *k)
 				       (uint64_t)i * handoff_entropy_entry_size(e));
 
 		kprintf("  entropy %s: %s, %u bytes, %u bits credited\n",
-			v->source < 7 ? src[v->source] : "?", v->status < 6 ? st[v->status] : "?",
-			v->bytes, v->credited_bits);
+			v->source < ASLRBOOT_SRC_COUNT ? src[v->source] : "?",
+			v->status < 6 ? st[v->status] : "?", v->bytes, v->credited_bits);
 	}
 }
 

@@ -7,7 +7,7 @@
  *   expect_absent=rdseed,efi_rng  these have an ENTROPY entry saying ABSENT
  *   expect_credit=256             credited_bits, exactly
  *   expect_weak=0|1               the WEAK flag
- * Source names: rdseed rdrand efi_rng seed_file jitter rndr fixed; '+'
+ * Source names: rdseed rdrand efi_rng seed_file jitter rndr fixed tpm; '+'
  * separates them too (QEMU's -initrd splits Multiboot modules at ',').
  */
 #include "kcheck.h"
@@ -15,7 +15,7 @@
 #include "../../rand/sha256.h"
 
 static const char *const src_name[ASLRBOOT_SRC_COUNT] = {
-	"rdseed", "rdrand", "efi_rng", "seed_file", "jitter", "rndr", "fixed",
+	"rdseed", "rdrand", "efi_rng", "seed_file", "jitter", "rndr", "fixed", "tpm",
 };
 
 /* The value of word `key` (e.g. "expect_weak=") on the cmdline, or NULL. */
