@@ -2,4 +2,5 @@
 # back from the TPM against the files and the firmware's event log; the
 # same boot without a TPM; the cost of measuring per MiB of kernel.
 SHELL_TESTS += scripts/test-tpm-boot.sh
-# tests/test_tcg_log.c: the event-log walker (loader/tcg_log.c), no extra sources.
+# tests/test_tcg_log.c and tests/fuzz_tcg_log.c: the event-log walker
+# (loader/tcg_log.c), no extra sources.
