@@ -38,13 +38,15 @@ stop_tpms() {
 	tpm_pids=()
 }
 trap stop_tpms EXIT
+trap 'exit 143' TERM INT # through the EXIT trap
 
 # start_tpm NAME: a fresh swtpm (TPM 2.0) with its state in $T/NAME.tpm;
 # QEMU connects to $T/NAME.tpm/ctrl.  Waits until the socket is there.
 start_tpm() {
 	local d=$T/$1.tpm
 	rm -rf "$d" && mkdir -p "$d"
-	swtpm socket --tpm2 --tpmstate dir="$d" --ctrl type=unixio,path="$d/ctrl" \
+	# Under timeout: not even a SIGKILL of this script leaves it running.
+	timeout 600 swtpm socket --tpm2 --tpmstate dir="$d" --ctrl type=unixio,path="$d/ctrl" \
 		--log file="$d/log" &
 	tpm_pids+=($!)
 	for _ in $(seq 50); do
