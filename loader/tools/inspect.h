@@ -13,6 +13,7 @@
 #include "elfview.h"
 
 struct inspect_report {
+	const char *tool; /* program name for its own messages */
 	const char *path;
 	size_t size;
 	const char *policy_name;	 /* "auto", "native" or "linux64" */
@@ -57,6 +58,11 @@ struct inspect_report {
 };
 
 #define INSPECT_FIT_DRAWS 1000
+
+/* The verdict on buf[0..size) (the file r->path) under r->proto, r->ram and
+ * r->force_segment: r->loadable, and on refusal r->diag, r->error_line and
+ * r->failed_stage (inspect_verdict.c). */
+void inspect_judge(struct inspect_report *r, const uint8_t *buf, size_t size);
 
 /* Fill r->fit from req and mm (the request and map of the entropy report). */
 void inspect_fit(struct inspect_report *r, const struct layout_request *req,
