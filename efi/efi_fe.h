@@ -63,6 +63,23 @@ struct efi_ctx {
 	struct platform_ops ops;
 };
 
+/* The sections of a unified image (loader/unified/unified.h). */
+struct efi_unified {
+	bool present;
+	void *kernel;
+	uint64_t kernel_size; /* fresh pages */
+	const char *cmdline;
+	size_t cmdline_len; /* in the image; NULL if no .cmdline */
+	const char *config;
+	size_t config_len; /* in the image; NULL if no .config */
+	uint32_t module_count;
+	struct {
+		void *data;
+		uint64_t size;
+		const char *string;
+	} modules[BOOT_MAX_MODULES];
+};
+
 /* main.c: called by gnu-efi's crt0 (System V ABI) after self-relocation. */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 
@@ -104,6 +121,18 @@ void efi_seed_read(struct efi_ctx *c, struct boot_entropy_input *in);
 enum ldr_err efi_seed_store(void *ctx, const uint8_t *seed, size_t len);
 void efi_seed_close(struct efi_ctx *c);
 void efi_entropy_wipe(struct efi_ctx *c);
+
+/* unified.c: the running image's own sections.  u->present = false for a
+ * plain aslrboot.efi (no .kernel); a malformed image is one error line and
+ * E_UNIFIED.  The kernel and modules are copied into fresh pages; cmdline,
+ * config and module strings point into the image. */
+enum ldr_err efi_unified_read(struct efi_ctx *c, struct efi_unified *u);
+/* After the ESP config and load options (later_keys: the CONFIG_KEY_BITs
+ * they set): the kernel, the module list and the command line come from
+ * the image unless a later source set kernel=, module= or cmdline=
+ * (c->*_embedded); .cmdline goes into c->cfg; ASLRBOOT_INFO_F_UNIFIED when
+ * the kernel is the image's. */
+void efi_unified_choose(struct efi_ctx *c, const struct efi_unified *u, uint32_t later_keys);
 
 /* tables.c */
 void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);

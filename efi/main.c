@@ -16,6 +16,7 @@
 #define MODULE_STRING_MAX (CONFIG_MAX_PATH + 1 + CONFIG_MAX_MODULE_ARGS + 1)
 
 static struct efi_ctx ctx;
+static struct efi_unified unified;
 static char options[CONFIG_MAX_INPUT + 2];
 static char module_strings[BOOT_MAX_MODULES][MODULE_STRING_MAX];
 static EFI_GUID li_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
@@ -92,7 +93,11 @@ static enum ldr_err load_options(struct efi_ctx *c, size_t *n, bool *from_shell)
 	return LDR_OK;
 }
 
-static enum ldr_err read_config(struct efi_ctx *c)
+/*
+ * Sources in order, each overriding the one before key by key: a unified
+ * image's .config, the ESP config file, the load options.
+ */
+static enum ldr_err read_config(struct efi_ctx *c, const struct efi_unified *u)
 {
 	struct ldr_diag d;
 	void *data;
@@ -102,6 +107,9 @@ static enum ldr_err read_config(struct efi_ctx *c)
 	EFI_STATUS s;
 
 	config_init(&c->cfg);
+	if (u->config && config_parse_file(&c->cfg, u->config, u->config_len, &d))
+		return config_error(".config", c, &d);
+	c->cfg.keys_seen = 0; /* from here on: what the ESP and the options set */
 	s = efi_file_read(c, CONFIG_PATH, CONFIG_MAX_INPUT, &data, &size);
 	if (s == EFI_BAD_BUFFER_SIZE) {
 		efi_error(CONFIG_PATH, "file too large", "over 64 KiB", LDR_E_CONFIG);
@@ -117,7 +125,10 @@ static enum ldr_err read_config(struct efi_ctx *c)
 		return LDR_E_CONFIG;
 	if (n && (shell ? config_parse_args : config_parse_options)(&c->cfg, options, n, &d))
 		return config_error("load options", c, &d);
+	efi_unified_choose(c, u, c->cfg.keys_seen);
 	config_apply(&c->cfg, &c->env);
+	if (c->kernel_embedded)
+		c->env.kernel_name = ".kernel";
 	return LDR_OK;
 }
 
@@ -138,20 +149,27 @@ static enum ldr_err read_one(struct efi_ctx *c, const char *path, enum ldr_err e
 	return err;
 }
 
-static enum ldr_err read_files(struct efi_ctx *c)
+/* The kernel and modules: a unified image's copies, or files on the ESP. */
+static enum ldr_err read_files(struct efi_ctx *c, const struct efi_unified *u)
 {
 	struct boot_env *env = &c->env;
-	void *data;
-	uint64_t size;
+	void *data = u->kernel;
+	uint64_t size = u->kernel_size;
 	enum ldr_err err;
 
-	if ((err = read_one(c, c->cfg.kernel, LDR_E_NO_KERNEL, &data, &size)))
+	if (!c->kernel_embedded &&
+	    (err = read_one(c, c->cfg.kernel, LDR_E_NO_KERNEL, &data, &size)))
 		return err;
 	env->kernel = data;
 	env->kernel_size = size;
 	env->reserved[env->reserved_count++] =
 		(struct boot_range){ (uintptr_t)data, EFI_SIZE_TO_PAGES(size) * EFI_PAGE_SIZE };
-	for (uint32_t i = 0; i < c->cfg.module_count; i++) {
+	for (uint32_t i = 0; c->modules_embedded && i < u->module_count; i++) {
+		env->modules[i] = (struct boot_module){ (uintptr_t)u->modules[i].data,
+							u->modules[i].size, u->modules[i].string };
+		env->module_count = i + 1;
+	}
+	for (uint32_t i = 0; !c->modules_embedded && i < c->cfg.module_count; i++) {
 		const struct config_module *m = &c->cfg.modules[i];
 		if ((err = read_one(c, m->path, LDR_E_MODULE, &data, &size)))
 			return err;
@@ -230,7 +248,8 @@ static enum ldr_err gather(struct efi_ctx *c)
 		return err;
 	env->reserved[env->reserved_count++] =
 		(struct boot_range){ (uintptr_t)c->li->ImageBase, c->li->ImageSize };
-	if ((err = read_config(c)) || (err = read_files(c)))
+	if ((err = efi_unified_read(c, &unified)) || (err = read_config(c, &unified)) ||
+	    (err = read_files(c, &unified)))
 		return err;
 	env->tsc[ASLRBOOT_PHASE_FILE_READ] = efi_timestamp(NULL);
 	read_platform(c);
@@ -238,10 +257,13 @@ static enum ldr_err gather(struct efi_ctx *c)
 		return err;
 	if (env->opts.verbose)
 		log_printf(
-			"aslrboot %s (UEFI): kernel %s (%llu bytes), %u module(s), %u map entries, EFI RNG %s, seed file %s\n",
+			"aslrboot %s (UEFI): kernel %s (%llu bytes, %s), %u module(s)%s, %u map entries, EFI RNG %s, seed file %s\n",
 			ASLRBOOT_VERSION_STRING, env->kernel_name,
-			(unsigned long long)env->kernel_size, env->module_count, env->mmap_count,
-			status_name(&env->entropy[0]), status_name(&env->entropy[1]));
+			(unsigned long long)env->kernel_size,
+			c->kernel_embedded ? "from this unified image" : "from the ESP",
+			env->module_count, c->modules_embedded ? " from this image" : "",
+			env->mmap_count, status_name(&env->entropy[0]),
+			status_name(&env->entropy[1]));
 	return LDR_OK;
 }
 

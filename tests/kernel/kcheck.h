@@ -60,6 +60,10 @@ bool has_word(const char *s, const char *w);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kputs(const char *s);
 
+/* modules.c: the MODULE records vs `modules` and expect_module_sha256= on
+ * the command line. */
+const char *check_modules(const struct kinfo *k);
+
 /* seed.c: the seed record vs the expect_* words of the command line. */
 const char *check_seed(const struct kinfo *k);
 uint32_t seed_use_and_wipe(const struct kinfo *k);

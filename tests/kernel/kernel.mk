@@ -13,7 +13,7 @@ KERNEL_LDFLAGS := -static-pie -nostdlib -Wl,-z,max-page-size=4096 -Wl,-z,separat
 # The loader's own freestanding reader, walker and printf: the kernel checks
 # its tables with the same code the loader verified them with.
 KERNEL_SRCS := tests/kernel/start.S tests/kernel/kmain.c tests/kernel/console.c tests/kernel/kmain_common.c tests/kernel/check.c tests/kernel/kcheck.c \
-	tests/kernel/seed.c tests/kernel/simd.c loader/handoff/handoff_read.c loader/paging/paging.c loader/arch/x86_64/pte.c \
+	tests/kernel/seed.c tests/kernel/modules.c tests/kernel/simd.c loader/handoff/handoff_read.c loader/paging/paging.c loader/arch/x86_64/pte.c \
 	loader/paging/wx_verify.c loader/log.c loader/libc.c rand/sha256.c rand/wipe.c
 KERNEL_OBJS := $(patsubst %,$(B)/kernel/%.o,$(KERNEL_SRCS))
 

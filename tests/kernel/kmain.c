@@ -71,5 +71,7 @@ void kmain(const struct aslrboot_info *info)
 		why = load_own_gdt();
 	if (!why)
 		why = check_seed(&k);
+	if (!why)
+		why = check_modules(&k);
 	exit_qemu(report_result(&k, why));
 }
