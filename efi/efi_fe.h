@@ -134,6 +134,9 @@ enum ldr_err efi_unified_read(struct efi_ctx *c, struct efi_unified *u);
  * the kernel is the image's. */
 void efi_unified_choose(struct efi_ctx *c, const struct efi_unified *u, uint32_t later_keys);
 
+/* secureboot.c: c->secure_boot from the SecureBoot and SetupMode variables. */
+void efi_secure_boot_read(struct efi_ctx *c);
+
 /* tables.c */
 void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);
 
