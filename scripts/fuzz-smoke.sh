@@ -15,6 +15,7 @@ corpus=$B/fuzz/corpus-$name
 mkdir -p "$corpus"
 seeds=()
 [ -d "tests/fuzz-seeds/$name" ] && seeds=("tests/fuzz-seeds/$name")
+[ -d "$B/fuzz/seeds-$name" ] && seeds+=("$B/fuzz/seeds-$name") # written by make host
 [ -d "$B/fixtures" ] && seeds+=("$B/fixtures")
 exec "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
 	-artifact_prefix="$B/fuzz/$name-" "$corpus" "${seeds[@]}"

@@ -290,6 +290,7 @@ static int assemble(const struct unified_image *u, uint8_t **out, size_t *out_si
 		uint64_t rsize;
 
 		align_up_checked(ns[i].size, fa, &rsize);
+		memset(h, 0, PE_SECTION_HEADER_SIZE); /* the stub may pad its headers with code */
 		memcpy(h, ns[i].name, strlen(ns[i].name));
 		put32(h + 8, (uint32_t)ns[i].size);
 		put32(h + 12, (uint32_t)va);
