@@ -15,11 +15,16 @@
 #     boot manager), no kernel runs;
 #  d. the signed unified image with one byte of its .kernel section changed
 #     after signing is refused by the firmware;
-#  e. an ESP aslrboot.cfg (aslr=off, seed=, verbose=1) and load options from
-#     a firmware boot entry (aslr=off seed=...) are not applied: one warning
-#     line each naming their keys (a config file that does not parse is one
-#     warning too), and the kernel sees a random layout (flags without
-#     ASLR_OFF and VERBOSE, no fixed seed), different in two boots.
+#  e. an ESP aslrboot.cfg (kernel=, cmdline=, aslr=off, seed=, verbose=1)
+#     and load options from a firmware boot entry (aslr=off seed=...) are
+#     not applied: one warning line each naming their keys (a config file
+#     that does not parse is one warning too); the kernel is the image's,
+#     with the image's command line, and sees a random layout (flags without
+#     ASLR_OFF and VERBOSE, no fixed seed), different in two boots;
+#  f. Secure Boot off (plain OVMF): the same signed unified image takes the
+#     ESP config as today, key by key (cmdline=, aslr=off, verbose=1): the
+#     kernel at its link address, flags UEFI|UNIFIED|ASLR_OFF|VERBOSE, the
+#     verbose line says Secure Boot off.
 # A boot the firmware or aslrboot refuses ends when OVMF's boot manager
 # reports it (the serial log is watched for that line); a boot that runs the
 # test kernel ends with its exit code (33 = pass).  Each boot has a hard
@@ -49,7 +54,7 @@ rm -rf "$S" && mkdir -p "$S"
 sign() { sbsign --key "$S/db.key" --cert "$KEY_DIR/PkKek-1-snakeoil.pem" --output "$2" "$1" >/dev/null 2>&1; }
 
 SEED=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
-UEFI=4 VERBOSE=2 SECURE_BOOT=16 UNIFIED=32 # ASLRBOOT_INFO_F_*
+ASLR_OFF=1 UEFI=4 VERBOSE=2 SECURE_BOOT=16 UNIFIED=32 # ASLRBOOT_INFO_F_*
 printf 'verbose=1\n' >"$S/verbose.cfg"
 "$UNIFY" --stub "$EFI" --kernel "$KERNEL" --config "$S/verbose.cfg" \
 	--cmdline "verbose expect_info_flags=$((UEFI | VERBOSE | SECURE_BOOT | UNIFIED))" -o "$S/uv.efi" &&
@@ -70,8 +75,11 @@ esp sb-unsigned "$EFI" "$KERNEL" ""
 esp sb-unified "$S/uv.signed.efi" - "" "$T/sb-seed=/EFI/aslrboot/random-seed"
 esp sb-plain "$S/plain.signed.efi" "$KERNEL" ""
 esp sb-altered "$S/altered.efi" - ""
-esp sb-weak "$S/u.signed.efi" "$KERNEL" "$(printf 'aslr=off\nseed=%s\nverbose=1' "$SEED")"
+esp sb-weak "$S/u.signed.efi" "$KERNEL" \
+	"$(printf 'kernel=\\EFI\\aslrboot\\kernel.elf\ncmdline=verbose\naslr=off\nseed=%s\nverbose=1' "$SEED")"
 esp sb-bad "$S/u.signed.efi" "$KERNEL" "$(printf 'verbose=1\naslr=maybe')"
+esp sb-off "$S/u.signed.efi" - \
+	"$(printf 'cmdline=expect_info_flags=%d\naslr=off\nverbose=1' $((UEFI | UNIFIED | ASLR_OFF | VERBOSE)))"
 # Load options through a boot entry (the UEFI shell does not run under
 # Secure Boot): Boot0100 starts \EFI\BOOT\BOOTX64.EFI with these options.
 scripts/ovmf-boot-entry.py "$OVMF_VARS" "$S/vars-opts.fd" '\EFI\BOOT\BOOTX64.EFI' \
@@ -92,12 +100,15 @@ OVMF_VARS=$S/vars-opts.fd boot sb-weak "$T/sb-weak.img" -t 60 -- "${SB_QEMU[@]}"
 OVMF_VARS=$S/vars-opts.fd boot sb-bad "$T/sb-bad.img" -t 60 -- "${SB_QEMU[@]}" &
 wait
 t3=$SECONDS
-echo "timings: a+b $((t1 - t0)) s, c+d $((t2 - t1)) s, e $((t3 - t2)) s (two boots at a time)"
+OVMF_CODE=$FW_DIR/OVMF_CODE_4M.fd OVMF_VARS=$FW_DIR/OVMF_VARS_4M.fd boot sb-off "$T/sb-off.img" -t 60
+t4=$SECONDS
+echo "timings: a+b $((t1 - t0)) s, c+d $((t2 - t1)) s, e $((t3 - t2)) s (two boots at a time), f $((t4 - t3)) s"
 
 # Lines of a log matching an extended regex, and the number of the first.
 line_no() { grep -anE -- "$2" "$T/$1.log" | head -1 | cut -d: -f1; }
 no_loader_no_kernel() { ! grep -aq '^aslrboot' "$T/$1.log"; }
-no_layout() { ! grep -aq '^aslrboot:   unit' "$T/$1.log"; }
+no_warning() { ! grep -aq '^aslrboot: warning:' "$T/$1.log"; }
+no_layout() { ! grep -aqE '^aslrboot:   unit|^aslrboot-test-kernel: [0-9]+ regions' "$T/$1.log"; }
 # The seed record's flags without ASLRBOOT_SEED_F_FIXED (2).
 not_fixed() { local f=$(field "$1" seed_flags); [ -n "$f" ] && [ $((f & 2)) = 0 ]; }
 
@@ -138,7 +149,7 @@ grep -aq aslrboot-test-kernel "$T/sb-plain.log" && fail "plain: the kernel ran"
 
 # e.
 CFG='\EFI\aslrboot\aslrboot.cfg'
-W_CFG="aslrboot: warning: $CFG: ignored under Secure Boot (not signed): verbose, aslr, seed"
+W_CFG="aslrboot: warning: $CFG: ignored under Secure Boot (not signed): kernel, cmdline, verbose, aslr, seed"
 W_BAD="aslrboot: warning: $CFG: ignored under Secure Boot (not signed; it does not parse: line 2: aslr: expected 0/1 or on/off)"
 W_OPT='aslrboot: warning: load options: ignored under Secure Boot (not signed): aslr, seed'
 for n in weak bad; do
@@ -146,7 +157,7 @@ for n in weak bad; do
 	check "$n: exit code 33, the kernel passed with flags UEFI|SECURE_BOOT|UNIFIED (${line:-none})" \
 		[ "$(rc_of sb-$n)" = 33 -a -n "$(grep '^aslrboot-test-kernel: PASS ' <<<"$line")" ]
 	check "$n: not the fixed seed (seed_flags $(field "$line" seed_flags))" not_fixed "$line"
-	check "$n: no layout printed (verbose=1 not applied)" no_layout sb-$n
+	check "$n: no layout printed (verbose=1 and cmdline=verbose not applied)" no_layout sb-$n
 	[ "$(rc_of sb-$n)" = 33 ] || show_log sb-$n
 done
 warns=$(grep -a '^aslrboot: warning:' "$T/sb-weak.log")
@@ -155,4 +166,14 @@ warns=$(grep -a '^aslrboot: warning:' "$T/sb-bad.log")
 check "bad: two warnings: $W_BAD / $W_OPT" [ "$warns" = "$W_BAD"$'\n'"$W_OPT" ]
 v1=$(field "$(result_line sb-weak)" virt) v2=$(field "$(result_line sb-bad)" virt)
 check "random layout: two boots differ ($v1, $v2)" [ -n "$v1" -a -n "$v2" -a "$v1" != "$v2" ]
+
+# f.
+line=$(result_line sb-off)
+check "off: exit code 33, the kernel passed with flags UEFI|UNIFIED|ASLR_OFF|VERBOSE (${line:-none})" \
+	[ "$(rc_of sb-off)" = 33 -a -n "$(grep '^aslrboot-test-kernel: PASS ' <<<"$line")" ]
+check "off: aslr=off applied (virt $(field "$line" virt))" [ "$(field "$line" virt)" = 0xffffffff80000000 ]
+check "off: verbose line says Secure Boot off" \
+	grep -aqE '^aslrboot: aslrboot .*\(UEFI\): kernel \.kernel .*Secure Boot off$' "$T/sb-off.log"
+check "off: no warning" no_warning sb-off
+[ "$(rc_of sb-off)" = 33 ] || show_log sb-off
 done_results
