@@ -31,17 +31,19 @@
 # 60 s limit; two run at a time.
 cd "$(dirname "$0")/.." || exit 1
 . scripts/efi-test-lib.sh
+# A set-up step failed: one FAIL line and the result.
+setup_fail() { echo "FAIL $*"; echo "RESULT passed=0 failed=1"; exit 1; }
 UNIFY=$B/aslrboot-unify
 need "$EFI" "$KERNEL" "$UNIFY"
 FW_DIR=/usr/share/OVMF
 KEY_DIR=/usr/share/ovmf
 for f in "$FW_DIR/OVMF_CODE_4M.snakeoil.fd" "$FW_DIR/OVMF_VARS_4M.snakeoil.fd" \
 	"$KEY_DIR/PkKek-1-snakeoil.key" "$KEY_DIR/PkKek-1-snakeoil.pem"; do
-	[ -f "$f" ] || { echo "FAIL $f missing (scripts/deps.sh: ovmf)"; echo "RESULT passed=0 failed=1"; exit 1; }
+	[ -f "$f" ] || setup_fail "$f missing (scripts/deps.sh: ovmf)"
 done
 for c in sbsign openssl objdump python3; do
 	command -v $c >/dev/null ||
-		{ echo "FAIL $c missing (scripts/deps.sh)"; echo "RESULT passed=0 failed=1"; exit 1; }
+		setup_fail "$c missing (scripts/deps.sh)"
 done
 export OVMF_CODE=$FW_DIR/OVMF_CODE_4M.snakeoil.fd OVMF_VARS=$FW_DIR/OVMF_VARS_4M.snakeoil.fd
 SB_QEMU=(-machine smm=on -global driver=cfi.pflash01,property=secure,value=on)
@@ -50,7 +52,7 @@ rm -rf "$S" && mkdir -p "$S"
 
 # The test key without its passphrase, for sbsign.
 (umask 077 && openssl rsa -in "$KEY_DIR/PkKek-1-snakeoil.key" -passin pass:snakeoil \
-	-out "$S/db.key" 2>/dev/null) || { echo "FAIL cannot decrypt the test key"; exit 1; }
+	-out "$S/db.key" 2>/dev/null) || setup_fail "cannot decrypt the test key"
 sign() { sbsign --key "$S/db.key" --cert "$KEY_DIR/PkKek-1-snakeoil.pem" --output "$2" "$1" >/dev/null 2>&1; }
 
 SEED=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -60,15 +62,19 @@ printf 'verbose=1\n' >"$S/verbose.cfg"
 	--cmdline "verbose expect_info_flags=$((UEFI | VERBOSE | SECURE_BOOT | UNIFIED))" -o "$S/uv.efi" &&
 	"$UNIFY" --stub "$EFI" --kernel "$KERNEL" \
 		--cmdline "expect_info_flags=$((UEFI | SECURE_BOOT | UNIFIED))" -o "$S/u.efi" ||
-	{ echo "FAIL aslrboot-unify"; echo "RESULT passed=0 failed=1"; exit 1; }
+	setup_fail "aslrboot-unify"
 sign "$S/uv.efi" "$S/uv.signed.efi" && sign "$S/u.efi" "$S/u.signed.efi" &&
-	sign "$EFI" "$S/plain.signed.efi" || { echo "FAIL sbsign"; echo "RESULT passed=0 failed=1"; exit 1; }
+	sign "$EFI" "$S/plain.signed.efi" || setup_fail "sbsign"
 # d: one byte in the middle of the signed image's .kernel section, flipped.
 cp "$S/u.signed.efi" "$S/altered.efi"
 read -r ksize koff < <(objdump -h "$S/altered.efi" | awk '$2 == ".kernel" { print $3, $6 }')
+[ -n "$koff" ] || setup_fail "no .kernel section in $S/u.signed.efi"
 at=$((0x$koff + 0x$ksize / 2))
 byte=$(od -An -t u1 -j "$at" -N 1 "$S/altered.efi" | tr -d ' ')
 printf "\\$(printf %03o $((byte ^ 0xff)))" | dd of="$S/altered.efi" bs=1 seek="$at" conv=notrunc status=none
+sbverify --cert "$KEY_DIR/PkKek-1-snakeoil.pem" "$S/u.signed.efi" >/dev/null 2>&1 &&
+	! sbverify --cert "$KEY_DIR/PkKek-1-snakeoil.pem" "$S/altered.efi" >/dev/null 2>&1 ||
+	setup_fail "sbverify: the signed image should verify and the altered one not"
 
 head -c 32 /dev/urandom >"$T/sb-seed"
 esp sb-unsigned "$EFI" "$KERNEL" ""
@@ -83,7 +89,7 @@ esp sb-off "$S/u.signed.efi" - \
 # Load options through a boot entry (the UEFI shell does not run under
 # Secure Boot): Boot0100 starts \EFI\BOOT\BOOTX64.EFI with these options.
 scripts/ovmf-boot-entry.py "$OVMF_VARS" "$S/vars-opts.fd" '\EFI\BOOT\BOOTX64.EFI' \
-	"aslr=off seed=$SEED" || { echo "FAIL ovmf-boot-entry.py"; echo "RESULT passed=0 failed=1"; exit 1; }
+	"aslr=off seed=$SEED" || setup_fail "ovmf-boot-entry.py"
 
 DENIED='^BdsDxe: failed to load Boot0001 .*: Access Denied$'
 REFUSED='^BdsDxe: failed to start Boot0001 .*: Security Violation$'
