@@ -278,7 +278,7 @@ static void test_section_table_refusals(void)
 	MUTATE(pe_gen_put32(c, hk + 8, 0x100000),
 	       "section .kernel: VirtualSize = 0x100000: section beyond SizeOfImage");
 	MUTATE(memcpy(c + hk, "\x01\x02\x03\x04\x05\x06\x07\x08", 8),
-	       "section .cmdline: Name = 0x0: a unified-image section without a .kernel section");
+	       "section .cmdline: Name = 0x2: a unified-image section without a .kernel section");
 	MUTATE(pe_gen_put32(c, hk + 8, 0x300),
 	       "section .kernel: SizeOfRawData = 0x200: less than VirtualSize: the content is not "
 	       "all in the file");
@@ -302,8 +302,8 @@ static void test_names_and_numbering(void)
 	MUTATE(memcpy(c + h1, ".mod2", 5),
 	       "section .mod1: module_count = 0x3: missing: module sections are numbered from "
 	       ".mod0 without gaps");
-	MUTATE(memcpy(c + h1, ".mod16", 6), "section .mod16: Name = 0x10: not .mod0 to .mod15");
-	MUTATE(memcpy(c + h1, ".mod01", 6), "section .mod01: Name = 0x10: not .mod0 to .mod15");
+	MUTATE(memcpy(c + h1, ".mod16", 6), "section .mod16: Name = 0x5: not .mod0 to .mod15");
+	MUTATE(memcpy(c + h1, ".mod01", 6), "section .mod01: Name = 0x5: not .mod0 to .mod15");
 	MUTATE(memcpy(c + hs, ".mod2\0\0", 7),
 	       "section .modstr: VirtualSize = 0x0: missing: modules need their strings");
 	/* Names that are not ours are the stub's business. */

@@ -94,7 +94,7 @@ static enum ldr_err collect(struct unified_image *u, enum unified_view view, str
 		case K_MODSTR: slot = &u->modstr; break;
 		case K_MODULE:
 			if (n >= BOOT_MAX_MODULES)
-				return unified_fail(u, d, SECT, s->name, "Name", n,
+				return unified_fail(u, d, SECT, s->name, "Name", i,
 						    "not .mod0 to .mod15");
 			slot = &u->modules[n];
 			if (n >= u->module_count)
@@ -237,7 +237,7 @@ enum ldr_err unified_parse(const uint8_t *buf, uint64_t size, enum unified_view 
 	if (!first)
 		return LDR_OK; /* a plain aslrboot.efi */
 	if (!u->kernel.size)
-		return unified_fail(u, d, SECT, first->name, "Name", 0,
+		return unified_fail(u, d, SECT, first->name, "Name", (uint64_t)(first - u->pe.sect),
 				    "a unified-image section without a .kernel section");
 	u->present = true;
 	return check_pieces(buf, u, d);

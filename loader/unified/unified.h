@@ -114,7 +114,8 @@ struct unified_image {
  * *u.  LDR_OK with u->present = false for a PE32+ EFI application without
  * any of the sections above.  Every refusal is LDR_E_UNIFIED with *d naming
  * the header or section and the field (d->what = u->err_what, d->field, the
- * value) and u->err_why the rule it breaks.
+ * value; for a "Name" the section's index in the table) and u->err_why the
+ * rule it breaks.
  */
 enum ldr_err unified_parse(const uint8_t *buf, uint64_t size, enum unified_view view,
 			   struct unified_image *u, struct ldr_diag *d);

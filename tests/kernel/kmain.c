@@ -5,8 +5,9 @@
  * COM1 and leaves QEMU through isa-debug-exit (0x10 -> exit code 33 = pass,
  * 0x11 -> 35 = fail).  The word `verbose` on its command line first prints
  * the layout and the loader's phase timings, `memmap` the memory map, `echo`
- * the command line; `expect_*` words state what the seed record must say
- * (seed.c).
+ * the command line, `modules` the MODULE records; `expect_*` words state
+ * what the seed record must say (seed.c), the modules' SHA-256 and the
+ * UNIFIED flag (modules.c).
  */
 #include "kernel.h"
 #include "../../loader/handoff/handoff_read.h"
