@@ -11,8 +11,9 @@
 #     verbose line says Secure Boot is on and the kernel is the image's; the
 #     seed file is still mixed in, credited and replaced;
 #  c. a signed plain aslrboot.efi with an ESP kernel.elf is refused by
-#     aslrboot (one E_SECURE_BOOT line, EFI_SECURITY_VIOLATION back to the
-#     boot manager), no kernel runs;
+#     aslrboot before it reads any file (one E_SECURE_BOOT line, no word on
+#     the ESP's broken config; EFI_SECURITY_VIOLATION back to the boot
+#     manager), no kernel runs;
 #  d. the signed unified image with one byte of its .kernel section changed
 #     after signing is refused by the firmware;
 #  e. an ESP aslrboot.cfg (kernel=, cmdline=, aslr=off, seed=, verbose=1)
@@ -79,7 +80,8 @@ sbverify --cert "$KEY_DIR/PkKek-1-snakeoil.pem" "$S/u.signed.efi" >/dev/null 2>&
 head -c 32 /dev/urandom >"$T/sb-seed"
 esp sb-unsigned "$EFI" "$KERNEL" ""
 esp sb-unified "$S/uv.signed.efi" - "" "$T/sb-seed=/EFI/aslrboot/random-seed"
-esp sb-plain "$S/plain.signed.efi" "$KERNEL" ""
+# A config that does not parse: read, it would give a warning line.
+esp sb-plain "$S/plain.signed.efi" "$KERNEL" "aslr=maybe"
 esp sb-altered "$S/altered.efi" - ""
 esp sb-weak "$S/u.signed.efi" "$KERNEL" \
 	"$(printf 'kernel=\\EFI\\aslrboot\\kernel.elf\ncmdline=verbose\naslr=off\nseed=%s\nverbose=1' "$SEED")"
@@ -148,6 +150,7 @@ mark_at=$(line_no sb-plain "$REFUSED")
 errs=$(head -n "${mark_at:-999999}" "$T/sb-plain.log" | grep -a '^aslrboot: error:')
 err_at=$(grep -anxF -- "$want" "$T/sb-plain.log" | head -1 | cut -d: -f1)
 check "plain: one line: $want" [ "$errs" = "$want" ]
+check "plain: refused before reading the config file (no warning)" no_warning sb-plain
 check "plain: back in the boot manager with Security Violation, no kernel ran" \
 	[ "$(rc_of sb-plain)" = 0 -a -n "$mark_at" -a "${mark_at:-0}" -gt "${err_at:-999999}" ]
 grep -aq aslrboot-test-kernel "$T/sb-plain.log" && fail "plain: the kernel ran"
