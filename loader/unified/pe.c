@@ -191,8 +191,8 @@ enum ldr_err unified_parse_pe(const uint8_t *buf, uint64_t size, enum unified_vi
 		s->flags = rd_le32(h + 36);
 		if ((err = check_section(size, view, u, i, d)))
 			return err;
-		if (s->raw_size && s->raw_ptr + s->raw_size > pe->raw_end)
-			pe->raw_end = s->raw_ptr + s->raw_size;
+		if (s->raw_size && (uint64_t)s->raw_ptr + s->raw_size > pe->raw_end)
+			pe->raw_end = (uint64_t)s->raw_ptr + s->raw_size;
 		pe->va_end = (uint64_t)s->va + mem_size(s);
 	}
 	pe->first_va = pe->sect[0].va;
