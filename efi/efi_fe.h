@@ -134,13 +134,18 @@ enum ldr_err efi_unified_read(struct efi_ctx *c, struct efi_unified *u);
  * the kernel is the image's. */
 void efi_unified_choose(struct efi_ctx *c, const struct efi_unified *u, uint32_t later_keys);
 
+/* secureboot.c: c->secure_boot from the SecureBoot and SetupMode variables. */
+void efi_secure_boot_read(struct efi_ctx *c);
+
 /* tcg2.c: with EFI_TCG2_PROTOCOL and a TPM, hash, extend and log the
  * kernel, command line, applied configuration and each module (in that
  * order) into env->measure, then copy the firmware's event log; without,
  * nothing (env->measure_present stays false).  A failed extend is one
- * warning line: the boot goes on.  With a TPM it also adds TPM2_GetRandom
- * bytes to env->entropy (ASLRBOOT_SRC_TPM, credited 0). */
+ * warning line: the boot goes on. */
 void efi_measure_inputs(struct efi_ctx *c);
+/* With a TPM: TPM2_GetRandom bytes into *in (ASLRBOOT_SRC_TPM, credited
+ * 0) and true; without, false and *in untouched. */
+bool efi_tpm_random(struct efi_ctx *c, struct boot_entropy_input *in);
 
 /* tables.c */
 void efi_find_rsdp(EFI_SYSTEM_TABLE *st, uint64_t *rsdp, uint32_t *revision);

@@ -3,8 +3,9 @@
  * efi_main: gather what the firmware knows into struct boot_env (config,
  * kernel and modules read once, memory map, ACPI RSDP, EFI_RNG bytes, CPU
  * features), then hand over to the core.  Any error before
- * ExitBootServices prints one line and returns EFI_LOAD_ERROR, so the boot
- * manager (or GRUB) carries on.
+ * ExitBootServices prints one line and returns EFI_LOAD_ERROR
+ * (EFI_SECURITY_VIOLATION for a Secure Boot refusal), so the boot manager
+ * (or GRUB) carries on.
  */
 #include "efi_fe.h"
 #include "efi_halt.h"
@@ -29,6 +30,52 @@ static enum ldr_err config_error(const char *file, const struct efi_ctx *c,
 	return d->err;
 }
 
+/*
+ * Under Secure Boot the ESP config file and the load options are not
+ * signed: every key of theirs could weaken the boot (aslr=off, seed=,
+ * trust_*, kernel=) or leak the layout (verbose=), so they are parsed into
+ * `scratch` only, to name their keys in one warning line each, and never
+ * applied.
+ */
+static struct boot_config scratch;
+
+/* An unsigned source that cannot be read or parsed: one error line that
+ * stops the boot, or under Secure Boot one warning line (it would not have
+ * been applied) and LDR_OK: the source is skipped. */
+static enum ldr_err source_error(const struct efi_ctx *c, const char *src, const char *what,
+				 const char *why)
+{
+	if (!c->secure_boot) {
+		efi_error(src, what, why, LDR_E_CONFIG);
+		return LDR_E_CONFIG;
+	}
+	log_printf("warning: %s: ignored under Secure Boot (not signed; %s: %s)\n", src, what, why);
+	return LDR_OK;
+}
+
+static enum ldr_err parse_error(const struct efi_ctx *c, const char *src,
+				const struct boot_config *cfg, const struct ldr_diag *d)
+{
+	char what[96];
+
+	if (!c->secure_boot)
+		return config_error(src, c, d);
+	ldr_snprintf(what, sizeof(what), "it does not parse: %s %lld: %s", d->what,
+		     (long long)d->index, d->field);
+	return source_error(c, src, what, cfg->err_why);
+}
+
+/* Under Secure Boot: the keys an unsigned source set, not applied. */
+static void ignored(const struct efi_ctx *c, const char *src, const struct boot_config *cfg)
+{
+	char keys[CONFIG_KEY_NAMES_MAX];
+
+	if (!c->secure_boot || !cfg->keys_seen)
+		return;
+	config_key_names(cfg->keys_seen, keys, sizeof(keys));
+	log_printf("warning: %s: ignored under Secure Boot (not signed): %s\n", src, keys);
+}
+
 /* EDK2's boot manager gives the boot options it creates by itself (the
  * removable-media path among them) this GUID as OptionalData, which arrives
  * as LoadOptions: a marker, not options. */
@@ -51,7 +98,8 @@ static EFI_GUID shell_params_guid = { 0x752f3136, 0x4e16, 0x4fdc,
  * must be key=value; other callers' options are options, except a leading
  * word that looks like a path (config_parse_options).
  */
-static enum ldr_err load_options(struct efi_ctx *c, size_t *n, bool *from_shell)
+static enum ldr_err load_options(struct efi_ctx *c, struct boot_config *dst, size_t *n,
+				 bool *from_shell)
 {
 	const EFI_LOADED_IMAGE *li = c->li;
 	struct ldr_diag d;
@@ -70,21 +118,18 @@ static enum ldr_err load_options(struct efi_ctx *c, size_t *n, bool *from_shell)
 	switch (kind) {
 	case CONFIG_LO_EMPTY: return LDR_OK;
 	case CONFIG_LO_TEXT: break;
-	case CONFIG_LO_ODD:
-		efi_error("load options", "not UTF-16 text", "odd size", LDR_E_CONFIG);
-		return LDR_E_CONFIG;
+	case CONFIG_LO_ODD: return source_error(c, "load options", "not UTF-16 text", "odd size");
 	case CONFIG_LO_EIGHT_BIT:
-		efi_error("load options", "not UTF-16 text",
-			  "8-bit text (a boot entry needs efibootmgr --unicode)", LDR_E_CONFIG);
-		return LDR_E_CONFIG;
+		return source_error(c, "load options", "not UTF-16 text",
+				    "8-bit text (a boot entry needs efibootmgr --unicode)");
 	case CONFIG_LO_BINARY:
 		log_printf("load options: %u bytes of binary data, not options: ignored\n",
 			   (unsigned)li->LoadOptionsSize);
 		return LDR_OK;
 	}
-	if (config_utf16_to_utf8(&c->cfg, li->LoadOptions, li->LoadOptionsSize / sizeof(CHAR16),
+	if (config_utf16_to_utf8(dst, li->LoadOptions, li->LoadOptionsSize / sizeof(CHAR16),
 				 options, CONFIG_MAX_INPUT + 1, n, &d))
-		return config_error("load options", c, &d);
+		return parse_error(c, "load options", dst, &d);
 	if (*from_shell) {
 		skip = config_skip_word(options, *n);
 		__builtin_memmove(options, options + skip, *n - skip);
@@ -95,36 +140,45 @@ static enum ldr_err load_options(struct efi_ctx *c, size_t *n, bool *from_shell)
 
 /*
  * Sources in order, each overriding the one before key by key: a unified
- * image's .config, the ESP config file, the load options.
+ * image's .config, the ESP config file, the load options; under Secure
+ * Boot only the first (see `scratch`).
  */
 static enum ldr_err read_config(struct efi_ctx *c, const struct efi_unified *u)
 {
+	struct boot_config *dst = c->secure_boot ? &scratch : &c->cfg;
 	struct ldr_diag d;
 	void *data;
 	uint64_t size;
 	size_t n;
 	bool shell;
 	EFI_STATUS s;
+	enum ldr_err err = LDR_OK;
 
 	config_init(&c->cfg);
 	if (u->config && config_parse_file(&c->cfg, u->config, u->config_len, &d))
 		return config_error(".config", c, &d);
 	c->cfg.keys_seen = 0; /* from here on: what the ESP and the options set */
+	config_init(&scratch);
 	s = efi_file_read(c, CONFIG_PATH, CONFIG_MAX_INPUT, &data, &size);
-	if (s == EFI_BAD_BUFFER_SIZE) {
-		efi_error(CONFIG_PATH, "file too large", "over 64 KiB", LDR_E_CONFIG);
-		return LDR_E_CONFIG;
-	}
-	if (EFI_ERROR(s) && s != EFI_NOT_FOUND) {
-		efi_error(CONFIG_PATH, "cannot read", efi_status_str(s), LDR_E_CONFIG);
-		return LDR_E_CONFIG;
-	}
-	if (!EFI_ERROR(s) && config_parse_file(&c->cfg, data, (size_t)size, &d))
-		return config_error(CONFIG_PATH, c, &d);
-	if (load_options(c, &n, &shell))
-		return LDR_E_CONFIG;
-	if (n && (shell ? config_parse_args : config_parse_options)(&c->cfg, options, n, &d))
-		return config_error("load options", c, &d);
+	if (s == EFI_BAD_BUFFER_SIZE)
+		err = source_error(c, CONFIG_PATH, "file too large", "over 64 KiB");
+	else if (EFI_ERROR(s) && s != EFI_NOT_FOUND)
+		err = source_error(c, CONFIG_PATH, "cannot read", efi_status_str(s));
+	else if (!EFI_ERROR(s) && config_parse_file(dst, data, (size_t)size, &d))
+		err = parse_error(c, CONFIG_PATH, dst, &d);
+	else if (!EFI_ERROR(s))
+		ignored(c, CONFIG_PATH, dst);
+	if (err)
+		return err;
+	config_init(&scratch);
+	if ((err = load_options(c, dst, &n, &shell)))
+		return err;
+	if (n && (shell ? config_parse_args : config_parse_options)(dst, options, n, &d))
+		err = parse_error(c, "load options", dst, &d);
+	else if (n)
+		ignored(c, "load options", dst);
+	if (err)
+		return err;
 	efi_unified_choose(c, u, c->cfg.keys_seen);
 	config_apply(&c->cfg, &c->env);
 	if (c->kernel_embedded)
@@ -227,6 +281,8 @@ static void read_platform(struct efi_ctx *c)
 	efi_find_rsdp(c->st, &env->acpi_rsdp, &env->acpi_revision);
 	efi_rng_collect(c, &env->entropy[env->entropy_count++]);
 	efi_seed_read(c, &env->entropy[env->entropy_count++]);
+	if (efi_tpm_random(c, &env->entropy[env->entropy_count]))
+		env->entropy_count++;
 	env->cpu_features = efi_cpu_features();
 	env->tsc_hz = efi_timestamp_hz(c);
 }
@@ -244,12 +300,24 @@ static enum ldr_err gather(struct efi_ctx *c)
 	enum ldr_err err;
 
 	env->info_flags = ASLRBOOT_INFO_F_UEFI;
+	efi_secure_boot_read(c);
+	if (c->secure_boot)
+		env->info_flags |= ASLRBOOT_INFO_F_SECURE_BOOT;
 	if ((err = efi_cpu_check()))
 		return err;
 	env->reserved[env->reserved_count++] =
 		(struct boot_range){ (uintptr_t)c->li->ImageBase, c->li->ImageSize };
-	if ((err = efi_unified_read(c, &unified)) || (err = read_config(c, &unified)) ||
-	    (err = read_files(c, &unified)))
+	if ((err = efi_unified_read(c, &unified)))
+		return err;
+	/* Only what the signature covers: nothing is read from the ESP. */
+	if (c->secure_boot && !unified.present) {
+		efi_error(
+			CONFIG_DEFAULT_KERNEL, "refused",
+			"Secure Boot is on and the kernel is not in this signed image (build one with aslrboot-unify)",
+			LDR_E_SECURE_BOOT);
+		return LDR_E_SECURE_BOOT;
+	}
+	if ((err = read_config(c, &unified)) || (err = read_files(c, &unified)))
 		return err;
 	efi_measure_inputs(c);
 	env->tsc[ASLRBOOT_PHASE_FILE_READ] = efi_timestamp(NULL);
@@ -258,13 +326,13 @@ static enum ldr_err gather(struct efi_ctx *c)
 		return err;
 	if (env->opts.verbose)
 		log_printf(
-			"aslrboot %s (UEFI): kernel %s (%llu bytes, %s), %u module(s)%s, %u map entries, EFI RNG %s, seed file %s\n",
+			"aslrboot %s (UEFI): kernel %s (%llu bytes, %s), %u module(s)%s, %u map entries, EFI RNG %s, seed file %s, Secure Boot %s\n",
 			ASLRBOOT_VERSION_STRING, env->kernel_name,
 			(unsigned long long)env->kernel_size,
 			c->kernel_embedded ? "from this unified image" : "from the ESP",
 			env->module_count, c->modules_embedded ? " from this image" : "",
 			env->mmap_count, status_name(&env->entropy[0]),
-			status_name(&env->entropy[1]));
+			status_name(&env->entropy[1]), c->secure_boot ? "on" : "off");
 	return LDR_OK;
 }
 
@@ -272,6 +340,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	struct efi_ctx *c = &ctx;
 	uint64_t t0 = efi_timestamp(NULL);
+	volatile enum ldr_err err = LDR_OK; /* kept across the longjmp of a halt */
 
 	c->image = image;
 	c->st = st;
@@ -284,11 +353,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		return EFI_LOAD_ERROR;
 	}
 	efi_console_init(c);
-	if (setjmp(efi_halt_jb) || gather(c)) {
+	if (setjmp(efi_halt_jb) || (err = gather(c))) {
 		efi_seed_close(c);
 		efi_entropy_wipe(c);
 		efi_free_all(c);
-		return EFI_LOAD_ERROR;
+		return err == LDR_E_SECURE_BOOT ? EFI_SECURITY_VIOLATION : EFI_LOAD_ERROR;
 	}
 	loader_main(&c->env, &c->ops);
 }

@@ -284,6 +284,13 @@ void efi_measure_inputs(struct efi_ctx *c)
 	}
 	copy_log(c, t);
 	env->tpm_final_events = final_events(c->st);
-	if (env->entropy_count < sizeof(env->entropy) / sizeof(env->entropy[0]))
-		tpm_random(t, &env->entropy[env->entropy_count++]);
+}
+
+bool efi_tpm_random(struct efi_ctx *c, struct boot_entropy_input *in)
+{
+	struct tcg2_protocol *t = tcg2_find(c);
+
+	if (t)
+		tpm_random(t, in);
+	return t != NULL;
 }

@@ -213,6 +213,23 @@ const char *config_key_name(enum config_key k)
 	return (unsigned)k < CONFIG_KEY_COUNT ? key_names[k] : "?";
 }
 
+void config_key_names(uint32_t mask, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	if (!cap)
+		return;
+	for (unsigned k = 0; k < CONFIG_KEY_COUNT; k++) {
+		if (!(mask & CONFIG_KEY_BIT(k)))
+			continue;
+		for (const char *p = n ? ", " : ""; *p && n + 1 < cap; p++)
+			buf[n++] = *p;
+		for (const char *p = key_names[k]; *p && n + 1 < cap; p++)
+			buf[n++] = *p;
+	}
+	buf[n] = '\0';
+}
+
 static enum ldr_err set_value(struct parse_ctx *x, struct span key, struct span v)
 {
 	struct boot_config *c = x->c;

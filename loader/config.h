@@ -57,6 +57,12 @@ enum config_key {
 
 /* The key's name ("kernel", ...) for CONFIG_KEY_*. */
 const char *config_key_name(enum config_key k);
+/* Room for every key name of a mask, ", "-separated, and the NUL. */
+#define CONFIG_KEY_NAMES_MAX 192
+/* The names of the keys in `mask` (CONFIG_KEY_BIT), in enum order, joined
+ * by ", " (e.g. "aslr, seed"; "" for 0) into buf[cap]; cut short with a NUL
+ * if cap is too small (CONFIG_KEY_NAMES_MAX always suffices). */
+void config_key_names(uint32_t mask, char *buf, size_t cap);
 
 struct config_module {
 	char path[CONFIG_MAX_PATH + 1];

@@ -429,6 +429,36 @@ static void test_keys_seen(void)
 	EXPECT(strcmp(config_key_name(CONFIG_KEY_COUNT), "?") == 0);
 }
 
+/* config_key_names: a mask's key names in enum order, ", "-joined. */
+static void test_key_names(void)
+{
+	char names[CONFIG_KEY_NAMES_MAX];
+
+	config_key_names(CONFIG_KEY_BIT(CONFIG_KEY_SEED) | CONFIG_KEY_BIT(CONFIG_KEY_ASLR), names,
+			 sizeof(names));
+	EXPECT(strcmp(names, "aslr, seed") == 0);
+	EXPECT_ERR(
+		file("verbose=1\nseed=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"),
+		LDR_OK);
+	EXPECT_ERR(opts("aslr=off"), LDR_OK);
+	config_key_names(cfg.keys_seen, names, sizeof(names));
+	EXPECT(strcmp(names, "verbose, aslr, seed") == 0);
+	config_key_names(0, names, sizeof(names));
+	EXPECT(names[0] == '\0');
+	/* Every key; bits past the last key name nothing. */
+	config_key_names(~0u, names, sizeof(names));
+	EXPECT(strcmp(names,
+		      "kernel, cmdline, module, verbose, aslr, entropy, trust_cpu_rng, "
+		      "trust_fw_rng, seed, protocol, linux_seed_cmdline, bench, granularity") == 0);
+	/* A short buffer is cut, NUL-ended. */
+	config_key_names(CONFIG_KEY_BIT(CONFIG_KEY_ASLR) | CONFIG_KEY_BIT(CONFIG_KEY_SEED), names,
+			 7);
+	EXPECT(strcmp(names, "aslr, ") == 0);
+	names[0] = 'x';
+	config_key_names(CONFIG_KEY_BIT(CONFIG_KEY_ASLR), names, 1);
+	EXPECT(names[0] == '\0');
+}
+
 static void test_apply(void)
 {
 	struct boot_env env;
@@ -542,6 +572,7 @@ int main(void)
 	RUN(test_load_options_kind);
 	RUN(test_granularity);
 	RUN(test_keys_seen);
+	RUN(test_key_names);
 	RUN(test_apply);
 	RUN(test_render);
 	return harness_done();

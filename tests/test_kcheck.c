@@ -448,9 +448,31 @@ static void test_measure_record(void)
 	unboot(&b);
 }
 
+/* expect_info_flags=N: the header's flags, exactly (decimal). */
+static void test_expect_info_flags(void)
+{
+	static char line[64];
+	struct booted b;
+	uint32_t flags;
+
+	REQUIRE(boot(&b, "expect_info_flags=x"));
+	EXPECT_WHY(check_seed(&b.k), "bad expect_info_flags= on the command line");
+	flags = b.k.info->flags;
+	unboot(&b);
+	snprintf(line, sizeof(line), "expect_info_flags=%u", flags);
+	REQUIRE(boot(&b, line));
+	EXPECT(check_seed(&b.k) == NULL);
+	unboot(&b);
+	snprintf(line, sizeof(line), "expect_info_flags=%u", flags | ASLRBOOT_INFO_F_SECURE_BOOT);
+	REQUIRE(boot(&b, line));
+	EXPECT_WHY(check_seed(&b.k), "boot-info flags are not the expected ones");
+	unboot(&b);
+}
+
 int main(void)
 {
 	RUN(test_real_boot_passes);
+	RUN(test_expect_info_flags);
 	RUN(test_machine);
 	RUN(test_wx_leaf);
 	RUN(test_missing_page);

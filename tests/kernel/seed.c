@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The seed record (PROTOCOL.md 8) against itself and against what the QEMU
- * configuration offers.  scripts/test-entropy.sh states the expectation on
+ * configuration offers (and the boot-info flags against what the boot asked
+ * for).  scripts/test-entropy.sh states the expectation on
  * the kernel command line; any word may be left out:
  *   expect_sources=rdrand,jitter  sources_used, exactly
  *   expect_absent=rdseed,efi_rng  these have an ENTROPY entry saying ABSENT
  *   expect_credit=256             credited_bits, exactly
  *   expect_weak=0|1               the WEAK flag
+ *   expect_info_flags=52          the boot-info header's flags, exactly
+ *                                 (decimal; scripts/test-secureboot.sh)
  * Source names: rdseed rdrand efi_rng seed_file jitter rndr fixed tpm; '+'
  * separates them too (QEMU's -initrd splits Multiboot modules at ',').
  */
@@ -140,6 +143,12 @@ static const char *check_expected(const struct kinfo *k, uint32_t absent)
 			return "bad expect_weak= on the command line";
 		if (want != !!(sd->flags & ASLRBOOT_SEED_F_WEAK))
 			return "seed: the WEAK flag is not what this machine offers";
+	}
+	if ((v = word_value(k->cmdline, "expect_info_flags="))) {
+		if (!parse_uint(v, &want))
+			return "bad expect_info_flags= on the command line";
+		if (want != k->info->flags)
+			return "boot-info flags are not the expected ones";
 	}
 	return 0;
 }
