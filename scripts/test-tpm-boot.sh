@@ -17,7 +17,11 @@
 #     line, a config and a module: PCR 11 = kernel, command line, module
 #     (what the signed image holds), PCR 12 = the configuration text, PCR 9
 #     untouched.
-#  4. cost: a 16 MiB kernel (the test kernel padded with zeros): the record's
+#  4. sb: the unified image signed with Debian's OVMF test key, booted under
+#     OVMF's Secure Boot build (SMM, the test keys enrolled): PCR 11 and 12
+#     equal the unsigned image's, PCR 7 (the firmware's Secure Boot policy)
+#     differs, and the log's replay equals the TPM.
+#  5. cost: a 16 MiB kernel (the test kernel padded with zeros): the record's
 #     ticks for the kernel entry over TIMINGS' tsc_hz give the time per MiB;
 #     the same kernel without a TPM gives the file-read phase's difference.
 # Each boot has a hard 120 s limit; every swtpm started here is stopped on
@@ -25,7 +29,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . scripts/efi-test-lib.sh
 need "$EFI" "$KERNEL" "$B/aslrboot-unify"
-for tool in swtpm tpm2_eventlog python3; do
+for tool in swtpm tpm2_eventlog python3 sbsign openssl; do
 	command -v "$tool" >/dev/null ||
 		{ echo "FAIL $tool missing (scripts/deps.sh)"; echo "RESULT passed=0 failed=1"; exit 1; }
 done
@@ -97,6 +101,17 @@ esp uki "$T/uki.efi" - ''
 printf '%s\n' 'kernel=.kernel' "cmdline=$UKI_CMDLINE" 'module=initrd quiet' \
 	verbose=off aslr=on entropy=default trust_cpu_rng=off trust_fw_rng=on seed=none \
 	protocol=auto linux_seed_cmdline=off bench=0 granularity=section >"$T/uki-config.txt"
+# The same unified image signed with Debian's OVMF test key, booted with
+# Secure Boot on (OVMF's Secure Boot build and its enrolled test keys).
+FW=/usr/share/OVMF KEYS=/usr/share/ovmf
+sb_ok=
+if (umask 077 && openssl rsa -in "$KEYS/PkKek-1-snakeoil.key" -passin pass:snakeoil \
+	-out "$T/sb-db.key" 2>/dev/null) &&
+	sbsign --key "$T/sb-db.key" --cert "$KEYS/PkKek-1-snakeoil.pem" --output "$T/uki.signed.efi" \
+		"$T/uki.efi" >/dev/null 2>&1; then
+	sb_ok=1
+	esp sb "$T/uki.signed.efi" - ''
+fi
 cp "$KERNEL" "$T/tpm-big.elf" && truncate -s 16M "$T/tpm-big.elf"
 esp cost "$EFI" "$T/tpm-big.elf" 'cmdline=expect_measure tpmlog verbose'
 esp costnotpm "$EFI" "$T/tpm-big.elf" 'cmdline=expect_no_measure verbose'
@@ -104,6 +119,7 @@ esp costnotpm "$EFI" "$T/tpm-big.elf" 'cmdline=expect_no_measure verbose'
 start_tpm tpm || fail "swtpm for the tpm boot did not start"
 start_tpm uki || fail "swtpm for the uki boot did not start"
 start_tpm cost || fail "swtpm for the cost boot did not start"
+start_tpm sb || fail "swtpm for the Secure Boot boot did not start"
 # shellcheck disable=SC2046
 boot tpm "$T/tpm.img" -t 120 -- $(tpm_args tpm) &
 b1=$!
@@ -117,11 +133,23 @@ boot uki "$T/uki.img" -t 120 -- $(tpm_args uki) &
 b2=$!
 wait "$b1" "$b2"
 # shellcheck disable=SC2046
-boot cost "$T/cost.img" -t 120 -- $(tpm_args cost)
+boot cost "$T/cost.img" -t 120 -- $(tpm_args cost) &
+b1=$!
+b2=
+if [ -n "$sb_ok" ]; then
+	# shellcheck disable=SC2046
+	OVMF_CODE=$FW/OVMF_CODE_4M.snakeoil.fd OVMF_VARS=$FW/OVMF_VARS_4M.snakeoil.fd \
+		boot sb "$T/sb.img" -t 120 -- -machine smm=on \
+		-global driver=cfi.pflash01,property=secure,value=on $(tpm_args sb) &
+	b2=$!
+fi
+wait "$b1" $b2
 scripts/tpm-pcrread.py "$T/tpm.tpm/ctrl" >"$T/tpm.pcrs" 2>&1
 pcrread_tpm=$?
 scripts/tpm-pcrread.py "$T/uki.tpm/ctrl" >"$T/uki.pcrs" 2>&1
 pcrread_uki=$?
+scripts/tpm-pcrread.py "$T/sb.tpm/ctrl" >"$T/sb.pcrs" 2>&1
+pcrread_sb=$?
 stop_tpms
 
 # 1. The TPM's PCRs against the files and against the event log.
@@ -154,21 +182,27 @@ check "tpm: five entries: kernel, cmdline, config, mod1, mod2" \
 check "tpm: TPM2_GetRandom mixed in, credited 0 bits" \
 	grep -qxF '  entropy tpm: uncredited, 32 bytes, 0 bits credited' "$T/tpm.log"
 
-# The log copy, then the final-events table's events (logged after the
-# copy: ExitBootServices), as one log for tpm2_eventlog.
-unhex tpm tpmlog "$T/tpm-eventlog.bin"
-unhex tpm tpmfinal "$T/tpm-final.bin"
-check "tpm: event log copy dumped ($(stat -c %s "$T/tpm-eventlog.bin") bytes), final events ($(stat -c %s "$T/tpm-final.bin") bytes)" \
-	test -s "$T/tpm-eventlog.bin" -a "$(stat -c %s "$T/tpm-final.bin")" -gt 16
-{ cat "$T/tpm-eventlog.bin"; tail -c +17 "$T/tpm-final.bin"; } >"$T/tpm-replay.bin"
-tpm2_eventlog "$T/tpm-replay.bin" >"$T/tpm-eventlog.yaml" 2>"$T/tpm-eventlog.err"
-check "tpm: tpm2_eventlog parses the log" [ $? = 0 ]
-# The replayed SHA-256 bank: "    N  : 0x<hex>" lines under "  sha256:" in "pcrs:".
-awk '/^pcrs:/ { p = 1 } p && /^  sha256:/ { s = 1; next } p && s && /^  [a-z]/ { s = 0 }
-	p && s { gsub(/[ :]+/, " "); sub(/ 0x/, " "); print $1, $2 }' "$T/tpm-eventlog.yaml" >"$T/tpm-replay.pcrs"
-mismatch=$(while read -r i v; do [ "$(pcr "$i")" = "$v" ] || echo "$i"; done <"$T/tpm-replay.pcrs")
-check "tpm: the log's replay equals the TPM for every PCR it names ($(cut -d' ' -f1 "$T/tpm-replay.pcrs" | tr '\n' ' '))" \
-	test -z "$mismatch" -a "$(cut -d' ' -f1 "$T/tpm-replay.pcrs" | tr '\n' ' ')" != ""
+# replay NAME: the boot's log copy, then the final-events table's events
+# (logged after the copy: ExitBootServices), as one log for tpm2_eventlog,
+# whose replay must equal the TPM for every PCR it names; prints those PCRs.
+replay() {
+	local n=$1 mismatch
+	unhex "$n" tpmlog "$T/$n-eventlog.bin"
+	unhex "$n" tpmfinal "$T/$n-final.bin"
+	check "$n: event log copy dumped ($(stat -c %s "$T/$n-eventlog.bin") bytes), final events ($(stat -c %s "$T/$n-final.bin") bytes)" \
+		test -s "$T/$n-eventlog.bin" -a "$(stat -c %s "$T/$n-final.bin")" -gt 16
+	{ cat "$T/$n-eventlog.bin"; tail -c +17 "$T/$n-final.bin"; } >"$T/$n-replay.bin"
+	tpm2_eventlog "$T/$n-replay.bin" >"$T/$n-eventlog.yaml" 2>"$T/$n-eventlog.err"
+	check "$n: tpm2_eventlog parses the log" [ $? = 0 ]
+	# The replayed SHA-256 bank: "    N  : 0x<hex>" under "  sha256:" in "pcrs:".
+	awk '/^pcrs:/ { p = 1 } p && /^  sha256:/ { s = 1; next } p && s && /^  [a-z]/ { s = 0 }
+		p && s { gsub(/[ :]+/, " "); sub(/ 0x/, " "); print $1, $2 }' "$T/$n-eventlog.yaml" \
+		>"$T/$n-replay.pcrs"
+	mismatch=$(while read -r i v; do [ "$(pcr "$i" "$n")" = "$v" ] || echo "$i"; done <"$T/$n-replay.pcrs")
+	check "$n: the log's replay equals the TPM for every PCR it names ($(cut -d' ' -f1 "$T/$n-replay.pcrs" | tr '\n' ' '))" \
+		test -z "$mismatch" -a -s "$T/$n-replay.pcrs"
+}
+replay tpm
 check "tpm: the replay covers PCRs 0-7, 9 and 12" \
 	test "$(cut -d' ' -f1 "$T/tpm-replay.pcrs" | grep -cxE '[0-79]|12')" = 10
 
@@ -201,7 +235,26 @@ check "uki: entries name .kernel and the module's string" \
 	[ "$(measure_lines uki | sed 's/ status=.* sha256=[0-9a-f]* / /; s/.*measure //' | tr '\n' '|')" = \
 	'pcr=11 aslrboot kernel .kernel|pcr=11 aslrboot cmdline|pcr=12 aslrboot config|pcr=11 aslrboot module initrd quiet|' ]
 
-# 4. The cost of measuring, per MiB of kernel.
+replay uki
+
+# 4. The signed unified image under Secure Boot: the firmware verified it
+# and measured its policy into PCR 7; aslrboot's PCRs 11 and 12 are the
+# unsigned image's, as they depend only on what the signature covers.
+check "sb: the signed unified image made (openssl, sbsign)" [ -n "$sb_ok" ]
+line=$(result_line sb)
+check "sb: Secure Boot on, exit code 33 (got $(rc_of sb 2>/dev/null)) (${line:-none})" \
+	[ "$(rc_of sb 2>/dev/null)" = 33 ]
+[ "$(rc_of sb 2>/dev/null)" = 33 ] || show_log sb
+check "sb: PCRs read back from swtpm" [ "$pcrread_sb" = 0 ]
+echo "  PCR 7  Secure Boot on $(pcr 7 sb)"
+echo "  PCR 7  Secure Boot off $(pcr 7 uki)"
+check "sb: PCR 11 and 12 = the unified image's without Secure Boot" \
+	[ "$(pcr 11 sb) $(pcr 12 sb)" = "$want11 $want12" ]
+check "sb: PCR 7 (the firmware's Secure Boot policy) differs from the boot with it off" \
+	[ -n "$(pcr 7 sb)" -a "$(pcr 7 sb)" != "$(pcr 7 uki)" ]
+replay sb
+
+# 5. The cost of measuring, per MiB of kernel.
 check "cost: exit code 33 with and without a TPM (got $(rc_of cost), $(rc_of costnotpm))" \
 	[ "$(rc_of cost)$(rc_of costnotpm)" = 3333 ]
 [ "$(rc_of cost)" = 33 ] || show_log cost
