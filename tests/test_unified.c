@@ -398,6 +398,21 @@ static void test_cmdline_and_config(void)
 		".mod<N>/.modstr, .cmdline)");
 	SECTION(S_CONFIG, ".config", "verbose=1\naslr=maybe\n", 21,
 		"section .config line 2: aslr = 0x5: expected 0/1 or on/off");
+	/* Refused before the parser, whose line would quote the key as is. */
+	SECTION(S_CONFIG, ".config", "verbose=1\n\033[2Jaslr=on\n", 22,
+		"section .config: offset = 0xa: NUL or control character in the config");
+	SECTION(S_CONFIG, ".config", "verbose=1\0\n", 11,
+		"section .config: offset = 0x9: NUL or control character in the config");
+	SECTION(S_CONFIG, ".config", "aslr=on\rverbose=1\n", 18,
+		"section .config: offset = 0x7: NUL or control character in the config");
+	SECTION(S_CONFIG, ".config", "aslr=on\r", 8,
+		"section .config: offset = 0x7: NUL or control character in the config");
+	/* CRLF line ends and tabs are text. */
+	b = variant(S_CONFIG,
+		    (struct pe_gen_section){ ".config", "aslr=on\r\n\tverbose=1\r\n", 21, 0 }, &n);
+	EXPECT_ERR(parse(b, n), LDR_OK);
+	EXPECT(u.config_parsed.opts.verbose);
+	free(b);
 }
 
 int main(void)

@@ -112,15 +112,15 @@ static enum ldr_err collect(struct unified_image *u, enum unified_view view, str
 	return LDR_OK;
 }
 
-/* Text a command line may hold: no NUL, no control character but tab (as
- * cmdline= in a config). */
-static bool text_ok(const uint8_t *p, uint64_t n, uint64_t *bad)
+bool unified_text_ok(const uint8_t *p, uint64_t n, bool lines, uint64_t *bad)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f) {
-			*bad = i;
-			return false;
-		}
+		if (p[i] == '\t' || (p[i] >= 0x20 && p[i] != 0x7f))
+			continue;
+		if (lines && (p[i] == '\n' || (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')))
+			continue;
+		*bad = i;
+		return false;
 	}
 	return true;
 }
@@ -146,7 +146,7 @@ static enum ldr_err check_modstr(const uint8_t *buf, struct unified_image *u, st
 		if (len > UNIFIED_MAX_MODULE_STRING)
 			return unified_fail(u, d, SECT, ".modstr", "string", count,
 					    "longer than a module path, a blank and its args");
-		if (!text_ok(p + pos, len, &bad))
+		if (!unified_text_ok(p + pos, len, false, &bad))
 			return unified_fail(u, d, SECT, ".modstr", "string", count,
 					    "control character in a module string");
 		u->module_string[count++] = u->modstr.off + pos;
@@ -165,11 +165,16 @@ static enum ldr_err check_config(const uint8_t *buf, struct unified_image *u, st
 				    CONFIG_KEY_BIT(CONFIG_KEY_CMDLINE);
 	struct boot_config *c = &u->config_parsed;
 	struct ldr_diag cd;
+	uint64_t bad;
 	uint32_t set;
 
 	if (u->config.size > CONFIG_MAX_INPUT)
 		return unified_fail(u, d, SECT, ".config", "VirtualSize", u->config.size,
 				    "longer than a config file may be (64 KiB)");
+	/* Checked before the parser, which quotes a bad key in its line. */
+	if (!unified_text_ok(buf + u->config.off, u->config.size, true, &bad))
+		return unified_fail(u, d, SECT, ".config", "offset", bad,
+				    "NUL or control character in the config");
 	config_init(c);
 	if (config_parse_file(c, (const char *)buf + u->config.off, u->config.size, &cd)) {
 		char line[24];
@@ -215,7 +220,7 @@ static enum ldr_err check_pieces(const uint8_t *buf, struct unified_image *u, st
 	if (u->cmdline.size > BOOT_MAX_CMDLINE)
 		return unified_fail(u, d, SECT, ".cmdline", "VirtualSize", u->cmdline.size,
 				    "longer than a command line may be (4096 bytes)");
-	if (!text_ok(buf + u->cmdline.off, u->cmdline.size, &bad))
+	if (!unified_text_ok(buf + u->cmdline.off, u->cmdline.size, false, &bad))
 		return unified_fail(u, d, SECT, ".cmdline", "offset", bad,
 				    "NUL or control character in the command line");
 	if (u->module_count) {

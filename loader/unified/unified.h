@@ -12,7 +12,8 @@
  *                    these sections is there; non-empty)
  *   .cmdline         the kernel command line: no NUL, no control character
  *                    but tab, <= BOOT_MAX_CMDLINE bytes
- *   .config          aslrboot.cfg text, <= CONFIG_MAX_INPUT bytes; it may not
+ *   .config          aslrboot.cfg text, <= CONFIG_MAX_INPUT bytes, no NUL or
+ *                    control character but tab and line ends; it may not
  *                    set kernel=, module= or cmdline= (they have sections)
  *   .mod0 .. .mod15  module N's bytes, numbered from 0 without gaps
  *   .modstr          one NUL-terminated "name args" string per module; there
@@ -131,6 +132,13 @@ enum ldr_err unified_parse_pe(const uint8_t *buf, uint64_t size, enum unified_vi
  */
 size_t unified_format_error(char *buf, size_t n, const char *file, const struct unified_image *u,
 			    const struct ldr_diag *d);
+
+/*
+ * Text a .cmdline or .modstr string may hold (lines false) or a .config
+ * (lines true): no NUL, no control character but tab, and for lines also
+ * newline and CR before a newline.  On false *bad is the offending offset.
+ */
+bool unified_text_ok(const uint8_t *p, uint64_t n, bool lines, uint64_t *bad);
 
 /* Record a refusal in *u and *d: what = "<prefix><name>". */
 enum ldr_err unified_fail(struct unified_image *u, struct ldr_diag *d, const char *prefix,
