@@ -271,7 +271,8 @@ static int assemble(const struct unified_image *u, uint8_t **out, size_t *out_si
 		return refuse(in.stub.path, "PE header", "debug directory", pe->debug_size,
 			      "holds file offsets: cannot grow the headers", LDR_E_UNIFIED);
 	align_up_checked(pe->size_of_headers + delta + body, fa, &raw);
-	align_up_checked(pe->va_end > pe->size_of_image ? pe->va_end : pe->size_of_image, sa, &va);
+	/* The parser holds every section within SizeOfImage. */
+	align_up_checked(pe->size_of_image, sa, &va);
 	total = raw;
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t r;

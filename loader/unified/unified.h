@@ -84,7 +84,6 @@ struct pe_info {
 	uint32_t cert_off, cert_size; /* the certificate table's entry (a file range) */
 	uint32_t debug_size;	      /* the debug directory's size (0: none) */
 	uint64_t raw_end;	      /* end of the last raw data in the file */
-	uint64_t va_end;	      /* end of the last section in memory */
 	uint32_t first_va;	      /* lowest section VirtualAddress */
 	struct pe_section sect[UNIFIED_MAX_SECTIONS];
 };
