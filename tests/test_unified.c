@@ -173,6 +173,63 @@ static void test_tool_image(void)
 	EXPECT_EQ(system(cmd), 0);
 }
 
+/*
+ * 16 modules: the section table outgrows the stub's header area and every
+ * raw offset moves.  The loaded image must not: from the first section to
+ * the stub's SizeOfImage it is the stub's, byte for byte, and the entry
+ * point and data directories (base relocations) are unchanged, so the
+ * stub's relocation and its .dynamic see what they always saw.
+ */
+static void test_tool_grown_headers(void)
+{
+	const char *bd = getenv("B");
+	const char *b0 = bd && *bd ? bd : "build";
+	char dir[] = "/tmp/test_unified.XXXXXX", cmd[4096], path[300];
+	static struct pe_info sp;
+	size_t sn, fn, smn, fmn, len;
+	uint8_t *s, *f, *sm, *fm;
+	FILE *mod;
+
+	REQUIRE(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/m", dir);
+	REQUIRE((mod = fopen(path, "w")));
+	fputs("module bytes", mod);
+	fclose(mod);
+	len = (size_t)snprintf(cmd, sizeof(cmd),
+			       "%s/aslrboot-unify --stub %s/aslrboot.efi --kernel "
+			       "%s/kernel/test-kernel.elf -o %s/u.efi",
+			       b0, b0, b0, dir);
+	for (int i = 0; i < BOOT_MAX_MODULES; i++)
+		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, " --module %s:m%d", path, i);
+	REQUIRE(len < sizeof(cmd));
+	EXPECT_EQ(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/aslrboot.efi", b0);
+	snprintf(path, sizeof(path), "%s/u.efi", dir);
+	s = harness_read_file(cmd, &sn);
+	f = harness_read_file(path, &fn);
+	REQUIRE(s && f);
+	EXPECT_ERR(parse(s, sn), LDR_OK);
+	sp = u.pe;
+	EXPECT_ERR(parse(f, fn), LDR_OK);
+	EXPECT(u.present && u.module_count == BOOT_MAX_MODULES);
+	EXPECT(u.pe.size_of_headers > sp.size_of_headers);
+	EXPECT(u.pe.sect[0].raw_ptr > sp.sect[0].raw_ptr);
+	EXPECT_EQ(u.pe.first_va, sp.first_va);
+	EXPECT(!memcmp(f + sp.opt_off + 16, s + sp.opt_off + 16, 16)); /* entry, bases */
+	EXPECT(!memcmp(f + sp.opt_off + 112, s + sp.opt_off + 112, 8 * sp.nrva));
+	sm = pe_gen_load(s, sn, &smn);
+	fm = pe_gen_load(f, fn, &fmn);
+	EXPECT_ERR(parse_view(fm, fmn, UNIFIED_VIEW_MEMORY), LDR_OK);
+	REQUIRE(fmn > smn);
+	EXPECT(!memcmp(fm + sp.first_va, sm + sp.first_va, smn - sp.first_va));
+	free(fm);
+	free(sm);
+	free(f);
+	free(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	EXPECT_EQ(system(cmd), 0);
+}
+
 static void test_good_file_and_memory(void)
 {
 	size_t n, mn;
@@ -419,6 +476,7 @@ int main(void)
 {
 	RUN(test_real_stub);
 	RUN(test_tool_image);
+	RUN(test_tool_grown_headers);
 	RUN(test_good_file_and_memory);
 	RUN(test_plain_and_minimal);
 	RUN(test_header_refusals);
