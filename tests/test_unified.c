@@ -381,6 +381,7 @@ static void test_modstr(void)
 	static const char unterminated[] = { 'a', 0, 'b' };
 	static const char blank[] = " a\0b";
 	static const char ctrl[] = "a\x01\0b";
+	static const char latin1[] = "a\0caf\xe9";
 	static const struct pe_gen_section mods[] = {
 		{ ".kernel", kernel, 4, 0 },
 		{ ".modstr", "x", 2, 0 },
@@ -407,6 +408,8 @@ static void test_modstr(void)
 	       "section .modstr: string = 0x0: empty, or it starts with a blank");
 	MODSTR(ctrl, sizeof(ctrl),
 	       "section .modstr: string = 0x0: control character in a module string");
+	MODSTR(latin1, sizeof(latin1),
+	       "section .modstr: string = 0x1: invalid UTF-8 in a module string");
 	memset(longs, 'x', sizeof(longs));
 	longs[UNIFIED_MAX_MODULE_STRING + 1] = '\0';
 	memcpy(longs + UNIFIED_MAX_MODULE_STRING + 2, "b", 2);
@@ -437,8 +440,32 @@ static void test_cmdline_and_config(void)
 		"section .cmdline: offset = 0x2: NUL or control character in the command line");
 	SECTION(S_CMDLINE, ".cmdline", "ab\0", 3,
 		"section .cmdline: offset = 0x2: NUL or control character in the command line");
-	/* Tab and UTF-8 are text, as in cmdline=. */
-	b = variant(S_CMDLINE, (struct pe_gen_section){ ".cmdline", "a\tcaf\xc3\xa9", 7, 0 }, &n);
+	/* C1 controls too; and UTF-8 only: cut short, Latin-1, overlong, a
+	 * surrogate, past U+10FFFF. */
+	SECTION(S_CMDLINE, ".cmdline", "a\xc2\x9b", 3,
+		"section .cmdline: offset = 0x1: NUL or control character in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "caf\xc3", 4,
+		"section .cmdline: offset = 0x3: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "caf\xe9 x", 6,
+		"section .cmdline: offset = 0x3: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xc0\xaf", 3,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xe0\x80\xaf", 4,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xed\xa0\x80", 4,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xf4\x90\x80\x80", 5,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xbf", 2,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	/* Tab and UTF-8 (two, three and four bytes, the largest code point) are
+	 * text, as in cmdline=. */
+	b = variant(S_CMDLINE,
+		    (struct pe_gen_section){ ".cmdline",
+					     "a\tcaf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 "
+					     "\xf4\x8f\xbf\xbf",
+					     21, 0 },
+		    &n);
 	EXPECT_ERR(parse(b, n), LDR_OK);
 	free(b);
 	memset(big, '#', sizeof(big));
@@ -464,6 +491,8 @@ static void test_cmdline_and_config(void)
 		"section .config: offset = 0x7: NUL or control character in the config");
 	SECTION(S_CONFIG, ".config", "aslr=on\r", 8,
 		"section .config: offset = 0x7: NUL or control character in the config");
+	SECTION(S_CONFIG, ".config", "aslr=on\n# caf\xe9\n", 15,
+		"section .config: offset = 0xd: invalid UTF-8 in the config");
 	/* CRLF line ends and tabs are text. */
 	b = variant(S_CONFIG,
 		    (struct pe_gen_section){ ".config", "aslr=on\r\n\tverbose=1\r\n", 21, 0 }, &n);

@@ -40,11 +40,11 @@ static const char usage[] =
 	"  --kernel FILE     section .kernel, byte for byte; refused as\n"
 	"                    aslrboot-inspect refuses it (under the config's protocol=\n"
 	"                    and granularity=)\n"
-	"  --cmdline TEXT    section .cmdline: the kernel command line (no control\n"
-	"                    characters but tab, up to 4096 bytes)\n"
-	"  --config FILE     section .config: aslrboot.cfg syntax, no control\n"
-	"                    characters but tab and line ends; it may not set\n"
-	"                    kernel=, module= or cmdline=\n"
+	"  --cmdline TEXT    section .cmdline: the kernel command line (UTF-8, no\n"
+	"                    control characters but tab, up to 4096 bytes)\n"
+	"  --config FILE     section .config: aslrboot.cfg syntax, UTF-8 with no\n"
+	"                    control characters but tab and line ends; it may not\n"
+	"                    set kernel=, module= or cmdline=\n"
 	"  --module FILE[:STRING]  sections .mod0, .mod1, ... in order; STRING is the\n"
 	"                    module's string (\"name args\", default: FILE's base name),\n"
 	"                    all of them in section .modstr\n"
@@ -176,14 +176,17 @@ static int check_config(struct boot_config *cfg)
 				    CONFIG_KEY_BIT(CONFIG_KEY_CMDLINE);
 	struct ldr_diag d;
 	char what[32];
+	enum unified_text t;
 	uint64_t bad;
 
 	config_init(cfg);
 	if (!in.config.path)
 		return 0;
-	if (!unified_text_ok(in.config.data, in.config.size, true, &bad))
+	if ((t = unified_text_check(in.config.data, in.config.size, true, &bad)))
 		return refuse(in.config.path, "config", "offset", bad,
-			      "NUL or control character in the config", LDR_E_CONFIG);
+			      t == UNIFIED_TEXT_UTF8 ? "invalid UTF-8 in the config" :
+						       "NUL or control character in the config",
+			      LDR_E_CONFIG);
 	if (config_parse_file(cfg, (const char *)in.config.data, in.config.size, &d)) {
 		snprintf(what, sizeof(what), "%s %lld", d.what, (long long)d.index);
 		return refuse(in.config.path, what, d.field, d.value, cfg->err_why, d.err);

@@ -10,11 +10,12 @@
  *
  *   .kernel          the kernel ELF, byte for byte (required once any of
  *                    these sections is there; non-empty)
- *   .cmdline         the kernel command line: no NUL, no control character
- *                    but tab, <= BOOT_MAX_CMDLINE bytes
- *   .config          aslrboot.cfg text, <= CONFIG_MAX_INPUT bytes, no NUL or
- *                    control character but tab and line ends; it may not
- *                    set kernel=, module= or cmdline= (they have sections)
+ *   .cmdline         the kernel command line: UTF-8, no NUL, no control
+ *                    character but tab, <= BOOT_MAX_CMDLINE bytes
+ *   .config          aslrboot.cfg text, <= CONFIG_MAX_INPUT bytes, UTF-8 with
+ *                    no NUL or control character but tab and line ends; it
+ *                    may not set kernel=, module= or cmdline= (they have
+ *                    sections)
  *   .mod0 .. .mod15  module N's bytes, numbered from 0 without gaps
  *   .modstr          one NUL-terminated "name args" string per module; there
  *                    iff modules are
@@ -134,10 +135,16 @@ size_t unified_format_error(char *buf, size_t n, const char *file, const struct 
 
 /*
  * Text a .cmdline or .modstr string may hold (lines false) or a .config
- * (lines true): no NUL, no control character but tab, and for lines also
- * newline and CR before a newline.  On false *bad is the offending offset.
+ * (lines true): UTF-8 without NUL or control characters (C0, DEL, C1) but
+ * tab, and for lines also newline and CR before a newline.  Anything else
+ * is CONTROL or UTF8 with *bad its offset.
  */
-bool unified_text_ok(const uint8_t *p, uint64_t n, bool lines, uint64_t *bad);
+enum unified_text {
+	UNIFIED_TEXT_OK,
+	UNIFIED_TEXT_CONTROL,
+	UNIFIED_TEXT_UTF8,
+};
+enum unified_text unified_text_check(const uint8_t *p, uint64_t n, bool lines, uint64_t *bad);
 
 /* Record a refusal in *u and *d: what = "<prefix><name>". */
 enum ldr_err unified_fail(struct unified_image *u, struct ldr_diag *d, const char *prefix,
