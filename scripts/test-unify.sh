@@ -150,6 +150,18 @@ for key in kernel module cmdline; do
 	check "config setting $key= refused" refused cfg$key E_CONFIG \
 		"aslrboot-unify: error: $W/$key.cfg: config: $key = 0x1: set by the image's own sections (--kernel, --module, --cmdline), not by its config [E_CONFIG]"
 done
+printf 'verbose=1\n\033[2Jaslr=on\n' >"$W/esc.cfg"
+run esccfg --stub "$EFI" --kernel "$KERNEL" --config "$W/esc.cfg" -o "$W/esccfg.efi"
+check "control character in the config refused before the parser quotes it" \
+	refused esccfg E_CONFIG \
+	"aslrboot-unify: error: $W/esc.cfg: config: offset = 0xa: NUL or control character in the config [E_CONFIG]"
+printf 'verbose=1\n# caf\351\n' >"$W/latin1.cfg"
+run latin1cfg --stub "$EFI" --kernel "$KERNEL" --config "$W/latin1.cfg" -o "$W/latin1cfg.efi"
+check "Latin-1 in the config refused (UTF-8 only)" refused latin1cfg E_CONFIG \
+	"aslrboot-unify: error: $W/latin1.cfg: config: offset = 0xf: invalid UTF-8 in the config [E_CONFIG]"
+run latin1 --stub "$EFI" --kernel "$KERNEL" --cmdline "$(printf 'caf\351')" -o "$W/latin1.efi"
+check "Latin-1 in --cmdline: refused by the output check" refused latin1 E_UNIFIED \
+	"aslrboot-unify: error: $W/latin1.efi: section .cmdline: offset = 0x3: invalid UTF-8 in the command line [E_UNIFIED]"
 run ctl --stub "$EFI" --kernel "$KERNEL" --cmdline "$(printf 'a\001b')" -o "$W/ctl.efi"
 check "control character in --cmdline: refused by the output check" refused ctl E_UNIFIED \
 	"aslrboot-unify: error: $W/ctl.efi: section .cmdline: offset = 0x1: NUL or control character in the command line [E_UNIFIED]"

@@ -40,10 +40,11 @@ static const char usage[] =
 	"  --kernel FILE     section .kernel, byte for byte; refused as\n"
 	"                    aslrboot-inspect refuses it (under the config's protocol=\n"
 	"                    and granularity=)\n"
-	"  --cmdline TEXT    section .cmdline: the kernel command line (no control\n"
-	"                    characters but tab, up to 4096 bytes)\n"
-	"  --config FILE     section .config: aslrboot.cfg syntax; it may not set\n"
-	"                    kernel=, module= or cmdline=\n"
+	"  --cmdline TEXT    section .cmdline: the kernel command line (UTF-8, no\n"
+	"                    control characters but tab, up to 4096 bytes)\n"
+	"  --config FILE     section .config: aslrboot.cfg syntax, UTF-8 with no\n"
+	"                    control characters but tab and line ends; it may not\n"
+	"                    set kernel=, module= or cmdline=\n"
 	"  --module FILE[:STRING]  sections .mod0, .mod1, ... in order; STRING is the\n"
 	"                    module's string (\"name args\", default: FILE's base name),\n"
 	"                    all of them in section .modstr\n"
@@ -175,10 +176,17 @@ static int check_config(struct boot_config *cfg)
 				    CONFIG_KEY_BIT(CONFIG_KEY_CMDLINE);
 	struct ldr_diag d;
 	char what[32];
+	enum unified_text t;
+	uint64_t bad;
 
 	config_init(cfg);
 	if (!in.config.path)
 		return 0;
+	if ((t = unified_text_check(in.config.data, in.config.size, true, &bad)))
+		return refuse(in.config.path, "config", "offset", bad,
+			      t == UNIFIED_TEXT_UTF8 ? "invalid UTF-8 in the config" :
+						       "NUL or control character in the config",
+			      LDR_E_CONFIG);
 	if (config_parse_file(cfg, (const char *)in.config.data, in.config.size, &d)) {
 		snprintf(what, sizeof(what), "%s %lld", d.what, (long long)d.index);
 		return refuse(in.config.path, what, d.field, d.value, cfg->err_why, d.err);
@@ -266,7 +274,8 @@ static int assemble(const struct unified_image *u, uint8_t **out, size_t *out_si
 		return refuse(in.stub.path, "PE header", "debug directory", pe->debug_size,
 			      "holds file offsets: cannot grow the headers", LDR_E_UNIFIED);
 	align_up_checked(pe->size_of_headers + delta + body, fa, &raw);
-	align_up_checked(pe->va_end > pe->size_of_image ? pe->va_end : pe->size_of_image, sa, &va);
+	/* The parser holds every section within SizeOfImage. */
+	align_up_checked(pe->size_of_image, sa, &va);
 	total = raw;
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t r;
