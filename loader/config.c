@@ -74,7 +74,13 @@ static enum ldr_err fail(struct parse_ctx *x, struct span key, const char *why, 
 	struct boot_config *c = x->c;
 	size_t n = key.n < CONFIG_MAX_KEY ? key.n : CONFIG_MAX_KEY;
 
-	memcpy(c->err_key, key.p, n);
+	/* The key is quoted in an error line: anything but printable ASCII
+	 * becomes '?', so a config file cannot write escape sequences to the
+	 * console. */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)key.p[i];
+		c->err_key[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
 	c->err_key[n] = '\0';
 	c->err_why = why;
 	return ldr_fail(x->diag, LDR_E_CONFIG, x->at.what, x->at.index, c->err_key, value);

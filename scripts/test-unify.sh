@@ -150,6 +150,18 @@ for key in kernel module cmdline; do
 	check "config setting $key= refused" refused cfg$key E_CONFIG \
 		"aslrboot-unify: error: $W/$key.cfg: config: $key = 0x1: set by the image's own sections (--kernel, --module, --cmdline), not by its config [E_CONFIG]"
 done
+printf 'verbose=1\n\033[2Jaslr=on\n' >"$W/esc.cfg"
+run esccfg --stub "$EFI" --kernel "$KERNEL" --config "$W/esc.cfg" -o "$W/esccfg.efi"
+check "control character in the config refused before the parser quotes it" \
+	refused esccfg E_CONFIG \
+	"aslrboot-unify: error: $W/esc.cfg: config: offset = 0xa: NUL or control character in the config [E_CONFIG]"
+printf 'verbose=1\n# caf\351\n' >"$W/latin1.cfg"
+run latin1cfg --stub "$EFI" --kernel "$KERNEL" --config "$W/latin1.cfg" -o "$W/latin1cfg.efi"
+check "Latin-1 in the config refused (UTF-8 only)" refused latin1cfg E_CONFIG \
+	"aslrboot-unify: error: $W/latin1.cfg: config: offset = 0xf: invalid UTF-8 in the config [E_CONFIG]"
+run latin1 --stub "$EFI" --kernel "$KERNEL" --cmdline "$(printf 'caf\351')" -o "$W/latin1.efi"
+check "Latin-1 in --cmdline: refused by the output check" refused latin1 E_UNIFIED \
+	"aslrboot-unify: error: $W/latin1.efi: section .cmdline: offset = 0x3: invalid UTF-8 in the command line [E_UNIFIED]"
 run ctl --stub "$EFI" --kernel "$KERNEL" --cmdline "$(printf 'a\001b')" -o "$W/ctl.efi"
 check "control character in --cmdline: refused by the output check" refused ctl E_UNIFIED \
 	"aslrboot-unify: error: $W/ctl.efi: section .cmdline: offset = 0x1: NUL or control character in the command line [E_UNIFIED]"
@@ -157,6 +169,30 @@ check "control character in --cmdline: refused by the output check" refused ctl 
 run emptymod --stub "$EFI" --kernel "$KERNEL" --module "$W/empty" -o "$W/emptymod.efi"
 check "empty module refused" refused emptymod E_UNIFIED \
 	"aslrboot-unify: error: $W/emptymod.efi: section .mod0: VirtualSize = 0x0: empty section [E_UNIFIED]"
+# .sbat: shim's revocation metadata, copied byte for byte; malformed CSV refused.
+printf 'sbat,1,SBAT Version,sbat,1,https://github.com/rhboot/shim/blob/main/SBAT.md\nmykernel,1,Me,mykernel,1.0,https://example.org/mykernel\n' >"$W/good.sbat"
+run sbat --stub "$EFI" --kernel "$KERNEL" --sbat "$W/good.sbat" -o "$W/sbat.efi"
+check "--sbat: exit 0 ($(err sbat))" [ "$(rc sbat)" = 0 ]
+check "--sbat: .sbat equals the file, read-only data" eval 'same_section "$W/sbat.efi" .sbat "$W/good.sbat" &&
+	objdump -h "$W/sbat.efi" | grep -A1 " \.sbat " | grep -q "CONTENTS, ALLOC, LOAD, READONLY, DATA"'
+run sbattwice --stub "$W/sbat.efi" --kernel "$KERNEL" -o "$W/sbattwice.efi"
+check "--sbat: the output is still refused as a stub" [ "$(rc sbattwice)" = 1 ]
+printf 'mykernel,1,Me,mykernel,1.0,https://example.org/mykernel\n' >"$W/nohdr.sbat"
+run sbatnohdr --stub "$EFI" --kernel "$KERNEL" --sbat "$W/nohdr.sbat" -o "$W/sbatnohdr.efi"
+check "--sbat without the sbat,1 line refused" refused sbatnohdr E_UNIFIED \
+	"aslrboot-unify: error: $W/nohdr.sbat: sbat: line = 0x1: does not start with \"sbat,1,\" [E_UNIFIED]"
+printf 'sbat,1,SBAT Version,sbat,1,https://x\nmykernel,one,Me,mykernel,1.0,https://x\n' >"$W/gen.sbat"
+run sbatgen --stub "$EFI" --kernel "$KERNEL" --sbat "$W/gen.sbat" -o "$W/sbatgen.efi"
+check "--sbat with a generation that is not a number refused" refused sbatgen E_UNIFIED \
+	"aslrboot-unify: error: $W/gen.sbat: sbat: line = 0x2: generation is not a number [E_UNIFIED]"
+printf 'sbat,1,SBAT Version,sbat,1,https://x\nmykernel,1,Me,mykernel,1.0\n' >"$W/five.sbat"
+run sbatfive --stub "$EFI" --kernel "$KERNEL" --sbat "$W/five.sbat" -o "$W/sbatfive.efi"
+check "--sbat with 5 fields refused" refused sbatfive E_UNIFIED \
+	"aslrboot-unify: error: $W/five.sbat: sbat: line = 0x2: not 6 comma-separated fields [E_UNIFIED]"
+printf 'sbat,1,SBAT Version,sbat,1,https://x\r\n' >"$W/crlf.sbat"
+run sbatcrlf --stub "$EFI" --kernel "$KERNEL" --sbat "$W/crlf.sbat" -o "$W/sbatcrlf.efi"
+check "--sbat with a control character refused" refused sbatcrlf E_UNIFIED \
+	"aslrboot-unify: error: $W/crlf.sbat: sbat: offset = 0x24: not printable ASCII [E_UNIFIED]"
 run missing --stub "$EFI" --kernel "$W/nonexistent" -o "$W/missing.efi"
 check "missing kernel file: exit 2" [ "$(rc missing)" = 2 ]
 done_results

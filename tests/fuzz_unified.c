@@ -38,7 +38,9 @@ static void check(const uint8_t *b, size_t size, enum unified_view v)
 	if (!u.kernel.size || u.cmdline.size > BOOT_MAX_CMDLINE ||
 	    u.module_count > BOOT_MAX_MODULES || !u.module_count != !u.modstr.size)
 		abort();
-	if (memchr(b + u.cmdline.off, 0, u.cmdline.size))
+	if (memchr(b + u.cmdline.off, 0, u.cmdline.size) ||
+	    memchr(b + u.config.off, 0, u.config.size) ||
+	    memchr(b + u.config.off, 033, u.config.size))
 		abort();
 	for (uint32_t i = 0; i < u.module_count; i++) {
 		in_bounds(u.modules[i], size);

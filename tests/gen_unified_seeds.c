@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 	}
 	b = pe_gen(full, 6, &n);
 	rc |= write_seed(argv[1], "full.efi", b, n);
-	pe_gen_put32(b, pe_gen_section_header(b, ".mod1"), 0x33646f6d); /* "mod3": a gap */
+	pe_gen_put32(b, pe_gen_section_header(b, ".mod1") + 1, 0x33646f6d); /* ".mod3": a gap */
 	rc |= write_seed(argv[1], "gap.efi", b, n);
 	free(b);
 	b = pe_gen(full, 1, &n);

@@ -84,6 +84,9 @@ static void test_file_errors(void)
 		{ "seed=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1g\n", 1,
 		  "seed" },
 		{ "\n\n#c\ncmdline=a\x7f\n", 4, "cmdline" },
+		/* a key is quoted with its non-printable bytes as '?' */
+		{ "\x1b[2Jaslr=0\n", 1, "?[2Jaslr" },
+		{ "caf\xc3\xa9=1\n", 1, "caf??" },
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		EXPECT_ERR(file(rows[i].text), LDR_E_CONFIG);

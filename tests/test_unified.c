@@ -173,6 +173,63 @@ static void test_tool_image(void)
 	EXPECT_EQ(system(cmd), 0);
 }
 
+/*
+ * 16 modules: the section table outgrows the stub's header area and every
+ * raw offset moves.  The loaded image must not: from the first section to
+ * the stub's SizeOfImage it is the stub's, byte for byte, and the entry
+ * point and data directories (base relocations) are unchanged, so the
+ * stub's relocation and its .dynamic see what they always saw.
+ */
+static void test_tool_grown_headers(void)
+{
+	const char *bd = getenv("B");
+	const char *b0 = bd && *bd ? bd : "build";
+	char dir[] = "/tmp/test_unified.XXXXXX", cmd[4096], path[300];
+	static struct pe_info sp;
+	size_t sn, fn, smn, fmn, len;
+	uint8_t *s, *f, *sm, *fm;
+	FILE *mod;
+
+	REQUIRE(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/m", dir);
+	REQUIRE((mod = fopen(path, "w")));
+	fputs("module bytes", mod);
+	fclose(mod);
+	len = (size_t)snprintf(cmd, sizeof(cmd),
+			       "%s/aslrboot-unify --stub %s/aslrboot.efi --kernel "
+			       "%s/kernel/test-kernel.elf -o %s/u.efi",
+			       b0, b0, b0, dir);
+	for (int i = 0; i < BOOT_MAX_MODULES; i++)
+		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, " --module %s:m%d", path, i);
+	REQUIRE(len < sizeof(cmd));
+	EXPECT_EQ(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/aslrboot.efi", b0);
+	snprintf(path, sizeof(path), "%s/u.efi", dir);
+	s = harness_read_file(cmd, &sn);
+	f = harness_read_file(path, &fn);
+	REQUIRE(s && f);
+	EXPECT_ERR(parse(s, sn), LDR_OK);
+	sp = u.pe;
+	EXPECT_ERR(parse(f, fn), LDR_OK);
+	EXPECT(u.present && u.module_count == BOOT_MAX_MODULES);
+	EXPECT(u.pe.size_of_headers > sp.size_of_headers);
+	EXPECT(u.pe.sect[0].raw_ptr > sp.sect[0].raw_ptr);
+	EXPECT_EQ(u.pe.first_va, sp.first_va);
+	EXPECT(!memcmp(f + sp.opt_off + 16, s + sp.opt_off + 16, 16)); /* entry, bases */
+	EXPECT(!memcmp(f + sp.opt_off + 112, s + sp.opt_off + 112, 8 * sp.nrva));
+	sm = pe_gen_load(s, sn, &smn);
+	fm = pe_gen_load(f, fn, &fmn);
+	EXPECT_ERR(parse_view(fm, fmn, UNIFIED_VIEW_MEMORY), LDR_OK);
+	REQUIRE(fmn > smn);
+	EXPECT(!memcmp(fm + sp.first_va, sm + sp.first_va, smn - sp.first_va));
+	free(fm);
+	free(sm);
+	free(f);
+	free(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	EXPECT_EQ(system(cmd), 0);
+}
+
 static void test_good_file_and_memory(void)
 {
 	size_t n, mn;
@@ -324,6 +381,7 @@ static void test_modstr(void)
 	static const char unterminated[] = { 'a', 0, 'b' };
 	static const char blank[] = " a\0b";
 	static const char ctrl[] = "a\x01\0b";
+	static const char latin1[] = "a\0caf\xe9";
 	static const struct pe_gen_section mods[] = {
 		{ ".kernel", kernel, 4, 0 },
 		{ ".modstr", "x", 2, 0 },
@@ -350,6 +408,8 @@ static void test_modstr(void)
 	       "section .modstr: string = 0x0: empty, or it starts with a blank");
 	MODSTR(ctrl, sizeof(ctrl),
 	       "section .modstr: string = 0x0: control character in a module string");
+	MODSTR(latin1, sizeof(latin1),
+	       "section .modstr: string = 0x1: invalid UTF-8 in a module string");
 	memset(longs, 'x', sizeof(longs));
 	longs[UNIFIED_MAX_MODULE_STRING + 1] = '\0';
 	memcpy(longs + UNIFIED_MAX_MODULE_STRING + 2, "b", 2);
@@ -380,8 +440,32 @@ static void test_cmdline_and_config(void)
 		"section .cmdline: offset = 0x2: NUL or control character in the command line");
 	SECTION(S_CMDLINE, ".cmdline", "ab\0", 3,
 		"section .cmdline: offset = 0x2: NUL or control character in the command line");
-	/* Tab and UTF-8 are text, as in cmdline=. */
-	b = variant(S_CMDLINE, (struct pe_gen_section){ ".cmdline", "a\tcaf\xc3\xa9", 7, 0 }, &n);
+	/* C1 controls too; and UTF-8 only: cut short, Latin-1, overlong, a
+	 * surrogate, past U+10FFFF. */
+	SECTION(S_CMDLINE, ".cmdline", "a\xc2\x9b", 3,
+		"section .cmdline: offset = 0x1: NUL or control character in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "caf\xc3", 4,
+		"section .cmdline: offset = 0x3: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "caf\xe9 x", 6,
+		"section .cmdline: offset = 0x3: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xc0\xaf", 3,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xe0\x80\xaf", 4,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xed\xa0\x80", 4,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xf4\x90\x80\x80", 5,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	SECTION(S_CMDLINE, ".cmdline", "x\xbf", 2,
+		"section .cmdline: offset = 0x1: invalid UTF-8 in the command line");
+	/* Tab and UTF-8 (two, three and four bytes, the largest code point) are
+	 * text, as in cmdline=. */
+	b = variant(S_CMDLINE,
+		    (struct pe_gen_section){ ".cmdline",
+					     "a\tcaf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 "
+					     "\xf4\x8f\xbf\xbf",
+					     21, 0 },
+		    &n);
 	EXPECT_ERR(parse(b, n), LDR_OK);
 	free(b);
 	memset(big, '#', sizeof(big));
@@ -398,12 +482,30 @@ static void test_cmdline_and_config(void)
 		".mod<N>/.modstr, .cmdline)");
 	SECTION(S_CONFIG, ".config", "verbose=1\naslr=maybe\n", 21,
 		"section .config line 2: aslr = 0x5: expected 0/1 or on/off");
+	/* Refused before the parser, whose line would quote the key as is. */
+	SECTION(S_CONFIG, ".config", "verbose=1\n\033[2Jaslr=on\n", 22,
+		"section .config: offset = 0xa: NUL or control character in the config");
+	SECTION(S_CONFIG, ".config", "verbose=1\0\n", 11,
+		"section .config: offset = 0x9: NUL or control character in the config");
+	SECTION(S_CONFIG, ".config", "aslr=on\rverbose=1\n", 18,
+		"section .config: offset = 0x7: NUL or control character in the config");
+	SECTION(S_CONFIG, ".config", "aslr=on\r", 8,
+		"section .config: offset = 0x7: NUL or control character in the config");
+	SECTION(S_CONFIG, ".config", "aslr=on\n# caf\xe9\n", 15,
+		"section .config: offset = 0xd: invalid UTF-8 in the config");
+	/* CRLF line ends and tabs are text. */
+	b = variant(S_CONFIG,
+		    (struct pe_gen_section){ ".config", "aslr=on\r\n\tverbose=1\r\n", 21, 0 }, &n);
+	EXPECT_ERR(parse(b, n), LDR_OK);
+	EXPECT(u.config_parsed.opts.verbose);
+	free(b);
 }
 
 int main(void)
 {
 	RUN(test_real_stub);
 	RUN(test_tool_image);
+	RUN(test_tool_grown_headers);
 	RUN(test_good_file_and_memory);
 	RUN(test_plain_and_minimal);
 	RUN(test_header_refusals);

@@ -22,12 +22,15 @@
 #define TOOL "aslrboot-unify"
 #define MAX_INPUT (UINT64_C(1) << 30) /* the loader's cap on a kernel or module */
 #define MAX_OUT (UINT64_C(1) << 32)   /* PE file offsets are 32 bits */
-/* .kernel .cmdline .config .modstr and the modules */
-#define MAX_NEW (4 + BOOT_MAX_MODULES)
+/* .kernel .cmdline .config .modstr .sbat and the modules */
+#define MAX_NEW (5 + BOOT_MAX_MODULES)
+#define SBAT_HEADER "sbat,1,"
+#define SBAT_FIELDS 6 /* component, generation, vendor, package, version, url */
 
 static const char usage[] =
 	"usage: aslrboot-unify --stub aslrboot.efi --kernel kernel.elf [--cmdline TEXT]\n"
-	"                      [--config FILE] [--module FILE[:STRING]]... -o OUT.efi\n"
+	"                      [--config FILE] [--module FILE[:STRING]]... [--sbat FILE]\n"
+	"                      -o OUT.efi\n"
 	"\n"
 	"Builds a unified image: aslrboot.efi with the kernel, its command line,\n"
 	"an aslrboot.cfg and up to 16 modules appended as PE sections, one file to\n"
@@ -40,13 +43,18 @@ static const char usage[] =
 	"  --kernel FILE     section .kernel, byte for byte; refused as\n"
 	"                    aslrboot-inspect refuses it (under the config's protocol=\n"
 	"                    and granularity=)\n"
-	"  --cmdline TEXT    section .cmdline: the kernel command line (no control\n"
-	"                    characters but tab, up to 4096 bytes)\n"
-	"  --config FILE     section .config: aslrboot.cfg syntax; it may not set\n"
-	"                    kernel=, module= or cmdline=\n"
+	"  --cmdline TEXT    section .cmdline: the kernel command line (UTF-8, no\n"
+	"                    control characters but tab, up to 4096 bytes)\n"
+	"  --config FILE     section .config: aslrboot.cfg syntax, UTF-8 with no\n"
+	"                    control characters but tab and line ends; it may not\n"
+	"                    set kernel=, module= or cmdline=\n"
 	"  --module FILE[:STRING]  sections .mod0, .mod1, ... in order; STRING is the\n"
 	"                    module's string (\"name args\", default: FILE's base name),\n"
 	"                    all of them in section .modstr\n"
+	"  --sbat FILE       section .sbat: the image's SBAT revocation metadata, which\n"
+	"                    shim (15.3 and later) demands: CSV lines of 6 fields\n"
+	"                    (component,generation,vendor,package,version,url),\n"
+	"                    printable ASCII, the first line \"sbat,1,SBAT Version,...\"\n"
 	"  -o, --output FILE the unified image (written to FILE.tmp, checked with the\n"
 	"                    loader's parser, then renamed)\n"
 	"  -h, --help        this text\n"
@@ -72,7 +80,7 @@ struct new_section {
 };
 
 static struct {
-	struct blob stub, kernel, config;
+	struct blob stub, kernel, config, sbat;
 	const char *cmdline, *out;
 	uint32_t nmod;
 	struct blob mod[BOOT_MAX_MODULES];
@@ -175,10 +183,17 @@ static int check_config(struct boot_config *cfg)
 				    CONFIG_KEY_BIT(CONFIG_KEY_CMDLINE);
 	struct ldr_diag d;
 	char what[32];
+	enum unified_text t;
+	uint64_t bad;
 
 	config_init(cfg);
 	if (!in.config.path)
 		return 0;
+	if ((t = unified_text_check(in.config.data, in.config.size, true, &bad)))
+		return refuse(in.config.path, "config", "offset", bad,
+			      t == UNIFIED_TEXT_UTF8 ? "invalid UTF-8 in the config" :
+						       "NUL or control character in the config",
+			      LDR_E_CONFIG);
 	if (config_parse_file(cfg, (const char *)in.config.data, in.config.size, &d)) {
 		snprintf(what, sizeof(what), "%s %lld", d.what, (long long)d.index);
 		return refuse(in.config.path, what, d.field, d.value, cfg->err_why, d.err);
@@ -189,6 +204,58 @@ static int check_config(struct boot_config *cfg)
 				      "set by the image's own sections (--kernel, --module, "
 				      "--cmdline), not by its config",
 				      LDR_E_CONFIG);
+	return 0;
+}
+
+/*
+ * The SBAT CSV shim reads: printable ASCII lines, each of SBAT_FIELDS
+ * non-empty comma-separated fields with a decimal generation, the first
+ * one the format's own "sbat,1,..." line.  A stub that already has a .sbat
+ * section would make two.
+ */
+static int check_sbat(const struct unified_image *stub)
+{
+	const uint8_t *p = in.sbat.data;
+	size_t n = in.sbat.size, line = 1, field = 0, len = 0;
+	bool digits = true;
+
+	if (!in.sbat.path)
+		return 0;
+	for (uint32_t i = 0; i < stub->pe.nsections; i++)
+		if (!strcmp(stub->pe.sect[i].name, ".sbat"))
+			return refuse(in.stub.path, "section .sbat", "Name", i,
+				      "the stub has its own .sbat already", LDR_E_UNIFIED);
+	if (n < sizeof(SBAT_HEADER) - 1 || memcmp(p, SBAT_HEADER, sizeof(SBAT_HEADER) - 1))
+		return refuse(in.sbat.path, "sbat", "line", 1, "does not start with \"sbat,1,\"",
+			      LDR_E_UNIFIED);
+	for (size_t i = 0; i <= n; i++) {
+		int ch = i < n ? p[i] : '\n';
+		if (ch == ',' || ch == '\n') {
+			if (!len || (field == 1 && !digits))
+				return refuse(in.sbat.path, "sbat", "line", line,
+					      field == 1 ? "generation is not a number" :
+							   "empty field",
+					      LDR_E_UNIFIED);
+			field++;
+			len = 0;
+			digits = true;
+			if (ch == ',')
+				continue;
+			if (field != SBAT_FIELDS)
+				return refuse(in.sbat.path, "sbat", "line", line,
+					      "not 6 comma-separated fields", LDR_E_UNIFIED);
+			field = 0;
+			line++;
+			if (i + 1 == n)
+				break; /* the last line's newline */
+			continue;
+		}
+		if (ch < 0x20 || ch > 0x7e)
+			return refuse(in.sbat.path, "sbat", "offset", i, "not printable ASCII",
+				      LDR_E_UNIFIED);
+		digits = digits && ch >= '0' && ch <= '9';
+		len++;
+	}
 	return 0;
 }
 
@@ -228,6 +295,8 @@ static uint32_t collect_new(struct new_section *ns)
 	if (in.nmod)
 		ns[n++] = (struct new_section){ ".modstr", (const uint8_t *)in.modstr,
 						in.modstr_len };
+	if (in.sbat.path)
+		ns[n++] = (struct new_section){ ".sbat", in.sbat.data, in.sbat.size };
 	return n;
 }
 
@@ -266,7 +335,8 @@ static int assemble(const struct unified_image *u, uint8_t **out, size_t *out_si
 		return refuse(in.stub.path, "PE header", "debug directory", pe->debug_size,
 			      "holds file offsets: cannot grow the headers", LDR_E_UNIFIED);
 	align_up_checked(pe->size_of_headers + delta + body, fa, &raw);
-	align_up_checked(pe->va_end > pe->size_of_image ? pe->va_end : pe->size_of_image, sa, &va);
+	/* The parser holds every section within SizeOfImage. */
+	align_up_checked(pe->size_of_image, sa, &va);
 	total = raw;
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t r;
@@ -385,12 +455,13 @@ static int unify(void)
 	size_t out_size = 0;
 	int rc;
 
-	if (!slurp(&in.stub) || !slurp(&in.kernel) || (in.config.path && !slurp(&in.config)))
+	if (!slurp(&in.stub) || !slurp(&in.kernel) || (in.config.path && !slurp(&in.config)) ||
+	    (in.sbat.path && !slurp(&in.sbat)))
 		return 2;
 	for (uint32_t i = 0; i < in.nmod; i++)
 		if (!slurp(&in.mod[i]))
 			return 2;
-	if ((rc = check_stub(&stub)) || (rc = check_config(&cfg)) ||
+	if ((rc = check_stub(&stub)) || (rc = check_sbat(&stub)) || (rc = check_config(&cfg)) ||
 	    (rc = check_kernel(&cfg, stub.pe.machine)) || (rc = build_modstr()) ||
 	    (rc = assemble(&stub, &out, &out_size)))
 		return rc;
@@ -422,6 +493,7 @@ int main(int argc, char **argv)
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "config", required_argument, NULL, 'f' },
 		{ "module", required_argument, NULL, 'm' },
+		{ "sbat", required_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -438,6 +510,7 @@ int main(int argc, char **argv)
 			if ((rc = add_module(optarg)))
 				return rc;
 			break;
+		case 'b': in.sbat.path = optarg; break;
 		case 'o': in.out = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return usage_error("bad option", "");

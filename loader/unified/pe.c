@@ -193,7 +193,6 @@ enum ldr_err unified_parse_pe(const uint8_t *buf, uint64_t size, enum unified_vi
 			return err;
 		if (s->raw_size && (uint64_t)s->raw_ptr + s->raw_size > pe->raw_end)
 			pe->raw_end = (uint64_t)s->raw_ptr + s->raw_size;
-		pe->va_end = (uint64_t)s->va + mem_size(s);
 	}
 	pe->first_va = pe->sect[0].va;
 	return LDR_OK;

@@ -112,17 +112,46 @@ static enum ldr_err collect(struct unified_image *u, enum unified_view view, str
 	return LDR_OK;
 }
 
-/* Text a command line may hold: no NUL, no control character but tab (as
- * cmdline= in a config). */
-static bool text_ok(const uint8_t *p, uint64_t n, uint64_t *bad)
+/* The code point at p[0..n) (p[0] >= 0x80) and its length; 0 for a
+ * malformed or overlong sequence, a surrogate, or one past U+10FFFF. */
+static unsigned utf8_decode(const uint8_t *p, uint64_t n, uint32_t *cp)
 {
-	for (uint64_t i = 0; i < n; i++) {
-		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f) {
-			*bad = i;
-			return false;
-		}
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	unsigned len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+
+	if (!len || len > n || p[0] >= 0xf8)
+		return 0;
+	*cp = p[0] & (0x7fu >> len);
+	for (unsigned i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (p[i] & 0x3fu);
 	}
-	return true;
+	if (*cp < min[len] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp < 0xe000))
+		return 0;
+	return len;
+}
+
+enum unified_text unified_text_check(const uint8_t *p, uint64_t n, bool lines, uint64_t *bad)
+{
+	unsigned len;
+
+	for (uint64_t i = 0; i < n; i += len) {
+		uint32_t cp = p[i];
+
+		len = 1;
+		if (cp >= 0x80 && !(len = utf8_decode(p + i, n - i, &cp))) {
+			*bad = i;
+			return UNIFIED_TEXT_UTF8;
+		}
+		if (cp == '\t' || (cp >= 0x20 && cp != 0x7f && (cp < 0x80 || cp >= 0xa0)))
+			continue;
+		if (lines && (cp == '\n' || (cp == '\r' && i + 1 < n && p[i + 1] == '\n')))
+			continue;
+		*bad = i;
+		return UNIFIED_TEXT_CONTROL;
+	}
+	return UNIFIED_TEXT_OK;
 }
 
 /* .modstr: exactly module_count strings, each a non-empty "name args". */
@@ -131,6 +160,7 @@ static enum ldr_err check_modstr(const uint8_t *buf, struct unified_image *u, st
 	const uint8_t *p = buf + u->modstr.off;
 	uint64_t n = u->modstr.size, pos = 0, bad;
 	uint32_t count = 0;
+	enum unified_text t;
 
 	if (p[n - 1])
 		return unified_fail(u, d, SECT, ".modstr", "VirtualSize", n,
@@ -146,9 +176,11 @@ static enum ldr_err check_modstr(const uint8_t *buf, struct unified_image *u, st
 		if (len > UNIFIED_MAX_MODULE_STRING)
 			return unified_fail(u, d, SECT, ".modstr", "string", count,
 					    "longer than a module path, a blank and its args");
-		if (!text_ok(p + pos, len, &bad))
+		if ((t = unified_text_check(p + pos, len, false, &bad)))
 			return unified_fail(u, d, SECT, ".modstr", "string", count,
-					    "control character in a module string");
+					    t == UNIFIED_TEXT_UTF8 ?
+						    "invalid UTF-8 in a module string" :
+						    "control character in a module string");
 		u->module_string[count++] = u->modstr.off + pos;
 		pos += len + 1;
 	}
@@ -165,11 +197,19 @@ static enum ldr_err check_config(const uint8_t *buf, struct unified_image *u, st
 				    CONFIG_KEY_BIT(CONFIG_KEY_CMDLINE);
 	struct boot_config *c = &u->config_parsed;
 	struct ldr_diag cd;
+	enum unified_text t;
+	uint64_t bad;
 	uint32_t set;
 
 	if (u->config.size > CONFIG_MAX_INPUT)
 		return unified_fail(u, d, SECT, ".config", "VirtualSize", u->config.size,
 				    "longer than a config file may be (64 KiB)");
+	/* Checked before the parser, which quotes a bad key in its line. */
+	if ((t = unified_text_check(buf + u->config.off, u->config.size, true, &bad)))
+		return unified_fail(u, d, SECT, ".config", "offset", bad,
+				    t == UNIFIED_TEXT_UTF8 ?
+					    "invalid UTF-8 in the config" :
+					    "NUL or control character in the config");
 	config_init(c);
 	if (config_parse_file(c, (const char *)buf + u->config.off, u->config.size, &cd)) {
 		char line[24];
@@ -190,6 +230,7 @@ static enum ldr_err check_config(const uint8_t *buf, struct unified_image *u, st
 /* Counts, numbering, sizes and contents once every section is in its slot. */
 static enum ldr_err check_pieces(const uint8_t *buf, struct unified_image *u, struct ldr_diag *d)
 {
+	enum unified_text t;
 	uint64_t bad;
 
 	for (uint32_t i = 0; i < u->module_count; i++) {
@@ -215,9 +256,11 @@ static enum ldr_err check_pieces(const uint8_t *buf, struct unified_image *u, st
 	if (u->cmdline.size > BOOT_MAX_CMDLINE)
 		return unified_fail(u, d, SECT, ".cmdline", "VirtualSize", u->cmdline.size,
 				    "longer than a command line may be (4096 bytes)");
-	if (!text_ok(buf + u->cmdline.off, u->cmdline.size, &bad))
+	if ((t = unified_text_check(buf + u->cmdline.off, u->cmdline.size, false, &bad)))
 		return unified_fail(u, d, SECT, ".cmdline", "offset", bad,
-				    "NUL or control character in the command line");
+				    t == UNIFIED_TEXT_UTF8 ?
+					    "invalid UTF-8 in the command line" :
+					    "NUL or control character in the command line");
 	if (u->module_count) {
 		enum ldr_err err = check_modstr(buf, u, d);
 		if (err)

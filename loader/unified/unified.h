@@ -10,10 +10,12 @@
  *
  *   .kernel          the kernel ELF, byte for byte (required once any of
  *                    these sections is there; non-empty)
- *   .cmdline         the kernel command line: no NUL, no control character
- *                    but tab, <= BOOT_MAX_CMDLINE bytes
- *   .config          aslrboot.cfg text, <= CONFIG_MAX_INPUT bytes; it may not
- *                    set kernel=, module= or cmdline= (they have sections)
+ *   .cmdline         the kernel command line: UTF-8, no NUL, no control
+ *                    character but tab, <= BOOT_MAX_CMDLINE bytes
+ *   .config          aslrboot.cfg text, <= CONFIG_MAX_INPUT bytes, UTF-8 with
+ *                    no NUL or control character but tab and line ends; it
+ *                    may not set kernel=, module= or cmdline= (they have
+ *                    sections)
  *   .mod0 .. .mod15  module N's bytes, numbered from 0 without gaps
  *   .modstr          one NUL-terminated "name args" string per module; there
  *                    iff modules are
@@ -83,7 +85,6 @@ struct pe_info {
 	uint32_t cert_off, cert_size; /* the certificate table's entry (a file range) */
 	uint32_t debug_size;	      /* the debug directory's size (0: none) */
 	uint64_t raw_end;	      /* end of the last raw data in the file */
-	uint64_t va_end;	      /* end of the last section in memory */
 	uint32_t first_va;	      /* lowest section VirtualAddress */
 	struct pe_section sect[UNIFIED_MAX_SECTIONS];
 };
@@ -131,6 +132,19 @@ enum ldr_err unified_parse_pe(const uint8_t *buf, uint64_t size, enum unified_vi
  */
 size_t unified_format_error(char *buf, size_t n, const char *file, const struct unified_image *u,
 			    const struct ldr_diag *d);
+
+/*
+ * Text a .cmdline or .modstr string may hold (lines false) or a .config
+ * (lines true): UTF-8 without NUL or control characters (C0, DEL, C1) but
+ * tab, and for lines also newline and CR before a newline.  Anything else
+ * is CONTROL or UTF8 with *bad its offset.
+ */
+enum unified_text {
+	UNIFIED_TEXT_OK,
+	UNIFIED_TEXT_CONTROL,
+	UNIFIED_TEXT_UTF8,
+};
+enum unified_text unified_text_check(const uint8_t *p, uint64_t n, bool lines, uint64_t *bad);
 
 /* Record a refusal in *u and *d: what = "<prefix><name>". */
 enum ldr_err unified_fail(struct unified_image *u, struct ldr_diag *d, const char *prefix,
