@@ -185,8 +185,8 @@ static void copy_log(struct efi_ctx *c, struct tcg2_protocol *t)
 		return;
 	}
 	end = off + e.size;
-	if (EFI_ERROR(efi_alloc_pages(c, AllocateAnyPages, EFI_SIZE_TO_PAGES(end), &pa)) ||
-	    env->reserved_count >= BOOT_MAX_RESERVED) {
+	if (env->reserved_count >= BOOT_MAX_RESERVED ||
+	    EFI_ERROR(efi_alloc_pages(c, AllocateAnyPages, EFI_SIZE_TO_PAGES(end), &pa))) {
 		log_printf("warning: measured boot: event log: no memory for a copy\n");
 		return;
 	}
@@ -208,8 +208,6 @@ static uint64_t final_events(EFI_SYSTEM_TABLE *st)
 }
 
 /* TPM 2.0 commands are big-endian: tag, size, code, parameters. */
-#define TPM_ST_NO_SESSIONS 0x8001
-#define TPM_CC_GET_RANDOM 0x0000017b
 #define TPM_RANDOM_BYTES 32
 
 static uint32_t be32(const uint8_t *p)
@@ -226,18 +224,8 @@ static uint32_t be32(const uint8_t *p)
  */
 static void tpm_random(struct tcg2_protocol *t, struct boot_entropy_input *in)
 {
-	uint8_t cmd[12] = { TPM_ST_NO_SESSIONS >> 8,
-			    TPM_ST_NO_SESSIONS & 0xff,
-			    0,
-			    0,
-			    0,
-			    sizeof(cmd),
-			    0,
-			    0,
-			    TPM_CC_GET_RANDOM >> 8,
-			    TPM_CC_GET_RANDOM & 0xff,
-			    0,
-			    TPM_RANDOM_BYTES };
+	/* TPM_ST_NO_SESSIONS, size 12, TPM_CC_GetRandom, bytesRequested */
+	uint8_t cmd[12] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7b, 0, TPM_RANDOM_BYTES };
 	uint8_t rsp[12 + TPM_RANDOM_BYTES];
 	EFI_STATUS s;
 
