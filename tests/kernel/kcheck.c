@@ -329,19 +329,45 @@ const char *check_page_tables(const struct kinfo *k, uint64_t root, pt_phys_ptr_
 	return NULL;
 }
 
+/* The start of the word after the one at s. */
+static const char *next_word(const char *s)
+{
+	while (*s && *s != ' ')
+		s++;
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* How many leading bytes of s match `key`. */
+static size_t match_len(const char *s, const char *key)
+{
+	size_t i = 0;
+
+	while (key[i] && s[i] == key[i])
+		i++;
+	return i;
+}
+
+/* The text after `key` where a word of s starts with it (`key` ends in
+ * '=' for a key=value word), or NULL if none does. */
+const char *word_value(const char *s, const char *key)
+{
+	for (; s && *s; s = next_word(s)) {
+		size_t i = match_len(s, key);
+		if (!key[i])
+			return s + i;
+	}
+	return 0;
+}
+
 /* Is `w` one of the space-separated words of s? */
 bool has_word(const char *s, const char *w)
 {
-	while (s && *s) {
-		size_t i = 0;
-		while (w[i] && s[i] == w[i])
-			i++;
+	for (; s && *s; s = next_word(s)) {
+		size_t i = match_len(s, w);
 		if (!w[i] && (s[i] == ' ' || !s[i]))
 			return true;
-		while (*s && *s != ' ')
-			s++;
-		while (*s == ' ')
-			s++;
 	}
 	return false;
 }

@@ -52,6 +52,8 @@ uint64_t kcheck_region_virt(const void *k, uint32_t i);
 void print_layout(const struct kinfo *k);
 void print_entropy(const struct kinfo *k);
 void print_memmap(const struct kinfo *k);
+/* The text after `key` where a word of s starts with it, or NULL. */
+const char *word_value(const char *s, const char *key);
 /* Is `w` one of the space-separated words of s? */
 bool has_word(const char *s, const char *w);
 /* Each kernel's output (COM1 on x86-64, a buffer written out through

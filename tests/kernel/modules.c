@@ -13,23 +13,6 @@
 
 #define SHA_KEY "expect_module_sha256="
 
-/* Where `key` starts a word of s, the text after it; NULL if nowhere. */
-static const char *word_after(const char *s, const char *key)
-{
-	while (s && *s) {
-		size_t i = 0;
-		while (key[i] && s[i] == key[i])
-			i++;
-		if (!key[i])
-			return s + i;
-		while (*s && *s != ' ')
-			s++;
-		while (*s == ' ')
-			s++;
-	}
-	return 0;
-}
-
 static int hex(char c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
@@ -49,8 +32,8 @@ static bool digest_is(const char **v, const uint8_t d[RAND_SHA256_BYTES])
 
 const char *check_modules(const struct kinfo *k)
 {
-	const char *want = word_after(k->cmdline, SHA_KEY);
-	const char *unified = word_after(k->cmdline, "expect_unified=");
+	const char *want = word_value(k->cmdline, SHA_KEY);
+	const char *unified = word_value(k->cmdline, "expect_unified=");
 	bool print = has_word(k->cmdline, "modules");
 	const struct aslrboot_record *r = NULL;
 	uint32_t n = 0;

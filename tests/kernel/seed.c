@@ -21,23 +21,6 @@ static const char *const src_name[ASLRBOOT_SRC_COUNT] = {
 	"rdseed", "rdrand", "efi_rng", "seed_file", "jitter", "rndr", "fixed", "tpm",
 };
 
-/* The value of word `key` (e.g. "expect_weak=") on the cmdline, or NULL. */
-static const char *word_value(const char *s, const char *key)
-{
-	while (s && *s) {
-		size_t i = 0;
-		while (key[i] && s[i] == key[i])
-			i++;
-		if (!key[i])
-			return s + i;
-		while (*s && *s != ' ')
-			s++;
-		while (*s == ' ')
-			s++;
-	}
-	return 0;
-}
-
 /* "a,b+c" up to a space -> source bit mask; false on an unknown name. */
 static bool parse_sources(const char *v, uint32_t *mask)
 {
