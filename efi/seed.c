@@ -103,7 +103,11 @@ void efi_seed_read(struct efi_ctx *c, struct boot_entropy_input *in)
 	in->status = ASLRBOOT_ENT_OK;
 	in->data = data; /* wiped by the core once mixed in */
 	in->len = (uint32_t)size;
-	in->credit_bits = RAND_STRONG_BITS; /* the core caps it at 8 * len */
+	/* Under Secure Boot the ESP is not signed: whoever can write it could
+	 * plant known bytes, which must not make a boot count as strong.  The
+	 * file is still mixed in (it cannot lower the pool's entropy) and
+	 * replaced, but only the CPU's and firmware's RNGs earn credit. */
+	in->credit_bits = c->secure_boot ? 0 : RAND_STRONG_BITS; /* capped at 8 * len */
 	open_rw(c, in);
 }
 
