@@ -43,7 +43,9 @@ head -c 70000 /dev/urandom >"$W/m1"
 printf 'verbose=1\nentropy=strict\n' >"$W/good.cfg"
 run good --stub "$EFI" --kernel "$KERNEL" --cmdline "console=ttyS0 quiet" --config "$W/good.cfg" \
 	--module "$W/m0:m0 a=1" --module "$W/m1" -o "$W/u.efi"
-check "round trip: exit 0 ($(err good))" [ "$(rc good)" = 0 ]
+check "round trip: exit 0" [ "$(rc good)" = 0 ]
+check "round trip: verbose=1 in the config gets one warning line ($(err good))" [ "$(err good)" = \
+	"aslrboot-unify: warning: $W/good.cfg: verbose: the image applies them even under Secure Boot (they print the layout, fix it or coarsen it)" ]
 check "round trip: .kernel equals the kernel" same_section "$W/u.efi" .kernel "$KERNEL"
 check "round trip: .config equals the config" same_section "$W/u.efi" .config "$W/good.cfg"
 check "round trip: .mod0 and .mod1 equal the modules" \
@@ -193,6 +195,13 @@ printf 'sbat,1,SBAT Version,sbat,1,https://x\r\n' >"$W/crlf.sbat"
 run sbatcrlf --stub "$EFI" --kernel "$KERNEL" --sbat "$W/crlf.sbat" -o "$W/sbatcrlf.efi"
 check "--sbat with a control character refused" refused sbatcrlf E_UNIFIED \
 	"aslrboot-unify: error: $W/crlf.sbat: sbat: offset = 0x24: not printable ASCII [E_UNIFIED]"
+printf 'aslr=off\nseed=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\ngranularity=segment\n' >"$W/weak.cfg"
+run weak --stub "$EFI" --kernel "$KERNEL" --config "$W/weak.cfg" -o "$W/weak.efi"
+check "aslr=off, seed=, granularity=segment: written, one warning naming them" eval '[ "$(rc weak)" = 0 ] && [ "$(err weak)" = \
+	"aslrboot-unify: warning: $W/weak.cfg: aslr, seed, granularity: the image applies them even under Secure Boot (they print the layout, fix it or coarsen it)" ]'
+printf 'entropy=strict\naslr=on\nverbose=0\n' >"$W/strict.cfg"
+run strict --stub "$EFI" --kernel "$KERNEL" --config "$W/strict.cfg" -o "$W/strict.efi"
+check "a config that weakens nothing: no warning" eval '[ "$(rc strict)" = 0 ] && [ -z "$(err strict)" ]'
 run missing --stub "$EFI" --kernel "$W/nonexistent" -o "$W/missing.efi"
 check "missing kernel file: exit 2" [ "$(rc missing)" = 2 ]
 done_results

@@ -47,7 +47,9 @@ static const char usage[] =
 	"                    control characters but tab, up to 4096 bytes)\n"
 	"  --config FILE     section .config: aslrboot.cfg syntax, UTF-8 with no\n"
 	"                    control characters but tab and line ends; it may not\n"
-	"                    set kernel=, module= or cmdline=\n"
+	"                    set kernel=, module= or cmdline=; verbose=1, aslr=off,\n"
+	"                    seed= and granularity=segment get one warning line (the\n"
+	"                    image applies them even under Secure Boot)\n"
 	"  --module FILE[:STRING]  sections .mod0, .mod1, ... in order; STRING is the\n"
 	"                    module's string (\"name args\", default: FILE's base name),\n"
 	"                    all of them in section .modstr\n"
@@ -176,6 +178,30 @@ static int check_kernel(const struct boot_config *cfg, uint16_t pe_machine)
 	return 0;
 }
 
+/*
+ * A signed image's .config applies even under Secure Boot, so settings
+ * that weaken the layout or print it are worth one warning line: allowed
+ * (a debugging image may want them), never silent.
+ */
+static void warn_weakening(const struct boot_config *cfg)
+{
+	const struct boot_options *o = &cfg->opts;
+	uint32_t weak =
+		(o->verbose ? CONFIG_KEY_BIT(CONFIG_KEY_VERBOSE) : 0) |
+		(o->aslr_off ? CONFIG_KEY_BIT(CONFIG_KEY_ASLR) : 0) |
+		(o->fixed_seed_set ? CONFIG_KEY_BIT(CONFIG_KEY_SEED) : 0) |
+		(o->granularity == BOOT_GRAN_SEGMENT ? CONFIG_KEY_BIT(CONFIG_KEY_GRANULARITY) : 0);
+	char keys[CONFIG_KEY_NAMES_MAX];
+
+	if (!weak)
+		return;
+	config_key_names(weak, keys, sizeof(keys));
+	fprintf(stderr,
+		TOOL ": warning: %s: %s: the image applies them even under Secure Boot "
+		     "(they print the layout, fix it or coarsen it)\n",
+		in.config.path, keys);
+}
+
 static int check_config(struct boot_config *cfg)
 {
 	static const uint32_t own = CONFIG_KEY_BIT(CONFIG_KEY_KERNEL) |
@@ -204,6 +230,7 @@ static int check_config(struct boot_config *cfg)
 				      "set by the image's own sections (--kernel, --module, "
 				      "--cmdline), not by its config",
 				      LDR_E_CONFIG);
+	warn_weakening(cfg);
 	return 0;
 }
 
