@@ -65,9 +65,10 @@ $(B)/aslrboot-aa64.efi: $(AA64_B)/aslrboot.so scripts/pe-nxcompat.sh
 .PHONY: efi-aa64
 efi-aa64: $(B)/aslrboot-aa64.efi
 
-# AAVMF boots of the arm64 test kernel (about 1 minute under TCG).
+# AAVMF boots of the arm64 test kernel (about 1 minute under TCG), and of
+# arm64 unified images with Secure Boot off and on (about 15 s).
 include tests/kernel-aa64/kernel.mk
-SHELL_TESTS += scripts/test-aa64-boot.sh
+SHELL_TESTS += scripts/test-aa64-boot.sh scripts/test-aa64-unified.sh
 
 # make run ARCH=arm64: the arm64 test kernel at a random layout, loader and
 # kernel verbose, serial and semihosting output on the terminal; QEMU exits
