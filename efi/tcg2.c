@@ -65,6 +65,13 @@ struct __attribute__((packed)) tcg2_event {
 	UINT8 event[DESC_MAX];
 };
 
+/* The firmware reads these layouts: pinned to the specification's. */
+_Static_assert(sizeof(struct tcg2_capability) == 36, "EFI_TCG2_BOOT_SERVICE_CAPABILITY size");
+_Static_assert(__builtin_offsetof(struct tcg2_capability, tpm_present) == 16,
+	       "TPMPresentFlag offset");
+_Static_assert(sizeof(((struct tcg2_event *)0)->header) == 14, "EFI_TCG2_EVENT_HEADER size");
+_Static_assert(__builtin_offsetof(struct tcg2_event, event) == 18, "EFI_TCG2_EVENT.Event offset");
+
 struct tcg2_protocol;
 typedef EFI_STATUS(EFIAPI *tcg2_get_capability)(struct tcg2_protocol *self,
 						struct tcg2_capability *cap);

@@ -44,7 +44,6 @@ bool tcg_log_open(struct tcg_log *l, const void *p, size_t len)
 			return false;
 	}
 	l->p = p;
-	l->len = len;
 	l->nalg = n;
 	l->first = HDR_FIXED + dsize;
 	return true;

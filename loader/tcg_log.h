@@ -27,7 +27,6 @@
 
 struct tcg_log {
 	const uint8_t *p;
-	size_t len;
 	size_t first; /* offset of the first TCG_PCR_EVENT2 (after the header) */
 	uint32_t nalg;
 	struct {
