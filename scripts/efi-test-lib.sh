@@ -34,6 +34,22 @@ need() {
 	command -v "$QEMU_BIN" >/dev/null && command -v mcopy >/dev/null ||
 		{ echo "FAIL qemu or mtools missing (scripts/deps.sh)"; echo "RESULT passed=0 failed=1"; exit 1; }
 }
+# A set-up step failed: one FAIL line and the result.
+setup_fail() { echo "FAIL $*"; echo "RESULT passed=0 failed=1"; exit 1; }
+
+# Secure Boot test signing: Debian's OVMF/AAVMF snakeoil key, enrolled in
+# their .snakeoil variable stores (passphrase "snakeoil").
+SB_KEY_DIR=/usr/share/ovmf
+SB_CERT=$SB_KEY_DIR/PkKek-1-snakeoil.pem
+# sb_sign IN OUT: IN signed with the test key into OUT.  The key is
+# decrypted once into $T (sbsign cannot take a passphrase non-interactively).
+sb_sign() {
+	if [ ! -s "$T/sb-test.key" ]; then
+		(umask 077 && openssl rsa -in "$SB_KEY_DIR/PkKek-1-snakeoil.key" \
+			-passin pass:snakeoil -out "$T/sb-test.key" 2>/dev/null) || return 1
+	fi
+	sbsign --key "$T/sb-test.key" --cert "$SB_CERT" --output "$2" "$1" >/dev/null 2>&1
+}
 
 # esp NAME EFI|- KERNEL|- CONFIG-TEXT [FILE=ESP-PATH...]  ->  $T/NAME.img
 esp() {

@@ -29,12 +29,9 @@ KERNEL=$B/kernel-aa64.elf
 UNIFY=$B/aslrboot-unify
 mkdir -p "$T"
 need "$EFI" "$KERNEL" "$UNIFY"
-# A set-up step failed: one FAIL line and the result.
-setup_fail() { echo "FAIL $*"; echo "RESULT passed=0 failed=1"; exit 1; }
 FW_DIR=/usr/share/AAVMF
-KEY_DIR=/usr/share/ovmf
 for f in "$FW_DIR/AAVMF_CODE.snakeoil.fd" "$FW_DIR/AAVMF_VARS.snakeoil.fd" \
-	"$KEY_DIR/PkKek-1-snakeoil.key" "$KEY_DIR/PkKek-1-snakeoil.pem"; do
+	"$SB_KEY_DIR/PkKek-1-snakeoil.key" "$SB_CERT"; do
 	[ -f "$f" ] || setup_fail "$f missing (scripts/deps.sh: qemu-efi-aarch64, ovmf)"
 done
 for c in sbsign openssl; do
@@ -43,9 +40,6 @@ done
 S=$T/unified
 rm -rf "$S" && mkdir -p "$S"
 
-# The test key without its passphrase, for sbsign.
-(umask 077 && openssl rsa -in "$KEY_DIR/PkKek-1-snakeoil.key" -passin pass:snakeoil \
-	-out "$S/db.key" 2>/dev/null) || setup_fail "cannot decrypt the test key"
 
 UEFI=4 SECURE_BOOT=16 UNIFIED=32 # ASLRBOOT_INFO_F_*
 CMD_OFF="echo expect_info_flags=$((UEFI | UNIFIED)) from-image"
@@ -53,8 +47,7 @@ CMD_SB="echo expect_info_flags=$((UEFI | SECURE_BOOT | UNIFIED)) from-signed-ima
 "$UNIFY" --stub "$EFI" --kernel "$KERNEL" --cmdline "$CMD_OFF" -o "$S/off.efi" &&
 	"$UNIFY" --stub "$EFI" --kernel "$KERNEL" --cmdline "$CMD_SB" -o "$S/sb.efi" ||
 	setup_fail "aslrboot-unify"
-sign() { sbsign --key "$S/db.key" --cert "$KEY_DIR/PkKek-1-snakeoil.pem" --output "$2" "$1" >/dev/null 2>&1; }
-sign "$S/sb.efi" "$S/sb.signed.efi" && sign "$EFI" "$S/plain.signed.efi" || setup_fail "sbsign"
+sb_sign "$S/sb.efi" "$S/sb.signed.efi" && sb_sign "$EFI" "$S/plain.signed.efi" || setup_fail "sbsign"
 scripts/mkesp.sh "$T/unified-off.img" "$S/off.efi" - - >/dev/null
 scripts/mkesp.sh "$T/unified-sb.img" "$S/sb.signed.efi" - - >/dev/null
 scripts/mkesp.sh "$T/unified-unsigned.img" "$S/sb.efi" - - >/dev/null

@@ -32,14 +32,11 @@
 # 60 s limit; two run at a time.
 cd "$(dirname "$0")/.." || exit 1
 . scripts/efi-test-lib.sh
-# A set-up step failed: one FAIL line and the result.
-setup_fail() { echo "FAIL $*"; echo "RESULT passed=0 failed=1"; exit 1; }
 UNIFY=$B/aslrboot-unify
 need "$EFI" "$KERNEL" "$UNIFY"
 FW_DIR=/usr/share/OVMF
-KEY_DIR=/usr/share/ovmf
 for f in "$FW_DIR/OVMF_CODE_4M.snakeoil.fd" "$FW_DIR/OVMF_VARS_4M.snakeoil.fd" \
-	"$KEY_DIR/PkKek-1-snakeoil.key" "$KEY_DIR/PkKek-1-snakeoil.pem"; do
+	"$SB_KEY_DIR/PkKek-1-snakeoil.key" "$SB_CERT"; do
 	[ -f "$f" ] || setup_fail "$f missing (scripts/deps.sh: ovmf)"
 done
 for c in sbsign openssl objdump python3; do
@@ -51,10 +48,6 @@ SB_QEMU=(-machine smm=on -global driver=cfi.pflash01,property=secure,value=on)
 S=$T/sb
 rm -rf "$S" && mkdir -p "$S"
 
-# The test key without its passphrase, for sbsign.
-(umask 077 && openssl rsa -in "$KEY_DIR/PkKek-1-snakeoil.key" -passin pass:snakeoil \
-	-out "$S/db.key" 2>/dev/null) || setup_fail "cannot decrypt the test key"
-sign() { sbsign --key "$S/db.key" --cert "$KEY_DIR/PkKek-1-snakeoil.pem" --output "$2" "$1" >/dev/null 2>&1; }
 
 SEED=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 ASLR_OFF=1 UEFI=4 VERBOSE=2 SECURE_BOOT=16 UNIFIED=32 # ASLRBOOT_INFO_F_*
@@ -64,8 +57,8 @@ printf 'verbose=1\n' >"$S/verbose.cfg"
 	"$UNIFY" --stub "$EFI" --kernel "$KERNEL" \
 		--cmdline "expect_info_flags=$((UEFI | SECURE_BOOT | UNIFIED))" -o "$S/u.efi" ||
 	setup_fail "aslrboot-unify"
-sign "$S/uv.efi" "$S/uv.signed.efi" && sign "$S/u.efi" "$S/u.signed.efi" &&
-	sign "$EFI" "$S/plain.signed.efi" || setup_fail "sbsign"
+sb_sign "$S/uv.efi" "$S/uv.signed.efi" && sb_sign "$S/u.efi" "$S/u.signed.efi" &&
+	sb_sign "$EFI" "$S/plain.signed.efi" || setup_fail "sbsign"
 # d: one byte in the middle of the signed image's .kernel section, flipped.
 cp "$S/u.signed.efi" "$S/altered.efi"
 read -r ksize koff < <(objdump -h "$S/altered.efi" | awk '$2 == ".kernel" { print $3, $6 }')
@@ -73,8 +66,8 @@ read -r ksize koff < <(objdump -h "$S/altered.efi" | awk '$2 == ".kernel" { prin
 at=$((0x$koff + 0x$ksize / 2))
 byte=$(od -An -t u1 -j "$at" -N 1 "$S/altered.efi" | tr -d ' ')
 printf "\\$(printf %03o $((byte ^ 0xff)))" | dd of="$S/altered.efi" bs=1 seek="$at" conv=notrunc status=none
-sbverify --cert "$KEY_DIR/PkKek-1-snakeoil.pem" "$S/u.signed.efi" >/dev/null 2>&1 &&
-	! sbverify --cert "$KEY_DIR/PkKek-1-snakeoil.pem" "$S/altered.efi" >/dev/null 2>&1 ||
+sbverify --cert "$SB_CERT" "$S/u.signed.efi" >/dev/null 2>&1 &&
+	! sbverify --cert "$SB_CERT" "$S/altered.efi" >/dev/null 2>&1 ||
 	setup_fail "sbverify: the signed image should verify and the altered one not"
 
 head -c 32 /dev/urandom >"$T/sb-seed"

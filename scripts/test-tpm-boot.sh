@@ -103,12 +103,9 @@ printf '%s\n' 'kernel=.kernel' "cmdline=$UKI_CMDLINE" 'module=initrd quiet' \
 	protocol=auto linux_seed_cmdline=off bench=0 granularity=section >"$T/uki-config.txt"
 # The same unified image signed with Debian's OVMF test key, booted with
 # Secure Boot on (OVMF's Secure Boot build and its enrolled test keys).
-FW=/usr/share/OVMF KEYS=/usr/share/ovmf
+FW=/usr/share/OVMF
 sb_ok=
-if (umask 077 && openssl rsa -in "$KEYS/PkKek-1-snakeoil.key" -passin pass:snakeoil \
-	-out "$T/sb-db.key" 2>/dev/null) &&
-	sbsign --key "$T/sb-db.key" --cert "$KEYS/PkKek-1-snakeoil.pem" --output "$T/uki.signed.efi" \
-		"$T/uki.efi" >/dev/null 2>&1; then
+if sb_sign "$T/uki.efi" "$T/uki.signed.efi"; then
 	sb_ok=1
 	esp sb "$T/uki.signed.efi" - ''
 fi

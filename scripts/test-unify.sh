@@ -8,11 +8,10 @@ cd "$(dirname "$0")/.." || exit 1
 UNIFY=$B/aslrboot-unify
 INSPECT=$B/aslrboot-inspect
 need "$EFI" "$KERNEL" "$UNIFY" "$INSPECT"
-for t in sbsign sbverify objcopy objdump; do
+for t in sbsign sbverify objcopy objdump openssl; do
 	command -v $t >/dev/null || { echo "FAIL $t missing (scripts/deps.sh)"; echo "RESULT passed=0 failed=1"; exit 1; }
 done
-KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
-CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
+CERT=$SB_CERT
 W=$T/unify
 rm -rf "$W"
 mkdir -p "$W"
@@ -26,7 +25,6 @@ run() {
 }
 rc() { cat "$W/$1.rc"; }
 err() { cat "$W/$1.err"; }
-sign() { printf 'snakeoil\n' | sbsign --key "$KEY" --cert "$CERT" --output "$2" "$1" >/dev/null 2>&1; }
 # same_section IMAGE SECTION FILE: objcopy's copy of the section equals FILE
 same_section() {
 	objcopy --dump-section "$2=$W/dump" "$1" "$W/dump.efi" 2>/dev/null && cmp -s "$W/dump" "$3"
@@ -59,14 +57,14 @@ check "round trip: no temporary file left" test ! -e "$W/u.efi.tmp"
 check "objdump -h lists the sections, read-only data" \
 	test "$(objdump -h "$W/u.efi" | grep -A1 -E ' \.(kernel|cmdline|config|mod0|mod1|modstr) ' |
 		grep -c 'CONTENTS, ALLOC, LOAD, READONLY, DATA')" = 6
-sign "$W/u.efi" "$W/u-signed.efi"
+sb_sign "$W/u.efi" "$W/u-signed.efi"
 verify() { sbverify --cert "$CERT" "$1" >/dev/null 2>&1; }
 check "sbsign signs it, sbverify accepts it" verify "$W/u-signed.efi"
 off=$(objdump -h "$W/u-signed.efi" | awk '$2 == ".kernel" { print $6 }')
 cp "$W/u-signed.efi" "$W/tampered.efi"
 printf '\x5a' | dd of="$W/tampered.efi" bs=1 seek=$((16#$off + 100)) conv=notrunc status=none
 check "sbverify refuses it once a byte of .kernel changed" eval '! verify "$W/tampered.efi"'
-sign "$EFI" "$W/stub-signed.efi"
+sb_sign "$EFI" "$W/stub-signed.efi"
 
 # 16 modules: the section table outgrows the stub's header area.
 mods=()
@@ -87,7 +85,7 @@ check "16 modules: .mod0, .mod7, .mod15 read back equal" [ $ok16 = 1 ]
 check "16 modules: the stub's .text unchanged by the shift" \
 	eval 'objcopy --dump-section .text="$W/t1" "$EFI" "$W/dump.efi" &&
 		objcopy --dump-section .text="$W/t2" "$W/u16.efi" "$W/dump.efi" && cmp -s "$W/t1" "$W/t2"'
-sign "$W/u16.efi" "$W/u16-signed.efi"
+sb_sign "$W/u16.efi" "$W/u16-signed.efi"
 check "16 modules: sbsign + sbverify" verify "$W/u16-signed.efi"
 run seventeen --stub "$EFI" --kernel "$KERNEL" "${mods[@]}" --module "$W/m0" -o "$W/x.efi"
 check "17 modules: exit 2" [ "$(rc seventeen)" = 2 ]
