@@ -236,27 +236,26 @@ void config_key_names(uint32_t mask, char *buf, size_t cap)
 	buf[n] = '\0';
 }
 
-static enum ldr_err set_value(struct parse_ctx *x, struct span key, struct span v)
+/* Key k's value v into *x->c: one E_CONFIG line if v is not one of its
+ * values. */
+static enum ldr_err set_value(struct parse_ctx *x, enum config_key k, struct span key,
+			      struct span v)
 {
 	struct boot_config *c = x->c;
 	struct boot_options *o = &c->opts;
 	bool b = false;
 	enum ldr_err err;
 
-	if (span_is(key, "cmdline"))
-		return copy_str(x, key, v, c->cmdline, sizeof(c->cmdline), true);
-	if (span_is(key, "module"))
-		return parse_module(x, key, v);
-	if (span_is(key, "seed"))
-		return parse_seed(x, key, v);
-	if (span_is(key, "bench"))
-		return parse_bench(x, key, v);
-	if (span_is(key, "kernel")) {
+	switch (k) {
+	case CONFIG_KEY_CMDLINE: return copy_str(x, key, v, c->cmdline, sizeof(c->cmdline), true);
+	case CONFIG_KEY_MODULE: return parse_module(x, key, v);
+	case CONFIG_KEY_SEED: return parse_seed(x, key, v);
+	case CONFIG_KEY_BENCH: return parse_bench(x, key, v);
+	case CONFIG_KEY_KERNEL:
 		if (!v.n)
 			return fail(x, key, "empty kernel path", 0);
 		return copy_str(x, key, v, c->kernel, sizeof(c->kernel), false);
-	}
-	if (span_is(key, "entropy")) {
+	case CONFIG_KEY_ENTROPY:
 		if (span_is(v, "default"))
 			o->entropy_policy = BOOT_ENTROPY_DEFAULT;
 		else if (span_is(v, "strict"))
@@ -264,8 +263,7 @@ static enum ldr_err set_value(struct parse_ctx *x, struct span key, struct span 
 		else
 			return fail(x, key, "expected default or strict", v.n);
 		return LDR_OK;
-	}
-	if (span_is(key, "granularity")) {
+	case CONFIG_KEY_GRANULARITY:
 		if (span_is(v, "section"))
 			o->granularity = BOOT_GRAN_SECTION;
 		else if (span_is(v, "segment"))
@@ -273,8 +271,7 @@ static enum ldr_err set_value(struct parse_ctx *x, struct span key, struct span 
 		else
 			return fail(x, key, "expected segment or section", v.n);
 		return LDR_OK;
-	}
-	if (span_is(key, "protocol")) {
+	case CONFIG_KEY_PROTOCOL:
 		if (span_is(v, "auto"))
 			o->protocol = BOOT_PROTO_AUTO;
 		else if (span_is(v, "native"))
@@ -284,33 +281,36 @@ static enum ldr_err set_value(struct parse_ctx *x, struct span key, struct span 
 		else
 			return fail(x, key, "expected auto, native or linux64", v.n);
 		return LDR_OK;
+	default: break; /* the booleans */
 	}
-	if (!span_is(key, "verbose") && !span_is(key, "aslr") && !span_is(key, "trust_cpu_rng") &&
-	    !span_is(key, "trust_fw_rng") && !span_is(key, "linux_seed_cmdline"))
-		return fail(x, key, "unknown key", key.n);
 	if ((err = parse_bool(x, key, v, &b)))
 		return err;
-	if (span_is(key, "verbose"))
+	if (k == CONFIG_KEY_VERBOSE)
 		o->verbose = b;
-	else if (span_is(key, "aslr"))
+	else if (k == CONFIG_KEY_ASLR)
 		o->aslr_off = !b;
-	else if (span_is(key, "linux_seed_cmdline"))
+	else if (k == CONFIG_KEY_LINUX_SEED_CMDLINE)
 		o->linux_seed_cmdline = b;
-	else if (span_is(key, "trust_cpu_rng"))
+	else if (k == CONFIG_KEY_TRUST_CPU_RNG)
 		o->distrust_cpu_rng = !b;
 	else
 		o->distrust_fw_rng = !b;
 	return LDR_OK;
 }
 
-/* set_value, and a key it accepted is recorded in keys_seen. */
+/* The key by its name (key_names), its value set, and the key recorded in
+ * keys_seen once accepted. */
 static enum ldr_err set_key(struct parse_ctx *x, struct span key, struct span v)
 {
-	enum ldr_err err = set_value(x, key, v);
+	enum ldr_err err;
+	unsigned k = 0;
 
-	for (unsigned k = 0; !err && k < CONFIG_KEY_COUNT; k++)
-		if (span_is(key, key_names[k]))
-			x->c->keys_seen |= CONFIG_KEY_BIT(k);
+	while (k < CONFIG_KEY_COUNT && !span_is(key, key_names[k]))
+		k++;
+	if (k == CONFIG_KEY_COUNT)
+		return fail(x, key, "unknown key", key.n);
+	if (!(err = set_value(x, (enum config_key)k, key, v)))
+		x->c->keys_seen |= CONFIG_KEY_BIT(k);
 	return err;
 }
 
