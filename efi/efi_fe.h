@@ -66,15 +66,15 @@ struct efi_ctx {
 /* The sections of a unified image (loader/unified/unified.h). */
 struct efi_unified {
 	bool present;
-	void *kernel;
-	uint64_t kernel_size; /* fresh pages */
+	const void *kernel; /* in the image */
+	uint64_t kernel_size;
 	const char *cmdline;
 	size_t cmdline_len; /* in the image; NULL if no .cmdline */
 	const char *config;
 	size_t config_len; /* in the image; NULL if no .config */
 	uint32_t module_count;
 	struct {
-		void *data;
+		const void *data; /* in the image */
 		uint64_t size;
 		const char *string;
 	} modules[BOOT_MAX_MODULES];
@@ -124,9 +124,13 @@ void efi_entropy_wipe(struct efi_ctx *c);
 
 /* unified.c: the running image's own sections.  u->present = false for a
  * plain aslrboot.efi (no .kernel); a malformed image is one error line and
- * E_UNIFIED.  The kernel and modules are copied into fresh pages; cmdline,
- * config and module strings point into the image. */
+ * E_UNIFIED.  Every piece points into the image. */
 enum ldr_err efi_unified_read(struct efi_ctx *c, struct efi_unified *u);
+/* The section bytes [src, src + size) the boot uses, copied into fresh
+ * loader pages (*data) before anything measures or reads them: the core
+ * may move and release a kernel buffer.  One error line if out of memory. */
+enum ldr_err efi_unified_copy(struct efi_ctx *c, const void *src, uint64_t size, const char *name,
+			      void **data);
 /* After the ESP config and load options (later_keys: the CONFIG_KEY_BITs
  * they set): the kernel, the module list and the command line come from
  * the image unless a later source set kernel=, module= or cmdline=

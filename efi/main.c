@@ -207,20 +207,26 @@ static enum ldr_err read_one(struct efi_ctx *c, const char *path, enum ldr_err e
 static enum ldr_err read_files(struct efi_ctx *c, const struct efi_unified *u)
 {
 	struct boot_env *env = &c->env;
-	void *data = u->kernel;
+	void *data;
 	uint64_t size = u->kernel_size;
+	char name[8];
 	enum ldr_err err;
 
-	if (!c->kernel_embedded &&
-	    (err = read_one(c, c->cfg.kernel, LDR_E_NO_KERNEL, &data, &size)))
+	err = c->kernel_embedded ? efi_unified_copy(c, u->kernel, size, ".kernel", &data) :
+				   read_one(c, c->cfg.kernel, LDR_E_NO_KERNEL, &data, &size);
+	if (err)
 		return err;
 	env->kernel = data;
 	env->kernel_size = size;
 	env->reserved[env->reserved_count++] =
 		(struct boot_range){ (uintptr_t)data, EFI_SIZE_TO_PAGES(size) * EFI_PAGE_SIZE };
 	for (uint32_t i = 0; c->modules_embedded && i < u->module_count; i++) {
-		env->modules[i] = (struct boot_module){ (uintptr_t)u->modules[i].data,
-							u->modules[i].size, u->modules[i].string };
+		ldr_snprintf(name, sizeof(name), ".mod%u", i);
+		if ((err = efi_unified_copy(c, u->modules[i].data, u->modules[i].size, name,
+					    &data)))
+			return err;
+		env->modules[i] = (struct boot_module){ (uintptr_t)data, u->modules[i].size,
+							u->modules[i].string };
 		env->module_count = i + 1;
 	}
 	for (uint32_t i = 0; !c->modules_embedded && i < c->cfg.module_count; i++) {

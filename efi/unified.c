@@ -2,8 +2,8 @@
 /*
  * The unified image (loader/unified/unified.h) from the front end's side:
  * the sections of the running image, validated in memory as the firmware
- * loaded them, the kernel and modules copied out, and the choice of what
- * the image supplies once the ESP config and load options are parsed.
+ * loaded them, the choice of what the image supplies once the ESP config
+ * and load options are parsed, and a copy of what is used.
  */
 #include "efi_fe.h"
 #include "../loader/libc.h"
@@ -12,19 +12,18 @@
 
 static struct unified_image img;
 
-/* A fresh copy of image bytes [p.off, p.off + p.size) in loader pages. */
-static enum ldr_err copy_out(struct efi_ctx *c, struct unified_piece p, const char *name,
-			     void **data)
+enum ldr_err efi_unified_copy(struct efi_ctx *c, const void *src, uint64_t size, const char *name,
+			      void **data)
 {
 	EFI_PHYSICAL_ADDRESS pa = 0;
-	EFI_STATUS s = efi_alloc_pages(c, AllocateAnyPages, EFI_SIZE_TO_PAGES(p.size), &pa);
+	EFI_STATUS s = efi_alloc_pages(c, AllocateAnyPages, EFI_SIZE_TO_PAGES(size), &pa);
 
 	if (EFI_ERROR(s)) {
 		efi_error(name, "cannot copy section", efi_status_str(s), LDR_E_NOMEM);
 		return LDR_E_NOMEM;
 	}
 	*data = (void *)(uintptr_t)pa;
-	memcpy(*data, (const uint8_t *)c->li->ImageBase + p.off, p.size);
+	memcpy(*data, src, size);
 	return LDR_OK;
 }
 
@@ -32,7 +31,6 @@ enum ldr_err efi_unified_read(struct efi_ctx *c, struct efi_unified *u)
 {
 	const uint8_t *base = c->li->ImageBase;
 	struct ldr_diag d;
-	enum ldr_err err;
 	char line[256];
 
 	memset(u, 0, sizeof(*u));
@@ -44,8 +42,7 @@ enum ldr_err efi_unified_read(struct efi_ctx *c, struct efi_unified *u)
 	if (!img.present)
 		return LDR_OK;
 	u->present = true;
-	if ((err = copy_out(c, img.kernel, ".kernel", &u->kernel)))
-		return err;
+	u->kernel = base + img.kernel.off;
 	u->kernel_size = img.kernel.size;
 	if (img.cmdline.size) {
 		u->cmdline = (const char *)base + img.cmdline.off;
@@ -56,8 +53,7 @@ enum ldr_err efi_unified_read(struct efi_ctx *c, struct efi_unified *u)
 		u->config_len = img.config.size;
 	}
 	for (uint32_t i = 0; i < img.module_count; i++) {
-		if ((err = copy_out(c, img.modules[i], ".mod", &u->modules[i].data)))
-			return err;
+		u->modules[i].data = base + img.modules[i].off;
 		u->modules[i].size = img.modules[i].size;
 		u->modules[i].string = (const char *)base + img.module_string[i];
 	}
