@@ -113,32 +113,10 @@ static bool parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n = -1;
-
-	if (f && !fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && (uint64_t)n <= MAX_FILE &&
-	    !fseek(f, 0, SEEK_SET) && (buf = malloc(n ? (size_t)n : 1)) &&
-	    fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (f)
-		fclose(f);
-	if (!buf)
-		fprintf(stderr, "aslrboot-inspect: %s: %s\n", path,
-			n > (long)MAX_FILE ? "file larger than 2 GiB" :
-					     strerror(errno ? errno : EIO));
-	*size = buf ? (size_t)n : 0;
-	return buf;
-}
-
 static int inspect(struct inspect_report *r, bool json)
 {
 	size_t size;
-	uint8_t *buf = slurp(r->path, &size);
+	uint8_t *buf = tool_read_file("aslrboot-inspect", r->path, MAX_FILE, &size);
 
 	if (!buf)
 		return 2;

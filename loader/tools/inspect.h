@@ -92,4 +92,9 @@ const char *inspect_kind_name(uint32_t kind);
  * segments), or at section granularity of the window holding the units. */
 uint32_t inspect_kernel_virt_mbits(const struct inspect_report *r);
 
+/* tool_file.c: the whole of `path` in malloc'd memory, *size bytes; NULL
+ * after one "<tool>: <path>: <why>" line if it cannot be read or is larger
+ * than max bytes. */
+uint8_t *tool_read_file(const char *tool, const char *path, uint64_t max, size_t *size);
+
 #endif

@@ -5,7 +5,7 @@
 # kernel (everything of inspect but its main).
 INSPECT_SRCS := loader/tools/inspect.c loader/tools/inspect_out.c loader/tools/inspect_json.c \
 	loader/tools/elfview.c loader/tools/elfview_sect.c loader/tools/inspect_fit.c \
-	loader/tools/inspect_units.c loader/tools/inspect_verdict.c
+	loader/tools/inspect_units.c loader/tools/inspect_verdict.c loader/tools/tool_file.c
 INSPECT_OBJS := $(patsubst %.c,$(HB)/%.o,$(INSPECT_SRCS))
 $(HB)/aslrboot-inspect: $(INSPECT_OBJS) $(HB)/libcore.a
 	$(CC) $(HOST_LDFLAGS) $^ -lelf -o $@

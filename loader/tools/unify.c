@@ -108,23 +108,7 @@ static int refuse(const char *file, const char *what, const char *field, uint64_
 
 static bool slurp(struct blob *b)
 {
-	FILE *f = fopen(b->path, "rb");
-	long n = -1;
-
-	b->data = NULL;
-	if (f && !fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && (uint64_t)n <= MAX_INPUT &&
-	    !fseek(f, 0, SEEK_SET) && (b->data = malloc(n ? (size_t)n : 1)) &&
-	    fread(b->data, 1, (size_t)n, f) != (size_t)n) {
-		free(b->data);
-		b->data = NULL;
-	}
-	if (f)
-		fclose(f);
-	if (!b->data)
-		fprintf(stderr, TOOL ": %s: %s\n", b->path,
-			n > (long)MAX_INPUT ? "file larger than 1 GiB" :
-					      strerror(errno ? errno : EIO));
-	b->size = b->data ? (size_t)n : 0;
+	b->data = tool_read_file(TOOL, b->path, MAX_INPUT, &b->size);
 	return b->data != NULL;
 }
 
