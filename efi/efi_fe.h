@@ -56,6 +56,9 @@ struct efi_ctx {
 	bool modules_embedded;
 	bool cmdline_embedded;
 	bool secure_boot; /* Secure Boot enabled and not in setup mode */
+	/* EFI_TCG2_PROTOCOL with a TPM present, found by efi_measure_inputs;
+	 * NULL without a TPM. */
+	struct tcg2_protocol *tcg2;
 	struct efi_mmap mmap;
 	struct mm_entry mm[BOOT_MAX_MMAP];
 	struct boot_env env;
@@ -147,8 +150,9 @@ void efi_secure_boot_read(struct efi_ctx *c);
  * nothing (env->measure_present stays false).  A failed extend is one
  * warning line: the boot goes on. */
 void efi_measure_inputs(struct efi_ctx *c);
-/* With a TPM: TPM2_GetRandom bytes into *in (ASLRBOOT_SRC_TPM, credited
- * 0) and true; without, false and *in untouched. */
+/* With the TPM efi_measure_inputs found: TPM2_GetRandom bytes into *in
+ * (ASLRBOOT_SRC_TPM, credited 0) and true; without, false and *in
+ * untouched. */
 bool efi_tpm_random(struct efi_ctx *c, struct boot_entropy_input *in);
 
 /* tables.c */

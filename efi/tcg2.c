@@ -254,7 +254,7 @@ static void tpm_random(struct tcg2_protocol *t, struct boot_entropy_input *in)
 void efi_measure_inputs(struct efi_ctx *c)
 {
 	struct boot_env *env = &c->env;
-	struct tcg2_protocol *t = tcg2_find(c);
+	struct tcg2_protocol *t = c->tcg2 = tcg2_find(c);
 	const char *cmdline = env->cmdline ? env->cmdline : "";
 	const char *kernel = c->kernel_embedded ? ".kernel" : c->cfg.kernel;
 	char desc[DESC_MAX + 1];
@@ -283,9 +283,7 @@ void efi_measure_inputs(struct efi_ctx *c)
 
 bool efi_tpm_random(struct efi_ctx *c, struct boot_entropy_input *in)
 {
-	struct tcg2_protocol *t = tcg2_find(c);
-
-	if (t)
-		tpm_random(t, in);
-	return t != NULL;
+	if (c->tcg2)
+		tpm_random(c->tcg2, in);
+	return c->tcg2 != NULL;
 }
